@@ -1,0 +1,114 @@
+"""Findings: what the conversion could not carry over exactly, and errors on unreadable input.
+
+A :class:`Finding` is a frozen record with a stable ``code`` (see :mod:`sup2circus.rules`), a
+severity, a message, and the supervisor-side location (file, line, column, section, option) it is
+about. Severity meaning, applied consistently by every rule:
+
+* ``error``   -- cannot be converted, or the converted form would be unsafe;
+* ``warning`` -- circusd will behave differently from supervisord in normal operation;
+* ``info``    -- exact through a wrapper or hook, or differs only in failure handling, control or
+  daemon details.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is. Ordered: ``INFO < WARNING < ERROR``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise ValueError(
+                f"unknown severity {text!r} (expected one of: error, warning, info)"
+            ) from None
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A place in a supervisor config file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the conversion reports."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    section: str | None = None
+    option: str | None = None
+    column: int = 1
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "section": self.section,
+            "option": self.option,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.option or "")
+
+
+class Sup2CircusError(Exception):
+    """Base class of every error about input that cannot be converted.
+
+    ``str(err)`` is one line: ``file:line: message``; ``hint`` says how to fix it.
+    """
+
+    def __init__(
+        self, message: str, file: str | None = None, line: int | None = None, hint: str = ""
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.hint = hint
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        text = f"{where}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return " ".join(text.split("\n"))
+
+
+class InputError(Sup2CircusError):
+    """The input cannot be read at all (missing, a directory, binary, bad encoding...)."""
+
+
+class ConfigError(Sup2CircusError):
+    """The input is a config that supervisord itself would refuse on any machine."""

@@ -1,0 +1,275 @@
+"""The typed model between reading and translating.
+
+Two layers, both immutable:
+
+* ``Raw*``: what the supervisor-exact ini reader saw -- sections and options as strings, after
+  supervisor's configparser settings, ``[include]`` merging and ``%(here)s`` substitution, each
+  with the file and line it came from. Produced by :mod:`sup2circus.read`.
+* ``*Spec``: what supervisord would run -- one :class:`ProcessSpec` per process, with every
+  ``%(...)`` expansion done and every value parsed with supervisor's own rules (datatypes).
+  Produced by :mod:`sup2circus.build`.
+
+Deferred environment references: ``%(ENV_X)s`` whose value comes from the environment of the
+process that runs the conversion (not from the config) is, in text fields that circus can
+defer, kept as the marker ``ENV_MARK_START + X + ENV_MARK_END`` (see :func:`env_marker`); the
+translator turns it into ``$(circus.env.X)`` (or ``$X`` in env sections) or resolves it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .findings import Finding, Loc
+
+# Marker for a deferred %(ENV_X)s. Made only of characters that supervisor's shlex-based
+# environment parser treats as word characters, so it survives dict_of_key_value_pairs.
+ENV_MARK_START = "S2CENVq7x"
+ENV_MARK_END = "x7qS2C"
+ENV_MARK_RE = re.compile(ENV_MARK_START + r"([A-Za-z_][A-Za-z0-9_]*?)" + ENV_MARK_END)
+
+
+def env_marker(name: str) -> str:
+    """The in-model stand-in for a deferred ``%(ENV_<name>)s``."""
+    return f"{ENV_MARK_START}{name}{ENV_MARK_END}"
+
+
+def deferred_names(value: str) -> list[str]:
+    """Names of the deferred environment references in ``value``, in order."""
+    return ENV_MARK_RE.findall(value)
+
+
+# --------------------------------------------------------------------------- raw layer
+
+
+@dataclass(frozen=True)
+class RawOption:
+    """One ``name = value`` as supervisor's parser holds it.
+
+    ``name`` is lower-cased (supervisor's optionxform); ``value`` is the joined value
+    (continuation lines joined with ``\\n``, inline comments removed, ``%(here)s`` replaced
+    where supervisor replaces it, nothing else expanded). ``key_text`` is the name as written.
+    """
+
+    name: str
+    value: str
+    loc: Loc
+    key_text: str = ""
+
+
+@dataclass(frozen=True)
+class RawSection:
+    name: str
+    loc: Loc
+    options: Mapping[str, RawOption]
+    here: str  # directory of the file this section came from
+
+
+@dataclass(frozen=True)
+class RawConfig:
+    main_file: str  # path as given, or "<stdin>"
+    here: str  # supervisor's self.here: directory of the main file (cwd for stdin)
+    sections: tuple[RawSection, ...]
+    files_read: tuple[str, ...]
+    findings: tuple[Finding, ...] = ()
+    # The raw text lines of every file read, keyed by path (for suppression comments).
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    def section(self, name: str) -> RawSection | None:
+        for s in self.sections:
+            if s.name == name:
+                return s
+        return None
+
+
+# --------------------------------------------------------------------------- semantic layer
+
+
+class AutoRestart(str, enum.Enum):
+    TRUE = "true"
+    FALSE = "false"
+    UNEXPECTED = "unexpected"
+
+
+class LogKind(str, enum.Enum):
+    AUTO = "AUTO"  # supervisor picks a temp file in childlogdir
+    NONE = "NONE"  # output read and discarded
+    FILE = "FILE"  # a path (may be a device path like /dev/stdout)
+    SYSLOG = "SYSLOG"  # the deprecated ``syslog`` magic value: no file, syslog on
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    """One of a process's two output channels, as supervisor configures it."""
+
+    kind: LogKind
+    path: str | None  # for FILE; may hold deferred-env markers
+    maxbytes: int
+    backups: int
+    syslog: bool
+    capture_maxbytes: int
+    events_enabled: bool
+
+
+@dataclass(frozen=True)
+class SocketSpec:
+    """An fcgi-program's socket."""
+
+    url: str
+    family: str  # "tcp" | "unix"
+    host: str | None
+    port: int | None
+    path: str | None
+    mode: int | None  # unix only; supervisor default 0o700
+    owner: str | None  # "user[:group]" as written
+    backlog: int | None
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """One process exactly as supervisord would run it.
+
+    ``options`` maps each option *set in the file* to its raw option (with location);
+    ``section_loc`` is the section header (used for findings about defaults).
+    """
+
+    section: str  # "program:web", "fcgi-program:x", "eventlistener:x"
+    kind: str  # "program" | "fcgi-program" | "eventlistener"
+    program_name: str
+    group_name: str
+    name: str  # process name, expanded
+    process_num: int
+    numprocs: int
+    numprocs_start: int
+    command: str  # expanded, before shlex split; may hold deferred-env markers
+    argv: tuple[str, ...]  # shlex.split(command), as supervisor does
+    directory: str | None  # may hold deferred-env markers
+    umask: int | None
+    priority: int
+    autostart: bool
+    autorestart: AutoRestart
+    exitcodes: tuple[int, ...]
+    startsecs: int
+    startretries: int
+    user: str | None
+    stopsignal: int
+    stopsignal_name: str  # canonical name without SIG, e.g. "TERM"
+    stopwaitsecs: int
+    stopasgroup: bool
+    killasgroup: bool
+    redirect_stderr: bool
+    stdout: LogSpec
+    stderr: LogSpec
+    # the program's own environment= (expanded, parsed), in file order; values may hold
+    # deferred-env markers. The [supervisord] environment is in SupervisordSpec.
+    environment: tuple[tuple[str, str], ...]
+    serverurl: str | None  # None = AUTO
+    section_loc: Loc
+    options: Mapping[str, RawOption]
+    # names of options this process's value depends on process_num for (e.g. "command")
+    varies_with_process_num: frozenset[str] = frozenset()
+    # fcgi-program only
+    socket: SocketSpec | None = None
+    # eventlistener only
+    events: tuple[str, ...] = ()
+    buffer_size: int = 10
+    result_handler: str | None = None
+
+    def loc_of(self, option: str) -> Loc:
+        raw = self.options.get(option)
+        return raw.loc if raw is not None else self.section_loc
+
+    def is_set(self, option: str) -> bool:
+        return option in self.options
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A process group as supervisord orders it (``[group:x]`` or an implicit one)."""
+
+    name: str
+    priority: int
+    section: str  # "group:g" or the program's own section for homogeneous groups
+    heterogeneous: bool
+    program_sections: tuple[str, ...]  # in programs= order
+    section_loc: Loc
+    options: Mapping[str, RawOption]
+
+
+@dataclass(frozen=True)
+class SupervisordSpec:
+    """The ``[supervisord]`` section, parsed (defaults filled in)."""
+
+    present: bool  # False for a conf.d snippet converted as if included
+    nodaemon: bool
+    logfile: str  # path, "syslog", or "NONE"-like values as written (expanded)
+    logfile_maxbytes: int
+    logfile_backups: int
+    loglevel: str  # supervisor level name as written, lower-cased (e.g. "warn")
+    pidfile: str
+    umask: int
+    user: str | None
+    directory: str | None
+    childlogdir: str
+    environment: tuple[tuple[str, str], ...]
+    minfds: int
+    minprocs: int
+    identifier: str
+    nocleanup: bool
+    strip_ansi: bool
+    silent: bool
+    section_loc: Loc
+    options: Mapping[str, RawOption]
+
+    def loc_of(self, option: str) -> Loc:
+        raw = self.options.get(option)
+        return raw.loc if raw is not None else self.section_loc
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    """``[unix_http_server]``, ``[inet_http_server]`` or ``[supervisorctl]``."""
+
+    section: str
+    kind: str  # "unix" | "inet" | "ctl"
+    file: str | None = None  # unix socket path
+    chmod: int | None = None
+    chown: str | None = None
+    host: str | None = None  # inet
+    port: int | None = None
+    username: str | None = None
+    password_set: bool = False  # never keep the password itself
+    serverurl: str | None = None  # supervisorctl
+    section_loc: Loc = Loc("<unknown>", 0)
+    options: Mapping[str, RawOption] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OtherSection:
+    """A section the converter does not map to a process: rpcinterface, include, unknown..."""
+
+    name: str
+    section_loc: Loc
+    options: Mapping[str, RawOption]
+
+
+@dataclass(frozen=True)
+class SupervisorConfig:
+    """Everything supervisord would do with the file.
+
+    ``processes`` is in supervisord's start order: groups sorted by (priority, name), then
+    within a group the order supervisor keeps its process configs.
+    """
+
+    raw: RawConfig
+    supervisord: SupervisordSpec
+    groups: tuple[GroupSpec, ...]
+    processes: tuple[ProcessSpec, ...]
+    servers: tuple[ServerSpec, ...]
+    others: tuple[OtherSection, ...]
+    # findings made while reading/parsing (include problems, unknown options, env resolution...)
+    findings: tuple[Finding, ...] = ()
+    # deferred environment names seen anywhere, for the header and findings
+    deferred_env: tuple[str, ...] = ()
