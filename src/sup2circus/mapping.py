@@ -30,58 +30,113 @@ class OptionMapping:
     note: str = ""
 
 
-def _p(option: str, default: str | None, circus: str, fidelity: str, *codes: str,
-       note: str = "", section: str = "program") -> OptionMapping:
+def _p(
+    option: str,
+    default: str | None,
+    circus: str,
+    fidelity: str,
+    *codes: str,
+    note: str = "",
+    section: str = "program",
+) -> OptionMapping:
     return OptionMapping(section, option, default, circus, fidelity, tuple(codes), note)
 
 
 # Options every process section ([program:x], [fcgi-program:x], [eventlistener:x]) reads.
 _PROCESS: tuple[OptionMapping, ...] = (
-    _p("command", None, "cmd", "exact",
-       "S2C501", "S2C117",
-       note="expanded, comments and %% resolved, re-quoted so circus's parser returns the same "
-       "argv"),
-    _p("process_name", "%(program_name)s", "[watcher:NAME]", "exact", "S2C502",
-       note="watcher name = supervisorctl name: `prog`, or `group:process`"),
-    _p("numprocs", "1", "one watcher per process (numprocesses when identical)", "exact",
-       "S2C109"),
+    _p(
+        "command",
+        None,
+        "cmd",
+        "exact",
+        "S2C501",
+        "S2C117",
+        note="expanded, comments and %% resolved, re-quoted so circus's parser returns the same "
+        "argv",
+    ),
+    _p(
+        "process_name",
+        "%(program_name)s",
+        "[watcher:NAME]",
+        "exact",
+        "S2C502",
+        note="watcher name = supervisorctl name: `prog`, or `group:process`",
+    ),
+    _p("numprocs", "1", "one watcher per process (numprocesses when identical)", "exact", "S2C109"),
     _p("numprocs_start", "0", "process_num expanded per watcher", "exact", "S2C109"),
-    _p("priority", "999", "priority (negated; start order encoded)", "exact", "S2C108",
-       note="circus starts the highest priority first; stops are not sequential"),
+    _p(
+        "priority",
+        "999",
+        "priority (negated; start order encoded)",
+        "exact",
+        "S2C108",
+        note="circus starts the highest priority first; stops are not sequential",
+    ),
     _p("autostart", "true", "autostart", "exact"),
-    _p("autorestart", "unexpected", "respawn (hooks with --exact)", "exact (hook, --exact)",
-       "S2C101"),
+    _p(
+        "autorestart",
+        "unexpected",
+        "respawn (hooks with --exact)",
+        "exact (hook, --exact)",
+        "S2C101",
+    ),
     _p("exitcodes", "0", "hooks with --exact", "exact (hook, --exact)", "S2C101"),
     _p("startsecs", "1", "hooks with --exact", "exact (hook, --exact)", "S2C102"),
     _p("startretries", "3", "hooks with --exact", "exact (hook, --exact)", "S2C102"),
     _p("stopsignal", "TERM", "stop_signal", "exact"),
-    _p("stopwaitsecs", "10", "graceful_timeout (always written: circus default is 30)",
-       "exact"),
+    _p("stopwaitsecs", "10", "graceful_timeout (always written: circus default is 30)", "exact"),
     _p("stopasgroup", "false", "hooks with --exact", "exact (hook, --exact)", "S2C103"),
     _p("killasgroup", "false", "hooks with --exact", "exact (hook, --exact)", "S2C103"),
     _p("user", None, "uid", "exact", "S2C011"),
-    _p("redirect_stderr", "false", "sh -c 'exec \"$0\" \"$@\" 2>&1' wrapper",
-       "exact (wrapper)", "S2C105"),
-    _p("stdout_logfile", "AUTO", "stdout_stream (FileStream / inherit / close_child_stdout)",
-       "exact", "S2C110", "S2C012", "S2C112",
-       note="/dev/stdout & co. inherit circusd's fd; NONE closes; AUTO gets a fixed path"),
+    _p(
+        "redirect_stderr",
+        "false",
+        'sh -c \'exec "$0" "$@" 2>&1\' wrapper',
+        "exact (wrapper)",
+        "S2C105",
+    ),
+    _p(
+        "stdout_logfile",
+        "AUTO",
+        "stdout_stream (FileStream / inherit / close_child_stdout)",
+        "exact",
+        "S2C110",
+        "S2C012",
+        "S2C112",
+        note="/dev/stdout & co. inherit circusd's fd; NONE closes; AUTO gets a fixed path",
+    ),
     _p("stdout_logfile_maxbytes", "50MB", "stdout_stream.max_bytes (bytes)", "exact"),
     _p("stdout_logfile_backups", "10", "stdout_stream.backup_count", "exact", "S2C111"),
     _p("stdout_capture_maxbytes", "0", "-", "none", "S2C113"),
     _p("stdout_events_enabled", "false", "-", "none", "S2C113"),
     _p("stdout_syslog", "false", "-", "none", "S2C112"),
-    _p("stderr_logfile", "AUTO", "stderr_stream (FileStream / inherit / close_child_stderr)",
-       "exact", "S2C110", "S2C012", "S2C112", "S2C114"),
+    _p(
+        "stderr_logfile",
+        "AUTO",
+        "stderr_stream (FileStream / inherit / close_child_stderr)",
+        "exact",
+        "S2C110",
+        "S2C012",
+        "S2C112",
+        "S2C114",
+    ),
     _p("stderr_logfile_maxbytes", "50MB", "stderr_stream.max_bytes (bytes)", "exact"),
     _p("stderr_logfile_backups", "10", "stderr_stream.backup_count", "exact", "S2C111"),
     _p("stderr_capture_maxbytes", "0", "-", "none", "S2C113"),
     _p("stderr_events_enabled", "false", "-", "none", "S2C113"),
     _p("stderr_syslog", "false", "-", "none", "S2C112"),
-    _p("environment", "", "[env:NAME] (+ `env` wrapper for values circus would rewrite)",
-       "exact", "S2C115", "S2C503", "S2C008", "S2C007"),
+    _p(
+        "environment",
+        "",
+        "[env:NAME] (+ `env` wrapper for values circus would rewrite)",
+        "exact",
+        "S2C115",
+        "S2C503",
+        "S2C008",
+        "S2C007",
+    ),
     _p("directory", None, "working_dir", "exact", "S2C501"),
-    _p("umask", None, "sh -c 'umask NNN && exec \"$0\" \"$@\"' wrapper", "exact (wrapper)",
-       "S2C104"),
+    _p("umask", None, 'sh -c \'umask NNN && exec "$0" "$@"\' wrapper', "exact (wrapper)", "S2C104"),
     _p("serverurl", "AUTO", "-", "none", "S2C107"),
 )
 
@@ -97,15 +152,30 @@ _FCGI: tuple[OptionMapping, ...] = tuple(
 
 _EVENTLISTENER: tuple[OptionMapping, ...] = tuple(
     _p(o, d, "-", "none", "S2C120", section="eventlistener")
-    for o, d in (("events", None), ("buffer_size", "10"),
-                 ("result_handler", "supervisor.dispatchers:default_handler"))
+    for o, d in (
+        ("events", None),
+        ("buffer_size", "10"),
+        ("result_handler", "supervisor.dispatchers:default_handler"),
+    )
 )
 
 _GROUP: tuple[OptionMapping, ...] = (
-    _p("programs", None, "watcher names group:program, start order in priorities", "exact",
-       "S2C121", section="group"),
-    _p("priority", "999", "start order encoded in watcher priorities", "exact", "S2C121",
-       section="group"),
+    _p(
+        "programs",
+        None,
+        "watcher names group:program, start order in priorities",
+        "exact",
+        "S2C121",
+        section="group",
+    ),
+    _p(
+        "priority",
+        "999",
+        "start order encoded in watcher priorities",
+        "exact",
+        "S2C121",
+        section="group",
+    ),
 )
 
 _SUPERVISORD: tuple[OptionMapping, ...] = tuple(
@@ -132,15 +202,33 @@ _SUPERVISORD: tuple[OptionMapping, ...] = tuple(
 )
 
 _SERVERS: tuple[OptionMapping, ...] = (
-    _p("file", None, "[circus] endpoint = ipc://FILE (+ pubsub_endpoint)", "approx", "S2C301",
-       section="unix_http_server"),
+    _p(
+        "file",
+        None,
+        "[circus] endpoint = ipc://FILE (+ pubsub_endpoint)",
+        "approx",
+        "S2C301",
+        section="unix_http_server",
+    ),
     _p("chmod", "0700", "-", "none", "S2C301", section="unix_http_server"),
-    _p("chown", None, "[circus] endpoint_owner (user only)", "approx", "S2C301",
-       section="unix_http_server"),
+    _p(
+        "chown",
+        None,
+        "[circus] endpoint_owner (user only)",
+        "approx",
+        "S2C301",
+        section="unix_http_server",
+    ),
     _p("username", None, "-", "none", "S2C303", section="unix_http_server"),
     _p("password", None, "-", "none", "S2C303", section="unix_http_server"),
-    _p("port", None, "ipc:// endpoint in the runtime directory (never TCP)", "none", "S2C302",
-       section="inet_http_server"),
+    _p(
+        "port",
+        None,
+        "ipc:// endpoint in the runtime directory (never TCP)",
+        "none",
+        "S2C302",
+        section="inet_http_server",
+    ),
     _p("username", None, "-", "none", "S2C303", section="inet_http_server"),
     _p("password", None, "-", "none", "S2C303", section="inet_http_server"),
     _p("serverurl", None, "circusctl --endpoint", "none", "S2C304", section="supervisorctl"),
@@ -148,10 +236,17 @@ _SERVERS: tuple[OptionMapping, ...] = (
     _p("password", None, "-", "none", "S2C304", section="supervisorctl"),
     _p("prompt", "supervisor", "-", "none", "S2C304", section="supervisorctl"),
     _p("history_file", None, "-", "none", "S2C304", section="supervisorctl"),
-    _p("files", None, "inlined: included sections are merged into the output", "exact",
-       "S2C001", "S2C002", "S2C003", section="include"),
-    _p("supervisor.rpcinterface_factory", None, "-", "none", "S2C305",
-       section="rpcinterface"),
+    _p(
+        "files",
+        None,
+        "inlined: included sections are merged into the output",
+        "exact",
+        "S2C001",
+        "S2C002",
+        "S2C003",
+        section="include",
+    ),
+    _p("supervisor.rpcinterface_factory", None, "-", "none", "S2C305", section="rpcinterface"),
 )
 
 MAPPING: tuple[OptionMapping, ...] = (

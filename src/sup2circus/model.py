@@ -242,7 +242,7 @@ class ServerSpec:
     username: str | None = None
     password_set: bool = False  # never keep the password itself
     serverurl: str | None = None  # supervisorctl
-    section_loc: Loc = Loc("<unknown>", 0)
+    section_loc: Loc = field(default_factory=lambda: Loc("<unknown>", 0))
     options: Mapping[str, RawOption] = field(default_factory=dict)
 
 

@@ -36,12 +36,15 @@ class Rule:
         return f"{DOCS_BASE_URL}#{self.code.lower()}-{self.name}"
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 _RULES: tuple[Rule, ...] = (
     # ------------------------------------------------------------------ S2C0xx reading
     Rule(
-        "S2C001", "include-no-match", "An [include] glob matches no file", W,
+        "S2C001",
+        "include-no-match",
+        "An [include] glob matches no file",
+        W,
         "Logs a warning and skips the pattern.",
         "Nothing is converted for it: the converted config only contains what existed when "
         "sup2circus ran.",
@@ -50,38 +53,56 @@ _RULES: tuple[Rule, ...] = (
         "[include]\nfiles = conf.d/*.conf",
     ),
     Rule(
-        "S2C002", "include-unreadable", "An included file cannot be read", W,
+        "S2C002",
+        "include-unreadable",
+        "An included file cannot be read",
+        W,
         "Refuses to start when an included file cannot be parsed; skips files it cannot open.",
         "Nothing from that file is converted.",
         "Fix the file's permissions or encoding, or remove it from [include] files.",
     ),
     Rule(
-        "S2C003", "nested-include", "[include] inside an included file is not followed", I,
+        "S2C003",
+        "nested-include",
+        "[include] inside an included file is not followed",
+        I,
         "Reads [include] files once, from the main file only: a nested [include] is ignored.",
         "Nothing to convert: sup2circus follows supervisor and ignores it too.",
         "Move the patterns into the main file's [include] section.",
     ),
     Rule(
-        "S2C004", "unknown-option", "Option not known to supervisor (ignored by it)", I,
+        "S2C004",
+        "unknown-option",
+        "Option not known to supervisor (ignored by it)",
+        I,
         "Silently ignores options it does not know, typos included.",
         "The option is not converted (circus would ignore it too).",
         "Fix the spelling (the message suggests the closest valid name) or delete the line.",
         "[program:web]\ncommand = /bin/web\nautorestrat = true",
     ),
     Rule(
-        "S2C005", "option-wrong-section", "Option belongs to another kind of section", I,
+        "S2C005",
+        "option-wrong-section",
+        "Option belongs to another kind of section",
+        I,
         "Ignores an option that its section type does not read.",
         "Not converted.",
         "Move the option to the section type that reads it.",
     ),
     Rule(
-        "S2C006", "unknown-section", "Section not read by supervisor", I,
+        "S2C006",
+        "unknown-section",
+        "Section not read by supervisor",
+        I,
         "Ignores sections it does not know (section names are case-sensitive).",
         "Not converted.",
         "Rename the section (e.g. [program:x], not [Program:x]) or delete it.",
     ),
     Rule(
-        "S2C007", "env-resolved", "%(ENV_X)s resolved at conversion time", W,
+        "S2C007",
+        "env-resolved",
+        "%(ENV_X)s resolved at conversion time",
+        W,
         "Expands %(ENV_X)s from its own environment each time it starts.",
         "circus cannot defer this value (a name, a number, a flag, an env section key...), so "
         "the value of the converting machine's environment is written into circus.ini.",
@@ -89,7 +110,10 @@ _RULES: tuple[Rule, ...] = (
         observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
     ),
     Rule(
-        "S2C008", "env-deferred", "%(ENV_X)s deferred to circusd's environment", I,
+        "S2C008",
+        "env-deferred",
+        "%(ENV_X)s deferred to circusd's environment",
+        I,
         "Expands %(ENV_X)s when supervisord starts and refuses to start if X is undefined.",
         "The reference becomes $(circus.env.X) (or $X in env sections), read when circusd "
         "starts; an undefined X is left as literal text instead of refusing to start.",
@@ -97,28 +121,39 @@ _RULES: tuple[Rule, ...] = (
         "value in (beware: that writes secrets into image layers).",
     ),
     Rule(
-        "S2C009", "snippet-without-supervisord", "No [supervisord] section: converted as a "
-        "conf.d snippet", I,
+        "S2C009",
+        "snippet-without-supervisord",
+        "No [supervisord] section: converted as a conf.d snippet",
+        I,
         "Refuses a main config without [supervisord]; such files are meant to be [include]d.",
         "Converted as if included by an empty main config (supervisor defaults).",
         "Nothing to do if the file is a conf.d snippet.",
     ),
     Rule(
-        "S2C010", "host-node-name-resolved", "%(host_node_name)s baked in", W,
+        "S2C010",
+        "host-node-name-resolved",
+        "%(host_node_name)s baked in",
+        W,
         "Expands %(host_node_name)s to the host name of the machine it runs on.",
         "circus has no equivalent; the converting machine's host name is written.",
         "Run the conversion on the target host, or avoid %(host_node_name)s.",
         observes=("argv", "cwd", "env", "stdout", "stderr"),
     ),
     Rule(
-        "S2C011", "unknown-user", "User does not exist on the converting machine", I,
+        "S2C011",
+        "unknown-user",
+        "User does not exist on the converting machine",
+        I,
         "Refuses to start when the user does not exist where it runs.",
         "circusd fails to spawn the process (the watcher stops after max_retry) when the user "
         "does not exist where it runs.",
         "Nothing, if the user exists on the target machine.",
     ),
     Rule(
-        "S2C012", "missing-log-directory", "Log file directory does not exist here", W,
+        "S2C012",
+        "missing-log-directory",
+        "Log file directory does not exist here",
+        W,
         "Refuses to start when a log file's directory is missing.",
         "circusd silently drops the whole watcher (only a WARNING in its log) when a "
         "FileStream's directory is missing.",
@@ -126,15 +161,20 @@ _RULES: tuple[Rule, ...] = (
         observes=("stdout", "stderr"),
     ),
     Rule(
-        "S2C013", "duplicate", "Duplicate section or option: the last one wins", I,
+        "S2C013",
+        "duplicate",
+        "Duplicate section or option: the last one wins",
+        I,
         "Merges duplicate sections and keeps the last value of a duplicate option.",
         "The converted file holds the value supervisor uses (circus would keep the first).",
         "Delete the duplicate.",
     ),
     # ------------------------------------------------------------------ S2C1xx programs
     Rule(
-        "S2C101", "autorestart-unexpected", "autorestart=unexpected / exitcodes have no circus "
-        "equivalent", W,
+        "S2C101",
+        "autorestart-unexpected",
+        "autorestart=unexpected / exitcodes have no circus equivalent",
+        W,
         "autorestart=unexpected (the default) restarts a process only when it exits with a "
         "code not in exitcodes (a signal death is unexpected).",
         "respawn = true restarts every exit, expected or not (a clean exit 0 is restarted); "
@@ -145,18 +185,22 @@ _RULES: tuple[Rule, ...] = (
         observes=("restarts",),
     ),
     Rule(
-        "S2C102", "startsecs-startretries", "startsecs/startretries have no circus equivalent",
+        "S2C102",
+        "startsecs-startretries",
+        "startsecs/startretries have no circus equivalent",
         I,
         "A process that exits before startsecs is a failed start; after startretries failed "
         "starts (with 1 s, 2 s, 3 s... back-off) it becomes FATAL and is not restarted.",
         "circus restarts a failing process forever at check_delay pace (max_retry only counts "
         "spawn errors).",
-        "Convert with --exact (hooks reproduce it), or accept the difference in failure "
-        "handling.",
+        "Convert with --exact (hooks reproduce it), or accept the difference in failure handling.",
         observes=("restarts",),
     ),
     Rule(
-        "S2C103", "stopasgroup", "stopasgroup/killasgroup have no circus equivalent", W,
+        "S2C103",
+        "stopasgroup",
+        "stopasgroup/killasgroup have no circus equivalent",
+        W,
         "Sends the stop signal (and SIGKILL) to the whole process group: children and "
         "grandchildren too.",
         "Signals the main process only (stop_children misses children and never reaches "
@@ -166,38 +210,53 @@ _RULES: tuple[Rule, ...] = (
         observes=("stop",),
     ),
     Rule(
-        "S2C104", "umask", "Per-program umask", I,
+        "S2C104",
+        "umask",
+        "Per-program umask",
+        I,
         "Sets the umask in the child before exec.",
         "Has no per-watcher umask (the option is silently ignored): sup2circus wraps the "
-        "command in sh -c 'umask NNN && exec \"$0\" \"$@\"', which is exact.",
+        'command in sh -c \'umask NNN && exec "$0" "$@"\', which is exact.',
         "Nothing to do; with --no-wrappers the umask is lost (warning).",
         observes=("umask", "argv"),
     ),
     Rule(
-        "S2C105", "redirect-stderr", "redirect_stderr=true", I,
+        "S2C105",
+        "redirect-stderr",
+        "redirect_stderr=true",
+        I,
         "Dups stderr onto the stdout pipe: one stream, order preserved.",
-        "Has no such option: sup2circus wraps the command in sh -c 'exec \"$0\" \"$@\" 2>&1', "
+        'Has no such option: sup2circus wraps the command in sh -c \'exec "$0" "$@" 2>&1\', '
         "which is exact.",
         "Nothing to do; with --no-wrappers stderr goes to the same target through a second "
         "stream and the order between the two is lost (warning).",
         observes=("stderr", "argv"),
     ),
     Rule(
-        "S2C106", "stdin", "stdin is /dev/null under circus", I,
+        "S2C106",
+        "stdin",
+        "stdin is /dev/null under circus",
+        I,
         "Gives each child a pipe on stdin that never reaches EOF.",
         "Gives /dev/null: a program that reads stdin sees EOF at once and exits.",
         "Nothing for programs that do not read stdin (most servers).",
         observes=("stdin",),
     ),
     Rule(
-        "S2C107", "supervisor-env", "SUPERVISOR_* variables are not set", I,
+        "S2C107",
+        "supervisor-env",
+        "SUPERVISOR_* variables are not set",
+        I,
         "Sets SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, SUPERVISOR_GROUP_NAME and "
         "SUPERVISOR_SERVER_URL (from serverurl) in every child.",
         "Sets none of them.",
         "Nothing, unless the program checks them (supervisor.childutils does).",
     ),
     Rule(
-        "S2C108", "stop-order", "Stop is not sequential under circus", I,
+        "S2C108",
+        "stop-order",
+        "Stop is not sequential under circus",
+        I,
         "Stops processes in reverse priority order, waiting for each to exit before the next.",
         "Signals every watcher at once (in priority order, without waiting).",
         "Nothing, unless a program must stop before another (then stop them explicitly with "
@@ -205,14 +264,20 @@ _RULES: tuple[Rule, ...] = (
         observes=("stop",),
     ),
     Rule(
-        "S2C109", "numprocs-split", "numprocs split into one watcher per process", I,
+        "S2C109",
+        "numprocs-split",
+        "numprocs split into one watcher per process",
+        I,
         "Runs numprocs processes, each with its own process_num expansion.",
         "sup2circus writes one watcher per process (names web:web_00...) so that every "
         "per-process value is exact; circusctl addresses them as 'web:*'.",
         "Nothing to do.",
     ),
     Rule(
-        "S2C110", "auto-logfile", "AUTO log file gets a fixed path", I,
+        "S2C110",
+        "auto-logfile",
+        "AUTO log file gets a fixed path",
+        I,
         "Captures output into a temporary file in childlogdir with a random name, removed "
         "at start unless nocleanup.",
         "sup2circus writes a deterministic FileStream path in childlogdir instead.",
@@ -220,28 +285,39 @@ _RULES: tuple[Rule, ...] = (
         observes=("stdout", "stderr"),
     ),
     Rule(
-        "S2C111", "logfile-backups-zero", "*_logfile_backups=0 never truncates under circus", W,
+        "S2C111",
+        "logfile-backups-zero",
+        "*_logfile_backups=0 never truncates under circus",
+        W,
         "With backups=0 and maxbytes>0 the log file is truncated at each rollover.",
         "A FileStream with backup_count = 0 never truncates: the file grows without bound.",
         "Set backups to 1 or more, or maxbytes=0.",
         observes=("stdout", "stderr"),
     ),
     Rule(
-        "S2C112", "syslog", "Logging to syslog has no circus equivalent", W,
+        "S2C112",
+        "syslog",
+        "Logging to syslog has no circus equivalent",
+        W,
         "stdout_syslog/stderr_syslog (or logfile=syslog) copy the child's output to syslog.",
         "Not converted: no syslog stream in circus.",
         "Log to a file or to circusd's stdout and ship it from there.",
         observes=("stdout", "stderr"),
     ),
     Rule(
-        "S2C113", "process-communication", "capture mode / output events are not converted", I,
+        "S2C113",
+        "process-communication",
+        "capture mode / output events are not converted",
+        I,
         "*_capture_maxbytes and *_events_enabled emit PROCESS_COMMUNICATION / PROCESS_LOG "
         "events to event listeners.",
         "No events of that kind.",
         "Nothing, unless an event listener relies on them.",
     ),
     Rule(
-        "S2C114", "shared-logfile", "stdout and stderr share one file without redirect_stderr",
+        "S2C114",
+        "shared-logfile",
+        "stdout and stderr share one file without redirect_stderr",
         I,
         "Writes both channels to the same file through one logger each.",
         "Two FileStreams on one file rotate independently.",
@@ -249,7 +325,10 @@ _RULES: tuple[Rule, ...] = (
         observes=("stdout", "stderr"),
     ),
     Rule(
-        "S2C115", "env-wrapper", "Environment value circus would rewrite: set through `env`", I,
+        "S2C115",
+        "env-wrapper",
+        "Environment value circus would rewrite: set through `env`",
+        I,
         "Passes environment values exactly.",
         "Rewrites [env] values: strips spaces, cuts at ' ;', expands $UPPER names from "
         "circusd's environment. sup2circus sets such values with an `env NAME=value` "
@@ -258,42 +337,59 @@ _RULES: tuple[Rule, ...] = (
         observes=("env", "argv"),
     ),
     Rule(
-        "S2C116", "inherited-env-rewritten", "circus rewrites inherited variables with $ in "
-        "them", I,
+        "S2C116",
+        "inherited-env-rewritten",
+        "circus rewrites inherited variables with $ in them",
+        I,
         "Passes its own environment to children unchanged.",
         "With copy_env = true circus expands $UPPER names and strips spaces in every "
         "inherited value too.",
         "Avoid '$NAME' text and leading/trailing spaces in the environment circusd starts with.",
     ),
     Rule(
-        "S2C117", "relative-command", "Command path relative to a directory", W,
+        "S2C117",
+        "relative-command",
+        "Command path relative to a directory",
+        W,
         "Resolves a command containing '/' against supervisord's own working directory.",
         "Resolves it against the watcher's working_dir.",
         "Use an absolute path.",
         observes=("argv",),
     ),
     Rule(
-        "S2C118", "fcgi-socket", "fcgi-program socket", I,
+        "S2C118",
+        "fcgi-socket",
+        "fcgi-program socket",
+        I,
         "Creates the socket at first start and closes it when all processes stopped.",
         "Binds the [socket:...] for circusd's whole lifetime; the socket is on fd 0 like "
         "supervisor's.",
         "Nothing to do.",
     ),
     Rule(
-        "S2C119", "socket-owner", "socket_owner has no circus equivalent", W,
+        "S2C119",
+        "socket-owner",
+        "socket_owner has no circus equivalent",
+        W,
         "chowns the unix socket.",
         "Not converted: the socket stays owned by circusd's user.",
         "chown it in a before_start hook or run the program as that user.",
     ),
     Rule(
-        "S2C120", "eventlistener", "[eventlistener:x] has no circus equivalent", E,
+        "S2C120",
+        "eventlistener",
+        "[eventlistener:x] has no circus equivalent",
+        E,
         "Runs the listener and feeds it events through the READY/RESULT protocol on stdin.",
         "Has no event protocol: as a plain watcher the listener reads EOF and crash-loops.",
         "Rewrite it as a circus plugin ([plugin:x]) or a hook; the section is not converted.",
         "[eventlistener:mon]\ncommand = /usr/bin/mon\nevents = PROCESS_STATE",
     ),
     Rule(
-        "S2C121", "group-order", "[group:x] start order encoded in priorities", I,
+        "S2C121",
+        "group-order",
+        "[group:x] start order encoded in priorities",
+        I,
         "Starts groups by group priority, members in programs= order, and stops a group's "
         "members together.",
         "No groups: sup2circus encodes the same start order in watcher priorities and names "
@@ -301,46 +397,67 @@ _RULES: tuple[Rule, ...] = (
         "Nothing to do.",
     ),
     Rule(
-        "S2C122", "user-from-supervisord", "[supervisord] user applied to every watcher", I,
+        "S2C122",
+        "user-from-supervisord",
+        "[supervisord] user applied to every watcher",
+        I,
         "Drops privileges itself, so every child runs as that user.",
         "circusd keeps running as the user that started it; every watcher gets uid instead.",
         "Start circusd as that user if the daemon itself must not run as root.",
     ),
     # ------------------------------------------------------------------ S2C2xx daemon
     Rule(
-        "S2C201", "daemonize", "nodaemon=false: circusd needs --daemon", I,
+        "S2C201",
+        "daemonize",
+        "nodaemon=false: circusd needs --daemon",
+        I,
         "Forks into the background unless nodaemon=true.",
         "Stays in the foreground unless started as `circusd --daemon` (no ini option).",
         "Start circusd with --daemon, or set nodaemon=true.",
     ),
     Rule(
-        "S2C202", "daemon-log", "Daemon log destination", I,
+        "S2C202",
+        "daemon-log",
+        "Daemon log destination",
+        I,
         "Logs to logfile (and, with nodaemon, also to stdout), rotated by logfile_maxbytes "
         "and logfile_backups.",
         "Logs to a single destination (logoutput) without rotation.",
         "Rotate circusd's log with logrotate or a loggerconfig file.",
     ),
     Rule(
-        "S2C203", "loglevel", "Log level renamed", I,
+        "S2C203",
+        "loglevel",
+        "Log level renamed",
+        I,
         "Accepts critical, error, warn, info, debug, trace, blather.",
         "Accepts critical, error, warning, info, debug only (anything else becomes info).",
         "Nothing to do: sup2circus writes the closest circus level.",
     ),
     Rule(
-        "S2C204", "pidfile", "pidfile semantics differ", I,
+        "S2C204",
+        "pidfile",
+        "pidfile semantics differ",
+        I,
         "Always writes a pidfile (default supervisord.pid) and overwrites a stale one.",
         "Writes one only when set, and refuses to start when it holds another live pid.",
         "Nothing to do in containers.",
     ),
     Rule(
-        "S2C205", "daemon-setting", "Daemon setting without circus equivalent", I,
+        "S2C205",
+        "daemon-setting",
+        "Daemon setting without circus equivalent",
+        I,
         "Uses it for its own operation (minfds, minprocs, identifier, nocleanup, strip_ansi, "
         "silent, directory, childlogdir...).",
         "Not converted.",
         "Nothing to do, unless the setting matters for the programs (the message says).",
     ),
     Rule(
-        "S2C206", "umask-daemon", "[supervisord] umask", I,
+        "S2C206",
+        "umask-daemon",
+        "[supervisord] umask",
+        I,
         "Applies umask only when it daemonizes.",
         "[circus] umask applies to every child, always: sup2circus writes it only when "
         "supervisord would daemonize.",
@@ -348,41 +465,59 @@ _RULES: tuple[Rule, ...] = (
     ),
     # ------------------------------------------------------------------ S2C3xx control
     Rule(
-        "S2C301", "control-endpoint", "Control socket becomes an ipc:// endpoint", I,
+        "S2C301",
+        "control-endpoint",
+        "Control socket becomes an ipc:// endpoint",
+        I,
         "Serves XML-RPC on [unix_http_server] file (mode chmod, owner chown).",
         "circusctl talks ZeroMQ over the ipc:// endpoint; its mode comes from circusd's umask "
         "and there is no authentication.",
         "Use circusctl --endpoint <endpoint>.",
     ),
     Rule(
-        "S2C302", "inet-http-server", "[inet_http_server] becomes a local ipc:// endpoint", W,
+        "S2C302",
+        "inet-http-server",
+        "[inet_http_server] becomes a local ipc:// endpoint",
+        W,
         "Serves XML-RPC over TCP.",
         "A TCP endpoint would have no authentication (any local user could make circusd run "
         "commands as root), so sup2circus writes an ipc:// socket instead.",
         "Use circusctl on the host, or put an authenticating proxy in front of circus-web.",
     ),
     Rule(
-        "S2C303", "control-auth", "Control server credentials cannot be kept", E,
+        "S2C303",
+        "control-auth",
+        "Control server credentials cannot be kept",
+        E,
         "Requires a username and password on its control server.",
         "Has no authentication on its control endpoints.",
         "Remove username/password after making sure only trusted users can reach the ipc "
         "socket (its directory's permissions).",
     ),
     Rule(
-        "S2C304", "supervisorctl", "[supervisorctl] has no circus counterpart", I,
+        "S2C304",
+        "supervisorctl",
+        "[supervisorctl] has no circus counterpart",
+        I,
         "Configures the supervisorctl client.",
         "circusctl takes --endpoint or CIRCUSCTL_ENDPOINT.",
         "Nothing to do.",
     ),
     Rule(
-        "S2C305", "rpcinterface", "[rpcinterface:x] extension is not converted", I,
+        "S2C305",
+        "rpcinterface",
+        "[rpcinterface:x] extension is not converted",
+        I,
         "Loads an XML-RPC extension factory into supervisord.",
         "No XML-RPC: the extension is not loaded (and sup2circus never imports it).",
         "Nothing, unless tools depend on that extension's API.",
     ),
     # ------------------------------------------------------------------ S2C5xx writing
     Rule(
-        "S2C501", "unwritable-value", "Value circus cannot read back exactly", E,
+        "S2C501",
+        "unwritable-value",
+        "Value circus cannot read back exactly",
+        E,
         "Uses the value as written.",
         "circus's ini parser would change this value (comments, $(circus.*) substitution, "
         "surrounding spaces, newlines) and no exact spelling exists.",
@@ -390,13 +525,19 @@ _RULES: tuple[Rule, ...] = (
         observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
     ),
     Rule(
-        "S2C502", "name-case-clash", "Watcher names differ only in case", W,
+        "S2C502",
+        "name-case-clash",
+        "Watcher names differ only in case",
+        W,
         "Treats process names case-sensitively.",
         "Looks watchers up case-insensitively: one of them cannot be addressed by circusctl.",
         "Rename one of the programs.",
     ),
     Rule(
-        "S2C503", "unmatchable-env-section", "Watcher name cannot be matched by [env:...]", E,
+        "S2C503",
+        "unmatchable-env-section",
+        "Watcher name cannot be matched by [env:...]",
+        E,
         "Applies environment= to its own program.",
         "[env:NAME] is a comma-separated list of globs: a name with a comma cannot be matched "
         "exactly.",
