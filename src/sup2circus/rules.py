@@ -544,6 +544,41 @@ _RULES: tuple[Rule, ...] = (
         "Rename the program (no comma).",
         observes=("env",),
     ),
+    # ------------------------------------------------------------------ S2C9xx the linter itself
+    Rule(
+        "S2C900",
+        "unreadable-input",
+        "A file given on the command line cannot be read",
+        E,
+        "Refuses to start when its configuration file is missing or unreadable.",
+        "Nothing can be converted from it.",
+        "Fix the path, the permissions or the encoding (supervisor reads UTF-8 text). With "
+        "--check the other files are still checked and the exit status is 2.",
+    ),
+    Rule(
+        "S2C901",
+        "invalid-config",
+        "supervisord would refuse this configuration",
+        E,
+        "Refuses to start, naming the bad value (an invalid integer, boolean, signal, format "
+        "string, a missing command...).",
+        "Nothing is converted: the input is not a working supervisor configuration.",
+        "Fix the value the message names; supervisord would fail the same way. With --check "
+        "the other files are still checked and the exit status is 2.",
+        "[program:web]\ncommand = /usr/bin/web\nstartsecs = soon",
+    ),
+    Rule(
+        "S2C902",
+        "unused-suppression",
+        "A sup2circus suppression comment suppresses nothing",
+        W,
+        "Treats '; sup2circus: ignore=...' as an ordinary comment.",
+        "Not applicable: this finding is about the suppression comment itself. A suppression "
+        "that matches no finding (the problem was fixed, the code is misspelled or unknown) "
+        "would silently hide a future finding of that code at that place.",
+        "Delete the comment or correct the code it names.",
+        "[program:web]\ncommand = /usr/bin/web  ; sup2circus: ignore=S2C117",
+    ),
 )
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
