@@ -1,0 +1,675 @@
+"""The ``sup2circus`` command: a thin layer over :mod:`sup2circus.api`.
+
+Two modes:
+
+* conversion (default): ``sup2circus FILE`` writes circus.ini on stdout (or atomically to
+  ``-o PATH``) and the findings on stderr (``--output-format``);
+* lint: ``sup2circus --check FILE...`` converts without writing and reports every file's
+  findings on stdout, in one report.
+
+Exit status:
+
+* 0  -- converted / checked (findings below the ``--fail-on`` threshold, or none);
+* 1  -- ``--check``: findings at or above the threshold (never with ``--exit-zero``);
+  ``--strict``: the same, and then nothing is written; ``--verify``: circus would not run what
+  was intended;
+* 2  -- unreadable input, a config supervisord would refuse, a bad setting, a usage error, or an
+  output file that cannot be written (``--check`` still checks the other files first);
+* 70 -- internal error (a bug in sup2circus: please report it); 130 -- interrupted.
+
+Never a traceback unless ``SUP2CIRCUS_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from . import __version__
+from .findings import ConfigError, Finding, Severity, Sup2CircusError
+
+if TYPE_CHECKING:
+    from .api import Conversion, ConvertOptions
+    from .settings import Settings
+
+PROG = "sup2circus"
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
+BUG_URL = "https://github.com/sup2circus/sup2circus/issues"
+UNREADABLE_CODE, INVALID_CODE = "S2C900", "S2C901"
+CIRCUS_EXTRA_HINT = "install the circus extra: pip install 'sup2circus[circus]'"
+
+EPILOG = """\b
+Examples:
+  sup2circus supervisord.conf > circus.ini
+  sup2circus -o circus.ini --strict /etc/supervisor/supervisord.conf
+  sup2circus - < supervisord.conf          (includes resolve against the current directory)
+  sup2circus --check --output-format github supervisord.conf conf.d/*.conf
+  sup2circus --explain S2C101
+
+\b
+Inline suppression (in the supervisord.conf):
+  command = bin/web  ; sup2circus: ignore=S2C117
+  ; sup2circus: ignore-file=S2C106
+
+\b
+Exit status:
+  0   converted, or checked with nothing at/above --fail-on
+  1   --check/--strict: findings at/above --fail-on; --verify: mismatch
+  2   unreadable or invalid input (supervisord would refuse it), bad
+      setting, usage error, output not writable
+  70  internal error (a bug: please report it)
+  130 interrupted
+"""
+
+
+class _Exit(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+class _UsageProblem(Exception):
+    pass
+
+
+def _write(text: str, err: bool = False) -> None:
+    if not text:
+        return
+    stream = click.get_binary_stream("stderr" if err else "stdout")
+    stream.write(text.encode("utf-8", "backslashreplace"))
+    stream.flush()
+
+
+def _error(message: str) -> None:
+    _write(f"{PROG}: error: {' '.join(message.splitlines())}\n", err=True)
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+@click.command(
+    name=PROG,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.argument("files", nargs=-1, metavar="FILE...")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Write circus.ini to PATH atomically (the old file stays untouched on any failure).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Lint mode: convert every FILE without writing anything; report findings on stdout.",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default=None,
+    help="Format of the findings (default: text).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"], case_sensitive=False),
+    default=None,
+    help="Severity threshold for --check and --strict (default: warning).",
+)
+@click.option("--exit-zero", is_flag=True, help="--check: report, but exit 0 despite findings.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Conversion: fail (exit 1, write nothing) on findings at or above --fail-on.",
+)
+@click.option(
+    "--select", multiple=True, metavar="CODES", help="Report only these codes (prefixes, commas)."
+)
+@click.option(
+    "--ignore", multiple=True, metavar="CODES", help="Never report these codes (prefixes, commas)."
+)
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    metavar="CODE=LEVEL",
+    help="Override a code's severity (repeatable), e.g. S2C101=error.",
+)
+@click.option(
+    "--config",
+    metavar="PATH",
+    help="Read [tool.sup2circus] from this TOML file (default: nearest pyproject.toml).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--statistics", is_flag=True, help="Count findings per code instead of listing them.")
+@click.option("--explain", metavar="CODE", help="Explain a finding code and exit.")
+@click.option(
+    "--resolve-env",
+    is_flag=True,
+    help="Bake this machine's values of %(ENV_X)s into circus.ini instead of deferring them to "
+    "circusd's environment. WARNING: this writes secrets into the file (and into image layers).",
+)
+@click.option(
+    "--no-wrappers",
+    is_flag=True,
+    help="Never wrap commands in sh -c/env; approximate instead (with a finding).",
+)
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Reproduce supervisor's autorestart/startsecs/stopasgroup semantics with circus hooks.",
+)
+@click.option(
+    "--runtime-dir",
+    metavar="DIR",
+    default=None,
+    help="Directory of circus's ipc:// endpoints when the config names no socket (default /tmp).",
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Load the result with circus's own loader; exit 1 if circus would run anything else.",
+)
+@click.version_option(
+    __version__, "-V", "--version", prog_name=PROG, message="%(prog)s %(version)s"
+)
+@click.pass_context
+def cli(ctx: click.Context, /, **kw: object) -> None:
+    """Convert a Supervisor configuration (supervisord.conf and its [include]d files) into a
+    Circus configuration (circus.ini) that runs the same processes the same way.
+
+    Whatever circus cannot express exactly becomes a finding (a stable code, a severity,
+    file:line) instead of a silent change of behaviour; `--explain CODE` documents each one.
+    With --check, sup2circus is a linter for supervisord.conf files in CI and pre-commit.
+    """
+    ctx.exit(_guarded(Args.from_kwargs(kw)))
+
+
+@dataclass(frozen=True)
+class Args:
+    files: tuple[str, ...] = ()
+    output: str | None = None
+    check: bool = False
+    output_format: str | None = None
+    fail_on: str | None = None
+    exit_zero: bool = False
+    strict: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    config: str | None = None
+    isolated: bool = False
+    statistics: bool = False
+    explain: str | None = None
+    resolve_env: bool = False
+    no_wrappers: bool = False
+    exact: bool = False
+    runtime_dir: str | None = None
+    verify: bool = False
+
+    @classmethod
+    def from_kwargs(cls, kw: dict[str, object]) -> Args:
+        return cls(**kw)  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Console-script entry point."""
+    try:
+        rv = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
+    except click.exceptions.Exit as exc:  # pragma: no cover - depends on click version
+        rv = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        rv = exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        _write("\nInterrupted.\n", err=True)
+        rv = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        rv = EXIT_INPUT
+    except Exception as exc:  # pragma: no cover - _guarded catches these first
+        rv = _internal_error(exc)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _quiet_broken_pipe() -> None:
+    # Python would complain again when flushing stdout at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("SUP2CIRCUS_DEBUG"):
+        import traceback
+
+        _write("".join(traceback.format_exception(exc)), err=True)
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+    # The exception's text is not shown: it could hold a value from the config (a secret).
+    _write(
+        f"{PROG}: internal error: {type(exc).__name__}{where}. This is a bug in sup2circus "
+        f"{__version__}; please report it at {BUG_URL} with a config that triggers it "
+        "(set SUP2CIRCUS_DEBUG=1 to see the traceback).\n",
+        err=True,
+    )
+    return EXIT_INTERNAL
+
+
+def _guarded(args: Args) -> int:
+    from .settings import SettingsError
+
+    try:
+        return _run(args)
+    except _Exit as exc:
+        return exc.code
+    except (_UsageProblem, SettingsError) as exc:
+        ctx = click.get_current_context(silent=True)
+        usage = ctx.get_usage() + "\n" if ctx is not None and isinstance(exc, _UsageProblem) else ""
+        hint = f"Try '{PROG} --help' for help.\n" if usage else ""
+        _write(usage + hint, err=True)
+        _error(str(exc))
+        return EXIT_INPUT
+    except Sup2CircusError as exc:
+        _error(exc.format())
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        _write("\nInterrupted.\n", err=True)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return EXIT_INPUT
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def _run(args: Args) -> int:
+    if args.explain is not None:
+        return _explain(args.explain)
+    _validate(args)
+    from .settings import resolve
+
+    settings = resolve(
+        config=args.config,
+        isolated=args.isolated,
+        select=args.select,
+        ignore=args.ignore,
+        severity=args.severities,
+        fail_on=args.fail_on,
+    )
+    options = _options(args, settings)
+    if args.check:
+        return _check(args, settings, options)
+    return _convert(args, settings, options)
+
+
+def _validate(args: Args) -> None:
+    if args.check:
+        if not args.files:
+            raise _UsageProblem("--check needs at least one FILE")
+        for flag, on in (("-o/--output", args.output), ("--strict", args.strict)):
+            if on:
+                raise _UsageProblem(f"{flag} cannot be used with --check")
+        if args.verify:
+            raise _UsageProblem("--verify cannot be used with --check")
+        if args.files.count("-") > 1:
+            raise _UsageProblem("'-' (standard input) can be given only once")
+    else:
+        if not args.files:
+            raise _UsageProblem("missing FILE (a supervisord.conf, or - for standard input)")
+        if len(args.files) > 1:
+            raise _UsageProblem(
+                f"got {len(args.files)} files; conversion takes one FILE "
+                "(use --check to lint several)"
+            )
+        if args.exit_zero:
+            raise _UsageProblem("--exit-zero only applies to --check")
+    if args.statistics and args.output_format in ("github", "sarif"):
+        raise _UsageProblem("--statistics works with --output-format text or json only")
+
+
+def _options(args: Args, settings: Settings) -> ConvertOptions:
+    from .api import ConvertOptions
+
+    return ConvertOptions(
+        resolve_env=args.resolve_env,
+        no_wrappers=args.no_wrappers or bool(settings.no_wrappers),
+        exact=args.exact or bool(settings.exact),
+        runtime_dir=args.runtime_dir or settings.runtime_dir or "/tmp",
+    )
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def _read_stdin() -> str:
+    data = click.get_binary_stream("stdin").read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        from .findings import InputError
+
+        raise InputError(
+            f"standard input is not UTF-8 text (byte {exc.start})",
+            file="<stdin>",
+            hint="supervisor reads its config as UTF-8",
+        ) from None
+
+
+@dataclass
+class _Source:
+    """One converted input: its conversion, and the text of every file it read."""
+
+    name: str
+    conversion: Conversion
+    texts: dict[str, str]
+
+
+def _convert_one(name: str, options: ConvertOptions, stdin_text: str | None) -> _Source:
+    from . import api
+    from .findings import InputError
+
+    texts: dict[str, str] = {}
+    if name == "-":
+        text = stdin_text if stdin_text is not None else _read_stdin()
+        conv = api.convert_text(text, filename="<stdin>", base_dir=os.getcwd(), options=options)
+        texts["<stdin>"] = text
+    else:
+        if os.path.isdir(name):
+            raise InputError("is a directory, not a supervisor config file", file=name)
+        try:
+            conv = api.convert_file(name, options)
+        except (OSError, UnicodeDecodeError) as exc:  # read.py should raise InputError itself
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise InputError(f"cannot read: {reason}", file=name) from None
+    given = getattr(conv, "texts", None)
+    if isinstance(given, dict):
+        texts.update(given)
+    for path in (*conv.files_read, conv.source):
+        if path in texts or path.startswith("<"):
+            continue
+        try:
+            with open(path, "rb") as fh:
+                texts[path] = fh.read().decode("utf-8", "replace")
+        except OSError:
+            pass
+    return _Source(name, conv, texts)
+
+
+def _error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:
+    code = INVALID_CODE if isinstance(exc, ConfigError) else UNREADABLE_CODE
+    message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message=" ".join(message.splitlines()),
+        file=exc.file or fallback_file,
+        line=exc.line or 1,
+    )
+
+
+def _process(
+    findings: Sequence[Finding], texts: dict[str, str], settings: Settings
+) -> tuple[list[Finding], int]:
+    """Suppressions, then selection and severity overrides. Returns (report, suppressed)."""
+    from .suppress import apply
+
+    outcome = apply(findings, texts)
+    report = settings.apply([*outcome.kept, *outcome.unused])
+    report.sort(key=Finding.sort_key)
+    return report, len(outcome.suppressed)
+
+
+def _fmt(args: Args) -> str:
+    return args.output_format or "text"
+
+
+def _render(
+    args: Args,
+    findings: Sequence[Finding],
+    settings: Settings,
+    *,
+    files: int,
+    suppressed: int,
+    err: bool,
+    always_summary: bool,
+) -> str:
+    from .report import Summary, render, use_color
+
+    fmt = _fmt(args)
+    summary = None
+    if fmt == "text" and (always_summary or findings):
+        summary = Summary(files, suppressed, settings.fail_on, args.exit_zero)
+    color = fmt == "text" and use_color(sys.stderr if err else sys.stdout)
+    return render(
+        fmt, findings, summary=summary, color=color, stats=args.statistics, version=__version__
+    )
+
+
+# ---------------------------------------------------------------------------- modes
+
+
+def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
+    if args.verify:
+        import importlib.util
+
+        if importlib.util.find_spec("circus") is None:
+            _verify_unavailable()
+    src = _convert_one(args.files[0], options, None)
+    report, suppressed = _process(src.conversion.findings, src.texts, settings)
+    fmt = _fmt(args)
+    if report or fmt != "text":
+        _write(
+            _render(
+                args,
+                report,
+                settings,
+                files=len(src.conversion.files_read) or 1,
+                suppressed=suppressed,
+                err=True,
+                always_summary=False,
+            ),
+            err=True,
+        )
+    if args.strict:
+        failing = [f for f in report if settings.fails(f)]
+        if failing:
+            _error(
+                f"--strict: {len(failing)} finding(s) at or above {settings.fail_on.value}; "
+                "nothing written"
+            )
+            return EXIT_FINDINGS
+    if args.verify:
+        problems = _verify(src.conversion)
+        if problems:
+            for p in problems:
+                _write(f"{PROG}: verify: {' '.join(p.splitlines())}\n", err=True)
+            _error(f"--verify: circus would not run what was intended ({len(problems)} problems)")
+            return EXIT_FINDINGS
+    if args.output and args.output != "-":
+        try:
+            write_atomic(args.output, src.conversion.text)
+        except OSError as exc:
+            _error(f"cannot write {args.output}: {exc.strerror or exc}")
+            return EXIT_INPUT
+    else:
+        _write(src.conversion.text)
+    return EXIT_OK
+
+
+def _verify_unavailable() -> NoReturn:
+    _error(f"--verify needs circus: {CIRCUS_EXTRA_HINT}")
+    raise _Exit(EXIT_INPUT)
+
+
+def _verify(conversion: Conversion) -> list[str]:
+    try:
+        from .verify import verify
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] == "circus":
+            _verify_unavailable()
+        raise
+    return list(verify(conversion))
+
+
+def _check(args: Args, settings: Settings, options: ConvertOptions) -> int:
+    stdin_text = _read_stdin() if "-" in args.files else None
+    sources: list[_Source] = []
+    errors: list[Finding] = []
+    seen: set[str] = set()
+    for name in args.files:
+        key = name if name == "-" else os.path.realpath(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            sources.append(_convert_one(name, options, stdin_text))
+        except Sup2CircusError as exc:
+            errors.append(_error_finding(exc, "<stdin>" if name == "-" else name))
+    # A file another checked file [include]s is reported in that context only.
+    included: set[str] = set()
+    for src in sources:
+        own = os.path.realpath(src.conversion.source) if src.name != "-" else None
+        included.update(
+            os.path.realpath(p) for p in src.conversion.files_read if os.path.realpath(p) != own
+        )
+    kept = [s for s in sources if s.name == "-" or os.path.realpath(s.name) not in included]
+    findings: dict[tuple[object, ...], Finding] = {}
+    texts: dict[str, str] = {}
+    for src in kept:
+        texts.update(src.texts)
+        for f in src.conversion.findings:
+            findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
+    report, suppressed = _process(list(findings.values()), texts, settings)
+    report = sorted([*errors, *report], key=Finding.sort_key)
+    n_files = len(seen)
+    _write(
+        _render(
+            args,
+            report,
+            settings,
+            files=n_files,
+            suppressed=suppressed,
+            err=False,
+            always_summary=True,
+        )
+    )
+    if errors:
+        return EXIT_INPUT
+    if not args.exit_zero and any(settings.fails(f) for f in report):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- --explain
+
+
+def explain_text(code: str) -> str:
+    """The ``--explain`` page of a rule (a code like S2C101, or its name)."""
+    from .rules import RULES
+
+    wanted = code.strip()
+    rule = RULES.get(wanted.upper()) or next(
+        (r for r in RULES.values() if r.name == wanted.lower()), None
+    )
+    if rule is None:
+        import difflib
+
+        close = difflib.get_close_matches(
+            wanted.upper(), list(RULES), n=3, cutoff=0.6
+        ) or difflib.get_close_matches(
+            wanted.lower(), [r.name for r in RULES.values()], n=3, cutoff=0.6
+        )
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise _UsageProblem(f"--explain: unknown code {code!r}{hint}")
+    import textwrap
+
+    def para(title: str, text: str) -> str:
+        body = textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="  ")
+        return f"{title}\n{body}"
+
+    parts = [
+        f"{rule.code} {rule.name}: {rule.title}",
+        f"Default severity: {rule.severity.value}",
+        "",
+        para("What supervisor does:", rule.supervisor),
+        para("What circus does (and why it differs):", rule.circus),
+        para("How to fix it:", rule.fix),
+        "How to suppress it:\n"
+        f"  on the option's line:   command = ...  ; sup2circus: ignore={rule.code}\n"
+        f"  for a whole file:       ; sup2circus: ignore-file={rule.code}\n"
+        f'  everywhere:             --ignore {rule.code}  (or ignore = ["{rule.code}"] in '
+        "[tool.sup2circus])",
+    ]
+    if rule.example:
+        example = "\n".join("  " + line for line in rule.example.splitlines())
+        parts.append(f"Example:\n{example}")
+    parts.append(f"More: {rule.url}")
+    return "\n".join(parts) + "\n"
+
+
+def _explain(code: str) -> int:
+    _write(explain_text(code))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- -o PATH
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temp file in the same directory, fsync,
+    ``os.replace``. On any failure (KeyboardInterrupt included) the old file is untouched and the
+    temp file is removed. A new file gets mode 0666 & ~umask; a replaced one keeps its mode."""
+    import tempfile
+
+    target = os.path.abspath(path)
+    directory = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise IsADirectoryError(21, "Is a directory", path)
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    try:
+        try:
+            os.fchmod(fd, mode)
+            data = text.encode("utf-8")
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)

@@ -1,0 +1,318 @@
+"""Formatters for findings: ``text``, ``json``, ``github``, ``sarif`` and ``--statistics``.
+
+* text: ``path:line:col: CODE severity message``, one line each, then a summary line (colour only
+  when the stream is a terminal and ``NO_COLOR`` is unset);
+* json: one array of objects with ``code``, ``severity``, ``message``, ``file``, ``line``,
+  ``column``, ``section``, ``option`` and ``url`` (the rule's entry in docs/rules.md);
+* github: GitHub Actions workflow commands (``::warning file=...,line=...,col=...,title=CODE::``);
+  ``info`` becomes ``notice``;
+* sarif: one SARIF 2.1.0 log with the rules (id, name, short description, help URI) and results.
+
+The ``json`` module is imported only by the formats that need it (cold start).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .findings import Finding, Severity
+
+FORMATS = ("text", "json", "github", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/sup2circus/sup2circus"
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_ANSI = {"red": "31", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2", "green": "32"}
+
+
+def use_color(stream: object, environ: Mapping[str, str] | None = None) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set to anything non-empty."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def _paint(text: str, color: str | None, enabled: bool, bold: bool = False) -> str:
+    if not enabled or (color is None and not bold):
+        return text
+    codes = ([_ANSI["bold"]] if bold else []) + ([_ANSI[color]] if color else [])
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())
+
+
+def url_of(code: str) -> str | None:
+    from .rules import RULES
+
+    r = RULES.get(code)
+    return r.url if r is not None else None
+
+
+# ---------------------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int
+    suppressed: int = 0
+    fail_on: Severity = Severity.WARNING
+    exit_zero: bool = False
+
+
+def text_line(f: Finding, color: bool = False) -> str:
+    where = _paint(f"{f.file}:{f.line}:{f.column}:", None, color, bold=True)
+    code = _paint(f.code, _COLORS[f.severity], color, bold=True)
+    sev = _paint(f.severity.value, _COLORS[f.severity], color)
+    return f"{where} {code} {sev} {_one_line(f.message)}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(findings: Sequence[Finding], summary: Summary, color: bool = False) -> str:
+    files = _plural(summary.files, "file")
+    supp = f" ({summary.suppressed} suppressed)" if summary.suppressed else ""
+    if not findings:
+        return _paint(f"All checks passed: {files}, no findings{supp}.", "green", color)
+    counts = Counter(f.severity for f in findings)
+    parts = [
+        _plural(counts[s], s.value)
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if counts[s]
+    ]
+    failing = sum(1 for f in findings if f.severity.rank >= summary.fail_on.rank)
+    tail = f"{failing} at or above {summary.fail_on.value}"
+    if summary.exit_zero and failing:
+        tail += " (--exit-zero)"
+    text = (
+        f"Found {_plural(len(findings), 'finding')} in {files}: {', '.join(parts)}{supp}; {tail}."
+    )
+    return _paint(text, "red" if failing else None, color, bold=bool(failing))
+
+
+def render_text(
+    findings: Sequence[Finding], summary: Summary | None = None, color: bool = False
+) -> str:
+    lines = [text_line(f, color) for f in findings]
+    if summary is not None:
+        lines.append(summary_line(findings, summary, color))
+    return "".join(line + "\n" for line in lines)
+
+
+# ---------------------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class Stat:
+    code: str
+    name: str
+    severity: Severity
+    count: int
+
+
+def statistics(findings: Iterable[Finding]) -> list[Stat]:
+    """One entry per (code, severity), most frequent first."""
+    from .rules import RULES
+
+    counts = Counter((f.code, f.severity) for f in findings)
+    stats = [
+        Stat(code, RULES[code].name if code in RULES else "", sev, n)
+        for (code, sev), n in counts.items()
+    ]
+    stats.sort(key=lambda s: (-s.count, s.code, -s.severity.rank))
+    return stats
+
+
+def render_statistics_text(
+    findings: Sequence[Finding], summary: Summary | None = None, color: bool = False
+) -> str:
+    stats = statistics(findings)
+    width = max((len(str(s.count)) for s in stats), default=1)
+    lines = [
+        f"{s.count:>{width}}  {_paint(s.code, _COLORS[s.severity], color, bold=True)}  "
+        f"{_paint(f'{s.severity.value:<7}', _COLORS[s.severity], color)}  {s.name}"
+        for s in stats
+    ]
+    if summary is not None:
+        lines.append(summary_line(findings, summary, color))
+    return "".join(line + "\n" for line in lines)
+
+
+def render_statistics_json(findings: Sequence[Finding]) -> str:
+    import json
+
+    return (
+        json.dumps(
+            [
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "severity": s.severity.value,
+                    "count": s.count,
+                    "url": url_of(s.code),
+                }
+                for s in statistics(findings)
+            ],
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
+
+
+# ---------------------------------------------------------------------------- json
+
+
+def finding_dict(f: Finding) -> dict[str, object]:
+    d = f.to_dict()
+    d["url"] = url_of(f.code)
+    return d
+
+
+def render_json(findings: Sequence[Finding]) -> str:
+    import json
+
+    return json.dumps([finding_dict(f) for f in findings], indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------- github
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(f: Finding) -> str:
+    props = f"file={_gh_prop(f.file)},line={f.line},col={f.column},title={_gh_prop(f.code)}"
+    return f"::{_GITHUB_LEVEL[f.severity]} {props}::{_gh_data(f'{f.code} {f.message}')}"
+
+
+def render_github(findings: Sequence[Finding]) -> str:
+    return "".join(github_line(f) + "\n" for f in findings)
+
+
+# ---------------------------------------------------------------------------- sarif
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _artifact_uri(path: str) -> str:
+    from urllib.parse import quote
+
+    if path.startswith("<") and path.endswith(">"):
+        return quote(path.strip("<>"))
+    if os.path.isabs(path):
+        return "file://" + quote(path.replace(os.sep, "/"))
+    return quote(path.replace(os.sep, "/"))
+
+
+def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
+    from .rules import RULES
+
+    codes = sorted({f.code for f in findings})
+    index = {code: i for i, code in enumerate(codes)}
+    rules: list[dict[str, object]] = []
+    for code in codes:
+        r = RULES.get(code)
+        entry: dict[str, object] = {"id": code}
+        if r is not None:
+            entry.update(
+                {
+                    "name": r.name,
+                    "shortDescription": {"text": r.title},
+                    "fullDescription": {"text": f"supervisor: {r.supervisor} circus: {r.circus}"},
+                    "help": {"text": f"{r.fix}\n{r.url}"},
+                    "helpUri": r.url,
+                    "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+                }
+            )
+        rules.append(entry)
+    results: list[dict[str, object]] = []
+    for f in findings:
+        result: dict[str, object] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": _one_line(f.message)},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _artifact_uri(f.file)},
+                        "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                    }
+                }
+            ],
+        }
+        props = {k: v for k, v in (("section", f.section), ("option", f.option)) if v}
+        if props:
+            result["properties"] = props
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "sup2circus",
+                        "version": version,
+                        "semanticVersion": version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def render_sarif(findings: Sequence[Finding], version: str) -> str:
+    import json
+
+    return json.dumps(sarif_log(findings, version), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------- dispatch
+
+
+def render(
+    fmt: str,
+    findings: Sequence[Finding],
+    *,
+    summary: Summary | None = None,
+    color: bool = False,
+    stats: bool = False,
+    version: str = "",
+) -> str:
+    """The whole report in format ``fmt`` (``--statistics``: text and json only)."""
+    if fmt == "text":
+        if stats:
+            return render_statistics_text(findings, summary, color)
+        return render_text(findings, summary, color)
+    if fmt == "json":
+        return render_statistics_json(findings) if stats else render_json(findings)
+    if stats:
+        raise ValueError("--statistics works with the text and json formats only")
+    if fmt == "github":
+        return render_github(findings)
+    if fmt == "sarif":
+        return render_sarif(findings, version)
+    raise ValueError(f"unknown output format {fmt!r}")

@@ -1,0 +1,244 @@
+"""Inline suppression comments in a supervisord.conf.
+
+Three forms (``#`` works as well as ``;``; codes may be prefixes, several separated by commas):
+
+* at the end of an option line (or of a section header), after whitespace, as supervisor's
+  inline comments must be::
+
+      command = bin/web  ; sup2circus: ignore=S2C117
+
+  suppresses those codes for that option (all of its continuation lines) -- or, on a section
+  header, for the whole section;
+* alone on the line(s) directly above an option or a section header, same scope::
+
+      ; sup2circus: ignore=S2C101,S2C102
+      [program:job]
+
+* anywhere in a file, alone on its line: ``; sup2circus: ignore-file=S2C106`` suppresses the code
+  for every finding located in that file.
+
+A section's scope runs from its header to the line before the next header, in that file. A
+suppression that suppresses nothing (or names an unknown code) is itself reported as
+``S2C902 unused-suppression``; that code can only be silenced with ``--ignore S2C902`` or a
+``ignore-file=S2C902`` comment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .findings import Finding, Severity
+
+UNUSED_CODE = "S2C902"
+
+# `;` or `#` at the start of the line or after whitespace, as supervisor's parser requires.
+_COMMENT_RE = re.compile(
+    r"(?:^|(?<=\s))[;#]\s*sup2circus\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
+    r"(?P<codes>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)",
+    re.IGNORECASE,
+)
+_SECTION_RE = re.compile(r"\[(?P<header>.+)\]")
+_OPTION_RE = re.compile(r"(?P<name>[^=:\s][^=:]*?)\s*[=:]")
+
+
+@dataclass
+class Suppression:
+    file: str
+    line: int  # where the comment is
+    column: int
+    codes: tuple[str, ...]
+    file_wide: bool
+    span: tuple[int, int] | None = None  # lines it covers (None: attached to nothing)
+    section: str | None = None
+    option: str | None = None
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, f: Finding) -> str | None:
+        """The code of this suppression that matches ``f``, if any."""
+        if not self.file_wide and (self.span is None or not self.span[0] <= f.line <= self.span[1]):
+            return None
+        for code in self.codes:
+            if f.code.upper().startswith(code):
+                return code
+        return None
+
+
+def _strip_inline_comment(line: str) -> str:
+    """The line without a trailing ``;``/``#`` comment that follows whitespace."""
+    for i, ch in enumerate(line):
+        if ch in ";#" and (i == 0 or line[i - 1].isspace()):
+            return line[:i]
+    return line
+
+
+def parse(file: str, text: str) -> list[Suppression]:
+    """Every suppression comment in one file's text, attached to what it covers."""
+    lines = text.splitlines()
+    out: list[Suppression] = []
+    pending: list[Suppression] = []  # full-line comments waiting for the next item
+    # Items: (kind, start line, name); spans are filled once the item's end is known.
+    section_supps: list[Suppression] = []  # suppressions of the current section
+    option_supps: list[Suppression] = []  # suppressions of the current option
+    section_name: str | None = None
+    option_name: str | None = None
+    option_start = 0
+
+    def close_option(end: int) -> None:
+        nonlocal option_supps
+        for s in option_supps:
+            s.span = (option_start, end)
+        option_supps = []
+
+    def close_section(end: int) -> None:
+        nonlocal section_supps
+        for s in section_supps:
+            s.span = (s.span[0] if s.span else end, end)
+        section_supps = []
+
+    last_content = 0  # last line of the current option (continuation lines included)
+    for lineno, line in enumerate(lines, 1):
+        stripped = line.strip()
+        match = _COMMENT_RE.search(line)
+        supp = None
+        if match:
+            codes = tuple(c.strip().upper() for c in match.group("codes").split(","))
+            supp = Suppression(
+                file,
+                lineno,
+                match.start() + 1,
+                codes,
+                match.group("kind").lower() == "ignore-file",
+            )
+            out.append(supp)
+        if not stripped:
+            # A blank line detaches pending comments (they must be directly above).
+            pending = []
+            continue
+        if stripped[0] in ";#":
+            if supp is not None and not supp.file_wide:
+                pending.append(supp)
+            continue
+        body = _strip_inline_comment(line).strip()
+        if line[0].isspace() and option_name is not None:
+            # continuation line of the current option
+            last_content = lineno
+            if supp is not None and not supp.file_wide:
+                option_supps.append(supp)
+            pending = []
+            continue
+        close_option(last_content)
+        header = _SECTION_RE.match(body)
+        if header:
+            close_section(lineno - 1)
+            section_name = header.group("header")
+            option_name = None
+            for s in [*pending, *([supp] if supp and not supp.file_wide else [])]:
+                s.span = (lineno, lineno)  # end fixed by close_section
+                s.section = section_name
+                section_supps.append(s)
+        else:
+            m = _OPTION_RE.match(body)
+            option_name = m.group("name").strip().lower() if m else body
+            option_start = last_content = lineno
+            for s in [*pending, *([supp] if supp and not supp.file_wide else [])]:
+                s.section = section_name
+                s.option = option_name
+                option_supps.append(s)
+        pending = []
+    close_option(last_content)
+    close_section(len(lines))
+    return out
+
+
+@dataclass
+class Outcome:
+    kept: list[Finding]
+    suppressed: list[Finding]
+    unused: list[Finding]
+
+
+def _same_file(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a.startswith("<") or b.startswith("<"):
+        return False
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
+    """Remove the findings that a suppression comment in ``texts`` (path -> file text) covers;
+    report every suppression (code) that covered nothing."""
+    from .rules import RULES
+
+    supps: list[Suppression] = []
+    for path, text in texts.items():
+        supps.extend(parse(path, text))
+    by_file: dict[str, list[Suppression]] = {}
+    for s in supps:
+        by_file.setdefault(s.file, []).append(s)
+
+    def matching(f: Finding) -> list[Suppression]:
+        found = by_file.get(f.file)
+        if found is None:
+            for path, lst in by_file.items():
+                if _same_file(path, f.file):
+                    found = lst
+                    break
+        return found or []
+
+    kept: list[Finding] = []
+    suppressed: list[Finding] = []
+    for f in findings:
+        hit = False
+        for s in matching(f):
+            code = s.covers(f)
+            if code is not None and code != UNUSED_CODE:
+                s.used.add(code)
+                hit = True
+        (suppressed if hit else kept).append(f)
+
+    unused: list[Finding] = []
+    for s in supps:
+        for code in s.codes:
+            if code == UNUSED_CODE or code in s.used:
+                continue
+            unused.append(_unused_finding(s, code, RULES))
+    # Only S2C902 suppressions can silence S2C902 findings.
+    final: list[Finding] = []
+    for f in unused:
+        hit = False
+        for s in matching(f):
+            if UNUSED_CODE in s.codes and s.covers(f) == UNUSED_CODE:
+                s.used.add(UNUSED_CODE)
+                hit = True
+        (suppressed if hit else final).append(f)
+    for s in supps:
+        if UNUSED_CODE in s.codes and UNUSED_CODE not in s.used:
+            final.append(_unused_finding(s, UNUSED_CODE, RULES))
+    return Outcome(kept, suppressed, final)
+
+
+def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> Finding:
+    form = "ignore-file" if s.file_wide else "ignore"
+    if not any(c.startswith(code) for c in rules):
+        why = f"unknown code {code!r}"
+    elif not s.file_wide and s.span is None:
+        why = f"'{form}={code}' is not directly above a section or option"
+    elif code == UNUSED_CODE:
+        why = f"'{form}={code}': there is no unused suppression to silence"
+    else:
+        where = "in this file" if s.file_wide else "here"
+        why = f"'{form}={code}' suppresses nothing: no {code} finding {where}"
+    return Finding(
+        code=UNUSED_CODE,
+        severity=Severity.WARNING,
+        message=f"unused suppression: {why}",
+        file=s.file,
+        line=s.line,
+        section=s.section,
+        option=s.option,
+        column=s.column,
+    )
