@@ -405,6 +405,28 @@ _RULES: tuple[Rule, ...] = (
         "circusd keeps running as the user that started it; every watcher gets uid instead.",
         "Start circusd as that user if the daemon itself must not run as root.",
     ),
+    Rule(
+        "S2C123",
+        "env-name-variable",
+        "circus adds __name__ to the environment",
+        I,
+        "Sets exactly supervisord's environment plus environment=.",
+        "Every [env:...] section also puts a variable __name__=env:NAME into the child's "
+        "environment.",
+        "Nothing to do unless a program enumerates its environment.",
+        observes=("env",),
+    ),
+    Rule(
+        "S2C124",
+        "output-routing",
+        "Output routing approximated",
+        W,
+        "Sends stdout to the device named by stdout_logfile (e.g. /dev/stderr).",
+        "The combination cannot be expressed with circus streams and wrappers; the output goes "
+        "to circusd's stdout instead.",
+        "Log stdout to a file, or to /dev/stdout.",
+        observes=("stdout",),
+    ),
     # ------------------------------------------------------------------ S2C2xx daemon
     Rule(
         "S2C201",

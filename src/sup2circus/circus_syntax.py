@@ -1,0 +1,136 @@
+"""How circus 0.19 reads back what we write, modelled exactly, and spellings that survive it.
+
+circus's ini parser (``circus.util.StrictConfigParser``) differs from supervisor's: the first
+duplicate wins, ``;`` starts a comment only when the *first* ``;`` of a value follows whitespace,
+values are stripped, ``""`` means empty, continuation lines are stripped and empty ones dropped,
+a line whose first word is ``rem`` is dropped, and ``$(circus.X)`` / ``((circus.X))`` are
+substituted (any case) in watcher options. ``[env:...]`` values additionally get ``$UPPER``
+names replaced from circusd's environment and are stripped again.
+
+Every value the writer emits is checked with :func:`reads_back`; tests compare this model with
+circus's real parser.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+# circus.util._CIRCUS_VAR
+CIRCUS_VAR_RE = re.compile(r"\$\(circus\.([\w\.\-]+)\)|\(\(circus\.([\w\.\-]+)\)\)", re.I)
+# circus.util.parse_env_dict
+ENV_DOLLAR_RE = re.compile(r"\$([A-Z]+[A-Z0-9_]*)")
+
+_SAFE_TOKEN_RE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+
+
+def parse_value(written: str) -> str:
+    """The string circus's parser returns for ``key = <written>``.
+
+    ``written`` may contain ``\\n``: the writer puts each further line on an indented
+    continuation line.
+    """
+    first, *rest = written.split("\n")
+    value = first
+    if ";" in value:
+        pos = value.find(";")
+        if value[pos - 1].isspace():
+            value = value[:pos]
+    value = value.strip()
+    if value == '""':
+        value = ""
+    parts = [value]
+    for line in rest:
+        line = line.strip()
+        if line:
+            parts.append(line)
+    return "\n".join(parts)
+
+
+def reads_back(written: str, *, allow_vars: bool = False) -> bool:
+    """True when circus's parser returns ``written`` unchanged (and, unless ``allow_vars``,
+    no ``$(circus.*)`` substitution can apply to it)."""
+    if parse_value(written) != written:
+        return False
+    return allow_vars or CIRCUS_VAR_RE.search(written) is None
+
+
+def env_value_reads_back(value: str) -> bool:
+    """True when ``NAME = value`` in an ``[env:...]`` section gives the child exactly
+    ``value`` (no stripping, comment cutting, ``$UPPER`` expansion)."""
+    return reads_back(value, allow_vars=True) and ENV_DOLLAR_RE.search(value) is None
+
+
+def env_key_ok(key: str) -> bool:
+    """True when ``key`` can be written as an option name in an ``[env:...]`` section."""
+    if not key or key != key.strip() or key == "__name__":
+        return False
+    if any(c in key for c in "=:\n\r"):
+        return False
+    if key[0] in "#;[" or key[0].isspace():
+        return False
+    return key.split(None, 1)[0].lower() != "rem"
+
+
+def escape_glob(name: str) -> str | None:
+    """The ``[env:...]`` pattern matching exactly the watcher ``name`` (fnmatch, comma-separated
+    list); None when impossible (a comma, or surrounding spaces)."""
+    if "," in name or name != name.strip():
+        return None
+    out = []
+    for ch in name:
+        if ch in "*?[":
+            out.append(f"[{ch}]")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _quote_literal(text: str) -> str:
+    """Quote a literal piece of a token so that circus's parse + shlex return it unchanged and
+    nothing in it looks like a comment or a ``$(circus.*)`` reference."""
+    if text == "":
+        return ""
+    if _SAFE_TOKEN_RE.fullmatch(text):
+        return text
+    pieces: list[str] = []
+    # ';' outside quotes as \; (never preceded by whitespace in the written text)
+    for i, chunk in enumerate(text.split(";")):
+        if i:
+            pieces.append("\\;")
+        if chunk:
+            q = "'" + chunk.replace("'", "'\"'\"'") + "'"
+            # break $( and (( so that no $(circus.x) / ((circus.x)) can form
+            q = q.replace("$(", "$(''").replace("((", "(''(")
+            pieces.append(q)
+    return "".join(pieces)
+
+
+def quote_token(token: str, deferred: dict[str, str] | None = None) -> str:
+    """Spell one argv token for a circus ``cmd``.
+
+    ``deferred`` maps marker strings to the circus reference that replaces them
+    (``$(circus.env.X)``): markers are written bare, the literal parts around them quoted.
+    """
+    if token == "":
+        return "''"
+    if not deferred:
+        return _quote_literal(token)
+    pattern = re.compile("|".join(re.escape(m) for m in deferred))
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(token):
+        out.append(_quote_literal(token[pos : m.start()]))
+        out.append(deferred[m.group(0)])
+        pos = m.end()
+    out.append(_quote_literal(token[pos:]))
+    return "".join(out)
+
+
+def split_cmd(written: str) -> list[str]:
+    """The argv circus builds from a ``cmd`` value (without wid/env substitution)."""
+    return shlex.split(parse_value(written))
+
+
+def join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None = None) -> str:
+    return " ".join(quote_token(t, deferred) for t in argv)
