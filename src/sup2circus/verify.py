@@ -253,12 +253,19 @@ class _Resolver:
     ``$(circus.env.X)`` in commands and paths, ``$X`` in env sections, against this process's
     environment (plus the watcher's own env sections for commands, as circus does)."""
 
-    def __init__(self, names: Sequence[str], environ: Mapping[str, str]) -> None:
+    def __init__(self, names: Sequence[str], environ: Mapping[str, str], text: str = "") -> None:
         self.names = {n.lower(): n for n in names}
         self.upper = set(names)
         self.environ = environ
+        # values of every variable the text lets circus substitute: never print them
+        referenced = {n.lower() for n in names}
+        for m in _CIRCUS_REF.finditer(text):
+            key = (m.group(1) or m.group(2)).lower()
+            if key.startswith("circus.env."):
+                referenced.add(key[len("circus.env.") :])
+        referenced.update(n.lower() for n in _UPPER_VAR.findall(text))
         self.secrets = sorted(
-            {environ[n] for n in names if n in environ and len(environ[n]) >= 3},
+            {v for k, v in environ.items() if k.lower() in referenced and len(v) >= 3},
             key=len,
             reverse=True,
         )
@@ -488,7 +495,7 @@ def verify_text(text: str, config: CircusConfig | None) -> list[str]:
         by_name[lw.name] = lw
     if config is None:
         return problems
-    resolve = _Resolver(config.deferred_env, os.environ)
+    resolve = _Resolver(config.deferred_env, os.environ, text)
     problems.extend(_check_circus_section(config, loaded))
     wanted = {w.name for w in config.watchers}
     for name in sorted(set(by_name) - wanted):
