@@ -31,6 +31,7 @@ from .circus_model import Watcher as WatcherModel
 __all__ = ["LoadedWatcher", "load_circus", "verify"]
 
 _FILE_STREAM = "circus.stream.file_stream.FileStream"
+_STDOUT_STREAM = "circus.stream.StdoutStream"
 _UPPER_VAR = re.compile(r"\$([A-Z]+[A-Z0-9_]*)")
 # paths that are circusd's own stdout/stderr (a pipe under Docker) or a terminal
 _PIPE_LIKE = re.compile(
@@ -287,16 +288,24 @@ class _Resolver:
         return _CIRCUS_REF.sub(repl, value)
 
     def env_value(self, value: str) -> str:
+        """An intended [env:x] value: deferred names (``$X`` as written, or recorded as
+        ``$(circus.env.X)``) read circusd's environment, an undefined one gives ''."""
         if not self.upper:
             return value
 
         def repl(m: re.Match[str]) -> str:
+            key = (m.group(1) or m.group(2) or "").lower()
+            if key.startswith("circus.env.") and key[len("circus.env.") :] in self.names:
+                return self.environ.get(self.names[key[len("circus.env.") :]], "")
+            return m.group(0)
+
+        def repl_upper(m: re.Match[str]) -> str:
             name = m.group(1)
             if name in self.upper:
                 return self.environ.get(name, "")
             return m.group(0)
 
-        return _UPPER_VAR.sub(repl, value).strip()
+        return _CIRCUS_REF.sub(repl, _UPPER_VAR.sub(repl_upper, value)).strip()
 
     def redact(self, value: str) -> str:
         for secret in self.secrets:
@@ -348,10 +357,14 @@ def _stream_problem(
     elif want.kind == "inherit":
         ok = got is None and not closed
         wanted = "circusd's own " + channel
-    elif want.kind == "stdout":
-        # merged into stdout by a `2>&1` wrapper: circus must not capture stderr separately
+    elif want.kind in ("stdout", "stderr") and want.kind != channel:
+        # merged into the other channel by a `2>&1` / `1>&2` wrapper: circus must not capture
+        # this channel separately
         ok = got is None
-        wanted = "merged into stdout by the command wrapper (no stderr stream)"
+        wanted = f"merged into {want.kind} by the command wrapper (no {channel} stream)"
+    elif want.kind == "daemon-stdout":
+        ok = got is not None and got.cls == _STDOUT_STREAM
+        wanted = "circusd's own stdout (StdoutStream)"
     else:
         return f"{channel}: unknown intended stream kind {want.kind!r}"
     if ok:
