@@ -389,8 +389,6 @@ def _convert_one(name: str, options: ConvertOptions, stdin_text: str | None) -> 
         conv = api.convert_text(text, filename="<stdin>", base_dir=os.getcwd(), options=options)
         texts["<stdin>"] = text
     else:
-        if os.path.isdir(name):
-            raise InputError("is a directory, not a supervisor config file", file=name)
         try:
             conv = api.convert_file(name, options)
         except (OSError, UnicodeDecodeError) as exc:  # read.py should raise InputError itself
@@ -519,11 +517,12 @@ def _verify_unavailable() -> NoReturn:
 def _verify(conversion: Conversion) -> list[str]:
     try:
         from .verify import verify
+
+        return list(verify(conversion))
     except ImportError as exc:
         if (exc.name or "").split(".")[0] == "circus":
             _verify_unavailable()
         raise
-    return list(verify(conversion))
 
 
 def _check(args: Args, settings: Settings, options: ConvertOptions) -> int:
