@@ -1,0 +1,241 @@
+"""Lint machinery: inline suppressions (sup2circus.suppress) and settings (sup2circus.settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sup2circus import settings as st
+from sup2circus import suppress
+from sup2circus.findings import Finding, Severity
+
+W = Severity.WARNING
+
+
+def f(code: str, line: int, file: str = "s.conf", sev: Severity = W) -> Finding:
+    return Finding(code, sev, f"m {code}", file, line)
+
+
+def run(text: str, findings: list[Finding], file: str = "s.conf") -> suppress.Outcome:
+    return suppress.apply(findings, {file: text})
+
+
+# ---------------------------------------------------------------------------- suppressions
+
+CONF = """\
+[supervisord]
+nodaemon = true
+
+[program:web]
+command = bin/web  ; sup2circus: ignore=S2C117
+; sup2circus: ignore=S2C111
+stdout_logfile_backups = 0
+environment =
+    A="1",  ; sup2circus: ignore=S2C115
+    B="2"
+
+; sup2circus: ignore=S2C101,S2C102
+[program:job]
+command = /bin/job
+user = nobody
+
+[program:other]  # sup2circus: ignore=S2C106
+command = /bin/other
+"""
+
+
+def test_option_line_suppression() -> None:
+    out = run(CONF, [f("S2C117", 5), f("S2C117", 7), f("S2C104", 5)])
+    assert [(x.code, x.line) for x in out.kept] == [("S2C117", 7), ("S2C104", 5)]
+    assert [(x.code, x.line) for x in out.suppressed] == [("S2C117", 5)]
+
+
+def test_comment_above_option() -> None:
+    out = run(CONF, [f("S2C111", 7), f("S2C111", 8)])
+    assert [x.line for x in out.suppressed] == [7]
+    assert [x.line for x in out.kept] == [8]
+
+
+def test_continuation_line_comment_covers_whole_option() -> None:
+    out = run(CONF, [f("S2C115", 8), f("S2C115", 9), f("S2C115", 10), f("S2C115", 12)])
+    assert [x.line for x in out.suppressed] == [8, 9, 10]
+    assert [x.line for x in out.kept] == [12]
+
+
+def test_comment_above_section_covers_whole_section() -> None:
+    out = run(CONF, [f("S2C101", 13), f("S2C102", 15), f("S2C101", 4), f("S2C101", 17)])
+    assert [x.line for x in out.suppressed] == [13, 15]
+    assert [x.line for x in out.kept] == [4, 17]
+
+
+def test_section_header_inline_comment_with_hash() -> None:
+    out = run(CONF, [f("S2C106", 17), f("S2C106", 18), f("S2C106", 15)])
+    assert [x.line for x in out.suppressed] == [17, 18]
+    assert [x.line for x in out.kept] == [15]
+
+
+def test_prefix_and_case() -> None:
+    text = "[program:a]\ncommand = x  ;SUP2CIRCUS: Ignore = s2c1\n"
+    out = run(text, [f("S2C117", 2), f("S2C106", 2), f("S2C011", 2)])
+    assert [x.code for x in out.suppressed] == ["S2C117", "S2C106"]
+    assert [x.code for x in out.kept] == ["S2C011"]
+    assert out.unused == []
+
+
+def test_ignore_file() -> None:
+    text = "; sup2circus: ignore-file=S2C106\n[program:a]\ncommand = x\n[program:b]\ncommand = y\n"
+    out = run(text, [f("S2C106", 3), f("S2C106", 5), f("S2C106", 5, file="other.conf")])
+    assert [(x.file, x.line) for x in out.suppressed] == [("s.conf", 3), ("s.conf", 5)]
+    assert [x.file for x in out.kept] == ["other.conf"]
+
+
+def test_each_file_has_its_own_suppressions(tmp_path: Path) -> None:
+    texts = {
+        "main.conf": "[include]\nfiles = conf.d/*.conf\n",
+        "conf.d/a.conf": "[program:a]\ncommand = x  ; sup2circus: ignore=S2C106\n",
+    }
+    out = suppress.apply([f("S2C106", 2, "conf.d/a.conf"), f("S2C106", 2, "main.conf")], texts)
+    assert [x.file for x in out.suppressed] == ["conf.d/a.conf"]
+    assert [x.file for x in out.kept] == ["main.conf"]
+
+
+def test_finding_file_matched_by_real_path(tmp_path: Path) -> None:
+    p = tmp_path / "s.conf"
+    p.write_text("[program:a]\ncommand = x  ; sup2circus: ignore=S2C106\n")
+    out = suppress.apply([f("S2C106", 2, str(p))], {str(tmp_path / "." / "s.conf"): p.read_text()})
+    assert out.kept == [] and len(out.suppressed) == 1
+
+
+def test_not_a_comment_without_whitespace() -> None:
+    # supervisor only treats ';' as a comment after whitespace: this is part of the value
+    text = "[program:a]\ncommand = x;sup2circus: ignore=S2C106\n"
+    out = run(text, [f("S2C106", 2)])
+    assert out.suppressed == [] and out.unused == []
+
+
+def test_unused_suppressions() -> None:
+    text = (
+        "[program:a]\n"
+        "command = x  ; sup2circus: ignore=S2C117,S2C106\n"  # S2C106 unused
+        "; sup2circus: ignore-file=S2C120\n"  # unused file-wide
+        "user = u  ; sup2circus: ignore=S2C777\n"  # unknown code
+        "; sup2circus: ignore=S2C011\n"  # followed by a blank line: attached to nothing
+        "\n"
+        "[program:b]\n"
+        "command = y\n"
+    )
+    out = run(text, [f("S2C117", 2)])
+    assert out.kept == []
+    got = [(u.code, u.line, u.column, u.severity, u.message) for u in out.unused]
+    assert [(c, line, col, s) for c, line, col, s, _ in got] == [
+        ("S2C902", 2, 14, W),
+        ("S2C902", 3, 1, W),
+        ("S2C902", 4, 11, W),
+        ("S2C902", 5, 1, W),
+    ]
+    msgs = [m for *_, m in got]
+    assert "ignore=S2C106" in msgs[0] and "suppresses nothing" in msgs[0]
+    assert "ignore-file=S2C120" in msgs[1]
+    assert "unknown code 'S2C777'" in msgs[2]
+    assert "not directly above" in msgs[3]
+    assert out.unused[0].section == "program:a" and out.unused[0].option == "command"
+
+
+def test_unused_suppression_can_be_silenced_by_s2c902() -> None:
+    text = (
+        "; sup2circus: ignore-file=S2C902\n[program:a]\ncommand = x  ; sup2circus: ignore=S2C117\n"
+    )
+    out = run(text, [])
+    assert out.unused == []
+    assert [x.code for x in out.suppressed] == ["S2C902"]
+    out = run("; sup2circus: ignore-file=S2C902\n", [])
+    assert [u.code for u in out.unused] == ["S2C902"]  # nothing to silence: itself unused
+
+
+def test_suppressions_do_not_leak_into_next_option() -> None:
+    text = "[program:a]\n; sup2circus: ignore=S2C117\ncommand = x\nuser = y\n"
+    out = run(text, [f("S2C117", 3), f("S2C117", 4)])
+    assert [x.line for x in out.suppressed] == [3]
+    assert [x.line for x in out.kept] == [4]
+
+
+# ---------------------------------------------------------------------------- settings
+
+
+def test_selection_specificity() -> None:
+    s = st.Settings(select=("S2C1",), ignore=("S2C101",))
+    assert s.is_selected("S2C102") and not s.is_selected("S2C101") and not s.is_selected("S2C001")
+    s = st.Settings(select=("S2C101",), ignore=("S2C1",))
+    assert s.is_selected("S2C101") and not s.is_selected("S2C102")
+    s = st.Settings(select=("S2C101",), ignore=("S2C101",))
+    assert not s.is_selected("S2C101")  # tie: ignore wins
+    assert st.Settings().is_selected("S2C001")
+    assert not st.Settings(ignore=("S2C",)).is_selected("S2C001")
+
+
+def test_severity_override_longest_prefix() -> None:
+    s = st.Settings(severity={"S2C1": Severity.ERROR, "S2C101": Severity.INFO})
+    assert s.severity_of(f("S2C101", 1)) is Severity.INFO
+    assert s.severity_of(f("S2C102", 1)) is Severity.ERROR
+    assert s.severity_of(f("S2C001", 1)) is W
+    applied = s.apply([f("S2C102", 1)])
+    assert applied[0].severity is Severity.ERROR
+
+
+def test_parse_code_list() -> None:
+    assert st.parse_code_list(["s2c1, S2C201", "ALL"], "x") == ("S2C1", "S2C201", "ALL")
+    with pytest.raises(st.SettingsError, match="not a sup2circus code"):
+        st.parse_code_list(["E501"], "--select")
+
+
+def test_parse_severity() -> None:
+    assert st.parse_severity(["S2C101=Error"]) == {"S2C101": Severity.ERROR}
+    for bad in ("S2C101", "S2C101=loud", "NOPE=info", "=info"):
+        with pytest.raises(st.SettingsError):
+            st.parse_severity([bad])
+
+
+def test_find_pyproject_nearest_with_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.sup2circus]\nselect = ['S2C1']\n")
+    mid = tmp_path / "a"
+    mid.mkdir()
+    (mid / "pyproject.toml").write_text("[project]\nname = 'sup2circus-demo'\n")  # no table
+    deep = mid / "b"
+    deep.mkdir()
+    assert st.find_pyproject(str(deep)) == str(tmp_path / "pyproject.toml")
+    (deep / "pyproject.toml").write_text("[tool.sup2circus]\n")
+    assert st.find_pyproject(str(deep)) == str(deep / "pyproject.toml")
+
+
+def test_resolve_precedence(tmp_path: Path) -> None:
+    cfg = tmp_path / "pyproject.toml"
+    cfg.write_text(
+        '[tool.sup2circus]\nselect = ["S2C1"]\nignore = "S2C106"\nfail_on = "error"\n'
+        'no-wrappers = true\nruntime-dir = "/run/x"\n'
+        '[tool.sup2circus.severity]\nS2C101 = "info"\nS2C102 = "error"\n'
+    )
+    s = st.resolve(config=None, cwd=str(tmp_path))
+    assert s.source == str(cfg)
+    assert s.select == ("S2C1",) and s.ignore == ("S2C106",)
+    assert s.fail_on is Severity.ERROR and s.no_wrappers is True and s.exact is None
+    assert s.runtime_dir == "/run/x"
+    s = st.resolve(
+        config=None,
+        cwd=str(tmp_path),
+        select=["S2C0"],
+        severity=["S2C101=warning"],
+        fail_on="info",
+    )
+    assert s.select == ("S2C0",) and s.ignore == ("S2C106",)
+    assert s.severity == {"S2C101": W, "S2C102": Severity.ERROR}
+    assert s.fail_on is Severity.INFO
+    s = st.resolve(config=None, isolated=True, cwd=str(tmp_path))
+    assert s == st.Settings()
+
+
+def test_config_must_hold_table(tmp_path: Path) -> None:
+    cfg = tmp_path / "x.toml"
+    cfg.write_text("[tool.other]\n")
+    with pytest.raises(st.SettingsError, match=r"no \[tool.sup2circus\] table"):
+        st.resolve(config=str(cfg))
