@@ -402,3 +402,99 @@ def test_load_circus_does_not_touch_real_log_paths(tmp_path: Path) -> None:
     assert web.stdout is not None and web.stdout.filename == str(log)
     assert not log.exists()
     assert os.listdir(tmp_path) == ["c.ini"]
+
+
+# --------------------------------------------------------------------------- real converter
+GOLDEN_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+GOLDEN_CASES = sorted(p.parent.name for p in GOLDEN_DIR.glob("*/supervisord.conf"))
+
+SEED = """\
+[supervisord]
+nodaemon=true
+
+[program:nginx]
+command=/usr/sbin/nginx
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+redirect_stderr=true
+
+[program:gunicorn]
+command=/usr/local/bin/gunicorn app:app -b localhost:5000
+directory=/srv/server
+environment=MODE="prod",ODD="pa$S2C_VERIFY_NOPE"
+stdout_logfile=/var/log/gunicorn/out.log
+stdout_logfile_maxbytes=1MB
+"""
+
+
+def real(text: str = SEED, **opts: object) -> Conversion:
+    from sup2circus import ConvertOptions, convert_text
+
+    return convert_text(text, options=ConvertOptions(**opts))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("case", GOLDEN_CASES)
+def test_verify_passes_on_every_golden_case(case: str) -> None:
+    from golden import options_for
+
+    from sup2circus import Sup2CircusError, convert_file
+
+    try:
+        conv = convert_file(GOLDEN_DIR / case / "supervisord.conf", options_for(case))
+    except Sup2CircusError:
+        pytest.skip("supervisord refuses this config (the golden test checks the error)")
+    assert verify(conv) == []
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_verify_passes_on_real_conversion(exact: bool) -> None:
+    conv = real(exact=exact)
+    assert "[watcher:gunicorn]" in conv.text
+    assert verify(conv) == []
+
+
+def _tamper(conv: Conversion, old: str, new: str) -> Conversion:
+    assert old in conv.text, old
+    return dataclasses.replace(conv, text=conv.text.replace(old, new, 1))
+
+
+def test_verify_catches_tampering_in_real_output() -> None:
+    conv = real()
+    one(
+        verify(_tamper(conv, "graceful_timeout = 10", "graceful_timeout = 11")),
+        "graceful_timeout is 11, intended 10",
+    )
+    one(
+        verify(_tamper(conv, "localhost:5000", "localhost:5001")),
+        "'gunicorn': argv differs",
+        "'localhost:5001'",
+    )
+    # ' ;x' is a comment for circus: the value still reads back as intended
+    assert verify(_tamper(conv, "MODE = prod", "MODE = prod ;x")) == []
+    one(
+        verify(_tamper(conv, "MODE = prod", "MODE = $S2C_VERIFY_NOPE")),
+        "environment variable MODE would have another value",
+    )
+    one(
+        verify(_tamper(conv, "stdout_stream.max_bytes = 1048576", "stdout_stream.max_bytes = 1MB")),
+        "'gunicorn': circusd would drop it",
+        "1MB",
+    )
+    one(
+        verify(_tamper(conv, "working_dir = /srv/server", "working_dir = /srv/server2")),
+        "working_dir is '/srv/server2', intended '/srv/server'",
+    )
+    assert verify(_tamper(conv, "[watcher:nginx]", "[watcher:nginx2]")) == [
+        "watcher 'nginx2': circus loads it but it was not intended",
+        "watcher 'nginx': circus does not load it",
+    ]
+
+
+def test_verify_catches_unimportable_hook_in_real_output() -> None:
+    conv = real(exact=True)
+    assert "hooks." in conv.text
+    bad = dataclasses.replace(
+        conv, text=conv.text.replace("sup2circus.circus_hooks.", "s2c_missing_hooks.")
+    )
+    problems = verify(bad)
+    assert problems and all("cannot import 's2c_missing_hooks." in p for p in problems), problems

@@ -168,6 +168,10 @@ def _argvs(w: Any, socket_names: Sequence[str]) -> list[list[str]]:
     return out
 
 
+def _hook_text(spec: str, ignore_failure: bool) -> str:
+    return f"{spec} (failure ignored)" if ignore_failure else spec
+
+
 def _describe_error(exc: BaseException) -> str:
     inner = getattr(exc, "exception", None)
     name = getattr(exc, "import_name", None)
@@ -197,7 +201,10 @@ def load_circus(path: str) -> LoadedConfig:
             name = str(wcfg["name"])
             priority = int(wcfg.get("priority", 0))
             working_dir_set = bool(wcfg.get("working_dir"))
-            hook_specs = {str(k): str(v[0]) for k, v in dict(wcfg.get("hooks") or {}).items()}
+            hook_specs = {
+                str(k): _hook_text(str(v[0]), bool(v[1]))
+                for k, v in dict(wcfg.get("hooks") or {}).items()
+            }
             try:
                 w = Watcher.load_from_config(wcfg)
                 argvs = _argvs(w, sockets)
@@ -447,7 +454,11 @@ def _compare(model: WatcherModel, got: LoadedWatcher, resolve: _Resolver) -> lis
         problem = _stream_problem(channel, want, stream, closed, resolve, env_extra)
         if problem:
             problems.append(problem)
-    want_hooks = dict(intent.hooks)
+    want_hooks = {}
+    for key, value in intent.hooks:
+        spec, _, flag = value.partition(",")
+        ignore = flag.strip().lower() in ("1", "true", "yes", "on", "y", "t")
+        want_hooks[key.removeprefix("hooks.")] = _hook_text(spec.strip(), ignore)
     if got.hooks != want_hooks:
         problems.append(f"hooks are {got.hooks}, intended {want_hooks}")
     return problems
