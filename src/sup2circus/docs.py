@@ -222,11 +222,12 @@ def stale_files(root: str) -> list[str]:
 
 
 def write_files(root: str) -> list[str]:
+    expected = expected_files(root)
     written = []
     for path in stale_files(root):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(expected_files(root)[path])
+            fh.write(expected[path])
         written.append(path)
     return written
 

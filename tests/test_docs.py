@@ -1,0 +1,73 @@
+"""Generated docs: docs/rules.md and docs/conversion.md are up to date with RULES and MAPPING."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from sup2circus import docs
+from sup2circus.mapping import MAPPING
+from sup2circus.rules import DOCS_BASE_URL, RULES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_generated_docs_are_fresh() -> None:
+    stale = docs.stale_files(str(ROOT))
+    assert stale == [], "stale generated docs: run python -m sup2circus.docs --write"
+
+
+def test_check_command_detects_stale_and_write_fixes(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        f"# x\n\nintro\n\n{docs.README_BEGIN}\nold\n{docs.README_END}\n\nafter\n"
+    )
+    cmd = [sys.executable, "-m", "sup2circus.docs", "--root", str(tmp_path)]
+    r = subprocess.run([*cmd, "--check"], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "stale: docs/rules.md" in r.stderr and "stale: README.md" in r.stderr
+    r = subprocess.run([*cmd, "--write"], capture_output=True, text=True)
+    assert r.returncode == 0
+    r = subprocess.run([*cmd, "--check"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    readme = (tmp_path / "README.md").read_text()
+    assert readme.startswith("# x\n\nintro\n\n") and readme.endswith("\n\nafter\n")
+    assert "| `autorestart` |" in readme and "old" not in readme
+    (tmp_path / "docs" / "rules.md").write_text("edited by hand\n")
+    r = subprocess.run([*cmd, "--check"], capture_output=True, text=True)
+    assert r.returncode == 1 and "rules.md" in r.stderr
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub's heading anchors: lower-case, spaces to '-', punctuation other than '-' dropped."""
+    out = set()
+    for m in re.finditer(r"^#{1,6} (.+)$", markdown, re.M):
+        out.add(re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-"))
+    return out
+
+
+def test_every_rule_has_a_section_matching_its_url() -> None:
+    text = docs.rules_md()
+    anchors = _anchors(text)
+    for rule in RULES.values():
+        assert rule.url.startswith(DOCS_BASE_URL + "#")
+        assert rule.url.split("#", 1)[1] in anchors, rule.code
+        assert rule.supervisor.split()[0] in text
+
+
+def test_conversion_matrix_lists_every_mapping_row() -> None:
+    text = docs.conversion_md()
+    rows = re.findall(r"^\| `([^`]+)` \|", text, re.M)
+    assert len(rows) == len(MAPPING)
+    assert [m.option for m in MAPPING] == rows
+    for code in {c for m in MAPPING for c in m.codes}:
+        assert f"[{code}](rules.md#" in text, code
+
+
+def test_codes_are_well_formed() -> None:
+    for code, rule in RULES.items():
+        assert re.fullmatch(r"S2C\d{3}", code)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+        assert "\n" not in rule.title
+    assert len({r.name for r in RULES.values()}) == len(RULES)
