@@ -1,0 +1,1400 @@
+"""Build the model of what supervisord 4.3 would run from the raw config.
+
+This mirrors, step by step, ``ServerOptions.read_config``, ``process_groups_from_parser``,
+``_processes_from_section`` and ``server_configs_from_parser`` of supervisor 4.3.0, including
+their quirks:
+
+* which option is expanded with which names (group-level reads only know ``here`` and
+  ``ENV_*``; process options also know ``program_name``, ``group_name``, ``host_node_name``;
+  ``directory``, log files and ``command`` also ``process_num``, ``numprocs`` and the program's
+  own ``environment=`` names);
+* the expansion dict is mutated across the process numbers of one program, so ``ENV_`` names
+  defined by one process's environment stay visible to the next ones;
+* log file names and ``[supervisord] environment`` are expanded twice;
+* errors supervisord raises on any machine become :class:`ConfigError` with the option's
+  file and line; facts of this machine (users, directories, importable modules) become
+  findings or nothing.
+
+``%(ENV_X)s`` from the converting machine's environment is deferred (kept as
+:func:`model.env_marker`) in the fields circus can defer (command, directory, log file paths,
+environment values) unless ``options.resolve_env``; elsewhere it is resolved with S2C007.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import pwd
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from . import datatypes as dt
+from .api import ConvertOptions
+from .findings import ConfigError, Finding, Loc, Severity
+from .mapping import OPEN_SECTIONS, all_known_options, known_options, section_kind, suggest
+from .model import (
+    ENV_MARK_RE,
+    AutoRestart,
+    GroupSpec,
+    LogKind,
+    LogSpec,
+    OtherSection,
+    ProcessSpec,
+    RawConfig,
+    RawOption,
+    RawSection,
+    ServerSpec,
+    SocketSpec,
+    SupervisorConfig,
+    SupervisordSpec,
+    env_marker,
+)
+from .rules import RULES
+
+__all__ = ["EVENT_TYPES", "build"]
+
+T = TypeVar("T")
+
+# supervisor.events.EventTypes (4.3.0)
+EVENT_TYPES = frozenset(
+    {
+        "EVENT",
+        "PROCESS_STATE",
+        "PROCESS_STATE_STOPPED",
+        "PROCESS_STATE_EXITED",
+        "PROCESS_STATE_STARTING",
+        "PROCESS_STATE_STOPPING",
+        "PROCESS_STATE_BACKOFF",
+        "PROCESS_STATE_FATAL",
+        "PROCESS_STATE_RUNNING",
+        "PROCESS_STATE_UNKNOWN",
+        "PROCESS_COMMUNICATION",
+        "PROCESS_COMMUNICATION_STDOUT",
+        "PROCESS_COMMUNICATION_STDERR",
+        "PROCESS_LOG",
+        "PROCESS_LOG_STDOUT",
+        "PROCESS_LOG_STDERR",
+        "REMOTE_COMMUNICATION",
+        "SUPERVISOR_STATE_CHANGE",
+        "SUPERVISOR_STATE_CHANGE_RUNNING",
+        "SUPERVISOR_STATE_CHANGE_STOPPING",
+        "TICK",
+        "TICK_5",
+        "TICK_60",
+        "TICK_3600",
+        "PROCESS_GROUP",
+        "PROCESS_GROUP_ADDED",
+        "PROCESS_GROUP_REMOVED",
+    }
+)
+
+_DEFAULT_SECTION = "DEFAULT"
+_PUA_BASE = 0xF0000
+_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FCGI_TCP_RE = re.compile(r"tcp://([^\s:]+):(\d+)$")
+
+
+@dataclass
+class _Val:
+    """A value in both worlds: ``real`` (fully resolved; None when an undefined ENV name was
+    deferred) and ``text`` (what goes into the model; may hold deferred-env markers)."""
+
+    real: str | None
+    text: str
+
+
+@dataclass
+class _Maps:
+    """A pair of expansion dicts: real values and values with deferred markers."""
+
+    real: dict[str, object] = field(default_factory=dict)
+    defer: dict[str, object] = field(default_factory=dict)
+
+    def set(self, key: str, real: object | None, text: object) -> None:
+        if real is not None:
+            self.real[key] = real
+        else:
+            self.real.pop(key, None)
+        self.defer[key] = text
+
+    def update(self, other: _Maps) -> None:
+        self.real.update(other.real)
+        self.defer.update(other.defer)
+
+    def merged(self, *others: _Maps) -> _Maps:
+        out = _Maps(dict(self.real), dict(self.defer))
+        for o in others:
+            out.update(o)
+        return out
+
+
+class _Recording(dict[str, object]):
+    def __init__(self, base: Mapping[str, object]) -> None:
+        super().__init__(base)
+        self.used: set[str] = set()
+
+    def __getitem__(self, key: str) -> object:
+        self.used.add(key)
+        return super().__getitem__(key)
+
+
+class _DeferMap(_Recording):
+    """Expansions with markers; an undefined ``ENV_X`` becomes a marker too (deferred)."""
+
+    def __init__(self, base: Mapping[str, object], make: Callable[[str], str]) -> None:
+        super().__init__(base)
+        self.make = make
+        self.undefined: set[str] = set()
+
+    def __missing__(self, key: str) -> object:
+        if key.startswith("ENV_") and _ENV_NAME_RE.match(key[4:]):
+            self.undefined.add(key[4:])
+            return self.make(key[4:])
+        raise KeyError(key)
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        uid = int(name)
+    except ValueError:
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            return False
+        return True
+    try:
+        pwd.getpwuid(uid)
+    except (KeyError, OverflowError):
+        return False
+    return True
+
+
+def _strip_double_percent(s: str) -> str:
+    return s.replace("%%", "")
+
+
+class _Builder:
+    def __init__(self, raw: RawConfig, options: ConvertOptions) -> None:
+        self.raw = raw
+        self.opts = options
+        self.env = options.env()
+        self.resolve = options.resolve_env
+        self.node = (
+            options.host_node_name if options.host_node_name is not None else platform.node()
+        )
+        self.findings: list[Finding] = list(raw.findings)
+        self._seen: set[tuple[str, str, int, str | None, str | None, str]] = set()
+        self.deferred: set[str] = set()
+        self.sections: dict[str, RawSection] = {
+            s.name: s for s in raw.sections if s.name != _DEFAULT_SECTION
+        }
+        self.default_section = raw.section(_DEFAULT_SECTION)
+        self.here = raw.here
+        self._pua: dict[str, str] = {}
+        # supervisor's self.environ_expansions (os.environ, then [supervisord] environment)
+        self.environ = _Maps()
+        for k, v in self.env.items():
+            self.environ.set(f"ENV_{k}", v, v if self.resolve else env_marker(k))
+
+    # ------------------------------------------------------------------ findings / errors
+
+    def find(
+        self,
+        code: str,
+        message: str,
+        loc: Loc,
+        section: str | None = None,
+        option: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        key = (code, loc.file, loc.line, section, option, message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        sev = severity if severity is not None else RULES[code].severity
+        self.findings.append(
+            Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)
+        )
+
+    @staticmethod
+    def error(message: str, loc: Loc, hint: str = "") -> ConfigError:
+        return ConfigError(message, loc.file, loc.line, hint=hint)
+
+    # ------------------------------------------------------------------ expansion
+
+    def _sentinel(self, name: str) -> str:
+        ch = self._pua.get(name)
+        if ch is None:
+            ch = chr(_PUA_BASE + len(self._pua))
+            self._pua[name] = ch
+        return ch
+
+    def _to_sentinels(self, value: object) -> object:
+        if isinstance(value, str):
+            return ENV_MARK_RE.sub(lambda m: self._sentinel(m.group(1)), value)
+        return value
+
+    def _from_sentinels(self, value: str) -> str:
+        for name, ch in self._pua.items():
+            if ch in value:
+                value = value.replace(ch, env_marker(name))
+        return value
+
+    def _try_defer(self, s: str, defer: Mapping[str, object], name: str) -> tuple[str, _DeferMap]:
+        """Expand with markers; raises ValueError (supervisor's message) on a bad format and
+        _NotDeferrable when a marker would not stand for the value exactly."""
+        dm = _DeferMap(defer, env_marker)
+        result = dt.expand(s, dm, name)
+        if not ENV_MARK_RE.search(result) and not dm.undefined:
+            return result, dm
+        # every ENV name whose value holds a marker must be used as a plain %(ENV_X)s
+        plain = _strip_double_percent(s)
+        for key in dm.used:
+            val = dm.get(key) if key in dm else None
+            marked = key[4:] in dm.undefined or (isinstance(val, str) and ENV_MARK_RE.search(val))
+            if marked and re.search(r"%\(" + re.escape(key) + r"\)(?!s)", plain):
+                raise _NotDeferrable
+        if re.search(r"%[^(%]", plain):  # %s of the whole mapping etc.
+            raise _NotDeferrable
+        sm = _DeferMap({k: self._to_sentinels(v) for k, v in defer.items()}, self._sentinel)
+        try:
+            check = dt.expand(s, sm, name)
+        except ValueError:
+            raise _NotDeferrable from None
+        if self._from_sentinels(check) != result:
+            raise _NotDeferrable
+        return result, dm
+
+    def ev(
+        self,
+        value: _Val,
+        maps: _Maps,
+        name: str,
+        loc: Loc,
+        section: str,
+        option: str,
+        *,
+        deferrable: bool = False,
+    ) -> _Val:
+        """supervisor's ``expand(value, maps, name)`` in both worlds."""
+        real: str | None = None
+        real_err: ValueError | None = None
+        rec = _Recording(maps.real)
+        if value.real is not None:
+            try:
+                real = dt.expand(value.real, rec, name)
+            except ValueError as exc:
+                real_err = exc
+        if deferrable and not self.resolve:
+            try:
+                text, dm = self._try_defer(value.text, maps.defer, name)
+            except ValueError as exc:
+                raise self.error(str(exc), loc, hint=_EXPAND_HINT) from None
+            except _NotDeferrable:
+                pass
+            else:
+                self._note_uses(dm.used, section, option, loc, resolved=False)
+                names = ENV_MARK_RE.findall(text)
+                self.deferred.update(names)
+                for undefined in sorted(dm.undefined):
+                    self.find(
+                        "S2C008",
+                        f"%(ENV_{undefined})s is not defined in this environment: it is "
+                        f"deferred to circusd, which must have {undefined} in its environment "
+                        "(supervisord would refuse to start without it)",
+                        loc,
+                        section,
+                        option,
+                    )
+                return _Val(real if real_err is None else None, text)
+        if real_err is not None or real is None:
+            if real_err is None:
+                # value.real is None: an undefined ENV name deferred upstream
+                undef = [n for n in ENV_MARK_RE.findall(value.text) if n not in self.env]
+                msg = (
+                    f"{option} uses %(ENV_{undef[0] if undef else '?'})s, which is "
+                    "not defined in this environment and cannot be deferred here"
+                )
+                raise self.error(msg, loc, hint=_ENV_HINT)
+            hint = _ENV_HINT if "cannot be expanded" in str(real_err) else _EXPAND_HINT
+            raise self.error(str(real_err), loc, hint=hint)
+        self._note_uses(rec.used, section, option, loc, resolved=True, maps=maps)
+        return _Val(real, real)
+
+    def _note_uses(
+        self,
+        used: set[str],
+        section: str,
+        option: str,
+        loc: Loc,
+        *,
+        resolved: bool,
+        maps: _Maps | None = None,
+    ) -> None:
+        if "host_node_name" in used:
+            self.find(
+                "S2C010",
+                f"%(host_node_name)s in {option} is baked in as this machine's host name "
+                f"({self.node!r})",
+                loc,
+                section,
+                option,
+            )
+        if not resolved or self.resolve or maps is None:
+            return
+        for key in sorted(used):
+            if not key.startswith("ENV_"):
+                continue
+            d = maps.defer.get(key)
+            if isinstance(d, str) and ENV_MARK_RE.search(d):
+                self.find(
+                    "S2C007",
+                    f"%({key})s in {option} is resolved now from this machine's environment "
+                    f"(variable {key[4:]}): circus cannot defer it here",
+                    loc,
+                    section,
+                    option,
+                )
+
+    # ------------------------------------------------------------------ option access
+
+    def raw_opt(self, sec: RawSection, opt: str) -> RawOption | None:
+        return sec.options.get(opt)
+
+    def loc(self, sec: RawSection, opt: str) -> Loc:
+        raw = sec.options.get(opt)
+        return raw.loc if raw is not None else sec.loc
+
+    def get(
+        self,
+        sec: RawSection,
+        opt: str,
+        default: str | None,
+        maps: _Maps,
+        *,
+        deferrable: bool = False,
+        do_expand: bool = True,
+    ) -> _Val | None:
+        """supervisor's ``parser.saneget(section, opt, default, expansions=maps)``."""
+        raw = sec.options.get(opt)
+        if raw is None:
+            return None if default is None else _Val(default, default)
+        v = _Val(raw.value, raw.value)
+        if not do_expand:
+            return v
+        return self.ev(v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
+
+    def conv(self, fn: Callable[[str], T], val: _Val, sec: RawSection, opt: str) -> T:
+        try:
+            return fn(val.real if val.real is not None else val.text)
+        except ValueError as exc:
+            raise self.error(
+                f"{exc} in [{sec.name}] {opt}",
+                self.loc(sec, opt),
+                hint=_VALUE_HINTS.get(fn.__name__, "fix the value"),
+            ) from None
+
+    def value(
+        self,
+        fn: Callable[[str], T],
+        sec: RawSection,
+        opt: str,
+        default: str,
+        maps: _Maps,
+    ) -> T:
+        v = self.get(sec, opt, default, maps)
+        assert v is not None
+        return self.conv(fn, v, sec, opt)
+
+    # ------------------------------------------------------------------ sections
+
+    def check_options(self) -> None:
+        known_anywhere = all_known_options()
+        default_keys: set[str] = set()
+        if self.default_section is not None:
+            for key, raw in self.default_section.options.items():
+                default_keys.add(key)
+                if key not in known_anywhere:
+                    self.find(
+                        "S2C004",
+                        f"unknown option '{raw.key_text or key}' in [DEFAULT] (supervisor "
+                        "ignores it)",
+                        raw.loc,
+                        _DEFAULT_SECTION,
+                        key,
+                    )
+        for sec in self.sections.values():
+            kind = section_kind(sec.name)
+            if kind is None:
+                lower = sec.name.lower()
+                hint = ""
+                for prefix in ("program", "fcgi-program", "eventlistener", "group"):
+                    if lower.startswith(prefix + ":"):
+                        hint = (
+                            f" (section names are case-sensitive: did you mean "
+                            f"[{prefix}:{sec.name.split(':', 1)[1]}]?)"
+                        )
+                if lower in ("supervisord", "supervisorctl", "include", "unix_http_server"):
+                    hint = f" (section names are case-sensitive: did you mean [{lower}]?)"
+                self.find(
+                    "S2C006",
+                    f"section [{sec.name}] is not read by supervisord{hint}",
+                    sec.loc,
+                    sec.name,
+                )
+                continue
+            if kind in OPEN_SECTIONS:
+                continue
+            known = known_options(kind)
+            for key, raw in sec.options.items():
+                if key in known:
+                    continue
+                if (
+                    self.default_section is not None
+                    and key in default_keys
+                    and raw.loc == self.default_section.options[key].loc
+                ):
+                    continue  # from [DEFAULT]: reported once above
+                shown = raw.key_text or key
+                if key in known_anywhere:
+                    kinds = ", ".join(f"[{k}]" for k in known_anywhere[key])
+                    self.find(
+                        "S2C005",
+                        f"option '{shown}' is not read in [{sec.name}] (it belongs to {kinds}); "
+                        "supervisor ignores it here",
+                        raw.loc,
+                        sec.name,
+                        key,
+                    )
+                else:
+                    sugg = suggest(key, kind)
+                    extra = f"; did you mean '{sugg}'?" if sugg else ""
+                    self.find(
+                        "S2C004",
+                        f"unknown option '{shown}' in [{sec.name}] (supervisor ignores it{extra})",
+                        raw.loc,
+                        sec.name,
+                        key,
+                    )
+
+    # ------------------------------------------------------------------ [supervisord]
+
+    def supervisord(self) -> SupervisordSpec:
+        sec = self.sections.get("supervisord")
+        if sec is None:
+            self.find(
+                "S2C009",
+                "no [supervisord] section: converted as a conf.d snippet included by an "
+                "empty main config (supervisord defaults)",
+                Loc(self.raw.main_file, 1),
+            )
+            return SupervisordSpec(
+                present=False,
+                nodaemon=False,
+                logfile="supervisord.log",
+                logfile_maxbytes=50 * 1024 * 1024,
+                logfile_backups=10,
+                loglevel="info",
+                pidfile="supervisord.pid",
+                umask=0o22,
+                user=None,
+                directory=None,
+                childlogdir=self._tempdir(),
+                environment=(),
+                minfds=1024,
+                minprocs=200,
+                identifier="supervisor",
+                nocleanup=False,
+                strip_ansi=False,
+                silent=False,
+                section_loc=Loc(self.raw.main_file, 1),
+                options={},
+            )
+        common = _Maps({"here": self.here}, {"here": self.here})
+        maps = self.environ.merged(common)
+
+        def val(opt: str, default: str) -> _Val:
+            v = self.get(sec, opt, default, maps)
+            assert v is not None
+            return v
+
+        def text(opt: str, default: str) -> str:
+            v = val(opt, default)
+            return v.real if v.real is not None else v.text
+
+        minfds = self.conv(dt.integer, val("minfds", "1024"), sec, "minfds")
+        minprocs = self.conv(dt.integer, val("minprocs", "200"), sec, "minprocs")
+        dv = self.get(sec, "directory", None, maps)
+        directory = None if dv is None else dt.expanduser(dv.text, self.env)
+        uv = self.get(sec, "user", None, maps)
+        user = None if uv is None else uv.text
+        umask = self.conv(dt.octal_type, val("umask", "022"), sec, "umask")
+        logfile = dt.expanduser(text("logfile", "supervisord.log"), self.env)
+        self._check_dir(logfile, sec, "logfile")
+        maxbytes = self.conv(dt.byte_size, val("logfile_maxbytes", "50MB"), sec, "logfile_maxbytes")
+        backups = self.conv(dt.integer, val("logfile_backups", "10"), sec, "logfile_backups")
+        loglevel = self.conv(dt.logging_level, val("loglevel", "info"), sec, "loglevel")
+        pidfile = dt.expanduser(text("pidfile", "supervisord.pid"), self.env)
+        identifier = text("identifier", "supervisor")
+        nodaemon = self.conv(dt.boolean, val("nodaemon", "false"), sec, "nodaemon")
+        silent = self.conv(dt.boolean, val("silent", "false"), sec, "silent")
+        childlogdir = dt.expanduser(text("childlogdir", self._tempdir()), self.env)
+        nocleanup = self.conv(dt.boolean, val("nocleanup", "false"), sec, "nocleanup")
+        strip_ansi = self.conv(dt.boolean, val("strip_ansi", "false"), sec, "strip_ansi")
+
+        # environment: saneget-expanded, then expanded again with here/host_node_name/ENV_*
+        ev1 = self.get(sec, "environment", "", maps, deferrable=True)
+        assert ev1 is not None
+        second = self.environ.merged(
+            _Maps(
+                {"here": self.here, "host_node_name": self.node},
+                {"here": self.here, "host_node_name": self.node},
+            )
+        )
+        eloc = self.loc(sec, "environment")
+        ev2 = self.ev(
+            ev1, second, "environment", eloc, "supervisord", "environment", deferrable=True
+        )
+        env_text, env_real = self._parse_env(ev2, sec, "environment")
+        for k, v in env_text.items():
+            self.environ.set(f"ENV_{k}", env_real.get(k), v)
+
+        if user is not None and not _user_exists(user):
+            self.find(
+                "S2C011",
+                f"user {user!r} does not exist on this machine (supervisord refuses to start "
+                "where it does not exist)",
+                self.loc(sec, "user"),
+                "supervisord",
+                "user",
+            )
+        return SupervisordSpec(
+            present=True,
+            nodaemon=nodaemon,
+            logfile=logfile,
+            logfile_maxbytes=maxbytes,
+            logfile_backups=backups,
+            loglevel=loglevel,
+            pidfile=pidfile,
+            umask=umask,
+            user=user,
+            directory=directory,
+            childlogdir=childlogdir,
+            environment=tuple(env_text.items()),
+            minfds=minfds,
+            minprocs=minprocs,
+            identifier=identifier,
+            nocleanup=nocleanup,
+            strip_ansi=strip_ansi,
+            silent=silent,
+            section_loc=sec.loc,
+            options=dict(sec.options),
+        )
+
+    def _tempdir(self) -> str:
+        for name in ("TMPDIR", "TEMP", "TMP"):
+            v = self.env.get(name)
+            if v:
+                return v
+        return "/tmp"
+
+    def _check_dir(self, path: str, sec: RawSection, opt: str) -> None:
+        if ENV_MARK_RE.search(path) or path == "syslog":
+            return
+        d = os.path.dirname(path)
+        if d and not os.path.isdir(d):
+            self.find(
+                "S2C012",
+                f"the directory {d!r} of {opt} does not exist on this machine (supervisord "
+                "refuses to start where it is missing)",
+                self.loc(sec, opt),
+                sec.name,
+                opt,
+            )
+
+    def _parse_env(
+        self, v: _Val, sec: RawSection, opt: str
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """dict_of_key_value_pairs in both worlds -> (text values, real values)."""
+        loc = self.loc(sec, opt)
+        try:
+            text_env = dt.dict_of_key_value_pairs(v.text)
+        except ValueError as exc:
+            raise self.error(
+                f"{exc} in [{sec.name}] {opt}",
+                loc,
+                hint='write KEY="value",KEY2="value 2" (quote values with spaces or commas)',
+            ) from None
+        real_env: dict[str, str] = {}
+        if v.real is not None:
+            if v.real == v.text:
+                real_env = dict(text_env)
+            else:
+                try:
+                    real_env = dt.dict_of_key_value_pairs(v.real)
+                except ValueError:
+                    real_env = {}
+        for key in text_env:
+            if ENV_MARK_RE.search(key):
+                # a deferred name in a key cannot stay deferred: resolve the whole value
+                if v.real is None:
+                    raise self.error(
+                        f"{opt} uses an undefined %(ENV_...)s in a variable name", loc, _ENV_HINT
+                    )
+                for n in ENV_MARK_RE.findall(v.text):
+                    self.find(
+                        "S2C007",
+                        f"%(ENV_{n})s in {opt} is resolved now from this machine's environment"
+                        " (it is part of a variable name)",
+                        loc,
+                        sec.name,
+                        opt,
+                    )
+                return dict(real_env), real_env
+        return text_env, real_env
+
+    # ------------------------------------------------------------------ groups
+
+    def groups(self) -> tuple[list[GroupSpec], list[ProcessSpec]]:
+        all_sections = list(self.sections)
+        common = _Maps({"here": self.here}, {"here": self.here})
+        gmaps = self.environ.merged(common)
+        # (group spec, processes) in supervisor's append order
+        entries: list[tuple[GroupSpec, list[ProcessSpec]]] = []
+        homogeneous_exclude: set[str] = set()
+
+        for name in all_sections:
+            if not name.startswith("group:"):
+                continue
+            sec = self.sections[name]
+            gname = self._name(name.split(":", 1)[1], sec, None)
+            pv = self.get(sec, "programs", None, gmaps)
+            programs = dt.list_of_strings(pv.text if pv is not None else None)
+            priority = self.value(dt.integer, sec, "priority", "999", gmaps)
+            procs: list[ProcessSpec] = []
+            member_sections: list[str] = []
+            for program in programs:
+                psec = f"program:{program}"
+                fsec = f"fcgi-program:{program}"
+                if psec not in self.sections and fsec not in self.sections:
+                    raise self.error(
+                        f"[{name}] names unknown program or fcgi-program {program}",
+                        self.loc(sec, "programs"),
+                        hint=f"add a [program:{program}] section or remove it from programs=",
+                    )
+                if psec in self.sections and fsec in self.sections:
+                    raise self.error(
+                        f"[{name}] name {program} is ambiguous (exists as program and "
+                        "fcgi-program)",
+                        self.loc(sec, "programs"),
+                        hint="rename one of the two sections",
+                    )
+                target = psec if psec in self.sections else fsec
+                homogeneous_exclude.add(target)
+                member_sections.append(target)
+                # supervisor builds group members as plain ProcessConfig (even fcgi ones)
+                procs.extend(self.processes(self.sections[target], gname, "program"))
+            entries.append(
+                (
+                    GroupSpec(
+                        name=gname,
+                        priority=priority,
+                        section=name,
+                        heterogeneous=True,
+                        program_sections=tuple(member_sections),
+                        section_loc=sec.loc,
+                        options=dict(sec.options),
+                    ),
+                    procs,
+                )
+            )
+
+        for name in all_sections:
+            if not name.startswith("program:") or name in homogeneous_exclude:
+                continue
+            sec = self.sections[name]
+            pname = self._name(name.split(":", 1)[1], sec, None)
+            priority = self.value(dt.integer, sec, "priority", "999", gmaps)
+            procs = self.processes(sec, pname, "program")
+            entries.append((self._homogeneous(pname, priority, sec), procs))
+
+        for name in all_sections:
+            if not name.startswith("eventlistener:"):
+                continue
+            sec = self.sections[name]
+            pool_name = name.split(":", 1)[1]
+            priority = self.value(dt.integer, sec, "priority", "-1", gmaps)
+            buffer_size = self.value(dt.integer, sec, "buffer_size", "10", gmaps)
+            if buffer_size < 1:
+                raise self.error(
+                    f"[{name}] section sets invalid buffer_size ({buffer_size})",
+                    self.loc(sec, "buffer_size"),
+                    hint="use buffer_size >= 1",
+                )
+            rh = self.get(sec, "result_handler", "supervisor.dispatchers:default_handler", gmaps)
+            assert rh is not None
+            if not dt.import_spec_ok(rh.text):
+                raise self.error(
+                    f"{rh.text} cannot be resolved within [{name}]",
+                    self.loc(sec, "result_handler"),
+                    hint="result_handler must be module:attribute",
+                )
+            ev = self.get(sec, "events", "", gmaps)
+            assert ev is not None
+            events: list[str] = []
+            for e in dt.list_of_strings(ev.text):
+                up = e.upper()
+                if up not in events:
+                    events.append(up)
+            if not events:
+                raise self.error(
+                    f'[{name}] section requires an "events" line',
+                    self.loc(sec, "events"),
+                    hint="add events = PROCESS_STATE (or the event types it listens to)",
+                )
+            for up in events:
+                if up not in EVENT_TYPES:
+                    raise self.error(
+                        f"Unknown event type {up} in [{name}] events",
+                        self.loc(sec, "events"),
+                        hint="see supervisor's event types (PROCESS_STATE, TICK_5, ...)",
+                    )
+            redirect = self.value(dt.boolean, sec, "redirect_stderr", "false", gmaps)
+            if redirect:
+                raise self.error(
+                    f"[{name}] section sets redirect_stderr=true but this is not allowed "
+                    "because it will interfere with the eventlistener protocol",
+                    self.loc(sec, "redirect_stderr"),
+                    hint="remove redirect_stderr from the event listener",
+                )
+            procs = self.processes(
+                sec,
+                pool_name,
+                "eventlistener",
+                events=tuple(events),
+                buffer_size=buffer_size,
+                result_handler=rh.text,
+            )
+            entries.append((self._homogeneous(pool_name, priority, sec), procs))
+
+        for name in all_sections:
+            if not name.startswith("fcgi-program:") or name in homogeneous_exclude:
+                continue
+            sec = self.sections[name]
+            pname = self._name(name.split(":", 1)[1], sec, None)
+            priority = self.value(dt.integer, sec, "priority", "999", gmaps)
+            uv = self.get(sec, "user", None, gmaps)
+            del uv  # the uid lookup is a machine fact (checked per process)
+            backlog: int | None = None
+            bv = self.get(sec, "socket_backlog", None, gmaps)
+            if bv is not None:
+                backlog = self.conv(dt.integer, bv, sec, "socket_backlog")
+                if backlog < 1 or backlog > 65535:
+                    raise self.error(
+                        f"Invalid socket_backlog value {backlog}",
+                        self.loc(sec, "socket_backlog"),
+                        hint="use 1..65535",
+                    )
+            owner: str | None = None
+            ov = self.get(sec, "socket_owner", None, gmaps)
+            if ov is not None:
+                owner = ov.text
+                u, _grp = dt.colon_separated_user_group(owner)
+                if not _user_exists(u):
+                    self.find(
+                        "S2C011",
+                        f"socket_owner user {u!r} does not exist on this machine",
+                        self.loc(sec, "socket_owner"),
+                        name,
+                        "socket_owner",
+                    )
+            mode: int | None = None
+            mv = self.get(sec, "socket_mode", None, gmaps)
+            if mv is not None:
+                try:
+                    mode = dt.octal_type(mv.text)
+                except ValueError:
+                    raise self.error(
+                        f"Invalid socket_mode value {mv.text}",
+                        self.loc(sec, "socket_mode"),
+                        hint="use an octal mode such as 0700",
+                    ) from None
+            fmaps = gmaps.merged(_Maps({"program_name": pname}, {"program_name": pname}))
+            sv = self.get(sec, "socket", None, fmaps)
+            if sv is None or not sv.text:
+                raise self.error(
+                    f'[{name}] section requires a "socket" line',
+                    self.loc(sec, "socket"),
+                    hint="add socket = tcp://127.0.0.1:9000 or unix:///run/app.sock",
+                )
+            sock = self._fcgi_socket(sv.text, owner, mode, backlog, sec)
+            procs = self.processes(sec, pname, "fcgi-program", socket=sock)
+            entries.append((self._homogeneous(pname, priority, sec), procs))
+
+        # groups.sort(): by (priority, name), stable
+        order = sorted(
+            range(len(entries)), key=lambda i: (entries[i][0].priority, entries[i][0].name)
+        )
+        groups: list[GroupSpec] = []
+        processes: list[ProcessSpec] = []
+        seen_groups: dict[str, GroupSpec] = {}
+        for i in order:
+            g, procs = entries[i]
+            if g.name in seen_groups:
+                first = seen_groups[g.name]
+                self.find(
+                    "S2C013",
+                    f"group name {g.name!r} of [{g.section}] is already used by "
+                    f"[{first.section}]; supervisord keeps only [{first.section}] and never "
+                    f"runs [{g.section}]",
+                    g.section_loc,
+                    g.section,
+                )
+                continue
+            seen_groups[g.name] = g
+            groups.append(g)
+            # ProcessGroup keeps a dict by process name: a later duplicate replaces the earlier
+            # one in the earlier's position
+            by_name: dict[str, ProcessSpec] = {}
+            for p in procs:
+                if p.name in by_name:
+                    prev = by_name[p.name]
+                    self.find(
+                        "S2C013",
+                        f"process name {p.name!r} appears twice in group {g.name!r} "
+                        f"([{prev.section}] and [{p.section}]); supervisord keeps the last one",
+                        prev.section_loc,
+                        prev.section,
+                    )
+                by_name[p.name] = p
+            processes.extend(by_name.values())
+        return groups, processes
+
+    def _homogeneous(self, name: str, priority: int, sec: RawSection) -> GroupSpec:
+        return GroupSpec(
+            name=name,
+            priority=priority,
+            section=sec.name,
+            heterogeneous=False,
+            program_sections=(sec.name,),
+            section_loc=sec.loc,
+            options=dict(sec.options),
+        )
+
+    def _name(self, name: str, sec: RawSection, opt: str | None) -> str:
+        try:
+            return dt.process_or_group_name(name)
+        except ValueError as exc:
+            raise self.error(
+                f"{exc} in section {sec.name!r}",
+                sec.loc if opt is None else self.loc(sec, opt),
+                hint="names cannot contain spaces, ':' or '/'",
+            ) from None
+
+    def _fcgi_socket(
+        self, sock: str, owner: str | None, mode: int | None, backlog: int | None, sec: RawSection
+    ) -> SocketSpec:
+        loc = self.loc(sec, "socket")
+        if sock.startswith("unix://"):
+            path = sock[7:]
+            if not os.path.isabs(path):
+                raise self.error(
+                    f"Unix socket path {path} is not an absolute path in [{sec.name}] socket",
+                    loc,
+                    hint="use unix:///absolute/path.sock",
+                )
+            path = os.path.normpath(dt.expanduser(path, self.env))
+            return SocketSpec(
+                url=f"unix://{path}",
+                family="unix",
+                host=None,
+                port=None,
+                path=path,
+                mode=0o700 if mode is None else mode,
+                owner=owner,
+                backlog=backlog,
+            )
+        if owner is not None or mode is not None:
+            raise self.error(
+                "socket_owner and socket_mode params should only be used with a Unix domain "
+                f"socket in [{sec.name}] socket",
+                loc,
+                hint="remove socket_owner/socket_mode for a tcp:// socket",
+            )
+        m = _FCGI_TCP_RE.match(sock)
+        if m:
+            host = m.group(1).lower()
+            try:
+                port = dt.port_number(m.group(2))
+            except ValueError as exc:
+                raise self.error(f"{exc} in [{sec.name}] socket", loc) from None
+            return SocketSpec(
+                url=f"tcp://{host}:{port}",
+                family="tcp",
+                host=host,
+                port=port,
+                path=None,
+                mode=None,
+                owner=None,
+                backlog=backlog,
+            )
+        raise self.error(
+            f"Bad socket format {sock} in [{sec.name}] socket",
+            loc,
+            hint="use tcp://host:port or unix:///path",
+        )
+
+    # ------------------------------------------------------------------ processes
+
+    def processes(
+        self,
+        sec: RawSection,
+        group_name: str,
+        kind: str,
+        *,
+        socket: SocketSpec | None = None,
+        events: tuple[str, ...] = (),
+        buffer_size: int = 10,
+        result_handler: str | None = None,
+    ) -> list[ProcessSpec]:
+        """``_processes_from_section`` (sorted by (priority, name) like supervisor)."""
+        section = sec.name
+        program_name = self._name(section.split(":", 1)[1], sec, None)
+        base = {
+            "here": self.here,
+            "program_name": program_name,
+            "host_node_name": self.node,
+            "group_name": group_name,
+        }
+        common = _Maps(dict(base), dict(base))
+
+        def maps() -> _Maps:
+            return self.environ.merged(common)
+
+        def value(fn: Callable[[str], T], opt: str, default: str) -> T:
+            return self.value(fn, sec, opt, default, maps())
+
+        priority = value(dt.integer, "priority", "999")
+        autostart = value(dt.boolean, "autostart", "true")
+        autorestart = value(dt.auto_restart, "autorestart", "unexpected")
+        startsecs = value(dt.integer, "startsecs", "1")
+        startretries = value(dt.integer, "startretries", "3")
+        stopsignal = value(dt.signal_number, "stopsignal", "TERM")
+        stopwaitsecs = value(dt.integer, "stopwaitsecs", "10")
+        stopasgroup = value(dt.boolean, "stopasgroup", "false")
+        killasgroup = value(dt.boolean, "killasgroup", "true" if stopasgroup else "false")
+        exitcodes = value(dt.list_of_exitcodes, "exitcodes", "0")
+        redirect_stderr = value(dt.boolean, "redirect_stderr", "false")
+        numprocs = value(dt.integer, "numprocs", "1")
+        numprocs_start = value(dt.integer, "numprocs_start", "0")
+        env_raw = self.get(sec, "environment", "", maps(), do_expand=False)
+        assert env_raw is not None
+        out_cmax = value(dt.byte_size, "stdout_capture_maxbytes", "0")
+        out_events = value(dt.boolean, "stdout_events_enabled", "false")
+        err_cmax = value(dt.byte_size, "stderr_capture_maxbytes", "0")
+        err_events = value(dt.boolean, "stderr_events_enabled", "false")
+        sv = self.get(sec, "serverurl", None, maps())
+        serverurl = None if sv is None else sv.text
+        if serverurl and serverurl.strip().upper() == "AUTO":
+            serverurl = None
+        uv = self.get(sec, "user", None, maps())
+        user = None if uv is None else uv.text
+        if user is not None and not _user_exists(user):
+            self.find(
+                "S2C011",
+                f"user {user!r} does not exist on this machine (supervisord refuses to start "
+                "where it does not exist)",
+                self.loc(sec, "user"),
+                section,
+                "user",
+            )
+        umask: int | None = None
+        umv = self.get(sec, "umask", None, maps())
+        if umv is not None:
+            umask = self.conv(dt.octal_type, umv, sec, "umask")
+        pn_raw = self.get(sec, "process_name", "%(program_name)s", maps(), do_expand=False)
+        assert pn_raw is not None
+        process_name = self._name(pn_raw.text, sec, "process_name")
+
+        if numprocs > 1 and "%(process_num)" not in process_name:
+            raise self.error(
+                "%(process_num) must be present within process_name when numprocs > 1 "
+                f"in section {section!r}",
+                self.loc(sec, "process_name")
+                if "process_name" in sec.options
+                else self.loc(sec, "numprocs"),
+                hint="set process_name=%(program_name)s_%(process_num)02d",
+            )
+        if stopasgroup and not killasgroup:
+            raise self.error(
+                f"Cannot set stopasgroup=true and killasgroup=false in section {section!r}",
+                self.loc(sec, "killasgroup"),
+                hint="remove killasgroup=false (stopasgroup implies killasgroup)",
+            )
+
+        stopsignal_name = dt.signal_name(stopsignal)
+        out: list[ProcessSpec] = []
+        env_loc = self.loc(sec, "environment")
+        for process_num in range(numprocs_start, numprocs + numprocs_start):
+            # expansions = common_expansions (the same dict, mutated on purpose)
+            common.real.update({"process_num": process_num, "numprocs": numprocs})
+            common.defer.update({"process_num": process_num, "numprocs": numprocs})
+            common.update(self.environ)
+
+            ev = self.ev(
+                env_raw, common, "environment", env_loc, section, "environment", deferrable=True
+            )
+            env_text, env_real = self._parse_env(ev, sec, "environment")
+            for k, v in env_text.items():
+                common.set(f"ENV_{k}", env_real.get(k), v)
+
+            dv = self.get(sec, "directory", None, maps(), deferrable=True)
+            directory = None if dv is None else dv.text
+
+            logs: dict[str, LogSpec] = {}
+            for ch, cmax, cev in (
+                ("stdout", out_cmax, out_events),
+                ("stderr", err_cmax, err_events),
+            ):
+                lf_key = f"{ch}_logfile"
+                lv = self.get(sec, lf_key, None, maps(), deferrable=True)
+                kind_: LogKind
+                path: str | None = None
+                if lv is None:
+                    kind_ = LogKind.AUTO
+                else:
+                    lv = self.ev(
+                        lv, common, lf_key, self.loc(sec, lf_key), section, lf_key, deferrable=True
+                    )
+                    lk, p = dt.logfile_name(lv.text)
+                    kind_ = LogKind(lk.value)
+                    if p == "":
+                        kind_, p = LogKind.NONE, None  # '' is falsy: no log file at all
+                    if p is not None:
+                        path = dt.expanduser(p, self.env)
+                        self._check_dir(path, sec, lf_key)
+                backups = value(dt.integer, f"{ch}_logfile_backups", "10")
+                maxbytes = value(dt.byte_size, f"{ch}_logfile_maxbytes", "50MB")
+                syslog = value(dt.boolean, f"{ch}_syslog", "false")
+                if kind_ is LogKind.SYSLOG:
+                    syslog = True
+                logs[ch] = LogSpec(
+                    kind=kind_,
+                    path=path,
+                    maxbytes=maxbytes,
+                    backups=backups,
+                    syslog=syslog,
+                    capture_maxbytes=cmax,
+                    events_enabled=cev,
+                )
+            if redirect_stderr:
+                logs["stderr"] = LogSpec(
+                    kind=LogKind.NONE,
+                    path=None,
+                    maxbytes=logs["stderr"].maxbytes,
+                    backups=logs["stderr"].backups,
+                    syslog=logs["stderr"].syslog,
+                    capture_maxbytes=logs["stderr"].capture_maxbytes,
+                    events_enabled=logs["stderr"].events_enabled,
+                )
+
+            cv = self.get(sec, "command", None, maps(), deferrable=True)
+            if cv is None:
+                raise self.error(
+                    f"program section {section} does not specify a command",
+                    sec.loc,
+                    hint="add command = /path/to/program args",
+                )
+            command = cv.text
+            try:
+                argv = tuple(shlex.split(command))
+            except ValueError:
+                argv = ()
+
+            nv = self.ev(
+                _Val(process_name, process_name),
+                common,
+                "process_name",
+                self.loc(sec, "process_name"),
+                section,
+                "process_name",
+            )
+            name = nv.text
+            out.append(
+                ProcessSpec(
+                    section=section,
+                    kind=kind,
+                    program_name=program_name,
+                    group_name=group_name,
+                    name=name,
+                    process_num=process_num,
+                    numprocs=numprocs,
+                    numprocs_start=numprocs_start,
+                    command=command,
+                    argv=argv,
+                    directory=directory,
+                    umask=umask,
+                    priority=priority,
+                    autostart=autostart,
+                    autorestart=AutoRestart(autorestart),
+                    exitcodes=tuple(exitcodes),
+                    startsecs=startsecs,
+                    startretries=startretries,
+                    user=user,
+                    stopsignal=stopsignal,
+                    stopsignal_name=stopsignal_name,
+                    stopwaitsecs=stopwaitsecs,
+                    stopasgroup=stopasgroup,
+                    killasgroup=killasgroup,
+                    redirect_stderr=redirect_stderr,
+                    stdout=logs["stdout"],
+                    stderr=logs["stderr"],
+                    environment=tuple(env_text.items()),
+                    serverurl=serverurl,
+                    section_loc=sec.loc,
+                    options=dict(sec.options),
+                    socket=socket,
+                    events=events,
+                    buffer_size=buffer_size,
+                    result_handler=result_handler,
+                )
+            )
+
+        varies = _varying(out)
+        if varies:
+            out = [_with_varies(p, varies) for p in out]
+        # programs.sort(): by (priority, name), stable
+        out.sort(key=lambda p: (p.priority, p.name))
+        return out
+
+    # ------------------------------------------------------------------ servers
+
+    def servers(self) -> list[ServerSpec]:
+        out: list[ServerSpec] = []
+        env_only = self.environ.merged()
+        for name, sec in self.sections.items():
+            if not name.startswith("inet_http_server"):
+                continue
+            username, password_set = self._auth(sec, env_only)
+            pv = self.get(sec, "port", None, env_only)
+            if pv is None:
+                raise self.error(
+                    f"section [{name}] has no port value",
+                    sec.loc,
+                    hint="add port = 127.0.0.1:9001",
+                )
+            host, port = self.conv(dt.inet_address, pv, sec, "port")
+            out.append(
+                ServerSpec(
+                    section=name,
+                    kind="inet",
+                    host=host,
+                    port=port,
+                    username=username,
+                    password_set=password_set,
+                    section_loc=sec.loc,
+                    options=dict(sec.options),
+                )
+            )
+        here_maps = self.environ.merged(_Maps({"here": self.here}, {"here": self.here}))
+        for name, sec in self.sections.items():
+            if not name.startswith("unix_http_server"):
+                continue
+            fv = self.get(sec, "file", None, here_maps)
+            if fv is None:
+                raise self.error(
+                    f"section [{name}] has no file value",
+                    sec.loc,
+                    hint="add file = /run/supervisor.sock",
+                )
+            sfile = os.path.normpath(
+                os.path.join(os.getcwd(), dt.expanduser(fv.text.strip(), self.env))
+            )
+            username, password_set = self._auth(sec, env_only)
+            chown: str | None = None
+            cv = self.get(sec, "chown", None, env_only)
+            if cv is not None:
+                chown = cv.text
+                u, _g = dt.colon_separated_user_group(chown)
+                if not _user_exists(u):
+                    self.find(
+                        "S2C011",
+                        f"chown user {u!r} does not exist on this machine",
+                        self.loc(sec, "chown"),
+                        name,
+                        "chown",
+                    )
+            chmod = 0o700
+            mv = self.get(sec, "chmod", None, env_only)
+            if mv is not None:
+                try:
+                    chmod = dt.octal_type(mv.text)
+                except ValueError:
+                    raise self.error(
+                        f"Invalid chmod value {mv.text}",
+                        self.loc(sec, "chmod"),
+                        hint="use an octal mode such as 0700",
+                    ) from None
+            out.append(
+                ServerSpec(
+                    section=name,
+                    kind="unix",
+                    file=sfile,
+                    chmod=chmod,
+                    chown=chown,
+                    username=username,
+                    password_set=password_set,
+                    section_loc=sec.loc,
+                    options=dict(sec.options),
+                )
+            )
+        ctl = self.sections.get("supervisorctl")
+        if ctl is not None:
+            serverurl: str | None = None
+            raw = ctl.options.get("serverurl")
+            if raw is not None:
+                try:
+                    serverurl = dt.expand(
+                        raw.value, {"here": self.here, **self.environ.real}, "serverurl"
+                    )
+                except ValueError:
+                    serverurl = raw.value
+            user = ctl.options.get("username")
+            out.append(
+                ServerSpec(
+                    section="supervisorctl",
+                    kind="ctl",
+                    serverurl=serverurl,
+                    username=None if user is None else user.value,
+                    password_set="password" in ctl.options,
+                    section_loc=ctl.loc,
+                    options=dict(ctl.options),
+                )
+            )
+        return out
+
+    def _auth(self, sec: RawSection, maps: _Maps) -> tuple[str | None, bool]:
+        uv = self.get(sec, "username", None, maps)
+        pv = self.get(sec, "password", None, maps)
+        if (uv is None) != (pv is None):
+            raise self.error(
+                f"Section [{sec.name}] contains incomplete authentication: If a username or a "
+                "password is specified, both the username and password must be specified",
+                self.loc(sec, "username" if uv is not None else "password"),
+                hint="set both username and password, or neither",
+            )
+        return (None if uv is None else uv.text), pv is not None
+
+    def rpcinterfaces(self) -> None:
+        """get_plugins: the factory is required and its options are expanded (env only)."""
+        key = "supervisor.rpcinterface_factory"
+        env_only = self.environ.merged()
+        for name, sec in self.sections.items():
+            if not name.startswith("rpcinterface:"):
+                continue
+            fv = self.get(sec, key, None, env_only)
+            if fv is None:
+                raise self.error(
+                    f"section [{name}] does not specify a {key}",
+                    sec.loc,
+                    hint=f"add {key} = supervisor.rpcinterface:make_main_rpcinterface",
+                )
+            if not dt.import_spec_ok(fv.text):
+                raise self.error(
+                    f"{fv.text} cannot be resolved within [{name}]",
+                    self.loc(sec, key),
+                    hint="the factory must be module:attribute",
+                )
+            for opt in sec.options:
+                if opt != key:
+                    self.get(sec, opt, None, env_only)
+
+    def others(self) -> list[OtherSection]:
+        out: list[OtherSection] = []
+        for name, sec in self.sections.items():
+            kind = section_kind(name)
+            if kind in (
+                "program",
+                "fcgi-program",
+                "eventlistener",
+                "group",
+                "supervisord",
+                "unix_http_server",
+                "inet_http_server",
+                "supervisorctl",
+            ):
+                continue
+            out.append(OtherSection(name=name, section_loc=sec.loc, options=dict(sec.options)))
+        return out
+
+
+class _NotDeferrable(Exception):
+    pass
+
+
+_VARY_FIELDS = (
+    ("process_name", lambda p: p.name),
+    ("command", lambda p: p.command),
+    ("directory", lambda p: p.directory),
+    ("stdout_logfile", lambda p: (p.stdout.kind, p.stdout.path)),
+    ("stderr_logfile", lambda p: (p.stderr.kind, p.stderr.path)),
+    ("environment", lambda p: p.environment),
+)
+
+
+def _varying(procs: list[ProcessSpec]) -> frozenset[str]:
+    if len(procs) < 2:
+        return frozenset()
+    out = set()
+    for opt, fn in _VARY_FIELDS:
+        if len({repr(fn(p)) for p in procs}) > 1:
+            out.add(opt)
+    return frozenset(out)
+
+
+def _with_varies(p: ProcessSpec, varies: frozenset[str]) -> ProcessSpec:
+    from dataclasses import replace
+
+    return replace(p, varies_with_process_num=varies)
+
+
+_EXPAND_HINT = "write %% for a literal %; names are %(name)s"
+_ENV_HINT = (
+    "define the variable in the environment of the conversion, in [supervisord] environment=, "
+    "or use a literal value"
+)
+_VALUE_HINTS: dict[str, str] = {
+    "integer": "use an integer",
+    "boolean": "use true or false",
+    "byte_size": "use a size such as 1024, 10KB, 50MB or 1GB",
+    "octal_type": "use an octal number such as 022",
+    "signal_number": "use a signal name such as TERM, INT, QUIT, HUP, KILL, USR1",
+    "auto_restart": "use true, false or unexpected",
+    "list_of_exitcodes": "use comma-separated exit codes 0-255, e.g. 0,2",
+    "logging_level": "use critical, error, warn, info, debug, trace or blather",
+    "inet_address": "use host:port or port",
+}
+
+
+def build(raw: RawConfig, options: ConvertOptions | None = None) -> SupervisorConfig:
+    """What supervisord would run for ``raw`` (see the module docstring)."""
+    b = _Builder(raw, options or ConvertOptions())
+    b.check_options()
+    supd = b.supervisord()
+    b.rpcinterfaces()
+    groups, processes = b.groups()
+    servers = b.servers()
+    others = b.others()
+    return SupervisorConfig(
+        raw=raw,
+        supervisord=supd,
+        groups=tuple(groups),
+        processes=tuple(processes),
+        servers=tuple(servers),
+        others=tuple(others),
+        findings=tuple(b.findings),
+        deferred_env=tuple(sorted(b.deferred)),
+    )
