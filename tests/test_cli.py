@@ -96,10 +96,14 @@ def fake_convert_text(
 
 
 @pytest.fixture(autouse=True)
-def fake_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def fake_api(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     monkeypatch.setattr(api, "convert_file", fake_convert_file)
     monkeypatch.setattr(api, "convert_text", fake_convert_text)
-    monkeypatch.chdir(tmp_path)  # no pyproject.toml above tmp_path is assumed; --isolated anyway
+    # A sibling of the test files: their absolute paths are shown as given (paths below the
+    # current directory are shown relative to it, see test_paths_below_cwd_are_relative).
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("SUP2CIRCUS_DEBUG", raising=False)
     yield
@@ -200,7 +204,7 @@ def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     assert r.stdout == ""
     assert "Traceback" not in r.stderr
     assert re.search(r"(sup2circus: error: |Error: )", r.stderr)
-    assert not (tmp_path / "out.ini").exists()
+    assert not Path("out.ini").exists()
 
 
 # ---------------------------------------------------------------------------- conversion mode
@@ -614,6 +618,16 @@ def test_check_included_file_reported_once_in_context(tmp_path: Path) -> None:
     # the same file alone is still checked when nothing includes it
     r = run("--check", "--output-format", "json", web)
     assert [d["file"] for d in json.loads(r.stdout)] == [web]
+
+
+def test_paths_below_cwd_are_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    main = write(tmp_path / "supervisord.conf", "[supervisord]\n;!include conf.d/web.conf\n")
+    write(tmp_path / "conf.d" / "web.conf", WARN)
+    monkeypatch.chdir(tmp_path)
+    r = run("--check", main)
+    assert [row[0] for row in text_findings(r.stdout)] == [os.path.join("conf.d", "web.conf")]
+    r = run(main)
+    assert [row[0] for row in text_findings(r.stderr)] == [os.path.join("conf.d", "web.conf")]
 
 
 def test_check_same_file_twice_counted_once(tmp_path: Path) -> None:

@@ -427,9 +427,25 @@ def _process(
     from .suppress import apply
 
     outcome = apply(findings, texts)
-    report = settings.apply([*outcome.kept, *outcome.unused])
+    report = [_shown(f) for f in settings.apply([*outcome.kept, *outcome.unused])]
     report.sort(key=Finding.sort_key)
     return report, len(outcome.suppressed)
+
+
+def _shown(f: Finding) -> Finding:
+    """The finding with its path relative to the current directory when it lies below it (like
+    the paths given on the command line; GitHub annotations and SARIF want repository paths)."""
+    if not os.path.isabs(f.file):
+        return f
+    try:
+        rel = os.path.relpath(f.file)
+    except ValueError:
+        return f
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return f
+    from dataclasses import replace
+
+    return replace(f, file=rel)
 
 
 def _fmt(args: Args) -> str:
@@ -554,7 +570,7 @@ def _check(args: Args, settings: Settings, options: ConvertOptions) -> int:
         for f in src.conversion.findings:
             findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
     report, suppressed = _process(list(findings.values()), texts, settings)
-    report = sorted([*errors, *report], key=Finding.sort_key)
+    report = sorted([*map(_shown, errors), *report], key=Finding.sort_key)
     n_files = len(seen)
     _write(
         _render(
