@@ -308,3 +308,41 @@ def test_corpus_never_crashes(tmp_path: Path) -> None:
     data = json.loads(r.stdout)
     assert {d["severity"] for d in data} <= {"error", "warning", "info"}
     assert (r.returncode == 2) == any(d["code"] in ("S2C900", "S2C901") for d in data)
+
+
+@pytest.mark.parametrize("no_color", [None, "1"])
+def test_colour_on_a_terminal_unless_no_color(tmp_path: Path, no_color: str | None) -> None:
+    import pty
+
+    src = w(tmp_path / "s.conf", SEED)
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    if no_color:
+        env["NO_COLOR"] = no_color
+    try:
+        p = subprocess.run(
+            [*_exe(), "--isolated", "--check", str(src)],
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=60,
+        )
+        os.close(slave)
+        slave = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(master)
+        if slave >= 0:
+            os.close(slave)
+    out = b"".join(chunks).decode()
+    assert p.returncode == 1
+    assert "S2C101" in out
+    assert ("\x1b[" in out) is (no_color is None)
