@@ -66,15 +66,16 @@ def _check(outcome: demo.Outcome, layout: demo.HostLayout) -> None:
     assert outcome.shutdown_seconds <= demo.SHUTDOWN_LIMIT, where
 
 
-def test_dockerfile_conversion_step_is_strict_and_clean(tmp_path):
+def test_dockerfile_conversion_step_is_strict_and_clean():
     """The Dockerfile's RUN sup2circus step, run on the host, succeeds with --strict."""
-    out = tmp_path / "circus.ini"
-    argv = demo.conversion_argv(out)
-    assert "--strict" in argv
+    root = short_tmpdir("s2cc")
+    out = root / "circus.ini"
+    assert "--strict" in demo.conversion_argv(root / "supervisord.conf", out)
     result = demo.convert_with_cli(out)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""  # -o: the config goes to the file, findings to stderr
     text = out.read_text()
+    shutil.rmtree(root, ignore_errors=True)
     assert "[watcher:nginx]" in text and "[watcher:gunicorn]" in text
 
 

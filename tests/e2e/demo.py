@@ -56,22 +56,29 @@ def _sub(pattern: str, repl: str, text: str, what: str, count: int | None = None
     return new
 
 
-def conversion_argv(out: Path) -> list[str]:
-    """The Dockerfile's ``RUN sup2circus ...`` step, with the image paths mapped to the host."""
+def conversion_argv(conf: Path, out: Path) -> list[str]:
+    """The Dockerfile's ``RUN sup2circus ...`` step, with the image paths mapped to ``conf``
+    (a copy of docker/supervisord.conf) and ``out``."""
     parser = DockerfileParser(str(DOCKERFILE))
     runs = [i["value"] for i in parser.structure if i["instruction"] == "RUN"]
     steps = [shlex.split(v) for v in runs if v.split()[0] == "sup2circus"]
     assert len(steps) == 1, f"expected one RUN sup2circus step, got {runs}"
     argv = steps[0]
-    mapped = {IMAGE_CONF: str(SUPERVISORD_CONF), IMAGE_INI: str(out)}
+    mapped = {IMAGE_CONF: str(conf), IMAGE_INI: str(out)}
     exe = which("sup2circus")
     assert exe is not None, "the sup2circus command is not installed (pip install -e .)"
     return [exe, *(mapped.get(a, a) for a in argv[1:])]
 
 
 def convert_with_cli(out: Path) -> subprocess.CompletedProcess[str]:
+    """Run the Dockerfile's conversion step on a copy of docker/supervisord.conf placed next to
+    ``out`` (under /tmp, like /srv in the image: no pyproject.toml settings above it)."""
+    srv = out.parent / "srv"
+    srv.mkdir(exist_ok=True)
+    conf = srv / "supervisord.conf"
+    shutil.copyfile(SUPERVISORD_CONF, conf)
     return subprocess.run(
-        conversion_argv(out), capture_output=True, text=True, timeout=60, cwd=REPO
+        conversion_argv(conf, out), capture_output=True, text=True, timeout=60, cwd=srv
     )
 
 

@@ -1,0 +1,176 @@
+"""Runtime equivalence: the converted config makes circusd run the programs the way
+supervisord runs the original.
+
+Every case (tests/runtime_cases/*/ and the golden fixtures/*/ marked ``runtime: true``) runs
+under supervisord and, converted by the CLI, under circusd, with tests/probe.py as every
+program. The probes record argv, cwd, environment (minus SUPERVISOR_*), uid/gid/groups,
+umask, stdin, where stdout/stderr end up, start order, the signals received on stop, and
+restarts. The differences must be exactly those the converter reported: each finding code's
+rule lists the fields it accounts for (``Rule.observes``); no difference may go unexplained,
+and no finding that claims a difference may come without one (except the documented codes in
+``runtime.NOT_SHOWN_BY_A_SHORT_RUN``, about failure handling a short run cannot show).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+from e2e import runtime
+from e2e.daemons import short_tmpdir
+
+CASES = runtime.discover()
+
+
+@pytest.mark.daemons
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_circus_runs_what_supervisor_runs(case: runtime.Case) -> None:
+    result = runtime.run_case(case)
+    report = result.report()
+    assert len(result.supervisor) == len(result.expected), report
+    assert len(result.circus) == len(result.expected), report
+    bad = runtime.unexplained(result.diffs, result.findings, result.expected)
+    assert not bad, (
+        "differences no finding accounts for:\n" + "\n".join(map(str, bad)) + ("\n\n" + report)
+    )
+    noise = runtime.unshown(result.diffs, result.findings, result.expected)
+    assert not noise, (
+        "findings whose difference never showed:\n"
+        + "\n".join(f"{f.code} [{f.section}] {f.message}" for f in noise)
+        + ("\n\n" + report)
+    )
+
+
+# ---------------------------------------------------------------- the harness itself
+
+
+def test_cases_exist_and_use_the_probe() -> None:
+    names = {c.name for c in CASES}
+    assert {"environment", "dir_umask", "user", "redirect", "numprocs", "priority"} <= names
+    assert {"logfiles", "stopsignal", "docker", "defaults", "command"} <= names
+    for case in CASES:
+        assert runtime.PLACEHOLDER in case.conf.read_text(), case.conf
+
+
+@pytest.mark.daemons
+def test_probe_records_what_it_was_given() -> None:
+    import subprocess
+
+    root = short_tmpdir("s2cp")
+    try:
+        log = root / "probe.log"
+        out = root / "out"
+        with open(out, "wb") as stdout:
+            proc = subprocess.Popen(
+                [runtime.probe_python(), str(runtime.PROBE), "x", "a b", "$Y"],
+                env={"PROBE_LOG": str(log), "K": " v ", "PROBE_LIFETIME": "20"},
+                cwd="/usr",
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                umask=0o027,
+            )
+            from e2e.daemons import wait_for
+
+            wait_for(lambda: log.exists() and log.read_text().strip(), 10, "the probe")
+            proc.send_signal(signal.SIGUSR2)
+            _, err = proc.communicate(timeout=10)
+        records = [json.loads(line) for line in log.read_text().splitlines()]
+        start = records[0]
+        assert start["event"] == "start"
+        assert start["argv"][1:] == ["x", "a b", "$Y"]
+        assert start["env"]["K"] == " v "
+        assert start["cwd"] == "/usr"
+        assert start["umask"] == 0o027
+        assert start["fds"]["0"] == {"kind": "null"}
+        assert start["fds"]["1"] == {"kind": "file", "path": str(out)}
+        assert start["fds"]["2"] == {"kind": "pipe"}
+        assert [r["signal"] for r in records if r["event"] == "signal"] == ["SIGUSR2"]
+        assert records[-1] == {**records[-1], "event": "exit", "reason": "SIGUSR2"}
+        assert out.read_text() == "probe-stdout x a b $Y\n"
+        assert err.decode() == "probe-stderr x a b $Y\n"
+    finally:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _obs(key: str, pid: int, **fields: object) -> runtime.Observed:
+    base: dict[str, object] = {name: None for name in runtime.FIELDS if name != "start_order"}
+    base.update(argv=["p", key], env={})
+    base.update(fields)
+    return runtime.Observed(key, pid, base)
+
+
+def test_comparison_flags_unexplained_and_unshown() -> None:
+    """The checker has teeth: a difference needs a finding, a finding needs a difference."""
+    expected = [
+        runtime.ExpectedProcess("a", "a", frozenset({"program:a"})),
+        runtime.ExpectedProcess("b", "b", frozenset({"program:b"})),
+    ]
+    sup = [_obs("a:a", 10, umask="0o22"), _obs("b:b", 11, env={"X": "1"})]
+    cir = [_obs("", 21, umask="0o77"), _obs("", 20, env={"X": "1", "Y": "2"})]
+    cir[0].fields["argv"], cir[1].fields["argv"] = ["p", "a:a"], ["p", "b:b"]
+    diffs = runtime.differences(sup, [cir[1], cir[0]])
+    fields = sorted((d.process, d.field) for d in diffs)
+    assert fields == [("*", "start_order"), ("a:a", "umask"), ("b:b", "env")]
+    # no findings: everything is unexplained
+    assert len(runtime.unexplained(diffs, [], expected)) == 3
+    wrapped = runtime.FindingRef("S2C104", "info", "program:a", "umask", "wrapped")
+    lost = runtime.FindingRef("S2C104", "warning", "program:a", "umask", "lost")
+    other = runtime.FindingRef("S2C104", "warning", "program:b", "umask", "lost")
+    # an exact wrapper (info) excuses nothing; a warning about that program does
+    assert {d.field for d in runtime.unexplained(diffs, [wrapped], expected)} == {
+        "umask",
+        "env",
+        "start_order",
+    }
+    assert {d.field for d in runtime.unexplained(diffs, [lost], expected)} == {
+        "env",
+        "start_order",
+    }
+    # a finding about another program does not explain this one, and it claims a
+    # difference that never showed
+    assert {d.field for d in runtime.unexplained(diffs, [other], expected)} >= {"umask"}
+    assert runtime.unshown(diffs, [other], expected) == [other]
+    assert runtime.unshown(diffs, [lost], expected) == []
+
+
+@pytest.mark.daemons
+def test_a_naive_conversion_is_caught(tmp_path: Path) -> None:
+    """A hand-written naive circus.ini (priority not negated, no copy_env, umask as an
+    option) differs in start order, environment and umask, and nothing explains it."""
+    case = runtime.Case("naive", tmp_path / "supervisord.conf")
+    case.conf.write_text(
+        "[supervisord]\nnodaemon=true\nlogfile=%(here)s/s.log\npidfile=%(here)s/s.pid\n"
+        "[program:a]\ncommand=@PROBE@ a\npriority=1\numask=077\nstdout_logfile=NONE\n"
+        "stderr_logfile=NONE\n"
+        "[program:b]\ncommand=@PROBE@ b\npriority=2\nstdout_logfile=NONE\nstderr_logfile=NONE\n"
+    )
+    root = short_tmpdir("s2cn")
+    try:
+        sup_conf = runtime.materialise(case, root / "sup")
+        cir = root / "cir"
+        cir_conf = runtime.materialise(case, cir)
+        command = cir_conf.read_text().split("command=", 1)[1].split(" a\n", 1)[0]
+        ini = cir / "circus.ini"
+        ini.write_text(
+            f"[circus]\nendpoint = ipc://{cir}/c.sock\npubsub_endpoint = ipc://{cir}/p.sock\n"
+            "multicast_endpoint =\ncheck_delay = 1\n"
+            f"[watcher:a]\ncmd = {command} a\npriority = 1\numask = 077\n"
+            f"[watcher:b]\ncmd = {command} b\npriority = 2\n"
+            f"[env:a,b]\nPROBE_LOG = {cir}/probe.log\n"
+        )
+        sup = runtime.observe(runtime.run("supervisor", sup_conf, 2))
+        circ = runtime.observe(runtime.run("circus", ini, 2))
+        diffs = runtime.differences(sup, circ)
+        fields = {d.field for d in diffs}
+        assert {"start_order", "env", "umask"} <= fields, "\n".join(map(str, diffs))
+        expected = runtime.expected_processes(sup_conf)
+        assert runtime.unexplained(diffs, [], expected) == diffs
+    finally:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
