@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from golden import FIXTURES, cases, render  # noqa: E402
+from golden import FIXTURES, cases, render
 
 
 def main() -> None:

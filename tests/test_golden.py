@@ -14,8 +14,9 @@ def test_there_are_golden_cases() -> None:
 def test_golden(case: str) -> None:
     got = render(case)
     expected_names = sorted(
-        p.name for p in (FIXTURES / case).iterdir() if p.name in ("circus.ini", "findings.json",
-                                                                    "error.txt")
+        p.name
+        for p in (FIXTURES / case).iterdir()
+        if p.name in ("circus.ini", "findings.json", "error.txt")
     )
     assert sorted(got) == expected_names, "run scripts/regen_fixtures.py and review"
     for name, text in got.items():

@@ -31,7 +31,7 @@ def parse_value(written: str) -> str:
     continuation line.
     """
     first, *rest = written.split("\n")
-    value = first
+    value = first.lstrip()  # OPTCRE's \s* after '=' eats it before the comment check
     if ";" in value:
         pos = value.find(";")
         if value[pos - 1].isspace():
@@ -94,8 +94,18 @@ def _quote_literal(text: str) -> str:
     if _SAFE_TOKEN_RE.fullmatch(text):
         return text
     pieces: list[str] = []
-    # ';' outside quotes as \; (never preceded by whitespace in the written text)
-    for i, chunk in enumerate(text.split(";")):
+    # A ';' that follows whitespace (or starts the token, i.e. follows the separating space)
+    # would start a circus comment: write it outside the quotes as \; instead.
+    chunks: list[str] = []
+    cur = ""
+    for i, ch in enumerate(text):
+        if ch == ";" and (i == 0 or text[i - 1].isspace()):
+            chunks.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    chunks.append(cur)
+    for i, chunk in enumerate(chunks):
         if i:
             pieces.append("\\;")
         if chunk:
