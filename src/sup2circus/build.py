@@ -248,14 +248,18 @@ class _Builder:
         _NotDeferrable when a marker would not stand for the value exactly."""
         dm = _DeferMap(defer, env_marker)
         result = dt.expand(s, dm, name)
-        if not ENV_MARK_RE.search(result) and not dm.undefined:
+        marked_keys = [
+            k
+            for k in dm.used
+            if k[4:] in dm.undefined
+            or (isinstance(dm.get(k), str) and ENV_MARK_RE.search(str(dm.get(k))))
+        ]
+        if not marked_keys:
             return result, dm
         # every ENV name whose value holds a marker must be used as a plain %(ENV_X)s
         plain = _strip_double_percent(s)
-        for key in dm.used:
-            val = dm.get(key) if key in dm else None
-            marked = key[4:] in dm.undefined or (isinstance(val, str) and ENV_MARK_RE.search(val))
-            if marked and re.search(r"%\(" + re.escape(key) + r"\)(?!s)", plain):
+        for key in marked_keys:
+            if re.search(r"%\(" + re.escape(key) + r"\)(?!s)", plain):
                 raise _NotDeferrable
         if re.search(r"%[^(%]", plain):  # %s of the whole mapping etc.
             raise _NotDeferrable

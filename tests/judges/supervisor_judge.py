@@ -257,6 +257,8 @@ def _realize(
 def _log(value: Any) -> Any:
     if value is Automatic:
         return "AUTO"
+    if value == "":
+        return None  # '' is falsy: supervisor opens no log file for it, like NONE
     return value
 
 
@@ -361,3 +363,84 @@ def supervisor_error(
     except SupervisorRefused as exc:
         return str(exc)
     return None
+
+
+def model_view(config: Any, env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """sup2circus's ``SupervisorConfig`` in the shape of :func:`supervisor_view` (same keys, for
+    the fields the model holds), deferred ``%(ENV_X)s`` markers replaced by ``env[X]`` (a
+    deferred name missing from ``env`` stays as the marker), users' ``uid`` computed like the
+    relaxed judge does. Compare ``model_view(build(...)) == supervisor_view(...)`` key by key.
+    """
+    from sup2circus.model import ENV_MARK_RE, LogKind
+
+    values = dict(os.environ if env is None else env)
+
+    def sub(value: Any) -> Any:
+        if isinstance(value, str):
+            return ENV_MARK_RE.sub(lambda m: values.get(m.group(1), m.group(0)), value)
+        return value
+
+    def log(spec: Any) -> Any:
+        if spec.kind is LogKind.AUTO:
+            return "AUTO"
+        if spec.kind is LogKind.FILE:
+            return sub(spec.path)
+        return None
+
+    def uid(user: str | None) -> int | None:
+        if user is None:
+            return None
+        return int(_name_to_uid(user))
+
+    sup_env = {k: sub(v) for k, v in config.supervisord.environment}
+    group_prio = {g.name: g.priority for g in config.groups}
+    out: list[dict[str, Any]] = []
+    for p in config.processes:
+        command = sub(p.command)
+        try:
+            argv: list[str] | None = shlex.split(command)
+        except ValueError:
+            argv = None
+        env_ = dict(sup_env)
+        env_.update({k: sub(v) for k, v in p.environment})
+        stdout, stderr = log(p.stdout), log(p.stderr)
+        out.append(
+            {
+                "name": f"{p.group_name}:{p.name}",
+                "namespec": sopt.make_namespec(p.group_name, p.name),
+                "group": p.group_name,
+                "process_name": p.name,
+                "section": p.section,
+                "kind": p.kind,
+                "command": command,
+                "argv": argv,
+                "directory": sub(p.directory),
+                "environment": env_,
+                "user": p.user,
+                "uid": uid(p.user),
+                "umask": p.umask,
+                "priority": p.priority,
+                "group_priority": group_prio.get(p.group_name),
+                "autostart": p.autostart,
+                "autorestart": p.autorestart.value,
+                "exitcodes": list(p.exitcodes),
+                "startsecs": p.startsecs,
+                "startretries": p.startretries,
+                "stopsignal": p.stopsignal,
+                "stopwaitsecs": p.stopwaitsecs,
+                "stopasgroup": p.stopasgroup,
+                "killasgroup": p.killasgroup,
+                "redirect_stderr": p.redirect_stderr,
+                "stdout_logfile": stdout,
+                "stdout_logfile_maxbytes": p.stdout.maxbytes,
+                "stdout_logfile_backups": p.stdout.backups,
+                "stdout_syslog": p.stdout.syslog,
+                "stderr_logfile": stderr,
+                "stderr_logfile_maxbytes": p.stderr.maxbytes,
+                "stderr_logfile_backups": p.stderr.backups,
+                "stderr_syslog": p.stderr.syslog,
+                "serverurl": p.serverurl,
+                "socket": None if p.socket is None else p.socket.url,
+            }
+        )
+    return out
