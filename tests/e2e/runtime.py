@@ -469,7 +469,7 @@ def unexplained(
     return [
         d
         for d in diffs
-        if not any(_excuses(f, d.field, obs) and _applies(f, d.process, expected) for f in findings)
+        if not any(_excuses(f, d, obs) and _applies(f, d.process, expected) for f in findings)
     ]
 
 
