@@ -41,7 +41,10 @@ log_path = sys.argv.pop(1)
 seen = {"open": [], "listdir": [], "import": [], "spawn": []}
 SPAWN = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
          "subprocess.Popen", "pty.spawn", "os.startfile"}
+active = [True]
 def hook(event, args):
+    if not active[0]:
+        return
     if event == "open":
         path, mode, flags = args
         if isinstance(path, (str, bytes)):
@@ -61,6 +64,7 @@ from sup2circus.cli import main
 try:
     main()
 finally:
+    active[0] = False
     with open(log_path + ".tmp", "w") as fh:
         json.dump(seen, fh)
     os.replace(log_path + ".tmp", log_path)
@@ -285,13 +289,16 @@ def test_reads_only_what_supervisor_reads(tree: dict[str, Path], mode: str) -> N
         assert writes == set(), writes
     assert sorted(os.listdir(root / "logs")) == [], "log files were created"
     # 3. reads outside the tree: only the interpreter's own files and the user database
-    outside = {p for p, w in opened if not w and not p.startswith(str(root) + "/")}
+    outside = {
+        p for p, w in opened if not w and p != str(root) and not p.startswith(str(root) + "/")
+    }
     unexpected = sorted(p for p in outside if not _system_read_ok(p))
     assert unexpected == [], f"opened files unrelated to the config: {unexpected}"
     # 4. listed directories: only those of the include globs (and the tool's own lookups)
     listed = {os.path.realpath(p) for p in seen["listdir"]}
     in_tree_listed = {p for p in listed if p == str(root) or p.startswith(str(root) + "/")}
-    assert in_tree_listed <= {str(root / "conf.d"), str(root)}, in_tree_listed
+    globs = {str(root / "conf.d" / "*.conf")}  # the glob.glob event carries the pattern
+    assert in_tree_listed <= {str(root / "conf.d"), str(root), *globs}, in_tree_listed
 
 
 def test_audit_hook_sees_reads(tree: dict[str, Path]) -> None:
