@@ -1,0 +1,383 @@
+"""Differential tests: supervisor 4.3 (on the input) and circus 0.19 (on the output) must agree.
+
+For every golden case, every real-world config of the shared corpus and supervisor's own test
+fixtures: convert with :func:`sup2circus.convert_file`, ask both judges what their daemon would
+run, and compare process by process (supervisor ``group:name`` <-> the circus watcher whose
+``processes`` hold it): argv, cwd, environment, user, stop signal and timeout, autostart, start
+order and log destinations. Every difference must be named by a finding whose rule lists that
+field in ``observes`` (``rules.py``); a process with no watcher needs an error finding. Configs
+supervisord refuses must be refused by sup2circus too (ConfigError).
+
+No daemon runs here: both judges are the daemons' own loaders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import supervisor
+from judges.circus_judge import DEFAULT_ENV, circus_view
+from judges.supervisor_judge import SupervisorRefused, supervisor_options, supervisor_view
+
+from sup2circus import ConfigError, ConvertOptions, convert_file
+from sup2circus.api import Conversion
+from sup2circus.circus_model import CircusConfig
+from sup2circus.findings import Severity
+from sup2circus.rules import RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = sorted((ROOT / "fixtures").glob("*/supervisord.conf"))
+CORPUS = sorted(Path("/work/shared/corpus/realworld").glob("*.conf"))
+SUPERVISOR_FIXTURES = sorted(
+    (Path(supervisor.__file__).parent / "tests" / "fixtures").glob("*.conf")
+)
+
+# circusd's (and supervisord's) environment in these tests
+BASE_ENV = dict(DEFAULT_ENV, HOME="/root", S2C_DIFF="base-value")
+ENV_REF = re.compile(r"%\(ENV_([A-Za-z0-9_]+)\)")
+
+# What supervisord adds to every child's environment (process.py:310-321)
+SUPERVISOR_VARS = (
+    "SUPERVISOR_ENABLED",
+    "SUPERVISOR_PROCESS_NAME",
+    "SUPERVISOR_GROUP_NAME",
+    "SUPERVISOR_SERVER_URL",
+)
+
+# Output destinations that mean "the daemon's own stdout/stderr" (see SEMANTICS.md T18).
+DAEMON_STDOUT = {"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/1/fd/1"}
+DAEMON_STDERR = {"/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/proc/1/fd/2"}
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [f"{p.parent.name}/{p.name}" for p in paths]
+
+
+def environment_for(conf: Path) -> dict[str, str]:
+    """BASE_ENV plus a value for every %(ENV_X)s the config (or a file next to it) names, so that
+    supervisor does not refuse a config only because this machine lacks a variable."""
+    env = dict(BASE_ENV)
+    texts = [conf]
+    texts += [p for p in conf.parent.rglob("*") if p.is_file() and p.suffix in (".conf", ".ini")]
+    for path in texts[:200]:
+        try:
+            text = path.read_text(errors="replace")
+        except OSError:
+            continue
+        for name in ENV_REF.findall(text):
+            env.setdefault(name, f"v-{name.lower()}")
+    return env
+
+
+# --------------------------------------------------------------------------- normal forms
+def sup_destination(path: Any, maxbytes: Any, backups: Any) -> tuple[Any, ...]:
+    if path is None:
+        return ("null",)
+    if path == "AUTO":
+        return ("auto",)
+    if path in DAEMON_STDOUT:
+        return ("daemon-stdout",)
+    if path in DAEMON_STDERR:
+        return ("daemon-stderr",)
+    return ("file", path, int(maxbytes or 0), int(backups or 0))
+
+
+def sup_streams(p: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    def dest(channel: str) -> tuple[Any, ...]:
+        d = sup_destination(
+            p[f"{channel}_logfile"],
+            p[f"{channel}_logfile_maxbytes"],
+            p[f"{channel}_logfile_backups"],
+        )
+        return (*d, "+syslog") if p[f"{channel}_syslog"] else d
+
+    out = dest("stdout")
+    return out, (out if p["redirect_stderr"] else dest("stderr"))
+
+
+def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str], str, int | None]:
+    """Split the converter's wrappers off a circus argv: ``env K=V... [--]`` and
+    ``sh -c '[umask NNN && ]exec "$0" "$@"[ 2>&1| 1>&2]'``. Returns the program argv, the
+    wrapper environment, the redirection ('' / '2>&1' / '1>&2') and the umask."""
+    env: dict[str, str] = {}
+    rest = list(argv)
+    if rest and os.path.basename(rest[0]) == "env" and len(rest) > 1:
+        i = 1
+        while i < len(rest) and "=" in rest[i] and not rest[i].startswith("="):
+            key, _, value = rest[i].partition("=")
+            env[key] = value
+            i += 1
+        if i < len(rest) and rest[i] == "--":
+            i += 1
+        rest = rest[i:]
+    redirect, umask = "", None
+    if len(rest) >= 4 and os.path.basename(rest[0]) == "sh" and rest[1] == "-c":
+        m = re.fullmatch(r'(?:umask ([0-7]+) && )?exec "\$0" "\$@"(?: (2>&1|1>&2))?', rest[2])
+        if m:
+            umask = int(m.group(1), 8) if m.group(1) else None
+            redirect = m.group(2) or ""
+            rest = rest[3:]
+    return rest, env, redirect, umask
+
+
+def circus_streams(w: dict[str, Any], redirect: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    def dest(channel: str) -> tuple[Any, ...]:
+        s = w[channel]
+        if s is None:
+            if w[f"close_child_{channel}"]:
+                return ("null",)
+            return (f"daemon-{channel}",)
+        if s["class"].endswith(".FileStream"):
+            return ("file", s["filename"], s["max_bytes"], s["backup_count"])
+        if s["class"].endswith(".StdoutStream"):
+            return ("daemon-stdout",)
+        return ("other", s["class"])
+
+    out, err = dest("stdout"), dest("stderr")
+    if redirect == "2>&1":
+        err = out
+    elif redirect == "1>&2":
+        out = err
+    return out, err
+
+
+# --------------------------------------------------------------------------- the comparison
+class Diff:
+    def __init__(self, conversion: Conversion) -> None:
+        self.findings = conversion.findings
+        self.unexplained: list[str] = []
+
+    def explained(self, section: str, field: str) -> bool:
+        for f in self.findings:
+            rule = RULES.get(f.code)
+            if rule is None or field not in rule.observes:
+                continue
+            if f.section in (section, "supervisord", None):
+                return True
+        return False
+
+    def check(self, section: str, proc: str, field: str, sup: Any, circ: Any) -> None:
+        if sup == circ or self.explained(section, field):
+            return
+        self.unexplained.append(
+            f"{proc} [{section}] {field}: supervisor {sup!r} != circus {circ!r}"
+        )
+
+
+def options(conf: Path, env: dict[str, str]) -> ConvertOptions:
+    """The golden case's options.json (--exact, --no-wrappers...), with this test's env."""
+    extra: dict[str, Any] = {}
+    opt_file = conf.parent / "options.json"
+    if conf.parent.parent.name == "fixtures" and opt_file.exists():
+        extra = json.loads(opt_file.read_text())
+    extra.pop("environ", None)
+    return ConvertOptions(environ=env, **extra)
+
+
+def compare(conf: Path, tmp_path: Path) -> list[str]:
+    env = environment_for(conf)
+    main = tmp_path / "main.conf"
+    try:
+        try:
+            sup = supervisor_view(str(conf), env=env)
+        except SupervisorRefused as exc:
+            if "supervisord section" not in str(exc):
+                raise
+            # a conf.d snippet: sup2circus converts it as if [include]d by an empty main file
+            main.write_text(f"[supervisord]\n[include]\nfiles = {conf}\n", encoding="utf-8")
+            sup = supervisor_view(str(main), env=env)
+    except SupervisorRefused as exc:  # supervisord refuses this config
+        with pytest.raises(ConfigError):
+            convert_file(conf, options(conf, env))
+        return [f"(refused by both: {type(exc).__name__})"]
+    # what supervisord itself does before running any child (SEMANTICS.md §5): it drops
+    # privileges to [supervisord] user, and chdirs to directory only when it daemonizes
+    daemon = supervisor_options(str(main if main.exists() else conf), env=env)
+    daemon_uid = daemon.uid
+    daemon_user = None if daemon_uid is None else getattr(daemon_uid, "written", str(daemon_uid))
+    daemon_cwd = None if daemon.nodaemon else daemon.directory
+    conversion = convert_file(conf, options(conf, env))
+    model = conversion.circus
+    assert isinstance(model, CircusConfig)
+    ini = tmp_path / "circus.ini"
+    ini.write_text(conversion.text, encoding="utf-8")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    circ = {w["name"]: w for w in circus_view(str(ini), env=env, log_dir=str(logs))}
+    diff = Diff(conversion)
+
+    failed = [f"{n}: {w['error']}" for n, w in circ.items() if w["failed"]]
+    assert not failed, f"circusd would drop watchers: {failed}"
+
+    by_process = {proc: w for w in model.watchers for proc in w.processes}
+    sup_order: list[str] = []
+    for p in sup:
+        name = p["name"]
+        section = p["section"]
+        model_w = by_process.get(name)
+        if model_w is None:
+            errors = [
+                f
+                for f in conversion.findings
+                if f.severity is Severity.ERROR and f.section == section
+            ]
+            if not errors:
+                diff.unexplained.append(f"{name} [{section}]: no watcher and no error finding")
+            continue
+        sup_order.append(model_w.name)
+        w = circ.get(model_w.name)
+        assert w is not None, f"watcher {model_w.name} not loaded by circus"
+        program, wrapper_env, redirect, _umask = unwrap(w["argv"])
+        diff.check(section, name, "argv", p["argv"], program)
+        # cwd: None = the daemon's own cwd (circus: working_dir not set)
+        sup_cwd = p["directory"] if p["directory"] is not None else daemon_cwd
+        circ_cwd = w["working_dir"] if w["raw"].get("working_dir") else None
+        diff.check(section, name, "cwd", sup_cwd, circ_cwd)
+        # environment: supervisor's merged child env vs circusd's + sections + wrapper
+        sup_env = dict(env)  # supervisord's own environment, inherited
+        sup_env.update(p["environment"])  # [supervisord] environment= + the program's
+        for key in SUPERVISOR_VARS:
+            sup_env.pop(key, None)  # T37: supervisord adds these, circus none (S2C107)
+        circ_env = dict(w["env"] or {})
+        circ_env.update(wrapper_env)
+        circ_env.pop("__name__", None)  # circus's own addition (S2C123)
+        if "LC_CTYPE" not in env and "LC_CTYPE" not in sup_env:
+            circ_env.pop("LC_CTYPE", None)  # PEP 538 coercion in circusd's own interpreter
+        for key in sorted(set(sup_env) | set(circ_env)):
+            diff.check(section, name, "env", (key, sup_env.get(key)), (key, circ_env.get(key)))
+        sup_user = p["user"] if p["user"] is not None else daemon_user
+        diff.check(section, name, "user", sup_user, w["uid"])
+        diff.check(section, name, "stop_signal", p["stopsignal"], w["stop_signal"])
+        diff.check(section, name, "stop", float(p["stopwaitsecs"]), float(w["graceful_timeout"]))
+        diff.check(section, name, "autostart", bool(p["autostart"]), w["autostart"])
+        s_out, s_err = sup_streams(p)
+        c_out, c_err = circus_streams(w, redirect)
+        diff.check(section, name, "stdout", s_out, c_out)
+        diff.check(section, name, "stderr", s_err, c_err)
+
+    # start order: supervisor's list is in start order; circus's by its arbiter's sort
+    circ_order = [n for n in circ if n in set(sup_order)]
+    want = list(dict.fromkeys(sup_order))
+    if want != circ_order and not any(
+        "start_order" in RULES[f.code].observes for f in conversion.findings if f.code in RULES
+    ):
+        diff.unexplained.append(f"start order: supervisor {want} != circus {circ_order}")
+    assert not diff.unexplained, "\n".join(diff.unexplained)
+    return [f"{len(sup)} processes agree"]
+
+
+@pytest.mark.parametrize("conf", GOLDEN, ids=_ids(GOLDEN))
+def test_golden_case(conf: Path, tmp_path: Path) -> None:
+    compare(conf, tmp_path)
+
+
+@pytest.mark.parametrize("conf", CORPUS, ids=_ids(CORPUS))
+def test_realworld(conf: Path, tmp_path: Path) -> None:
+    compare(conf, tmp_path)
+
+
+@pytest.mark.parametrize("conf", SUPERVISOR_FIXTURES, ids=_ids(SUPERVISOR_FIXTURES))
+def test_supervisor_fixture(conf: Path, tmp_path: Path) -> None:
+    compare(conf, tmp_path)
+
+
+def test_corpora_are_there() -> None:
+    assert len(GOLDEN) >= 30
+    assert len(CORPUS) >= 100
+    assert len(SUPERVISOR_FIXTURES) >= 20
+
+
+# --------------------------------------------------------------------------- the judge itself
+def _ini(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "c.ini"
+    path.write_text("[circus]\nendpoint = ipc:///tmp/s2c-d.sock\nmulticast_endpoint =\n\n" + body)
+    return str(path)
+
+
+def test_circus_judge_reports_dropped_watchers(tmp_path: Path) -> None:
+    """T18/T20/T34: circusd drops these watchers silently; the judge reports them."""
+    ini = _ini(
+        tmp_path,
+        "[watcher:pipe]\ncmd = /bin/true\nstdout_stream.class = FileStream\n"
+        "stdout_stream.filename = /dev/stdout\n\n"
+        "[watcher:size]\ncmd = /bin/true\nstdout_stream.class = FileStream\n"
+        "stdout_stream.filename = /var/log/x/out.log\nstdout_stream.max_bytes = 1KB\n\n"
+        "[watcher:hook]\ncmd = /bin/true\nhooks.after_reap = s2c_nonexistent.mod\n\n"
+        "[watcher:ok]\ncmd = /bin/echo 100%% a;b $(circus.wid) ; comment\npriority = 3\n",
+    )
+    view = {w["name"]: w for w in circus_view(ini, log_dir=str(tmp_path))}
+    assert view["pipe"]["failed"] and "seekable" in view["pipe"]["error"]
+    assert view["size"]["failed"] and "1KB" in view["size"]["error"]
+    assert view["hook"]["failed"] and "s2c_nonexistent" in view["hook"]["error"]
+    ok = view["ok"]
+    assert not ok["failed"] and ok["start_index"] == 0
+    # T15/T16: %% stays, the first ';' has no space before it (no comment), $(circus.wid) -> 1
+    assert ok["argv"] == ["/bin/echo", "100%%", "a;b", "1", ";", "comment"]
+    # the log file went to the redirected location, not /var/log
+    assert not Path("/var/log/x/out.log").exists()
+
+
+def test_circus_judge_env_rules(tmp_path: Path) -> None:
+    """T11/T12: circus strips and $-expands section values and inherited ones."""
+    ini = _ini(
+        tmp_path,
+        "[watcher:w]\ncmd = /bin/true\ncopy_env = true\n\n"
+        "[env:w]\nPAD =   x  \nPASS = pa$SWORD1\nNOTE = a ;b\nLOW = $home\n",
+    )
+    env = dict(DEFAULT_ENV, SWORD1="LEAKED", INHERITED="price $USD5")
+    (w,) = circus_view(ini, env=env, log_dir=str(tmp_path))
+    assert w["env"]["PAD"] == "x"
+    assert w["env"]["PASS"] == "paLEAKED"
+    assert w["env"]["NOTE"] == "a"
+    assert w["env"]["LOW"] == "$home"
+    assert w["env"]["INHERITED"] == "price"
+    assert w["env"]["__name__"] == "env:w"
+
+
+def test_unwrap() -> None:
+    argv = ["env", "A=1", "B= x ", "sh", "-c", 'umask 027 && exec "$0" "$@" 2>&1', "/bin/app", "-x"]
+    assert unwrap(argv) == (["/bin/app", "-x"], {"A": "1", "B": " x "}, "2>&1", 0o27)
+    assert unwrap(shlex.split("/bin/app a b")) == (["/bin/app", "a", "b"], {}, "", None)
+
+
+def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison is not vacuous: a tampered conversion is caught, field by field."""
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\n[program:web]\ncommand=/usr/bin/web --port 80\n"
+        "directory=/srv\nstopwaitsecs=7\nautorestart=true\nstdout_logfile=/dev/stdout\n"
+        'stdout_logfile_maxbytes=0\nstderr_logfile=NONE\nenvironment=MODE="prod"\n'
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    assert compare(conf, work) == ["1 processes agree"]
+    real = convert_file
+
+    def tampered(path: Any, opts: Any = None) -> Conversion:
+        conv = real(path, opts)
+        text = conv.text
+        for old, new in (
+            ("graceful_timeout = 7", "graceful_timeout = 8"),
+            ("--port 80", "--port 81"),
+            ("working_dir = /srv", "working_dir = /srv2"),
+            ("MODE = prod", "MODE = dev"),
+            ("close_child_stderr = true", "close_child_stderr = false"),
+        ):
+            assert old in text, old
+            text = text.replace(old, new)
+        return Conversion(text=text, findings=(), source=conv.source, circus=conv.circus)
+
+    monkeypatch.setattr(sys.modules[__name__], "convert_file", tampered)
+    work2 = tmp_path / "work2"
+    work2.mkdir()
+    with pytest.raises(AssertionError) as err:
+        compare(conf, work2)
+    for field in ("argv", "cwd", "env", "stop", "stderr"):
+        assert f"] {field}: supervisor" in str(err.value), field

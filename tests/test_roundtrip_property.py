@@ -1,0 +1,136 @@
+"""Property: a random program with hostile values converts to a circus.ini that circus reads
+back as what supervisor runs -- or a finding says what differs (an error finding when the item
+could not be converted). Both judges are the daemons' own loaders (see test_differential).
+
+Hostile values: quotes, backslashes, ``%%``, ``;`` and ``#`` (comment characters of one parser
+or the other), ``$NAME``, ``$(circus.wid)``, ``((circus.env.x))``, unicode, tabs, surrounding
+whitespace, long values and continuation lines, in the command, environment values, the
+directory and log paths.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_differential import compare
+
+SETTINGS = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+NASTY = [
+    "'",
+    '"',
+    "\\",
+    "%%",
+    ";",
+    " ;",
+    "#",
+    " #",
+    "$",
+    "$HOME",
+    "$S2C_DIFF",
+    "$Home",
+    "${HOME}",
+    "$(circus.wid)",
+    "$(CIRCUS.ENV.HOME)",
+    "((circus.wid))",
+    "%(program_name)s",
+    "%(ENV_S2C_DIFF)s",
+    "%(process_num)02d",
+    "é",
+    "☃",
+    "日本",
+    "\t",
+    " ",
+    "=",
+    ",",
+    "*",
+    "[x]",
+    "?",
+    "rem",
+]
+
+piece = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(alphabet="abcXYZ019_-./:@+", min_size=1, max_size=8),
+)
+word = st.lists(piece, min_size=1, max_size=5).map("".join)
+
+
+@st.composite
+def arg(draw: st.DrawFn) -> str:
+    text = draw(word)
+    quote = draw(st.sampled_from(["", "", "'", '"']))
+    if quote and quote not in text and "\\" not in text:
+        return f"{quote}{text}{quote}"
+    return text
+
+
+@st.composite
+def command(draw: st.DrawFn) -> str:
+    args = draw(st.lists(arg(), min_size=0, max_size=5))
+    if draw(st.integers(0, 9)) == 0:
+        args.append("x" * draw(st.integers(200, 2000)))  # a long line
+    line = " ".join(["/usr/bin/prog", *args])
+    if draw(st.booleans()) and args:
+        # a continuation line (supervisor joins it with a newline; shlex splits there)
+        line = line + "\n    " + draw(arg())
+    return line
+
+
+env_value = st.lists(piece, min_size=0, max_size=4).map("".join).filter(lambda v: '"' not in v)
+env_key = st.from_regex(r"[A-Z][A-Z0-9_]{0,8}", fullmatch=True)
+path_piece = st.lists(
+    st.sampled_from(["a", "b c", "d;e", "f #g", "$X", "$(circus.wid)", "é", "%%", "h'i", "j,k"]),
+    min_size=1,
+    max_size=3,
+).map("".join)
+
+
+@st.composite
+def program(draw: st.DrawFn) -> str:
+    name = draw(st.from_regex(r"[a-z][a-z0-9_.-]{0,10}", fullmatch=True))
+    lines = [f"[program:{name}]", "command=" + draw(command())]
+    if draw(st.booleans()):
+        pairs = draw(st.dictionaries(env_key, env_value, min_size=1, max_size=3))
+        lines.append("environment=" + ",".join(f'{k}="{v}"' for k, v in pairs.items()))
+    if draw(st.booleans()):
+        lines.append("directory=/tmp/" + draw(path_piece))
+    if draw(st.booleans()):
+        lines.append("stdout_logfile=/tmp/s2c-logs/" + draw(path_piece) + ".log")
+    if draw(st.booleans()):
+        lines.append("redirect_stderr=true")
+    elif draw(st.booleans()):
+        lines.append(
+            "stderr_logfile="
+            + draw(st.sampled_from(["/dev/stderr", "/dev/stdout", "NONE", "/tmp/s2c-e.log"]))
+        )
+    if draw(st.booleans()):
+        lines.append(f"numprocs={draw(st.integers(2, 3))}")
+        lines.append("process_name=%(program_name)s_%(process_num)02d")
+    if draw(st.booleans()):
+        lines.append(f"stopsignal={draw(st.sampled_from(['INT', 'QUIT', 'KILL', 'USR1']))}")
+        lines.append(f"stopwaitsecs={draw(st.integers(0, 60))}")
+    if draw(st.booleans()):
+        lines.append(f"priority={draw(st.integers(-5, 1000))}")
+    if draw(st.booleans()):
+        lines.append("autostart=false")
+    return "\n".join(lines) + "\n"
+
+
+@SETTINGS
+@given(programs=st.lists(program(), min_size=1, max_size=3))
+def test_hostile_programs_round_trip(programs: list[str]) -> None:
+    text = "[supervisord]\nnodaemon=true\n\n" + "\n".join(programs)
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work)
