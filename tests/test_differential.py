@@ -171,9 +171,9 @@ class Diff:
         )
 
 
-def options(conf: Path, env: dict[str, str]) -> ConvertOptions:
+def options(conf: Path, env: dict[str, str], **flags: Any) -> ConvertOptions:
     """The golden case's options.json (--exact, --no-wrappers...), with this test's env."""
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = dict(flags)
     opt_file = conf.parent / "options.json"
     if conf.parent.parent.name == "fixtures" and opt_file.exists():
         extra = json.loads(opt_file.read_text())
@@ -181,7 +181,7 @@ def options(conf: Path, env: dict[str, str]) -> ConvertOptions:
     return ConvertOptions(environ=env, **extra)
 
 
-def compare(conf: Path, tmp_path: Path) -> list[str]:
+def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
     env = environment_for(conf)
     main = tmp_path / "main.conf"
     try:
@@ -195,7 +195,7 @@ def compare(conf: Path, tmp_path: Path) -> list[str]:
             sup = supervisor_view(str(main), env=env)
     except SupervisorRefused as exc:  # supervisord refuses this config
         with pytest.raises(ConfigError):
-            convert_file(conf, options(conf, env))
+            convert_file(conf, options(conf, env, **flags))
         return [f"(refused by both: {type(exc).__name__})"]
     # what supervisord itself does before running any child (SEMANTICS.md §5): it drops
     # privileges to [supervisord] user, and chdirs to directory only when it daemonizes
@@ -203,7 +203,7 @@ def compare(conf: Path, tmp_path: Path) -> list[str]:
     daemon_uid = daemon.uid
     daemon_user = None if daemon_uid is None else getattr(daemon_uid, "written", str(daemon_uid))
     daemon_cwd = None if daemon.nodaemon else daemon.directory
-    conversion = convert_file(conf, options(conf, env))
+    conversion = convert_file(conf, options(conf, env, **flags))
     model = conversion.circus
     assert isinstance(model, CircusConfig)
     ini = tmp_path / "circus.ini"
@@ -276,6 +276,12 @@ def compare(conf: Path, tmp_path: Path) -> list[str]:
 @pytest.mark.parametrize("conf", GOLDEN, ids=_ids(GOLDEN))
 def test_golden_case(conf: Path, tmp_path: Path) -> None:
     compare(conf, tmp_path)
+
+
+@pytest.mark.parametrize("flag", ["no_wrappers", "exact"])
+@pytest.mark.parametrize("conf", GOLDEN, ids=_ids(GOLDEN))
+def test_golden_case_with_flag(conf: Path, tmp_path: Path, flag: str) -> None:
+    compare(conf, tmp_path, **{flag: True})
 
 
 @pytest.mark.parametrize("conf", CORPUS, ids=_ids(CORPUS))
