@@ -346,3 +346,37 @@ def test_colour_on_a_terminal_unless_no_color(tmp_path: Path, no_color: str | No
     assert p.returncode == 1
     assert "S2C101" in out
     assert ("\x1b[" in out) is (no_color is None)
+
+
+def _cmd(ini: str) -> str:
+    parser = configparser.RawConfigParser(strict=False)
+    parser.read_string(ini)
+    return parser.get("watcher:web", "cmd")
+
+
+def test_conversion_flags_reach_the_converter(tmp_path: Path) -> None:
+    src = w(
+        tmp_path / "s.conf",
+        "[supervisord]\nnodaemon=true\n[program:web]\n"
+        "command=/bin/web --token %(ENV_S2C_TEST_TOKEN)s\nredirect_stderr=true\n",
+    )
+    os.environ["S2C_TEST_TOKEN"] = "tok123"
+    try:
+        plain = sh(str(src))
+        baked = sh("--resolve-env", str(src))
+        bare = sh("--no-wrappers", str(src))
+        exact = sh("--exact", str(src))
+        runtime = sh("--runtime-dir", "/run/s2ctest", str(src))
+    finally:
+        del os.environ["S2C_TEST_TOKEN"]
+    for r in (plain, baked, bare, exact, runtime):
+        assert r.returncode == 0, r.stderr
+    assert "$(circus.env.S2C_TEST_TOKEN)" in _cmd(plain.stdout)
+    assert "tok123" not in plain.stdout
+    assert "tok123" in _cmd(baked.stdout)
+    assert "sh -c" in _cmd(plain.stdout) and "sh -c" not in _cmd(bare.stdout)
+    assert ("S2C105", "warning") in {(c, s) for *_, c, s in rows(bare.stderr)}
+    assert "hooks." not in plain.stdout and "hooks." in exact.stdout
+    assert ("S2C101", "warning") in {(c, s) for *_, c, s in rows(plain.stderr)}
+    assert ("S2C101", "info") in {(c, s) for *_, c, s in rows(exact.stderr)}  # exact via hooks
+    assert "ipc:///run/s2ctest/" in runtime.stdout and "ipc:///tmp/" not in runtime.stdout
