@@ -388,6 +388,16 @@ def test_output_untouched_and_no_temp_file_on_write_failure(
         assert r.stderr.strip().endswith(f"cannot write {out}: No space left on device")
 
 
+def test_output_never_overwrites_an_input_file(tmp_path: Path) -> None:
+    src = write(tmp_path / "s.conf", GOOD + ";!include inc.conf\n")
+    inc = write(tmp_path / "inc.conf", GOOD)
+    for target in (src, inc):
+        r = run("-o", target, src)
+        assert r.exit_code == 2
+        assert "refusing to overwrite the input file" in r.stderr
+    assert Path(src).read_text().startswith(GOOD) and Path(inc).read_text() == GOOD
+
+
 def test_output_into_missing_directory(tmp_path: Path) -> None:
     out = tmp_path / "nope" / "circus.ini"
     r = run("-o", str(out), write(tmp_path / "s.conf", GOOD))

@@ -515,6 +515,10 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
             _error(f"--verify: circus would not run what was intended ({len(problems)} problems)")
             return EXIT_FINDINGS
     if args.output and args.output != "-":
+        target = os.path.realpath(args.output)
+        if any(os.path.realpath(p) == target for p in src.conversion.files_read):
+            _error(f"refusing to overwrite the input file {args.output} with circus.ini")
+            return EXIT_INPUT
         try:
             write_atomic(args.output, src.conversion.text)
         except OSError as exc:
