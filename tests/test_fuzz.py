@@ -627,10 +627,11 @@ def test_include_of_a_fifo_does_not_hang(tmp_path: Path) -> None:
     assert_clean_cli(rc, out, err, [str(main), "pipe.conf"])
 
 
+@pytest.mark.slow
 def test_include_of_thousands_of_files(tmp_path: Path) -> None:
     d = tmp_path / "conf.d"
     d.mkdir()
-    n = 3000
+    n = 2000
     for i in range(n):
         (d / f"p{i:05d}.conf").write_text(f"[program:p{i:05d}]\ncommand = /bin/sleep {i}\n")
     main = _write_includer(tmp_path, "conf.d/*.conf")
@@ -659,3 +660,37 @@ def test_error_leaves_no_output_file(tmp_path: Path) -> None:
     assert rc == 2
     assert not out_file.exists()
     assert os.listdir(tmp_path) == ["supervisord.conf"], "a temp file was left behind"
+
+
+# --------------------------------------------------------------------------------------------
+# atheris (coverage-guided, libFuzzer) for a fixed number of iterations
+
+
+def test_atheris_harness_fixed_budget(tmp_path: Path) -> None:
+    pytest.importorskip("atheris")  # a published package; installed by the test extra
+    harness = Path(__file__).with_name("fuzz_atheris.py")
+    corpus = tmp_path / "corpus"
+    try:
+        res = subprocess.run(
+            [
+                sys.executable,
+                str(harness),
+                "--seed",
+                str(corpus),
+                "-atheris_runs=2000",
+                "-timeout=20",
+                "-rss_limit_mb=2048",
+                f"-artifact_prefix={tmp_path}/",
+                str(corpus),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the atheris run did not finish its 2000 iterations in 600 s")
+    crashes = sorted(
+        p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-"))
+    )
+    assert res.returncode == 0 and not crashes, (crashes, res.stderr[-4000:])
+    assert "Done 2000 runs" in res.stderr or "Done 2000 in" in res.stderr, res.stderr[-1000:]
