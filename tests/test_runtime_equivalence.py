@@ -51,7 +51,12 @@ def test_cases_exist_and_use_the_probe() -> None:
     assert {"environment", "dir_umask", "user", "redirect", "numprocs", "priority"} <= names
     assert {"logfiles", "stopsignal", "docker", "defaults", "command"} <= names
     for case in CASES:
-        assert runtime.PLACEHOLDER in case.conf.read_text(), case.conf
+        if case.conf.is_relative_to(runtime.CASES_DIR):
+            assert runtime.PLACEHOLDER in case.conf.read_text(), case.conf
+    listing = (runtime.CASES_DIR / "FIXTURES").read_text().splitlines()
+    listed = {line.split("#")[0].strip() for line in listing}
+    for name in listed - {""}:
+        assert f"fixture-{name}" in names, f"{name} listed in FIXTURES but not found"
 
 
 @pytest.mark.daemons

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,10 +76,21 @@ class Case:
         return self.name
 
 
+def _listed_fixtures() -> set[str]:
+    """tests/runtime_cases/FIXTURES: golden fixtures that run with the probe (one name a
+    line, ``#`` comments)."""
+    listing = CASES_DIR / "FIXTURES"
+    if not listing.is_file():
+        return set()
+    names = (line.split("#", 1)[0].strip() for line in listing.read_text().splitlines())
+    return {n for n in names if n}
+
+
 def _has_runtime_marker(case_dir: Path) -> bool:
-    """A golden fixture takes part when one of its small metadata files says
-    ``runtime: true`` / ``runtime = true`` (or a file named ``runtime`` exists)."""
-    if (case_dir / "runtime").exists():
+    """A golden fixture takes part when it is listed in tests/runtime_cases/FIXTURES, or one
+    of its small metadata files says ``runtime: true`` / ``runtime = true`` (or a file named
+    ``runtime`` exists)."""
+    if (case_dir / "runtime").exists() or case_dir.name in _listed_fixtures():
         return True
     for meta in case_dir.iterdir():
         if not meta.is_file() or meta.suffix not in {".toml", ".json", ".yaml", ".yml", ".txt"}:
@@ -111,14 +123,43 @@ def materialise(case: Case, root: Path) -> Path:
     shutil.copyfile(PROBE, root / "probe.py")
     (root / "probe.py").chmod(0o644)
     command = f"{probe_python()} {root / 'probe.py'}"
-    for item in case.conf.parent.iterdir():
-        if item.is_file() and item.suffix in {".conf", ".ini"}:
-            text = item.read_text().replace(PLACEHOLDER, command)
-            (root / item.name).write_text(text)
+    for item in sorted(case.conf.parent.rglob("*.conf")):
+        text = probe_commands(item.read_text())
+        _refuse_writes_outside(item, text)
+        target = root / item.relative_to(case.conf.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text.replace(PLACEHOLDER, command))
     log = root / "probe.log"
     log.touch()
     log.chmod(0o666)
     return root / case.conf.name
+
+
+_WRITING_OPTIONS = re.compile(
+    r"(?mi)^\s*(\w*logfile|childlogdir|pidfile|file|socket|directory)\s*[=:]\s*(\S+)"
+)
+
+
+def _refuse_writes_outside(conf: Path, text: str) -> None:
+    """A case may only name paths inside its run directory (``%(here)s``), /dev/* and
+    existing directories to run in; and no TCP ports (they could collide)."""
+    for match in _WRITING_OPTIONS.finditer(text):
+        option, value = match.group(1).lower(), match.group(2)
+        if value.startswith(("%(here)s", "/dev/")) or value.upper() in {"AUTO", "NONE"}:
+            continue
+        if option == "directory" and Path(value).is_dir():
+            continue
+        if value.startswith("/") or value.startswith(("tcp://", "unix://")):
+            raise AssertionError(f"{conf}: {option}={value} is outside the run directory")
+
+
+def probe_commands(text: str) -> str:
+    """A golden fixture written with real programs (``command=/usr/bin/app --flag``) runs
+    with the probe in their place (``command=@PROBE@ --flag``): only the program's path is
+    replaced, the arguments stay. Files that already use ``@PROBE@`` are left alone."""
+    if PLACEHOLDER in text:
+        return text
+    return re.sub(r"(?mi)^(command\s*[=:]\s*)(\S+)", rf"\g<1>{PLACEHOLDER}", text)
 
 
 @dataclass(frozen=True)
@@ -174,12 +215,16 @@ def convert(conf: Path, out: Path, *flags: str) -> list[FindingRef]:
     """Convert with the CLI; return the findings (JSON on stderr)."""
     exe = which("sup2circus")
     assert exe is not None, "the sup2circus command is not installed"
+    # TMPDIR: supervisor's default childlogdir (AUTO logs) is the temp dir, which the
+    # converter resolves when it converts; keep both inside the run directory.
+    env = {**os.environ, "TMPDIR": str(conf.parent)}
     result = subprocess.run(
         [exe, "--isolated", "--output-format", "json", *flags, str(conf), "-o", str(out)],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=conf.parent,
+        env=env,
     )
     assert result.returncode == 0, f"conversion failed ({result.returncode}):\n{result.stderr}"
     text = result.stderr.strip()
@@ -215,7 +260,7 @@ def run(kind: str, conf: Path, expected: int, settle: float = 0.3) -> ProbeRun:
     root = conf.parent
     home = root / "home"
     home.mkdir(exist_ok=True)
-    env = base_env(home, PROBE_LOG=str(root / "probe.log"), **DAEMON_ENV)
+    env = base_env(home, PROBE_LOG=str(root / "probe.log"), TMPDIR=str(root), **DAEMON_ENV)
     argv = circusd_argv(conf) if kind == "circus" else supervisord_argv(conf)
     daemon = Daemon(argv, root, env, root / "daemon.out", root / "daemon.err", timeout=60)
     log = root / "probe.log"
@@ -410,6 +455,8 @@ NOT_SHOWN_BY_A_SHORT_RUN = {
     # stop handling beyond the signal: the probes have no children and exit at once
     "S2C103": "stopasgroup/killasgroup only matter for a program with children",
     "S2C108": "sequential stops only show with programs that take time to stop",
+    # log rotation: the probes write one line, far below any maxbytes
+    "S2C111": "truncation at rollover only shows once a log reaches maxbytes",
     # facts of the converting machine: the tests convert where they run
     "S2C007": "the conversion runs in the daemons' environment here",
     "S2C010": "the conversion runs on the same host here",
@@ -527,10 +574,11 @@ def run_case(case: Case, *flags: str) -> CaseResult:
         ini = root / "cir" / "circus.ini"
         ini.write_text(ini_text)
         converted.unlink()
-        runs = {
-            "supervisor": run("supervisor", sup_conf, len(expected)),
-            "circus": run("circus", ini, len(expected)),
-        }
+        # Both daemons at once (separate directories, sockets and logs): half the wait.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            sup_run = pool.submit(run, "supervisor", sup_conf, len(expected))
+            cir_run = pool.submit(run, "circus", ini, len(expected))
+            runs = {"supervisor": sup_run.result(), "circus": cir_run.result()}
         sup = observe(runs["supervisor"])
         cir = observe(runs["circus"])
         return CaseResult(case, findings, expected, sup, cir, differences(sup, cir), ini_text, runs)
