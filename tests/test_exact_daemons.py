@@ -184,6 +184,30 @@ def supervisord_conf(d: Path, cases: list[Case], commands: dict[str, str]) -> st
     return "\n".join(lines) + "\n"
 
 
+def converted(d: Path, cases: list[Case], commands: dict[str, str]) -> str:
+    """What ``sup2circus --exact`` writes for the cases' supervisord.conf."""
+    from sup2circus import convert_text
+    from sup2circus.api import ConvertOptions
+
+    text = supervisord_conf(d, cases, commands)
+    conv = convert_text(
+        text,
+        filename=str(d / "supervisord.conf"),
+        base_dir=str(d),
+        options=ConvertOptions(exact=True, runtime_dir=str(d)),
+    )
+    assert "sup2circus.circus_hooks.after_reap" in conv.text, conv.text
+    return conv.text
+
+
+def _endpoint(ini: str) -> str:
+    for line in ini.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "endpoint":
+            return value.strip()
+    raise AssertionError(f"no endpoint in\n{ini}")
+
+
 # --------------------------------------------------------------------------- running daemons
 
 
@@ -192,6 +216,7 @@ class Run:
     d: Path
     log: Path
     proc: subprocess.Popen[bytes]
+    endpoint: str = ""
 
     def events(self) -> list[dict[str, object]]:
         if not self.log.exists():
@@ -200,7 +225,10 @@ class Run:
 
 
 @contextlib.contextmanager
-def daemons(cases: list[Case], stop_order: bool = False) -> Iterator[tuple[Run, Run]]:
+def daemons(cases: list[Case], hand_built: bool = False) -> Iterator[tuple[Run, Run]]:
+    """supervisord on the cases' supervisord.conf and circusd on its ``--exact`` conversion
+    (``convert_text(..., exact=True)``), or, with ``hand_built``, on a circus.ini built here
+    from :func:`exact_watcher_options` with ``stop_order=True``."""
     root = Path(tempfile.mkdtemp(prefix="s2cx", dir="/tmp"))
     runs: list[Run] = []
     try:
@@ -220,12 +248,18 @@ def daemons(cases: list[Case], stop_order: bool = False) -> Iterator[tuple[Run, 
                 argv = ["timeout", "-k", "5", "90", "supervisord", "-n", "-c", str(conf)]
             else:
                 conf = d / "circus.ini"
-                conf.write_text(circus_ini(d, cases, commands, stop_order))
+                if hand_built:
+                    conf.write_text(circus_ini(d, cases, commands, stop_order=True))
+                else:
+                    conf.write_text(converted(d, cases, commands))
                 argv = ["timeout", "-k", "5", "90", "circusd", "--log-output", str(d / "cd.log")]
                 argv += ["--log-level", "debug", str(conf)]
             with open(d / "daemon.err", "wb") as err:
                 proc = subprocess.Popen(argv, cwd=d, stdout=subprocess.DEVNULL, stderr=err)
-            runs.append(Run(d, log, proc))
+            endpoint = ""
+            if kind == "cir":
+                endpoint = _endpoint(conf.read_text())
+            runs.append(Run(d, log, proc, endpoint))
         yield runs[0], runs[1]
     finally:
         for run in runs:
@@ -284,12 +318,21 @@ def supervisor_states(run: Run) -> dict[str, str]:
 def circus_states(run: Run) -> dict[str, str]:
     from circus.client import CircusClient
 
-    client = CircusClient(endpoint=f"ipc://{run.d}/c.sock", timeout=10)
+    client = CircusClient(endpoint=run.endpoint, timeout=10)
     try:
         reply = client.call({"command": "status", "properties": {}})
     finally:
         client.stop()
-    return {str(k): str(v) for k, v in reply["statuses"].items() if k != "circusd-stats"}
+    # numprocs > 1 is converted into one watcher per process ("prog:prog_0"): a program is
+    # active when any of its watchers is
+    states: dict[str, str] = {}
+    for name, status in reply["statuses"].items():
+        if name == "circusd-stats":
+            continue
+        prog = str(name).split(":")[0]
+        if states.get(prog) != "active":
+            states[prog] = str(status)
+    return states
 
 
 def as_circus(state: str) -> str:
@@ -440,8 +483,10 @@ def _term_times(run: Run) -> dict[str, float]:
     }
 
 
-def test_stop_cases_match_supervisord() -> None:
-    with daemons(STOP_CASES, stop_order=True) as (sup, cir):
+def _run_stop(hand_built: bool) -> tuple[dict[str, float], dict[str, float], str]:
+    """Start the stop cases in both daemons, SIGTERM both daemons, compare who got which
+    signal and who survives; return each daemon's TERM time per program."""
+    with daemons(STOP_CASES, hand_built=hand_built) as (sup, cir):
         expected = sum(3 if "f" in c.flags else 1 for c in STOP_CASES)
         for run in (sup, cir):
             assert wait_for(lambda r=run: len(r.events()) >= expected, 15), run.events()
@@ -456,7 +501,8 @@ def test_stop_cases_match_supervisord() -> None:
         c_sig, c_alive = _stop_outcome(cir, marker)
         detail = (
             f"\nsupervisor signals {sorted(s_sig)} survivors {sorted(s_alive)}"
-            f"\ncircus signals {sorted(c_sig)} survivors {sorted(c_alive)}"
+            f"\ncircus signals {sorted(c_sig)} survivors {sorted(c_alive)}\n"
+            + (cir.d / "circus.ini").read_text()
             + (cir.d / "cd.log").read_text()[-3000:]
         )
         assert s_sig == c_sig, detail
@@ -465,13 +511,25 @@ def test_stop_cases_match_supervisord() -> None:
         term = signal.SIGTERM
         assert {("grp_term", r, term) for r in ("main", "child", "grandchild")} <= s_sig, detail
         assert ("plain", "child", term) not in s_sig, detail
+        assert ("kill_grp", "child", term) not in s_sig, detail  # killasgroup: KILL only
         assert s_alive == {("plain", "child"), ("plain", "grandchild")}, detail
-        # stop order: reverse priority, each group waited for (slow: 0.5 s; kill_grp: 1 s)
-        for run in (sup, cir):
-            t = _term_times(run)
-            assert t["slow"] < t["kill_grp"] < t["grp_term"] < t["plain"], (t, detail)
-            assert t["kill_grp"] - t["slow"] >= 0.4, (t, detail)
-            assert t["grp_term"] - t["kill_grp"] >= 0.9, (t, detail)
+        return _term_times(sup), _term_times(cir), detail
+
+
+def test_stop_signals_match_supervisord() -> None:
+    """The --exact conversion: stopasgroup / killasgroup reach child and grandchild."""
+    _run_stop(hand_built=False)
+
+
+def test_stop_order_matches_supervisord() -> None:
+    """With stop ordering (exact_watcher_options(stop_order=True)), circusd stops one group at
+    a time in reverse priority order, waiting for each, like supervisord."""
+    s_t, c_t, detail = _run_stop(hand_built=True)
+    for t in (s_t, c_t):
+        # slow: 0.5 s to exit after TERM; kill_grp: ignores TERM, SIGKILLed after 1 s
+        assert t["slow"] < t["kill_grp"] < t["grp_term"] < t["plain"], (t, detail)
+        assert t["kill_grp"] - t["slow"] >= 0.4, (t, detail)
+        assert t["grp_term"] - t["kill_grp"] >= 0.9, (t, detail)
 
 
 # --------------------------------------------------------------------------- reload
@@ -485,7 +543,8 @@ def test_hooks_survive_circusctl_reload() -> None:
         Case("r_once", 0.6, 0, options={"startsecs": "0"}),
     ]
     done = {"r_fast": "stopped", "r_once": "stopped"}
-    with daemons(cases) as (_sup, cir):
+    # hand-built: one watcher with numprocesses = 2 (the converter writes one per process)
+    with daemons(cases, hand_built=True) as (_sup, cir):
         from circus.client import CircusClient
 
         def log() -> str:
@@ -494,7 +553,7 @@ def test_hooks_survive_circusctl_reload() -> None:
         assert wait_for(lambda: starts(cir) == {"r_fast": 4, "r_once": 1}, 20), log()
         assert wait_for(lambda: circus_states(cir) == done, 10), log()
         assert starts(cir) == {"r_fast": 4, "r_once": 1}, log()
-        client = CircusClient(endpoint=f"ipc://{cir.d}/c.sock", timeout=15)
+        client = CircusClient(endpoint=cir.endpoint, timeout=15)
         try:
             client.call({"command": "reload", "properties": {"graceful": True}})
         finally:
@@ -503,33 +562,3 @@ def test_hooks_survive_circusctl_reload() -> None:
         assert wait_for(lambda: circus_states(cir) == done, 10), log()
         time.sleep(1.5)
         assert starts(cir) == {"r_fast": 8, "r_once": 2}, log()
-
-
-def test_unimportable_hook_drops_the_watcher_T34() -> None:
-    """Why --verify must check the import: circus drops the watcher with only a log line."""
-    from circus.config import get_config
-    from circus.watcher import Watcher
-
-    d = Path(tempfile.mkdtemp(prefix="s2cx", dir="/tmp"))
-    try:
-        p = proc_spec(Case("w", 1), "/bin/true")
-        opts = dict(exact_watcher_options(p))
-        opts["hooks.after_reap"] = "sup2circus.no_such_module.after_reap"
-        body = "\n".join(f"{k} = {v}" for k, v in opts.items())
-        (d / "c.ini").write_text(
-            f"[circus]\nmulticast_endpoint =\n[watcher:w]\ncmd = /bin/true\n{body}\n"
-        )
-        cfg = get_config(str(d / "c.ini"))
-        with pytest.raises(ImportError):
-            Watcher.load_from_config(dict(cfg["watchers"][0]))
-        good = dict(cfg["watchers"][0])
-        good["hooks"] = {
-            k[len("hooks.") :]: [v.split(",")[0].strip(), False]
-            for k, v in exact_watcher_options(p)
-            if k.startswith("hooks.")
-        }
-        w = Watcher.load_from_config(good)
-        assert w._options["sup2circus.autorestart"] == "unexpected"
-        assert w.hooks["after_reap"].__module__ == "sup2circus.circus_hooks"
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
