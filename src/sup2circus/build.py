@@ -247,7 +247,7 @@ class _Builder:
         """Expand with markers; raises ValueError (supervisor's message) on a bad format and
         _NotDeferrable when a marker would not stand for the value exactly."""
         dm = _DeferMap(defer, env_marker)
-        result = dt.expand(s, dm, name)
+        result = _expand(s, dm, name)
         marked_keys = [
             k
             for k in dm.used
@@ -265,7 +265,7 @@ class _Builder:
             raise _NotDeferrable
         sm = _DeferMap({k: self._to_sentinels(v) for k, v in defer.items()}, self._sentinel)
         try:
-            check = dt.expand(s, sm, name)
+            check = _expand(s, sm, name)
         except ValueError:
             raise _NotDeferrable from None
         if self._from_sentinels(check) != result:
@@ -289,7 +289,7 @@ class _Builder:
         rec = _Recording(maps.real)
         if value.real is not None:
             try:
-                real = dt.expand(value.real, rec, name)
+                real = _expand(value.real, rec, name)
             except ValueError as exc:
                 real_err = exc
         if deferrable and not self.resolve:
@@ -392,11 +392,17 @@ class _Builder:
         return self.ev(v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
 
     def conv(self, fn: Callable[[str], T], val: _Val, sec: RawSection, opt: str) -> T:
+        raw = sec.options.get(opt)
         try:
             return fn(val.real if val.real is not None else val.text)
         except ValueError as exc:
+            msg = str(exc)
+            if raw is not None and "%" in raw.value:
+                # the value came through an expansion (maybe of an environment variable):
+                # never print it
+                msg = f"the expanded value is not valid ({_what(fn.__name__)})"
             raise self.error(
-                f"{exc} in [{sec.name}] {opt}",
+                f"{msg} in [{sec.name}] {opt}",
                 self.loc(sec, opt),
                 hint=_VALUE_HINTS.get(fn.__name__, "fix the value"),
             ) from None
@@ -628,9 +634,10 @@ class _Builder:
             text_env = dt.dict_of_key_value_pairs(v.text)
         except ValueError as exc:
             raise self.error(
-                f"{exc} in [{sec.name}] {opt}",
+                f"{_env_error(v.text, exc)} in [{sec.name}] {opt}",
                 loc,
-                hint='write KEY="value",KEY2="value 2" (quote values with spaces or commas)',
+                hint='write KEY="value",KEY2="value 2" (quote values with spaces, commas or '
+                "characters such as @ ? & =)",
             ) from None
         real_env: dict[str, str] = {}
         if v.real is not None:
@@ -1337,6 +1344,54 @@ class _Builder:
 
 class _NotDeferrable(Exception):
     pass
+
+
+def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
+    """supervisor's ``expand`` with messages that never print the value (it may hold
+    expanded environment values, i.e. secrets) nor the environment's variable names."""
+    try:
+        return s % expansions
+    except KeyError as ex:
+        shown = sorted(k for k in expansions if not k.startswith("ENV_"))
+        raise ValueError(
+            f"Format string for {name!r} contains names ({ex}) which cannot be expanded. "
+            f"Available names: {', '.join(shown)} and ENV_<name> for each environment variable"
+        ) from None
+    except Exception as ex:
+        raise ValueError(f"Format string for {name!r} is badly formatted: {ex}") from None
+
+
+def _env_error(text: str, exc: ValueError) -> str:
+    """A dict_of_key_value_pairs error without the value (environment values are secrets)."""
+    if "Unexpected end" not in str(exc):
+        return f"malformed KEY=value list: {exc}"
+    lexer = shlex.shlex(text)
+    lexer.wordchars += "/.+-():"
+    good: list[str] = []
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        tokens = []
+    i = 0
+    while i + 2 < len(tokens) and tokens[i + 1] == "=":
+        good.append(tokens[i])
+        i += 4
+    after = f" after variable {good[-1]}" if good else " at the first variable"
+    return f"malformed KEY=value list{after} (unexpected end of key/value pairs)"
+
+
+def _what(fn_name: str) -> str:
+    return {
+        "integer": "not an integer",
+        "boolean": "not a boolean",
+        "byte_size": "not a byte size",
+        "octal_type": "not an octal number",
+        "signal_number": "not a signal",
+        "auto_restart": "not true/false/unexpected",
+        "list_of_exitcodes": "not a list of exit codes",
+        "logging_level": "not a log level",
+        "inet_address": "not host:port",
+    }.get(fn_name, "invalid")
 
 
 _VARY_FIELDS = (
