@@ -124,6 +124,16 @@ def test_group_signalling_and_stop_order_options() -> None:
     )
 
 
+def test_group_names_circus_could_alter_become_digests() -> None:
+    from sup2circus.exact import group_token
+
+    assert group_token("web-1:x") == "web-1:x"
+    odd = ["$(circus.wid)", "a ;b", "100%", " x "]
+    tokens = [group_token(g) for g in odd]
+    assert all(t.startswith("g-") for t in tokens) and len(set(tokens)) == len(odd)
+    assert group_token("a ;b") == group_token("a ;b")
+
+
 def test_exitcodes_and_hook_targets() -> None:
     opts = exact_watcher_options(replace(BASE, exitcodes=(0, 2, 255)))
     assert ("sup2circus.exitcodes", "0,2,255") in opts
@@ -576,3 +586,26 @@ def test_before_stop_returns_as_soon_as_the_other_group_is_gone() -> None:
     began = time.time()
     h.before_stop(watcher=me, arbiter=FakeArbiter([first, me]), hook_name="before_stop")
     assert time.time() - began < 0.5
+
+
+def test_waiting_drains_output_pipes() -> None:
+    """While before_stop blocks circus's ioloop, output still reaches circus's redirectors."""
+    r, w = os.pipe()
+    got: list[bytes] = []
+
+    class Redirector:
+        def __init__(self) -> None:
+            self._active = {r: lambda fd, events: got.append(os.read(fd, 1024))}
+
+    watcher = FakeWatcher({})
+    watcher.stream_redirector = Redirector()  # type: ignore[attr-defined]
+    try:
+        os.write(w, b"bye\n")
+        h._pump(FakeArbiter([watcher]), 0.5)
+        assert got == [b"bye\n"]
+        began = time.time()
+        h._pump(FakeArbiter([watcher]), 0.2)  # nothing to read: just waits
+        assert got == [b"bye\n"] and time.time() - began >= 0.15
+    finally:
+        os.close(r)
+        os.close(w)

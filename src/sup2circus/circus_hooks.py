@@ -43,6 +43,20 @@ no pending back-off is left, ``respawn`` is turned off so that circus stops the 
 ``before_stop`` give every held slot back, so ``circusctl start``/``restart``/``reload`` start
 from a clean state, like supervisorctl.
 
+What still differs from supervisord:
+
+* timing: circus reaps and respawns at its ``check_delay`` pace (1 s with sup2circus), like
+  supervisord's 1 s main loop, so start counts agree within one over a window, not to the ms;
+* FATAL / EXITED show as the watcher ``stopped`` (per watcher, not per process; the converter
+  writes one watcher per process) and ``sup2circus.fatal`` events on circus's pubsub;
+* spawn errors (missing binary, bad cwd) are still handled by circus (``max_retry`` immediate
+  retries, then the watcher stops), not by supervisor's BACKOFF/FATAL with delays;
+* an ordered stop blocks circus's ioloop while it waits (the output pipes keep being drained,
+  circusctl does not answer meanwhile); watchers with equal circus priority are stopped in
+  name order (supervisord: reverse name order) -- give them distinct priorities;
+* the final SIGKILL of a process without killasgroup also goes, in circus, to the direct
+  children it still lists (usually none: they are re-listed after the main process died).
+
 Every hook catches every exception and logs it on circus's logger: a failing hook degrades to
 circus's native behaviour, it never raises into circusd. Importing this module has no side
 effects and imports nothing outside the standard library.
@@ -52,6 +66,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import signal
 import sys
 import time
@@ -80,6 +95,7 @@ KILL_GRACE = 2.0  # seconds to wait for a SIGKILLed watcher during an ordered st
 # circus.process status constants (not imported: keep this module import-free)
 _DEAD_OR_ZOMBIE = 1
 _UNEXISTING = 2
+_IOLOOP_READ = 1  # tornado.ioloop.IOLoop.READ
 
 log = logging.getLogger("circus")
 
@@ -558,7 +574,7 @@ def before_stop(watcher: Any, arbiter: Any = None, hook_name: str = "", **kw: An
         if w is not watcher and _status(w) == "stopping" and _group_of(w) != s.group
     ]
     for other in others:
-        _wait_stopped(other)
+        _wait_stopped(other, arbiter)
     st.stop_started = time.time()
     return True
 
@@ -576,16 +592,18 @@ def _live(watcher: Any) -> list[Any]:
     return [p for p in list(watcher.processes.values()) if not _is_dead(p)]
 
 
-def _wait_stopped(other: Any) -> None:
+def _wait_stopped(other: Any, arbiter: Any = None) -> None:
     """Block until ``other``'s processes are gone, SIGKILLing them (as its own kill_process
-    would, group-wide with killasgroup) once its graceful_timeout is over."""
+    would, group-wide with killasgroup) once its graceful_timeout is over. Meanwhile the
+    output pipes of every watcher are drained (circus's ioloop is blocked), so that a program
+    writing a lot while it shuts down does not block on a full pipe."""
     ost = getattr(other, STATE_ATTR, None)
     began = time.time()
     if isinstance(ost, State) and ost.stop_started is not None:
         began = ost.stop_started
     deadline = began + float(getattr(other, "graceful_timeout", 30.0))
     while _live(other) and time.time() < deadline:
-        time.sleep(STOP_POLL)
+        _pump(arbiter, STOP_POLL)
     live = _live(other)
     if not live:
         return
@@ -600,4 +618,30 @@ def _wait_stopped(other: Any) -> None:
             pass
     end = time.time() + KILL_GRACE
     while _live(other) and time.time() < end:
-        time.sleep(STOP_POLL)
+        _pump(arbiter, STOP_POLL)
+
+
+def _pump(arbiter: Any, timeout: float) -> None:
+    """Wait up to ``timeout`` seconds while feeding readable output pipes to circus's own
+    stream redirectors (what the blocked ioloop would do)."""
+    handlers: dict[int, Any] = {}
+    try:
+        for w in list(getattr(arbiter, "watchers", None) or ()):
+            redirector = getattr(w, "stream_redirector", None)
+            if redirector is not None:
+                handlers.update(dict(getattr(redirector, "_active", {})))
+    except Exception:  # pragma: no cover - defensive
+        handlers = {}
+    if not handlers:
+        time.sleep(timeout)
+        return
+    try:
+        readable, _, _ = select.select(list(handlers), [], [], timeout)
+    except (OSError, ValueError):
+        time.sleep(timeout)
+        return
+    for fd in readable:
+        try:
+            handlers[fd](fd, _IOLOOP_READ)
+        except Exception:
+            log.debug("sup2circus: draining fd %s failed", fd, exc_info=True)

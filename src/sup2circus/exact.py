@@ -18,6 +18,9 @@ Which supervisor settings differ from plain circus ``respawn = true/false``:
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from . import model
 from .model import AutoRestart
 
@@ -27,6 +30,7 @@ __all__ = [
     "HOOK_MODULE",
     "exact_respawn",
     "exact_watcher_options",
+    "group_token",
     "hook_targets",
     "needs_group_hooks",
     "needs_restart_hooks",
@@ -112,8 +116,20 @@ def exact_watcher_options(
             (PREFIX + "killasgroup", "true" if proc.killasgroup else "false"),
         ]
     if stop_order:
-        values.append((PREFIX + "group", proc.group_name))
+        values.append((PREFIX + "group", group_token(proc.group_name)))
     return tuple(_hook(h) for h in hooks) + tuple(values)
+
+
+_SAFE_TOKEN = re.compile(r"[A-Za-z0-9_.:@+-]+")
+
+
+def group_token(group_name: str) -> str:
+    """The group name as written in ``sup2circus.group``: only compared for equality by the
+    hooks, so a name that circus's parser could alter (``$(circus.x)``, ``;``, spaces, ``%``)
+    is replaced by a stable digest."""
+    if _SAFE_TOKEN.fullmatch(group_name):
+        return group_name
+    return "g-" + hashlib.sha1(group_name.encode("utf-8")).hexdigest()[:16]
 
 
 def hook_targets(options: tuple[tuple[str, str], ...]) -> list[str]:
