@@ -427,6 +427,18 @@ _RULES: tuple[Rule, ...] = (
         "Log stdout to a file, or to /dev/stdout.",
         observes=("stdout",),
     ),
+    Rule(
+        "S2C125",
+        "command-unsplittable",
+        "The command cannot be split into arguments",
+        E,
+        "Accepts the config but cannot start the program: splitting the command (shlex) fails "
+        "at spawn time (an unclosed quote, a trailing backslash).",
+        "Not converted: there is no argv to run.",
+        "Close the quote or escape the character in command.",
+        "[program:web]\ncommand = /usr/bin/web 'unclosed",
+        observes=("argv",),
+    ),
     # ------------------------------------------------------------------ S2C2xx daemon
     Rule(
         "S2C201",
@@ -533,6 +545,16 @@ _RULES: tuple[Rule, ...] = (
         "Loads an XML-RPC extension factory into supervisord.",
         "No XML-RPC: the extension is not loaded (and sup2circus never imports it).",
         "Nothing, unless tools depend on that extension's API.",
+    ),
+    Rule(
+        "S2C306",
+        "unix-control-auth",
+        "Unix control socket credentials cannot be kept",
+        W,
+        "Requires a username and password on its unix control socket.",
+        "Has no authentication: whoever can open the ipc:// socket controls circusd.",
+        "Make sure only trusted users can reach the socket's directory, then remove "
+        "username/password.",
     ),
     # ------------------------------------------------------------------ S2C5xx writing
     Rule(

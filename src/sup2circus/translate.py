@@ -337,13 +337,12 @@ class _Translator:
             )
             if s.username or s.password_set:
                 ctx.add(
-                    "S2C303",
+                    "S2C306",
                     f"[{s.section}] requires a username/password; circus endpoints have no "
                     "authentication: anyone who can open the socket controls circusd",
                     s.options["username"].loc if "username" in s.options else s.section_loc,
                     s.section,
                     "username",
-                    severity=Severity.WARNING,
                 )
         for s in inet[:1]:
             ctx.add(
@@ -420,6 +419,17 @@ class _Translator:
             return None
         name = self.watcher_name(p)
         sd = self.m.supervisord
+        if not p.argv:
+            ctx.add_once(
+                sec,
+                "S2C125",
+                "the command cannot be split into arguments (an unclosed quote or a trailing "
+                "backslash?): supervisord would fail to start it; watcher not converted",
+                p.loc_of("command"),
+                sec,
+                "command",
+            )
+            return None
         options: list[tuple[str, str]] = []
         comments: list[str] = []
         ok = True
