@@ -45,7 +45,7 @@ def _check(outcome: demo.Outcome, layout: demo.HostLayout) -> None:
         "gunicorn master": 1,
         "gunicorn workers": 1,
         "other": 0,
-    }, where
+    }, f"unexpected processes: {outcome.others}{where}"
     # Both programs' output reaches the daemon's stdout, stderr included (redirect_stderr).
     out = outcome.stdout
     assert '"GET / HTTP/1.1" 200' in out, f"nginx access log missing{where}"
@@ -114,3 +114,10 @@ def _program_lines(text: str) -> list[str]:
         if marker in text:
             keep.append(marker)
     return keep
+
+
+def test_docs_show_what_the_converter_writes():
+    """docs/docker.md's before/after block is the current conversion of docker/supervisord.conf
+    (refresh with: python tests/e2e/demo.py --write-docs)."""
+    current = demo.docs_block(demo.DOCS.read_text())
+    assert current == demo.render_side_by_side(), "stale: run python tests/e2e/demo.py --write-docs"

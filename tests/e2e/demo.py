@@ -1,8 +1,12 @@
-"""The docker/ demo run on the host: the very same files, only ports and paths rewritten."""
+"""The docker/ demo run on the host: the very same files, only ports and paths rewritten.
+
+``python tests/e2e/demo.py --write-docs`` refreshes the before/after block of docs/docker.md
+from the current converter (tests/test_demo.py fails while it is stale)."""
 
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import re
 import shlex
@@ -208,7 +212,7 @@ class Outcome:
     stdout: str
     stderr: str
     slow_error: str | None = None
-    notes: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # unexpected processes, by command line
 
     def comparable(self) -> dict[str, object]:
         """The parts that must be the same under supervisord and circusd."""
@@ -287,6 +291,7 @@ def run_demo(kind: str, layout: HostLayout, config: Path) -> Outcome:
             survivors=survivors,
             stdout=daemon.stdout(),
             stderr=daemon.stderr(),
+            others=[" ".join(p.cmdline) for p in tree.other],
         )
 
 
@@ -314,3 +319,60 @@ def new_layout(root: Path) -> HostLayout:
         layout.app_port = free_port()
     layout.prepare()
     return layout
+
+
+DOCS = REPO / "docs" / "docker.md"
+DOCS_BEGIN = "<!-- BEGIN side-by-side"
+DOCS_END = "<!-- END side-by-side -->"
+
+
+def docs_conversion() -> tuple[str, str]:
+    """circus.ini and the findings (text) of the Dockerfile's conversion step, as a user
+    running it next to the file sees them."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="s2cdoc", dir="/tmp") as tmp:
+        srv = Path(tmp)
+        shutil.copyfile(SUPERVISORD_CONF, srv / "supervisord.conf")
+        argv = conversion_argv(Path("supervisord.conf"), Path("circus.ini"))
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=srv)
+        assert result.returncode == 0, result.stderr
+        return (srv / "circus.ini").read_text(), result.stderr
+
+
+def render_side_by_side() -> str:
+    """The docs block: both configs in an HTML table, then the findings."""
+    ini, findings = docs_conversion()
+    before = html.escape(SUPERVISORD_CONF.read_text(), quote=False)
+    after = html.escape(ini, quote=False)
+    return (
+        f"{DOCS_BEGIN} (tests/test_demo.py checks that this is what the converter writes; "
+        "refresh with: python tests/e2e/demo.py --write-docs) -->\n"
+        "<table>\n"
+        "<tr><th>supervisord.conf (before)</th><th>circus.ini (after)</th></tr>\n"
+        f'<tr><td valign="top">\n<pre lang="ini">\n{before}</pre>\n'
+        f'</td><td valign="top">\n<pre lang="ini">\n{after}</pre>\n'
+        "</td></tr>\n</table>\n\n"
+        "Findings (on stderr while converting; all `info`, so `--strict` passes):\n\n"
+        f"```text\n{findings}```\n"
+        f"{DOCS_END}"
+    )
+
+
+def docs_block(text: str) -> str:
+    start = text.index(DOCS_BEGIN)
+    end = text.index(DOCS_END, start) + len(DOCS_END)
+    return text[start:end]
+
+
+def write_docs() -> None:
+    text = DOCS.read_text()
+    DOCS.write_text(text.replace(docs_block(text), render_side_by_side()))
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["--write-docs"]:
+        sys.exit("usage: python tests/e2e/demo.py --write-docs")
+    write_docs()
