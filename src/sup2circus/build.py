@@ -22,12 +22,13 @@ environment values) unless ``options.resolve_env``; elsewhere it is resolved wit
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import pwd
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -106,14 +107,49 @@ class _Val:
     text: str
 
 
+class _Layered(Mapping[str, object]):
+    """A read-only view of dicts layered like successive ``dict.update`` calls (no copy)."""
+
+    def __init__(self, layers: tuple[Mapping[str, object], ...]) -> None:
+        self.layers = layers
+
+    def __getitem__(self, key: str) -> object:
+        for d in reversed(self.layers):
+            if key in d:
+                return d[key]
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in d for d in self.layers)
+
+    def __iter__(self) -> Iterator[str]:
+        seen: dict[str, None] = {}
+        for d in self.layers:
+            seen.update(dict.fromkeys(d))
+        return iter(seen)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+def _layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
+    return m.layers if isinstance(m, _Layered) else (m,)
+
+
 @dataclass
 class _Maps:
-    """A pair of expansion dicts: real values and values with deferred markers."""
+    """A pair of expansion dicts: real values and values with deferred markers.
 
-    real: dict[str, object] = field(default_factory=dict)
-    defer: dict[str, object] = field(default_factory=dict)
+    Only maps made directly (not by :meth:`merged`) are mutated, like supervisor's dicts."""
+
+    real: Mapping[str, object] = field(default_factory=dict)
+    defer: Mapping[str, object] = field(default_factory=dict)
 
     def set(self, key: str, real: object | None, text: object) -> None:
+        assert isinstance(self.real, dict) and isinstance(self.defer, dict)
         if real is not None:
             self.real[key] = real
         else:
@@ -121,39 +157,68 @@ class _Maps:
         self.defer[key] = text
 
     def update(self, other: _Maps) -> None:
+        assert isinstance(self.real, dict) and isinstance(self.defer, dict)
         self.real.update(other.real)
         self.defer.update(other.defer)
 
     def merged(self, *others: _Maps) -> _Maps:
-        out = _Maps(dict(self.real), dict(self.defer))
-        for o in others:
-            out.update(o)
-        return out
+        real = _layers(self.real) + tuple(x for o in others for x in _layers(o.real))
+        defer = _layers(self.defer) + tuple(x for o in others for x in _layers(o.defer))
+        return _Maps(_Layered(real), _Layered(defer))
 
 
-class _Recording(dict[str, object]):
+class _Recording(Mapping[str, object]):
+    """Expansions that remember which names were looked up."""
+
     def __init__(self, base: Mapping[str, object]) -> None:
-        super().__init__(base)
+        self.base = base
         self.used: set[str] = set()
 
     def __getitem__(self, key: str) -> object:
         self.used.add(key)
-        return super().__getitem__(key)
+        return self.base[key]
+
+    def peek(self, key: str) -> object:
+        return self.base.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.base.items()))
 
 
 class _DeferMap(_Recording):
-    """Expansions with markers; an undefined ``ENV_X`` becomes a marker too (deferred)."""
+    """Expansions with markers; an undefined ``ENV_X`` becomes a marker too (deferred).
+    ``convert`` is applied to every value looked up."""
 
-    def __init__(self, base: Mapping[str, object], make: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        base: Mapping[str, object],
+        make: Callable[[str], str],
+        convert: Callable[[object], object] | None = None,
+    ) -> None:
         super().__init__(base)
         self.make = make
+        self.convert = convert
         self.undefined: set[str] = set()
 
-    def __missing__(self, key: str) -> object:
-        if key.startswith("ENV_") and _ENV_NAME_RE.match(key[4:]):
-            self.undefined.add(key[4:])
-            return self.make(key[4:])
-        raise KeyError(key)
+    def __getitem__(self, key: str) -> object:
+        self.used.add(key)
+        try:
+            value = self.base[key]
+        except KeyError:
+            if key.startswith("ENV_") and _ENV_NAME_RE.match(key[4:]):
+                self.undefined.add(key[4:])
+                return self.make(key[4:])
+            raise
+        return value if self.convert is None else self.convert(value)
 
 
 def _user_exists(name: str) -> bool:
@@ -246,24 +311,24 @@ class _Builder:
     def _try_defer(self, s: str, defer: Mapping[str, object], name: str) -> tuple[str, _DeferMap]:
         """Expand with markers; raises ValueError (supervisor's message) on a bad format and
         _NotDeferrable when a marker would not stand for the value exactly."""
+        plain = _strip_double_percent(s)
+        if re.search(r"%[^(%]", plain):  # %s of the whole mapping etc.: resolve
+            raise _NotDeferrable
         dm = _DeferMap(defer, env_marker)
         result = _expand(s, dm, name)
         marked_keys = [
             k
             for k in dm.used
             if k[4:] in dm.undefined
-            or (isinstance(dm.get(k), str) and ENV_MARK_RE.search(str(dm.get(k))))
+            or (isinstance(dm.peek(k), str) and ENV_MARK_RE.search(str(dm.peek(k))))
         ]
         if not marked_keys:
             return result, dm
         # every ENV name whose value holds a marker must be used as a plain %(ENV_X)s
-        plain = _strip_double_percent(s)
         for key in marked_keys:
             if re.search(r"%\(" + re.escape(key) + r"\)(?!s)", plain):
                 raise _NotDeferrable
-        if re.search(r"%[^(%]", plain):  # %s of the whole mapping etc.
-            raise _NotDeferrable
-        sm = _DeferMap({k: self._to_sentinels(v) for k, v in defer.items()}, self._sentinel)
+        sm = _DeferMap(defer, self._sentinel, self._to_sentinels)
         try:
             check = _expand(s, sm, name)
         except ValueError:
@@ -284,6 +349,8 @@ class _Builder:
         deferrable: bool = False,
     ) -> _Val:
         """supervisor's ``expand(value, maps, name)`` in both worlds."""
+        if "%" not in value.text and (value.real is None or "%" not in value.real):
+            return value  # nothing to expand (and nothing looked up)
         real: str | None = None
         real_err: ValueError | None = None
         rec = _Recording(maps.real)
@@ -377,7 +444,7 @@ class _Builder:
         sec: RawSection,
         opt: str,
         default: str | None,
-        maps: _Maps,
+        maps: _Maps | Callable[[], _Maps],
         *,
         deferrable: bool = False,
         do_expand: bool = True,
@@ -387,9 +454,10 @@ class _Builder:
         if raw is None:
             return None if default is None else _Val(default, default)
         v = _Val(raw.value, raw.value)
-        if not do_expand:
+        if not do_expand or "%" not in raw.value:
             return v
-        return self.ev(v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
+        m = maps() if callable(maps) else maps
+        return self.ev(v, m, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
 
     def conv(self, fn: Callable[[str], T], val: _Val, sec: RawSection, opt: str) -> T:
         raw = sec.options.get(opt)
@@ -413,7 +481,7 @@ class _Builder:
         sec: RawSection,
         opt: str,
         default: str,
-        maps: _Maps,
+        maps: _Maps | Callable[[], _Maps],
     ) -> T:
         v = self.get(sec, opt, default, maps)
         assert v is not None
@@ -631,7 +699,7 @@ class _Builder:
         """dict_of_key_value_pairs in both worlds -> (text values, real values)."""
         loc = self.loc(sec, opt)
         try:
-            text_env = dt.dict_of_key_value_pairs(v.text)
+            text_env = _kv_pairs(v.text)
         except ValueError as exc:
             raise self.error(
                 f"{_env_error(v.text, exc)} in [{sec.name}] {opt}",
@@ -645,7 +713,7 @@ class _Builder:
                 real_env = dict(text_env)
             else:
                 try:
-                    real_env = dt.dict_of_key_value_pairs(v.real)
+                    real_env = _kv_pairs(v.real)
                 except ValueError:
                     real_env = {}
         for key in text_env:
@@ -986,7 +1054,7 @@ class _Builder:
             return self.environ.merged(common)
 
         def value(fn: Callable[[str], T], opt: str, default: str) -> T:
-            return self.value(fn, sec, opt, default, maps())
+            return self.value(fn, sec, opt, default, maps)
 
         priority = value(dt.integer, "priority", "999")
         autostart = value(dt.boolean, "autostart", "true")
@@ -1007,11 +1075,11 @@ class _Builder:
         out_events = value(dt.boolean, "stdout_events_enabled", "false")
         err_cmax = value(dt.byte_size, "stderr_capture_maxbytes", "0")
         err_events = value(dt.boolean, "stderr_events_enabled", "false")
-        sv = self.get(sec, "serverurl", None, maps())
+        sv = self.get(sec, "serverurl", None, maps)
         serverurl = None if sv is None else sv.text
         if serverurl and serverurl.strip().upper() == "AUTO":
             serverurl = None
-        uv = self.get(sec, "user", None, maps())
+        uv = self.get(sec, "user", None, maps)
         user = None if uv is None else uv.text
         if user is not None and not _user_exists(user):
             self.find(
@@ -1023,7 +1091,7 @@ class _Builder:
                 "user",
             )
         umask: int | None = None
-        umv = self.get(sec, "umask", None, maps())
+        umv = self.get(sec, "umask", None, maps)
         if umv is not None:
             umask = self.conv(dt.octal_type, umv, sec, "umask")
         pn_raw = self.get(sec, "process_name", "%(program_name)s", maps(), do_expand=False)
@@ -1047,12 +1115,13 @@ class _Builder:
             )
 
         stopsignal_name = dt.signal_name(stopsignal)
+        sec_options = dict(sec.options)
         out: list[ProcessSpec] = []
         env_loc = self.loc(sec, "environment")
         for process_num in range(numprocs_start, numprocs + numprocs_start):
             # expansions = common_expansions (the same dict, mutated on purpose)
-            common.real.update({"process_num": process_num, "numprocs": numprocs})
-            common.defer.update({"process_num": process_num, "numprocs": numprocs})
+            nums = {"process_num": process_num, "numprocs": numprocs}
+            common.update(_Maps(dict(nums), dict(nums)))
             common.update(self.environ)
 
             ev = self.ev(
@@ -1062,7 +1131,7 @@ class _Builder:
             for k, v in env_text.items():
                 common.set(f"ENV_{k}", env_real.get(k), v)
 
-            dv = self.get(sec, "directory", None, maps(), deferrable=True)
+            dv = self.get(sec, "directory", None, maps, deferrable=True)
             directory = None if dv is None else dv.text
 
             logs: dict[str, LogSpec] = {}
@@ -1071,7 +1140,7 @@ class _Builder:
                 ("stderr", err_cmax, err_events),
             ):
                 lf_key = f"{ch}_logfile"
-                lv = self.get(sec, lf_key, None, maps(), deferrable=True)
+                lv = self.get(sec, lf_key, None, maps, deferrable=True)
                 kind_: LogKind
                 path: str | None = None
                 if lv is None:
@@ -1112,7 +1181,7 @@ class _Builder:
                     events_enabled=logs["stderr"].events_enabled,
                 )
 
-            cv = self.get(sec, "command", None, maps(), deferrable=True)
+            cv = self.get(sec, "command", None, maps, deferrable=True)
             if cv is None:
                 raise self.error(
                     f"program section {section} does not specify a command",
@@ -1120,10 +1189,7 @@ class _Builder:
                     hint="add command = /path/to/program args",
                 )
             command = cv.text
-            try:
-                argv = tuple(shlex.split(command))
-            except ValueError:
-                argv = ()
+            argv = _split(command)
 
             nv = self.ev(
                 _Val(process_name, process_name),
@@ -1166,7 +1232,7 @@ class _Builder:
                     environment=tuple(env_text.items()),
                     serverurl=serverurl,
                     section_loc=sec.loc,
-                    options=dict(sec.options),
+                    options=sec_options,
                     socket=socket,
                     events=events,
                     buffer_size=buffer_size,
@@ -1344,6 +1410,24 @@ class _Builder:
 
 class _NotDeferrable(Exception):
     pass
+
+
+@functools.lru_cache(maxsize=1024)
+def _split(command: str) -> tuple[str, ...]:
+    """shlex.split like supervisor's spawn; () when unparsable (supervisor: BadCommand)."""
+    try:
+        return tuple(shlex.split(command))
+    except ValueError:
+        return ()
+
+
+@functools.lru_cache(maxsize=1024)
+def _kv_pairs_cached(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(dt.dict_of_key_value_pairs(text).items())
+
+
+def _kv_pairs(text: str) -> dict[str, str]:
+    return dict(_kv_pairs_cached(text))
 
 
 def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
