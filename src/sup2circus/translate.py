@@ -35,6 +35,7 @@ STDOUT_DEVICES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/pro
 STDERR_DEVICES = frozenset({"/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/proc/1/fd/2"})
 
 SH = "/bin/sh"
+PWD_REF = "$(circus.env.PWD)"
 ENV = "/usr/bin/env"
 
 LOGLEVELS = {
@@ -693,21 +694,40 @@ class _Translator:
             argv += [ENV] + [f"{k}={v}" for k, v in wrapper_env]
             if program_argv and "=" in program_argv[0]:
                 argv.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
-        if use_umask or redirs:
+        pre_argv = list(argv)
+        tail: list[str] = []
+        wrapped = use_umask or bool(redirs)
+        if wrapped:
+            # sh (dash) always exports PWD=<cwd>: restore circusd's own PWD, or unset it when
+            # circusd has none (then circus leaves the reference literal, equal to the 2nd arg).
             script = ""
             if use_umask:
                 assert p.umask is not None
                 script += f"umask {format(p.umask, '03o')} && "
-            script += 'exec "$0" "$@"'
+            script += (
+                'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && shift 2 && '
+                'exec "$0" "$@"'
+            )
             if redirs:
                 script += " " + " ".join(redirs)
-            argv += [SH, "-c", script]
-        argv += program_argv
-        deferred = _deferred_map(argv, "circus")
-        cmd = cs.join_argv(argv, deferred)
+            pre_argv += [SH, "-c", script, *program_argv[:1]]
+            tail = program_argv[1:]
+        else:
+            pre_argv += program_argv
+        deferred = _deferred_map(pre_argv + tail, "circus")
+        pre = cs.join_argv(pre_argv, deferred)
+        post = cs.join_argv(tail, deferred)
+        if wrapped:
+            pwd_seg = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
+            cmd = " ".join(x for x in (pre, pwd_seg, post) if x)
+            argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
+        else:
+            cmd = pre
+            argv = pre_argv
         check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
         intended = [_replace_markers(a) for a in argv]
-        if check != intended or not _only_our_refs(cmd, " ".join(argv)):
+        refs_ok = _only_our_refs(f"{pre} {post}", " ".join(pre_argv + tail))
+        if check != intended or not refs_ok:
             ctx.add(
                 "S2C501",
                 "the command cannot be written so that circus reads back the same argv "
