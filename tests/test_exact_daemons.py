@@ -10,6 +10,7 @@ the signals each process got, and which processes survive.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import shutil
 import signal
@@ -395,7 +396,18 @@ def _starts_until(run: Run, until: float) -> dict[str, int]:
     return counts
 
 
-def _compare_restarts(cases: list[Case], window: float, expected: dict[str, int]) -> None:
+def _start_times(run: Run, name: str) -> list[float]:
+    return sorted(
+        float(str(e["t"]))
+        for e in run.events()
+        if e["ev"] == "start" and e["role"] == "main" and e["name"] == name
+    )
+
+
+def _compare_restarts(
+    cases: list[Case], window: float, expected: dict[str, int]
+) -> dict[str, list[float]]:
+    """... and return each daemon's start times of ``fast_ok`` (if any)."""
     """Sample each daemon ``window`` seconds after its own first start (supervisord waits
     about a second before spawning, circusd does not), then compare."""
     with daemons(cases) as (sup, cir):
@@ -432,6 +444,7 @@ def _compare_restarts(cases: list[Case], window: float, expected: dict[str, int]
             assert c_starts.get(name) == n, f"circusd {name}{detail}"
         for name in set(s_starts) - set(expected):
             assert s_starts[name] >= 2 and c_starts[name] >= 2, f"{name} restarts{detail}"
+        return {run.d.name: _start_times(run, "fast_ok") for run in (sup, cir)}
 
 
 def test_restart_by_exit_code_matches_supervisord() -> None:
@@ -439,7 +452,13 @@ def test_restart_by_exit_code_matches_supervisord() -> None:
 
 
 def test_failed_starts_backoff_fatal_match_supervisord() -> None:
-    _compare_restarts(FAST_CASES, 11.0, FAST_EXPECTED)
+    times = _compare_restarts(FAST_CASES, 11.0, FAST_EXPECTED)
+    # back-off: the n-th failed start waits n seconds (plus up to one 1 s tick) in both
+    for daemon, starts_at in times.items():
+        gaps = [b - a for a, b in itertools.pairwise(starts_at)]
+        assert len(gaps) == 3, (daemon, starts_at)
+        for n, gap in enumerate(gaps, start=1):
+            assert n <= gap < n + 2.5, (daemon, gaps)
 
 
 # --------------------------------------------------------------------------- Q3: stop
