@@ -923,3 +923,150 @@ def test_property_random_configs_agree(text: str, resolve_env: bool) -> None:
             # supervisord refuses it; compare with every name defined
             env.update(K="kval", NOPE_S2C="nope")
         agree(conf, env, resolve_env=resolve_env)
+
+
+# --------------------------------------------------------------------------- datatypes
+
+_DT_INPUTS = [
+    "",
+    " ",
+    "0",
+    "1",
+    "-1",
+    "+7",
+    " 42 ",
+    "1_000",
+    "١٢",
+    "0x10",
+    "1.5",
+    "true",
+    "Yes",
+    "OFF",
+    "on ",
+    "unexpected",
+    "UNEXPECTED",
+    "0,2",
+    "0, 2",
+    "256",
+    "0,,1",
+    "1KB",
+    "10kb",
+    "5MB",
+    "1gb",
+    "KB",
+    "1 MB",
+    "1TB",
+    "022",
+    "0o22",
+    "8",
+    "TERM",
+    "sigint",
+    " hup ",
+    "SIGRTMIN",
+    "_DFL",
+    "9",
+    "99",
+    "NOPE",
+    "A=1",
+    'A="x,y",B=2',
+    "A=x y",
+    "A=$HOME",
+    "A=u@h",
+    'A="unclosed',
+    "A=1,",
+    "A=http://h/p?q=1",
+    "a b",
+    "a:b",
+    "a/b",
+    "web",
+    "9001",
+    "*:9001",
+    "127.0.0.1:9001",
+    "host:",
+    "h:70000",
+    "warn",
+    "BLATHER",
+    "loud",
+    "auto",
+    "NONE",
+    "Syslog",
+    "/var/log/x.log",
+    "a,b , c",
+]
+
+
+def _outcome(fn: Callable[[str], Any], value: str) -> tuple[str, Any]:
+    try:
+        return ("ok", fn(value))
+    except ValueError as exc:
+        return ("error", str(exc))
+
+
+@pytest.mark.parametrize("value", _DT_INPUTS)
+def test_datatypes_match_supervisor(value: str) -> None:
+    import supervisor.datatypes as sdt
+    import supervisor.options as sopt
+
+    from sup2circus import datatypes as dt
+
+    same = [
+        (dt.integer, sdt.integer),
+        (dt.boolean, sdt.boolean),
+        (dt.list_of_strings, sdt.list_of_strings),
+        (dt.list_of_exitcodes, sdt.list_of_exitcodes),
+        (dt.dict_of_key_value_pairs, sdt.dict_of_key_value_pairs),
+        (dt.byte_size, sdt.byte_size),
+        (dt.octal_type, sdt.octal_type),
+        (dt.signal_number, sdt.signal_number),
+        (dt.process_or_group_name, sdt.process_or_group_name),
+        (dt.inet_address, sdt.inet_address),
+    ]
+    for ours_fn, theirs in same:
+        assert _outcome(ours_fn, value) == _outcome(theirs, value), ours_fn.__name__
+    # value-mapped ones
+    ar = _outcome(dt.auto_restart, value)
+    sar = _outcome(sdt.auto_restart, value)
+    assert ar[0] == sar[0] and (ar[0] == "error" or ar[1] == _judge_ar(sar[1]))
+    if ar[0] == "error":
+        assert ar == sar
+    lv = _outcome(dt.logging_level, value)
+    slv = _outcome(sdt.logging_level, value)
+    assert lv[0] == slv[0] or value.lower().startswith("__")
+    for fmt in (value, f"x%(a)s{value}", f"{value}%%", f"%(a){value}"):
+        assert _outcome(lambda s: dt.expand(s, {"a": "A"}, "n"), fmt) == _outcome(
+            lambda s: sopt.expand(s, {"a": "A"}, "n"), fmt
+        )
+
+
+def _judge_ar(value: Any) -> str:
+    import supervisor.datatypes as sdt
+
+    return {False: "false", sdt.RestartUnconditionally: "true"}.get(value, "unexpected")
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(max_size=30))
+def test_datatypes_property(value: str) -> None:
+    import supervisor.datatypes as sdt
+
+    from sup2circus import datatypes as dt
+
+    for ours_fn, theirs in (
+        (dt.integer, sdt.integer),
+        (dt.boolean, sdt.boolean),
+        (dt.list_of_exitcodes, sdt.list_of_exitcodes),
+        (dt.byte_size, sdt.byte_size),
+        (dt.octal_type, sdt.octal_type),
+        (dt.signal_number, sdt.signal_number),
+        (dt.process_or_group_name, sdt.process_or_group_name),
+        (dt.dict_of_key_value_pairs, sdt.dict_of_key_value_pairs),
+    ):
+        assert _outcome(ours_fn, value) == _outcome(theirs, value), ours_fn.__name__
+
+
+def test_signal_names() -> None:
+    from sup2circus import datatypes as dt
+
+    assert dt.signal_name(dt.signal_number("term")) == "TERM"
+    assert dt.signal_name(dt.signal_number("9")) == "KILL"
+    assert dt.signal_name(0) == "0"
