@@ -423,7 +423,10 @@ def _read(
                 for name in parser.sections():
                     if name not in before:
                         section_here.setdefault(name, inc_here)
+                is_main = os.path.abspath(inc) == os.path.abspath(filename)
                 for loc in tracker.include_headers:
+                    if is_main:
+                        continue  # the main file matched its own pattern: read twice, fine
                     findings.append(
                         _finding(
                             "S2C003",
