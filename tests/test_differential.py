@@ -43,6 +43,10 @@ SUPERVISOR_FIXTURES = sorted(
 BASE_ENV = dict(DEFAULT_ENV, HOME="/root", S2C_DIFF="base-value")
 ENV_REF = re.compile(r"%\(ENV_([A-Za-z0-9_]+)\)")
 
+# Findings about exact wrappers (`env`, `sh -c 'umask ..'`, `2>&1`) and circus's __name__
+# variable: the comparison below accounts for them itself, so they explain no difference.
+EXACT_WRAPPERS = {"S2C104", "S2C105", "S2C115", "S2C123"}
+
 # What supervisord adds to every child's environment (process.py:310-321)
 SUPERVISOR_VARS = (
     "SUPERVISOR_ENABLED",
@@ -102,11 +106,18 @@ def sup_streams(p: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     return out, (out if p["redirect_stderr"] else dest("stderr"))
 
 
-def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str], str, int | None]:
+SH_WRAPPER = re.compile(
+    r"(?:umask ([0-7]+) && )?"
+    r'(if \[ "\$1" = "\$2" \]; then unset PWD; else export PWD="\$1"; fi && shift 2 && )?'
+    r'exec "\$0" "\$@"(?: (2>&1|1>&2))?'
+)
+
+
+def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str | None], str, int | None]:
     """Split the converter's wrappers off a circus argv: ``env K=V... [--]`` and
     ``sh -c '[umask NNN && ]exec "$0" "$@"[ 2>&1| 1>&2]'``. Returns the program argv, the
     wrapper environment, the redirection ('' / '2>&1' / '1>&2') and the umask."""
-    env: dict[str, str] = {}
+    env: dict[str, str | None] = {}
     rest = list(argv)
     if rest and os.path.basename(rest[0]) == "env" and len(rest) > 1:
         i = 1
@@ -119,11 +130,15 @@ def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str], str, int | None]
         rest = rest[i:]
     redirect, umask = "", None
     if len(rest) >= 4 and os.path.basename(rest[0]) == "sh" and rest[1] == "-c":
-        m = re.fullmatch(r'(?:umask ([0-7]+) && )?exec "\$0" "\$@"(?: (2>&1|1>&2))?', rest[2])
+        m = SH_WRAPPER.fullmatch(rest[2])
         if m:
             umask = int(m.group(1), 8) if m.group(1) else None
-            redirect = m.group(2) or ""
+            redirect = m.group(3) or ""
             rest = rest[3:]
+            if m.group(2) and len(rest) >= 3:
+                # PWD restore: prog '$(circus.env.PWD)' '$(''circus.env.PWD)' args...
+                env["PWD"] = None if rest[1] == rest[2] else rest[1]  # None: unset
+                rest = [rest[0], *rest[3:]]
     return rest, env, redirect, umask
 
 
@@ -154,17 +169,22 @@ class Diff:
         self.findings = conversion.findings
         self.unexplained: list[str] = []
 
-    def explained(self, section: str, field: str) -> bool:
+    def explained(self, section: str, field: str, name: str | None = None) -> bool:
+        """A finding about this section (or the daemon) whose rule observes ``field``; for an
+        environment variable the finding must also name the variable."""
         for f in self.findings:
             rule = RULES.get(f.code)
-            if rule is None or field not in rule.observes:
+            if rule is None or field not in rule.observes or f.code in EXACT_WRAPPERS:
+                continue
+            if name is not None and name not in f.message:
                 continue
             if f.section in (section, "supervisord", None):
                 return True
         return False
 
     def check(self, section: str, proc: str, field: str, sup: Any, circ: Any) -> None:
-        if sup == circ or self.explained(section, field):
+        name = sup[0] if field == "env" else None
+        if sup == circ or self.explained(section, field, name):
             return
         self.unexplained.append(
             f"{proc} [{section}] {field}: supervisor {sup!r} != circus {circ!r}"
@@ -246,7 +266,11 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
         for key in SUPERVISOR_VARS:
             sup_env.pop(key, None)  # T37: supervisord adds these, circus none (S2C107)
         circ_env = dict(w["env"] or {})
-        circ_env.update(wrapper_env)
+        for key, value in wrapper_env.items():
+            if value is None:
+                circ_env.pop(key, None)
+            else:
+                circ_env[key] = value
         circ_env.pop("__name__", None)  # circus's own addition (S2C123)
         if "LC_CTYPE" not in env and "LC_CTYPE" not in sup_env:
             circ_env.pop("LC_CTYPE", None)  # PEP 538 coercion in circusd's own interpreter
@@ -255,7 +279,9 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
         sup_user = p["user"] if p["user"] is not None else daemon_user
         diff.check(section, name, "user", sup_user, w["uid"])
         diff.check(section, name, "stop_signal", p["stopsignal"], w["stop_signal"])
-        diff.check(section, name, "stop", float(p["stopwaitsecs"]), float(w["graceful_timeout"]))
+        diff.check(
+            section, name, "stop_timeout", float(p["stopwaitsecs"]), float(w["graceful_timeout"])
+        )
         diff.check(section, name, "autostart", bool(p["autostart"]), w["autostart"])
         s_out, s_err = sup_streams(p)
         c_out, c_err = circus_streams(w, redirect)
@@ -385,5 +411,23 @@ def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.Monk
     work2.mkdir()
     with pytest.raises(AssertionError) as err:
         compare(conf, work2)
-    for field in ("argv", "cwd", "env", "stop", "stderr"):
+    for field in ("argv", "cwd", "env", "stop_timeout", "stderr"):
         assert f"] {field}: supervisor" in str(err.value), field
+
+
+def test_unwrap_pwd_restore() -> None:
+    script = 'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && shift 2 && '
+    script += 'exec "$0" "$@" 1>&2'
+    pwd_ref = "$(circus.env.PWD)"
+    assert unwrap(["/bin/sh", "-c", script, "/bin/app", "/srv", pwd_ref, "-x"]) == (
+        ["/bin/app", "-x"],
+        {"PWD": "/srv"},
+        "1>&2",
+        None,
+    )
+    assert unwrap(["/bin/sh", "-c", script, "/bin/app", pwd_ref, pwd_ref]) == (
+        ["/bin/app"],
+        {"PWD": None},
+        "1>&2",
+        None,
+    )

@@ -498,3 +498,15 @@ def test_verify_catches_unimportable_hook_in_real_output() -> None:
     )
     problems = verify(bad)
     assert problems and all("cannot import 's2c_missing_hooks." in p for p in problems), problems
+
+
+@pytest.mark.parametrize("pwd", [None, "/some/where"])
+def test_verify_sh_wrapper_restoring_pwd(pwd: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if pwd is None:
+        monkeypatch.delenv("PWD", raising=False)
+    else:
+        monkeypatch.setenv("PWD", pwd)
+    conv = real("[program:u]\ncommand=/bin/x --y\numask=027\nredirect_stderr=true\n")
+    assert "umask 027" in conv.text
+    assert verify(conv) == []
+    one(verify(_tamper(conv, "--y", "--z")), "argv differs")
