@@ -6,7 +6,8 @@ file named by ``$PROBE_LOG`` (or by a first argument ``--probe-log=PATH``):
 
 * ``start``: argv, environment, cwd, uid/gid/euid/egid/groups, umask, pid/ppid/pgid/sid, and
   fds 0, 1, 2 (plus any other open fd) with where they point (``pipe``, ``socket``, ``null``,
-  ``file`` + path, ``tty``, ``closed``);
+  ``file`` + path, ``tty``, ``closed``), and whether fd 2 is fd 1 (``stderr_is_stdout``: one
+  open file, as redirect_stderr makes it);
 * ``signal``: every signal it receives, by name. A signal whose default action would end the
   process makes it exit 0 after recording it (so every stop signal stops it);
 * ``exit``: when it exits (a stop signal, or ``$PROBE_LIFETIME`` seconds, default 60, as a
@@ -53,6 +54,41 @@ def describe_fd(fd: int) -> dict[str, str]:
     if target.startswith("anon_inode:"):
         return {"kind": "anon", "path": target}
     return {"kind": "file", "path": target}
+
+
+_KCMP = {"x86_64": 312, "aarch64": 272, "i686": 349, "armv7l": 378}
+
+
+def same_description(a: int, b: int) -> bool | None:
+    """Whether fds ``a`` and ``b`` share one open file description (one was dup'ed from the
+    other, as supervisor's redirect_stderr and ``2>&1`` do), by kcmp(2). None if unknown."""
+    import ctypes
+    import platform
+
+    number = _KCMP.get(platform.machine())
+    if number is None:
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pid = os.getpid()
+        result = libc.syscall(number, pid, pid, 0, a, b)  # KCMP_FILE
+    except OSError:
+        return None
+    return None if result < 0 else result == 0
+
+
+def stderr_is_stdout() -> bool:
+    """fd 2 is fd 1 (not merely the same destination). Without kcmp: the same pipe or
+    socket (a regular file or /dev/null opened twice cannot be told from a dup)."""
+    same = same_description(1, 2)
+    if same is not None:
+        return same
+    try:
+        one, two = os.fstat(1), os.fstat(2)
+    except OSError:
+        return False
+    pipe_like = describe_fd(1)["kind"] in {"pipe", "socket"}
+    return pipe_like and (one.st_dev, one.st_ino) == (two.st_dev, two.st_ino)
 
 
 def _umask() -> int:
@@ -104,6 +140,7 @@ def main(argv: list[str]) -> int:
             "pgid": os.getpgid(0),
             "sid": os.getsid(0),
             "fds": fds,
+            "stderr_is_stdout": stderr_is_stdout(),
             "other_fds": others,
         }
     )

@@ -22,12 +22,21 @@ from e2e import runtime
 from e2e.daemons import short_tmpdir
 
 CASES = runtime.discover()
+# Our own cases also run converted with --exact (hooks) and --no-wrappers (approximations
+# whose differences must show and be reported); the golden fixtures with the defaults.
+VARIANTS = [
+    (case, flags)
+    for case in CASES
+    for flags in ([(), ("--exact",), ("--no-wrappers",)] if case.own else [()])
+]
 
 
 @pytest.mark.daemons
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_circus_runs_what_supervisor_runs(case: runtime.Case) -> None:
-    result = runtime.run_case(case)
+@pytest.mark.parametrize(
+    ("case", "flags"), VARIANTS, ids=[" ".join((c.id, *f)) for c, f in VARIANTS]
+)
+def test_circus_runs_what_supervisor_runs(case: runtime.Case, flags: tuple[str, ...]) -> None:
+    result = runtime.run_case(case, *flags)
     report = result.report()
     assert len(result.supervisor) == len(result.expected), report
     assert len(result.circus) == len(result.expected), report
@@ -51,7 +60,7 @@ def test_cases_exist_and_use_the_probe() -> None:
     assert {"environment", "dir_umask", "user", "redirect", "numprocs", "priority"} <= names
     assert {"logfiles", "stopsignal", "docker", "defaults", "command"} <= names
     for case in CASES:
-        if case.conf.is_relative_to(runtime.CASES_DIR):
+        if case.own:
             assert runtime.PLACEHOLDER in case.conf.read_text(), case.conf
     listing = (runtime.CASES_DIR / "FIXTURES").read_text().splitlines()
     listed = {line.split("#")[0].strip() for line in listing}
@@ -94,8 +103,23 @@ def test_probe_records_what_it_was_given() -> None:
         assert start["fds"]["2"] == {"kind": "pipe"}
         assert [r["signal"] for r in records if r["event"] == "signal"] == ["SIGUSR2"]
         assert records[-1] == {**records[-1], "event": "exit", "reason": "SIGUSR2"}
+        assert start["stderr_is_stdout"] is False
         assert out.read_text() == "probe-stdout x a b $Y\n"
         assert err.decode() == "probe-stderr x a b $Y\n"
+        # 2>&1 (one open file) vs the same file opened twice
+        for shared in (True, False):
+            log.unlink()
+            with open(out, "ab") as one, open(out, "ab") as two:
+                subprocess.run(
+                    [runtime.probe_python(), str(runtime.PROBE), "y"],
+                    env={"PROBE_LOG": str(log), "PROBE_LIFETIME": "0"},
+                    stdin=subprocess.DEVNULL,
+                    stdout=one,
+                    stderr=one if shared else two,
+                    timeout=20,
+                    check=True,
+                )
+            assert json.loads(log.read_text().splitlines()[0])["stderr_is_stdout"] is shared
     finally:
         import shutil
 

@@ -75,6 +75,11 @@ class Case:
     def id(self) -> str:
         return self.name
 
+    @property
+    def own(self) -> bool:
+        """One of tests/runtime_cases (not a golden fixture)."""
+        return self.conf.is_relative_to(CASES_DIR)
+
 
 def _listed_fixtures() -> set[str]:
     """tests/runtime_cases/FIXTURES: golden fixtures that run with the probe (one name a
@@ -329,6 +334,14 @@ def _destinations(run: ProbeRun, marker: str) -> list[str]:
     return sorted(places)
 
 
+def _same_as_stdout(start: dict[str, Any]) -> list[str]:
+    """``["=stdout"]`` when fd 2 is the very same pipe/file as fd 1 (redirect_stderr: one
+    stream, order preserved), not merely the same destination."""
+    if start["fds"]["1"]["kind"] == "null":
+        return []  # circus dups one /dev/null onto 0, 1 and 2: nothing goes anywhere anyway
+    return ["=stdout"] if start.get("stderr_is_stdout") else []
+
+
 def observe(run: ProbeRun) -> list[Observed]:
     """One Observed per process (its first start), ordered by start (pid order)."""
     by_pid: dict[int, dict[str, Any]] = {}
@@ -357,7 +370,7 @@ def observe(run: ProbeRun) -> list[Observed]:
             "umask": oct(s["umask"]),
             "stdin": s["fds"]["0"]["kind"],
             "stdout": _destinations(run, f"probe-stdout {label}"),
-            "stderr": _destinations(run, f"probe-stderr {label}"),
+            "stderr": _destinations(run, f"probe-stderr {label}") + _same_as_stdout(s),
             "stop_signal": signals.get(pid, []),
             "restarts": count[tuple(s["argv"])] - 1,
         }
