@@ -48,6 +48,8 @@ class Conversion:
     files_read: tuple[str, ...] = ()
     # The translated circus model (see sup2circus.translate.CircusConfig), for --verify.
     circus: object = field(default=None, compare=False, repr=False)
+    # The text of every file read (path -> text), for inline suppression comments.
+    texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def worst(self) -> Severity | None:
         if not self.findings:
@@ -84,6 +86,7 @@ def convert_text(
         source=filename,
         files_read=raw.files_read,
         circus=circus,
+        texts=raw.texts,
     )
 
 
@@ -105,6 +108,7 @@ def convert_file(path: str | os.PathLike[str], options: ConvertOptions | None = 
         source=os.fspath(path),
         files_read=raw.files_read,
         circus=circus,
+        texts=raw.texts,
     )
 
 
