@@ -15,7 +15,7 @@ from sup2circus import circus_syntax as cs
 from sup2circus.write import _line
 
 HOSTILE = st.text(
-    alphabet=st.sampled_from(list("ab Z$();#%'\"\\\t\n,=:[]*?cirus.") + ["é", "ü"]),
+    alphabet=st.sampled_from([*"ab Z$();#%'\"\\\t\n,=:[]*?cirus.", "é", "ü"]),
     max_size=30,
 )
 

@@ -724,6 +724,21 @@ class _Translator:
         else:
             cmd = pre
             argv = pre_argv
+        if wrapped or wrapper_env:
+            why = []
+            if wrapper_env:
+                why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
+            if use_umask:
+                assert p.umask is not None
+                why.append(f"umask {format(p.umask, '03o')}")
+            if "2>&1" in redirs:
+                why.append("stderr into stdout, in order")
+            if "1>&2" in redirs:
+                why.append("stdout into stderr")
+            comments.append(
+                "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+            )
+            comments.append("runs: " + " ".join(_replace_markers(a) for a in program_argv))
         check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
         intended = [_replace_markers(a) for a in argv]
         refs_ok = _only_our_refs(f"{pre} {post}", " ".join(pre_argv + tail))
