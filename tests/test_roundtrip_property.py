@@ -99,11 +99,31 @@ def program(draw: st.DrawFn) -> str:
     lines = [f"[program:{name}]", "command=" + draw(command())]
     if draw(st.booleans()):
         pairs = draw(st.dictionaries(env_key, env_value, min_size=1, max_size=3))
-        lines.append("environment=" + ",".join(f'{k}="{v}"' for k, v in pairs.items()))
+        sep = draw(st.sampled_from([",", ",\n    "]))  # continuation lines too
+        lines.append("environment=" + sep.join(f'{k}="{v}"' for k, v in pairs.items()))
     if draw(st.booleans()):
-        lines.append("directory=/tmp/" + draw(path_piece))
+        lines.append("directory=" + draw(st.sampled_from(["/tmp/", "%(here)s/", "/srv/"])))
+        lines[-1] += draw(path_piece)
     if draw(st.booleans()):
-        lines.append("stdout_logfile=/tmp/s2c-logs/" + draw(path_piece) + ".log")
+        lines.append(
+            "stdout_logfile="
+            + draw(
+                st.one_of(
+                    path_piece.map(lambda p: "%(here)s/logs/" + p + ".log"),
+                    st.sampled_from(
+                        ["/dev/stdout", "/dev/fd/1", "/proc/1/fd/1", "NONE", "AUTO", "/dev/null"]
+                    ),
+                    st.just("/var/log/%(program_name)s-%(ENV_S2C_DIFF)s.log"),
+                )
+            )
+        )
+        if draw(st.booleans()):
+            lines.append(f"stdout_logfile_maxbytes={draw(st.sampled_from(['0', '1KB', '5MB']))}")
+            lines.append(f"stdout_logfile_backups={draw(st.integers(0, 3))}")
+    if draw(st.booleans()):
+        lines.append("user=" + draw(st.sampled_from(["nobody", "root", "s2c-no-such-user", "0"])))
+    if draw(st.booleans()):
+        lines.append(f"umask={draw(st.sampled_from(['022', '077', '0']))}")
     if draw(st.booleans()):
         lines.append("redirect_stderr=true")
     elif draw(st.booleans()):
@@ -124,13 +144,28 @@ def program(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+@st.composite
+def config(draw: st.DrawFn) -> str:
+    programs = draw(st.lists(program(), min_size=1, max_size=3))
+    head = "[supervisord]\nnodaemon=true\n"
+    if draw(st.booleans()):
+        head += 'environment=GLOBAL_S2C="' + draw(env_value) + '"\n'
+    text = head + "\n" + "\n".join(programs)
+    names = [p.split("]", 1)[0].removeprefix("[program:") for p in programs]
+    if draw(st.booleans()):
+        members = draw(st.lists(st.sampled_from(names), min_size=1, max_size=len(names)))
+        text += f"\n[group:grp]\nprograms={','.join(dict.fromkeys(members))}\n"
+        text += f"priority={draw(st.integers(1, 999))}\n"
+    return text
+
+
 @SETTINGS
-@given(programs=st.lists(program(), min_size=1, max_size=3))
-def test_hostile_programs_round_trip(programs: list[str]) -> None:
-    text = "[supervisord]\nnodaemon=true\n\n" + "\n".join(programs)
+@given(text=config())
+def test_hostile_programs_round_trip(text: str) -> None:
     with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
         conf = Path(tmp) / "supervisord.conf"
         conf.write_text(text, encoding="utf-8")
+        (Path(tmp) / "logs").mkdir()  # log directories exist: no S2C012 to hide behind
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work)
