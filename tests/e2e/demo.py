@@ -121,10 +121,10 @@ class HostLayout:
         text = _sub(re.escape(IMAGE_APP), str(self.server_dir), text, IMAGE_APP)
         text = _sub(re.escape(APP_BIND), f"127.0.0.1:{self.app_port}", text, APP_BIND)
         return _sub(
-            r"(?<=nginx) (?=-g )",
-            f" -c {self.nginx_conf} -e stderr ",
+            r" -g (?=\S)",
+            f" -c {self.nginx_conf} -e stderr -g ",
             text,
-            "the nginx command",
+            "nginx's -g option",
             count=1,
         )
 
