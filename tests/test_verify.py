@@ -510,3 +510,29 @@ def test_verify_sh_wrapper_restoring_pwd(pwd: str | None, monkeypatch: pytest.Mo
     assert "umask 027" in conv.text
     assert verify(conv) == []
     one(verify(_tamper(conv, "--y", "--z")), "argv differs")
+
+
+FCGI = """\
+[supervisord]
+nodaemon=true
+
+[fcgi-program:tcp]
+command=/usr/bin/fcgi-app
+socket=tcp://127.0.0.1:9000
+autorestart=true
+"""
+
+
+def test_verify_fcgi_socket() -> None:
+    conv = real(FCGI)
+    assert "[socket:tcp]" in conv.text and "stdin_socket = tcp" in conv.text
+    assert verify(conv) == []
+    one(
+        verify(_tamper(conv, "port = 9000", "port = 9001")),
+        "socket 'tcp': port reads back as '9001', written '9000'",
+    )
+    problems = verify(_tamper(conv, "port = 9000", "port = http"))
+    assert any("socket 'tcp': circusd would drop it" in p for p in problems), problems
+    problems = verify(_tamper(conv, "[socket:tcp]", "[socket:tcp2]"))
+    assert "socket 'tcp': circus does not load it" in problems, problems
+    assert any("stdin_socket 'tcp' is not a circus socket" in p for p in problems), problems

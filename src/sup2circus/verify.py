@@ -80,6 +80,8 @@ class LoadedConfig:
     circus: dict[str, object]
     sockets: list[str]
     watchers: list[LoadedWatcher]  # in circusd's start order
+    socket_options: dict[str, dict[str, str]] = field(default_factory=dict)
+    socket_errors: dict[str, str] = field(default_factory=dict)
 
 
 class CircusRefusal(Exception):
@@ -196,6 +198,7 @@ def load_circus(path: str) -> LoadedConfig:
         except Exception as exc:
             raise CircusRefusal(f"{type(exc).__name__}: {exc}") from None
         sockets = [str(s["name"]) for s in cfg.get("sockets", [])]
+        socket_options, socket_errors = _load_sockets(cfg.get("sockets", []))
         loaded: list[LoadedWatcher] = []
         for wcfg in cfg["watchers"]:
             name = str(wcfg["name"])
@@ -251,8 +254,33 @@ def load_circus(path: str) -> LoadedConfig:
         "endpoint_owner",
     )
     return LoadedConfig(
-        circus={k: cfg.get(k) for k in circus_keys}, sockets=sockets, watchers=loaded
+        circus={k: cfg.get(k) for k in circus_keys},
+        sockets=sockets,
+        watchers=loaded,
+        socket_options=socket_options,
+        socket_errors=socket_errors,
     )
+
+
+def _load_sockets(
+    configs: Sequence[dict[str, Any]],
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Each socket as get_config left it, and the ones CircusSocket.load_from_config refuses
+    (circusd: "Failed to create socket"). The socket objects are closed at once, never bound."""
+    from circus.sockets import CircusSocket  # type: ignore[import-untyped]
+
+    options: dict[str, dict[str, str]] = {}
+    errors: dict[str, str] = {}
+    for conf in configs:
+        name = str(conf["name"])
+        options[name] = {str(k): str(v) for k, v in conf.items()}
+        try:
+            sock = CircusSocket.load_from_config(dict(conf))
+        except Exception as exc:
+            errors[name] = _describe_error(exc)
+        else:
+            sock.close()
+    return options, errors
 
 
 # --------------------------------------------------------------------------- comparison
@@ -514,6 +542,28 @@ def _check_circus_section(config: CircusConfig, loaded: LoadedConfig) -> list[st
     return problems
 
 
+def _check_sockets(config: CircusConfig, loaded: LoadedConfig) -> list[str]:
+    problems: list[str] = []
+    for name, error in sorted(loaded.socket_errors.items()):
+        problems.append(f"socket {name!r}: circusd would drop it: {error}")
+    for sock in config.sockets:
+        got = loaded.socket_options.get(sock.name.lower())
+        if got is None:
+            problems.append(f"socket {sock.name!r}: circus does not load it")
+            continue
+        for key, value in sock.options:
+            have = got.get(key)
+            if key in ("replace", "so_reuseport"):
+                want = str(value.strip().lower() in ("1", "true", "yes", "on", "y", "t"))
+            else:
+                want = value
+            if have != want:
+                problems.append(
+                    f"socket {sock.name!r}: {key} reads back as {have!r}, written {value!r}"
+                )
+    return problems
+
+
 def verify_text(text: str, config: CircusConfig | None) -> list[str]:
     """Problems found when circus loads ``text`` (compared with ``config``'s intents)."""
     import circus  # noqa: F401  (ImportError: circus is not installed)
@@ -552,6 +602,7 @@ def verify_text(text: str, config: CircusConfig | None) -> list[str]:
                 f"watcher {model.name!r}: stdin_socket {got.stdin_socket!r} is not a circus "
                 "socket (circus lower-cases socket names)"
             )
+    problems.extend(_check_sockets(config, loaded))
     # start order: the intended watchers, in the order written (= start order)
     started = [lw.name for lw in loaded.watchers if lw.error is None and lw.name in wanted]
     intended = [w.name for w in config.watchers if w.name in started]
