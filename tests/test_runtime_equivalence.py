@@ -58,7 +58,7 @@ def test_circus_runs_what_supervisor_runs(case: runtime.Case, flags: tuple[str, 
 def test_cases_exist_and_use_the_probe() -> None:
     names = {c.name for c in CASES}
     assert {"environment", "dir_umask", "user", "redirect", "numprocs", "priority"} <= names
-    assert {"logfiles", "stopsignal", "docker", "defaults", "command"} <= names
+    assert {"logfiles", "stopsignal", "docker", "defaults", "command", "fcgi"} <= names
     for case in CASES:
         if case.own:
             assert runtime.PLACEHOLDER in case.conf.read_text(), case.conf

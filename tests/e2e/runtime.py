@@ -150,7 +150,8 @@ def _refuse_writes_outside(conf: Path, text: str) -> None:
     existing directories to run in; and no TCP ports (they could collide)."""
     for match in _WRITING_OPTIONS.finditer(text):
         option, value = match.group(1).lower(), match.group(2)
-        if value.startswith(("%(here)s", "/dev/")) or value.upper() in {"AUTO", "NONE"}:
+        inside = ("%(here)s", "unix://%(here)s", "/dev/")
+        if value.startswith(inside) or value.upper() in {"AUTO", "NONE"}:
             continue
         if option == "directory" and Path(value).is_dir():
             continue
