@@ -454,8 +454,13 @@ def test_verify_passes_on_real_conversion(exact: bool) -> None:
 
 
 def _tamper(conv: Conversion, old: str, new: str) -> Conversion:
-    assert old in conv.text, old
-    return dataclasses.replace(conv, text=conv.text.replace(old, new, 1))
+    """Replace the first occurrence of ``old`` outside comment lines."""
+    lines = conv.text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if not line.startswith(("#", ";")) and old in line:
+            lines[i] = line.replace(old, new, 1)
+            return dataclasses.replace(conv, text="".join(lines))
+    raise AssertionError(f"{old!r} not in the circus.ini")
 
 
 def test_verify_catches_tampering_in_real_output() -> None:
