@@ -390,6 +390,20 @@ class _Builder:
                     "not defined in this environment and cannot be deferred here"
                 )
                 raise self.error(msg, loc, hint=_ENV_HINT)
+            m = re.search(r"contains names \('ENV_([^']*)'\)", str(real_err))
+            if m:
+                why = (
+                    "--resolve-env was given"
+                    if self.resolve
+                    else f"a {option} value cannot be deferred to circusd's environment"
+                )
+                raise self.error(
+                    f"%(ENV_{m.group(1)})s in [{section}] {option} cannot be expanded: "
+                    f"{m.group(1)} is not defined in this environment and {why} "
+                    "(supervisord refuses to start without it too)",
+                    loc,
+                    hint=_ENV_HINT,
+                )
             hint = _ENV_HINT if "cannot be expanded" in str(real_err) else _EXPAND_HINT
             raise self.error(str(real_err), loc, hint=hint)
         self._note_uses(rec.used, section, option, loc, resolved=True, maps=maps)
@@ -1436,10 +1450,10 @@ def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
     try:
         return s % expansions
     except KeyError as ex:
-        shown = sorted(k for k in expansions if not k.startswith("ENV_"))
+        shown = [*sorted(k for k in expansions if not k.startswith("ENV_")), "ENV_<name>"]
         raise ValueError(
             f"Format string for {name!r} contains names ({ex}) which cannot be expanded. "
-            f"Available names: {', '.join(shown)} and ENV_<name> for each environment variable"
+            f"Available names: {', '.join(shown)} (one per environment variable)"
         ) from None
     except Exception as ex:
         raise ValueError(f"Format string for {name!r} is badly formatted: {ex}") from None
