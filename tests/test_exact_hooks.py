@@ -609,3 +609,22 @@ def test_waiting_drains_output_pipes() -> None:
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_state_survives_a_reimport_of_the_hooks_module() -> None:
+    """circusctl set <w> hooks.x ... makes circus reload this module: held slots survive."""
+    import importlib
+
+    w = FakeWatcher(restart_opts(), numprocesses=2)
+    w.start()
+    first = w.spawn(1, long_ago())
+    w.spawn(2, long_ago())
+    w.reap(first, 0)  # EXITED: one slot held, the other process runs
+    assert w.numprocesses == 1
+    try:
+        fresh = importlib.reload(h)
+        assert fresh._state(w).held == 1
+        fresh.before_stop(watcher=w, arbiter=None, hook_name="before_stop")
+        assert w.numprocesses == 2
+    finally:
+        importlib.reload(h)

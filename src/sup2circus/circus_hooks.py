@@ -72,7 +72,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 __all__ = [
     "PREFIX",
@@ -207,9 +207,19 @@ class State:
         del self.events[:-100]
 
 
-def _state(watcher: Any) -> State:
+def _existing(watcher: Any) -> State | None:
+    """The state stored on ``watcher``, if any. Duck-typed: after circus re-imports this
+    module (``circusctl set <w> hooks.x ...`` reloads it) the stored object is an instance of
+    the previous ``State`` class, and must still be used (it knows the held slots)."""
     st = getattr(watcher, STATE_ATTR, None)
-    if isinstance(st, State):
+    if st is not None and hasattr(st, "held") and hasattr(st, "settings"):
+        return cast(State, st)
+    return None
+
+
+def _state(watcher: Any) -> State:
+    st = _existing(watcher)
+    if st is not None:
         return st
     options = getattr(watcher, "_options", None) or {}
     try:
@@ -580,8 +590,8 @@ def before_stop(watcher: Any, arbiter: Any = None, hook_name: str = "", **kw: An
 
 
 def _group_of(watcher: Any) -> str | None:
-    st = getattr(watcher, STATE_ATTR, None)
-    if isinstance(st, State) and st.settings is not None and st.settings.group is not None:
+    st = _existing(watcher)
+    if st is not None and st.settings is not None and st.settings.group is not None:
         return st.settings.group
     options = getattr(watcher, "_options", None) or {}
     group = options.get(PREFIX + "group")
@@ -597,9 +607,9 @@ def _wait_stopped(other: Any, arbiter: Any = None) -> None:
     would, group-wide with killasgroup) once its graceful_timeout is over. Meanwhile the
     output pipes of every watcher are drained (circus's ioloop is blocked), so that a program
     writing a lot while it shuts down does not block on a full pipe."""
-    ost = getattr(other, STATE_ATTR, None)
+    ost = _existing(other)
     began = time.time()
-    if isinstance(ost, State) and ost.stop_started is not None:
+    if ost is not None and ost.stop_started is not None:
         began = ost.stop_started
     deadline = began + float(getattr(other, "graceful_timeout", 30.0))
     while _live(other) and time.time() < deadline:
@@ -607,7 +617,7 @@ def _wait_stopped(other: Any, arbiter: Any = None) -> None:
     live = _live(other)
     if not live:
         return
-    killgroup = isinstance(ost, State) and ost.settings is not None and ost.settings.killasgroup
+    killgroup = ost is not None and ost.settings is not None and ost.settings.killasgroup
     for p in live:
         try:
             if killgroup:
