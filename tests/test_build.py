@@ -525,6 +525,14 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
         False,
     ),
     (
+        "log-options-per-process",
+        SUPD + "[program:w]\ncommand=/bin/w\nnumprocs=2\nprocess_name=%(process_num)d\n"
+        "stdout_logfile_backups=%(process_num)d\nstdout_logfile_maxbytes=%(process_num)dKB\n"
+        "stderr_syslog=%(process_num)d\n",
+        {},
+        False,
+    ),
+    (
         "names-unknown-to-supervisor-are-ignored",
         SUPD + "[Program:x]\ncommand=/bin/x\n[foo]\nbar=1\n[program:a]\ncommand=/bin/a\n"
         "autorestrat=true\nport=1\n",
@@ -656,11 +664,15 @@ def test_varies_with_process_num(tmp_path: Path) -> None:
     m = _model(
         tmp_path,
         SUPD + "[program:w]\ncommand=/bin/w\nnumprocs=2\nprocess_name=%(process_num)d\n"
-        "stdout_logfile=/tmp/w-%(process_num)d.log\n[program:v]\ncommand=/bin/v %(process_num)d\n"
+        "stdout_logfile=/tmp/w-%(process_num)d.log\nstderr_logfile_backups=%(process_num)d\n"
+        "[program:v]\ncommand=/bin/v %(process_num)d\n"
         "numprocs=2\nprocess_name=v%(process_num)d\n",
     )
     by = {p.name: p for p in m.processes}
-    assert by["0"].varies_with_process_num == frozenset({"process_name", "stdout_logfile"})
+    assert by["0"].varies_with_process_num == frozenset(
+        {"process_name", "stdout_logfile", "stderr_logfile_backups"}
+    )
+    assert [p.stderr.backups for p in m.processes if p.program_name == "w"] == [0, 1]
     assert by["v1"].varies_with_process_num == frozenset({"process_name", "command"})
 
 

@@ -1498,6 +1498,12 @@ _VARY_FIELDS = (
     ("directory", lambda p: p.directory),
     ("stdout_logfile", lambda p: (p.stdout.kind, p.stdout.path)),
     ("stderr_logfile", lambda p: (p.stderr.kind, p.stderr.path)),
+    ("stdout_logfile_maxbytes", lambda p: p.stdout.maxbytes),
+    ("stdout_logfile_backups", lambda p: p.stdout.backups),
+    ("stdout_syslog", lambda p: p.stdout.syslog),
+    ("stderr_logfile_maxbytes", lambda p: p.stderr.maxbytes),
+    ("stderr_logfile_backups", lambda p: p.stderr.backups),
+    ("stderr_syslog", lambda p: p.stderr.syslog),
     ("environment", lambda p: p.environment),
 )
 
