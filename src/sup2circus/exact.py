@@ -26,7 +26,6 @@ from .model import AutoRestart
 
 __all__ = [
     "EXACT_CODES",
-    "EXACT_HEADER",
     "HOOK_MODULE",
     "exact_respawn",
     "exact_watcher_options",
@@ -41,11 +40,6 @@ PREFIX = "sup2circus."
 
 # Finding codes that become info ("reproduced by hooks") under --exact.
 EXACT_CODES: frozenset[str] = frozenset({"S2C101", "S2C102", "S2C103"})
-
-EXACT_HEADER = (
-    "--exact: circusd's Python must be able to import sup2circus.circus_hooks "
-    "(pip install sup2circus); circus silently drops a watcher whose hook cannot be imported."
-)
 
 # Hooks whose failure would make circus abort a start or kill a fresh process: mark them
 # ", true" (ignore failure). The functions never raise anyway; this is belt and braces.
