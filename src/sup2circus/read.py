@@ -157,7 +157,7 @@ def _finding(
     return Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)
 
 
-def _decode(data: bytes, file: str, *, main: bool) -> str:
+def _decode(data: bytes, file: str) -> str:
     """Bytes -> text like supervisor (UTF-8 locale), refusing binary input."""
     try:
         text = data.decode("utf-8")
@@ -182,7 +182,7 @@ def _decode(data: bytes, file: str, *, main: bool) -> str:
     return text
 
 
-def _load(path: str, *, main: bool) -> str:
+def _load(path: str) -> str:
     """Read one config file safely (regular files only, bounded size)."""
     try:
         st = os.stat(path)
@@ -221,7 +221,11 @@ def _load(path: str, *, main: bool) -> str:
         ) from None
     if len(data) > MAX_FILE_SIZE:
         raise InputError(f"file too large (limit {MAX_FILE_SIZE} bytes)", path)
-    return _decode(data, path, main=main)
+    return _decode(data, path)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _parse_into(parser: _Parser, tracker: _Tracker, text: str, file: str) -> None:
@@ -236,7 +240,7 @@ def _parse_into(parser: _Parser, tracker: _Tracker, text: str, file: str) -> Non
                 "part of the first line; save it without BOM"
             )
         raise ConfigError(
-            f"file contains no section header before {exc.line.strip()!r}",
+            f"file contains no section header before {_short(exc.line.strip())!r}",
             file,
             exc.lineno,
             hint=hint,
@@ -245,7 +249,7 @@ def _parse_into(parser: _Parser, tracker: _Tracker, text: str, file: str) -> Non
         lineno, line = exc.errors[0]
         more = f" (and {len(exc.errors) - 1} more bad lines)" if len(exc.errors) > 1 else ""
         raise ConfigError(
-            f"not an ini line (name = value, [section] or comment): {line}{more}",
+            f"not an ini line (name = value, [section] or comment): {_short(line)}{more}",
             file,
             lineno,
             hint="supervisord refuses the file with 'File contains parsing errors'",
@@ -301,7 +305,7 @@ def read_file(
     host_node_name: str | None = None,
 ) -> RawConfig:
     """Read the supervisor config file at ``path`` and the files it ``[include]``s."""
-    text = _load(path, main=True)
+    text = _load(path)
     here = os.path.abspath(os.path.dirname(path))
     base = os.path.dirname(os.path.abspath(path))
     return _read(text, path, here, base, environ, host_node_name)
@@ -330,7 +334,6 @@ def _read(
     _parse_into(parser, tracker, text, filename)
     for name in parser.sections():
         section_here.setdefault(name, here)
-    main_include_headers = list(tracker.include_headers)
 
     if parser.has_section("include"):
         parser.expand_here(here)
@@ -394,7 +397,7 @@ def _read(
                 tracker.include_headers = []
                 before = set(parser.sections())
                 try:
-                    inc_text = _load(inc, main=False)
+                    inc_text = _load(inc)
                 except InputError as exc:
                     if "UTF-8" in exc.message or "NUL" in exc.message:
                         raise ConfigError(
@@ -441,7 +444,6 @@ def _read(
         # a conf.d snippet is converted as if [include]d by an empty main config, and
         # supervisor replaces %(here)s in included files after reading them
         parser.expand_here(here)
-    del main_include_headers
 
     # duplicates (S2C013)
     seen_dup: set[tuple[str, str, Loc]] = set()
