@@ -4,8 +4,8 @@ supervisord runs the original.
 Every case (tests/runtime_cases/*/ and the golden fixtures/*/ marked ``runtime: true``) runs
 under supervisord and, converted by the CLI, under circusd, with tests/probe.py as every
 program. The probes record argv, cwd, environment (minus SUPERVISOR_*), uid/gid/groups,
-umask, stdin, where stdout/stderr end up, start order, the signals received on stop, and
-restarts. The differences must be exactly those the converter reported: each finding code's
+umask, stdin, other open fds, where stdout/stderr end up (and whether stderr is stdout), start
+order, the signals received on stop, and restarts. The differences must be exactly those the converter reported: each finding code's
 rule lists the fields it accounts for (``Rule.observes``); no difference may go unexplained,
 and no finding that claims a difference may come without one (except the documented codes in
 ``runtime.NOT_SHOWN_BY_A_SHORT_RUN``, about failure handling a short run cannot show).

@@ -53,7 +53,14 @@ SHUTDOWN_LIMIT = 5.0
 
 
 def _sub(pattern: str, repl: str, text: str, what: str, count: int | None = None) -> str:
-    new, n = re.subn(pattern, lambda _m: repl, text)
+    """Replace ``pattern`` in every line that is not a comment (``#``/``;``)."""
+    lines, n = [], 0
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith(("#", ";")):
+            line, k = re.subn(pattern, lambda _m: repl, line)
+            n += k
+        lines.append(line)
+    new = "".join(lines)
     assert n >= 1, f"host rewrite: {what} not found"
     if count is not None:
         assert n == count, f"host rewrite: {what} found {n} times, expected {count}"
