@@ -192,6 +192,8 @@ class _Translator:
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
+        # supervisord stops one group at a time; --exact reproduces it when there are several
+        self.stop_order = opts.exact and len({q.group_name for q in model.processes}) > 1
 
     # ------------------------------------------------------------------ [circus]
     def circus_section(self) -> list[tuple[str, str]]:
@@ -835,7 +837,7 @@ class _Translator:
         if self.opts.exact:
             from .exact import exact_respawn, exact_watcher_options
 
-            exact_opts = exact_watcher_options(p)
+            exact_opts = exact_watcher_options(p, stop_order=self.stop_order)
             if exact_opts:
                 respawn = exact_respawn(p)
         options.append(("respawn", "true" if respawn else "false"))
@@ -858,7 +860,7 @@ class _Translator:
                 sec,
                 "autorestart",
             )
-        if p.autorestart is not AutoRestart.FALSE or p.startretries:
+        if p.startsecs > 0:
             ctx.add_once(
                 f"{sec}:start",
                 "S2C102",
@@ -1034,7 +1036,12 @@ class _Translator:
                     "stop",
                     "S2C108",
                     "supervisord stops groups one at a time in reverse start order, waiting for "
-                    "each; circusd signals every watcher at once",
+                    "each; "
+                    + (
+                        "reproduced by sup2circus hooks (--exact)"
+                        if self.stop_order
+                        else "circusd signals every watcher at once (--exact reproduces it)"
+                    ),
                     first.section_loc,
                     first.section,
                     "priority",
@@ -1108,7 +1115,8 @@ class _Translator:
         n = len(watchers)
         cand = [-sp for sp in sup_prio]
         order = sorted(range(n), key=lambda i: (-cand[i], watchers[i].name))
-        if order != list(range(n)):
+        if order != list(range(n)) or self.stop_order:
+            # distinct numbers: circus then also stops exactly in reverse start order
             cand = [n - i for i in range(n)]
         out = []
         for w, prio in zip(watchers, cand, strict=True):
