@@ -8,6 +8,7 @@ It is materialised twice (``sup/`` for supervisord, ``cir/`` for the conversion)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -16,11 +17,13 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 from supervisor.options import ServerOptions
 
 from .daemons import (
@@ -273,8 +276,24 @@ def run(kind: str, conf: Path, expected: int, settle: float = 0.3) -> ProbeRun:
     log = root / "probe.log"
 
     def started() -> int:
+        daemon.snapshot()  # remember every process, for the cleanup
         return sum(1 for r in _records(log) if r["event"] == "start")
 
+    try:
+        return _run(kind, daemon, log, root, expected, settle, started)
+    finally:
+        _kill_probes(log, root)
+
+
+def _run(
+    kind: str,
+    daemon: Daemon,
+    log: Path,
+    root: Path,
+    expected: int,
+    settle: float,
+    started: Callable[[], int],
+) -> ProbeRun:
     with running(daemon):
         try:
             wait_for(lambda: started() >= expected, 20, f"{expected} probes to start")
@@ -294,9 +313,26 @@ def run(kind: str, conf: Path, expected: int, settle: float = 0.3) -> ProbeRun:
     return ProbeRun(root, daemon.stdout(), daemon.stderr(), _records(log), files, status)
 
 
+def _kill_probes(log: Path, root: Path) -> None:
+    """Kill, by PID, any probe of this run still alive (e.g. orphaned by a daemon that did not
+    stop it): the PIDs come from the probe log, checked against the process's command line."""
+    marker = str(root / "probe.py")
+    for record in _records(log):
+        if record["event"] != "start":
+            continue
+        with contextlib.suppress(psutil.Error):
+            proc = psutil.Process(record["pid"])
+            if marker in proc.cmdline():
+                proc.kill()
+
+
 def _records(log: Path) -> list[dict[str, Any]]:
+    """The probe log's records (a line still being written is left for the next read)."""
     out = []
-    for line in log.read_text().splitlines():
+    text = log.read_text() if log.exists() else ""
+    for line in text.splitlines(keepends=True):
+        if not line.endswith("\n"):
+            break
         if line.strip():
             out.append(json.loads(line))
     return out
