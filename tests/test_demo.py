@@ -119,5 +119,10 @@ def _program_lines(text: str) -> list[str]:
 def test_docs_show_what_the_converter_writes():
     """docs/docker.md's before/after block is the current conversion of docker/supervisord.conf
     (refresh with: python tests/e2e/demo.py --write-docs)."""
+    rendered = demo.render_side_by_side()
     current = demo.docs_block(demo.DOCS.read_text())
-    assert current == demo.render_side_by_side(), "stale: run python tests/e2e/demo.py --write-docs"
+    assert current == rendered, "stale: run python tests/e2e/demo.py --write-docs"
+    readme = demo.REPO / "README.md"
+    if readme.exists() and demo.DOCS_BEGIN in readme.read_text():
+        pasted = demo.docs_block(readme.read_text())
+        assert pasted == rendered, "README.md: paste docs/docker.md's section again"
