@@ -894,29 +894,86 @@ _POOL: dict[str, list[str]] = {
 _PROP_ENV = dict(BASE_ENV, FOO="foo", NUM="2")
 
 
+_SUPD_POOL: dict[str, list[str]] = {
+    "logfile": ["/tmp/s.log", "%(here)s/s.log", "syslog", "/tmp/%(ENV_FOO)s.log"],
+    "loglevel": ["info", "WARN", "blather", "loud"],
+    "umask": ["022", "9"],
+    "minfds": ["1024", "x"],
+    "nodaemon": ["true", "0", "maybe"],
+    "childlogdir": ["/tmp", "/nonexistent-s2c"],
+    "environment": _POOL["environment"],
+}
+_FCGI_SOCKETS = [
+    "tcp://127.0.0.1:9000",
+    "unix:///tmp/%(program_name)s.sock",
+    "unix://rel.sock",
+    "tcp://h:0",
+    "bogus",
+    "",
+]
+
+
+def _section(draw: st.DrawFn, header: str, pool: dict[str, list[str]], n: int) -> str:
+    parts = [f"[{header}]\n"]
+    for o in draw(st.lists(st.sampled_from(sorted(pool)), max_size=n, unique=True)):
+        parts.append(f"{o}={draw(st.sampled_from(pool[o]))}\n")
+    return "".join(parts)
+
+
 @st.composite
-def _configs(draw: st.DrawFn) -> str:
+def _configs(draw: st.DrawFn) -> dict[str, str]:
+    """{file name: text}; supervisord.conf is the main file."""
     names = draw(
         st.lists(st.sampled_from(["a", "b", "web", "w-1"]), min_size=1, max_size=3, unique=True)
     )
-    parts = ["[supervisord]\n"]
-    if draw(st.booleans()):
-        parts.append(f"environment={draw(st.sampled_from(_POOL['environment']))}\n")
+    parts = []
+    if draw(st.integers(0, 4)) == 0:
+        parts.append(_section(draw, "DEFAULT", _POOL, 1))
+    if draw(st.integers(0, 9)) > 0:
+        parts.append(_section(draw, "supervisord", _SUPD_POOL, 3))
+    programs = []
     for name in names:
-        kind = draw(st.sampled_from(["program", "program", "eventlistener"]))
-        parts.append(f"[{kind}:{name}]\n")
+        kind = draw(st.sampled_from(["program", "program", "eventlistener", "fcgi-program"]))
+        text = _section(draw, f"{kind}:{name}", _POOL, 6)
         if kind == "eventlistener":
-            parts.append("events=PROCESS_STATE\n")
-        opts = draw(st.lists(st.sampled_from(sorted(_POOL)), max_size=6, unique=True))
-        if "command" not in opts and draw(st.integers(0, 9)) > 0:
-            opts.append("command")
-        for o in opts:
-            parts.append(f"{o}={draw(st.sampled_from(_POOL[o]))}\n")
+            text += "events=PROCESS_STATE\n"
+        if kind == "fcgi-program":
+            text += f"socket={draw(st.sampled_from(_FCGI_SOCKETS))}\n"
+        if "command=" not in text and draw(st.integers(0, 9)) > 0:
+            text += f"command={draw(st.sampled_from(_POOL['command']))}\n"
+        programs.append(text)
     if draw(st.booleans()):
         members = draw(st.lists(st.sampled_from([*names, "zz"]), max_size=3, unique=True))
-        parts.append(f"[group:g]\nprograms={','.join(members)}\n")
-        parts.append(f"priority={draw(st.sampled_from(['1', '999', 'x']))}\n")
-    return "".join(parts)
+        programs.append(
+            f"[group:g]\nprograms={','.join(members)}\n"
+            f"priority={draw(st.sampled_from(['1', '999', 'x']))}\n"
+        )
+    if draw(st.integers(0, 4)) == 0:
+        programs.append(
+            draw(
+                st.sampled_from(
+                    [
+                        "[unix_http_server]\nfile=%(here)s/s.sock\nchmod=0770\n",
+                        "[unix_http_server]\nchmod=0770\n",
+                        "[inet_http_server]\nport=127.0.0.1:9001\nusername=u\npassword=p\n",
+                        "[inet_http_server]\nport=:9001\n",
+                        "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
+                        "supervisor.rpcinterface:make_main_rpcinterface\n",
+                    ]
+                )
+            )
+        )
+    files: dict[str, str] = {}
+    if draw(st.booleans()):
+        # move some programs into included files (later ones override earlier ones)
+        split = draw(st.integers(0, len(programs)))
+        files["conf.d/10.conf"] = "".join(programs[split:])
+        if draw(st.booleans()):
+            files["conf.d/20.conf"] = draw(st.sampled_from(programs))
+        parts.append("[include]\nfiles = conf.d/*.conf nomatch/*.ini\n")
+        programs = programs[:split]
+    files["supervisord.conf"] = "".join(parts + programs)
+    return files
 
 
 @settings(
@@ -924,11 +981,13 @@ def _configs(draw: st.DrawFn) -> str:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(text=_configs(), resolve_env=st.booleans())
-def test_property_random_configs_agree(text: str, resolve_env: bool) -> None:
+@given(files=_configs(), resolve_env=st.booleans())
+def test_property_random_configs_agree(files: dict[str, str], resolve_env: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="s2cb") as tmp:
+        for rel, text in files.items():
+            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / rel).write_text(text, encoding="utf-8")
         conf = Path(tmp) / "supervisord.conf"
-        conf.write_text(text, encoding="utf-8")
         env = dict(_PROP_ENV)
         if not resolve_env:
             # deferred: an undefined name is accepted (S2C008, see the targeted tests) while

@@ -332,3 +332,32 @@ def test_main_file_included_again(write_tree: WriteTree) -> None:
     assert raw.files_read == (str(root / "s.conf"), str(root / "s.conf"))
     assert raw.findings == ()
     assert [p["name"] for p in supervisor_view(str(root / "s.conf"))] == ["a:a"]
+
+
+def test_snippet_with_include_is_read_as_included(write_tree: WriteTree) -> None:
+    # no [supervisord] anywhere: converted as if included by an empty main config, which
+    # means its own [include] is not followed (supervisor reads [include] once, from the main)
+    root = write_tree(
+        {
+            "snip.conf": "[include]\nfiles = more/*.conf\n[program:a]\ncommand=%(here)s/a\n",
+            "more/b.conf": "[program:b]\ncommand=/b\n",
+        }
+    )
+    raw = read_file(str(root / "snip.conf"))
+    assert raw.section("program:b") is None
+    assert opt(raw, "program:a", "command")[0] == f"{root}/a"
+    assert [f.code for f in raw.findings] == ["S2C003"]
+    assert [p["name"] for p in supervisor_view(str(root / "snip.conf"))] == ["a:a"]
+
+
+def test_supervisord_section_from_an_include(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "main.conf": "[include]\nfiles = conf.d/*.conf\n[program:a]\ncommand=/a\n",
+            "conf.d/s.conf": "[supervisord]\nnodaemon=true\n",
+        }
+    )
+    raw = read_file(str(root / "main.conf"))
+    assert raw.section("supervisord") is not None
+    assert raw.findings == ()
+    assert supervisor_error(str(root / "main.conf"), snippet=False) is None

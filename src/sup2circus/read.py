@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .datatypes import expand
-from .findings import ConfigError, Finding, InputError, Loc, Severity
+from .findings import ConfigError, Finding, InputError, Loc, Severity, Sup2CircusError
 from .model import RawConfig, RawOption, RawSection
 from .rules import RULES
 
@@ -323,6 +323,33 @@ def _read(
     environ: Mapping[str, str] | None,
     host_node_name: str | None,
 ) -> RawConfig:
+    """Read like supervisord; a file without [supervisord] (after following its includes, or
+    when following them fails) is read as a conf.d snippet included by an empty main config:
+    then its own [include] is not followed, as supervisor would not follow it."""
+    probe_tracker = _Tracker()
+    probe = _Parser(probe_tracker)
+    _parse_into(probe, probe_tracker, text, filename)
+    if probe.has_section("supervisord") or not probe.has_section("include"):
+        return _read_as(text, filename, here, base, environ, host_node_name, snippet=False)
+    try:
+        raw = _read_as(text, filename, here, base, environ, host_node_name, snippet=False)
+    except Sup2CircusError:
+        raw = None
+    if raw is not None and raw.section("supervisord") is not None:
+        return raw
+    return _read_as(text, filename, here, base, environ, host_node_name, snippet=True)
+
+
+def _read_as(
+    text: str,
+    filename: str,
+    here: str,
+    base: str,
+    environ: Mapping[str, str] | None,
+    host_node_name: str | None,
+    *,
+    snippet: bool,
+) -> RawConfig:
     env = os.environ if environ is None else environ
     tracker = _Tracker()
     parser = _Parser(tracker)
@@ -335,7 +362,22 @@ def _read(
     for name in parser.sections():
         section_here.setdefault(name, here)
 
-    if parser.has_section("include"):
+    if snippet:
+        # included by an empty main config: %(here)s replaced, [include] not followed
+        parser.expand_here(here)
+        for loc in tracker.include_headers:
+            findings.append(
+                _finding(
+                    "S2C003",
+                    "[include] is not followed: this file has no [supervisord] section (not "
+                    "even in the files it includes), so it is converted as a conf.d snippet "
+                    "included by an empty main config, and supervisord does not follow "
+                    "[include] in included files",
+                    loc,
+                    "include",
+                )
+            )
+    elif parser.has_section("include"):
         parser.expand_here(here)
         include_loc = tracker.section_locs["include"][0]
         if not parser.has_option("include", "files"):

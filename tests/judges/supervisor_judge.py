@@ -203,16 +203,18 @@ def supervisor_options(
 ) -> sopt.ServerOptions:
     """The realized ``ServerOptions`` for ``conf_path`` (relaxed as described above).
 
-    With ``snippet`` (the default), a file without ``[supervisord]`` (a conf.d snippet) is
-    read as if ``[include]``d by an empty main config (``[supervisord]`` + ``[include] files =
-    <path>`` in a temporary directory), which is how sup2circus converts snippets.
+    With ``snippet`` (the default), a file that supervisord refuses and that has no
+    ``[supervisord]`` section itself (a conf.d snippet; with its includes followed, still none,
+    or following them failed) is read as if ``[include]``d by an empty main config
+    (``[supervisord]`` + ``[include] files = <path>`` in a temporary directory; its own
+    ``[include]`` is then not followed), which is how sup2circus converts snippets.
 
     Raises :class:`SupervisorRefused` with supervisord's message when it refuses the config.
     """
     try:
         return _realize(conf_path, env, host_node_name)
     except SupervisorRefused as exc:
-        if not snippet or str(exc) != _NO_SUPERVISORD:
+        if not snippet or not (str(exc) == _NO_SUPERVISORD or not _has_supervisord(conf_path)):
             raise
     with tempfile.TemporaryDirectory(prefix="s2cj") as tmp:
         main = os.path.join(tmp, "supervisord.conf")
@@ -220,6 +222,16 @@ def supervisor_options(
         with open(main, "w", encoding="utf-8") as fh:
             fh.write(f"[supervisord]\n[include]\nfiles = {target}\n")
         return _realize(main, env, host_node_name)
+
+
+def _has_supervisord(conf_path: str) -> bool:
+    """Whether the file itself (without its includes) has a [supervisord] section."""
+    parser = sopt.UnhosedConfigParser()
+    try:
+        parser.read(conf_path)
+    except Exception:
+        return True  # unreadable/unparsable: not a snippet question
+    return parser.has_section("supervisord")
 
 
 def _realize(
