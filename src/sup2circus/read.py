@@ -14,6 +14,17 @@ expanded (``here``, ``host_node_name``, ``ENV_*``), split on whitespace, joined 
 file's directory, each glob's matches are read in sorted order (later files override earlier
 ones) and ``%(here)s`` is replaced by each included file's directory after reading it. The list
 of files is computed once, so an ``[include]`` in an included file is not followed.
+
+The result (:class:`~sup2circus.model.RawConfig`) lists the sections in supervisor's order
+(first appearance); each section's options include the ``[DEFAULT]`` ones it inherits (with
+their ``[DEFAULT]`` location), as ``parser.get`` sees them. When the file has a ``[DEFAULT]``
+section it is also listed, last, under the name ``DEFAULT`` (supervisor's ``sections()`` does
+not list it: consumers that iterate sections should skip it).
+
+Input that is not a readable text file raises :class:`InputError`; a file supervisord's parser
+rejects raises :class:`ConfigError` with the file and line. NUL bytes are refused as binary
+input (supervisord would read them); a UTF-8 byte order mark is read as part of the first line,
+as supervisord does, so it ends in "no section header" (ConfigError, with a hint).
 """
 
 from __future__ import annotations
