@@ -404,7 +404,11 @@ class _Builder:
                     loc,
                     hint=_ENV_HINT,
                 )
-            hint = _ENV_HINT if "cannot be expanded" in str(real_err) else _EXPAND_HINT
+            hint = (
+                "use only the names available in this option, or write %% for a literal %"
+                if "cannot be expanded" in str(real_err)
+                else _EXPAND_HINT
+            )
             raise self.error(str(real_err), loc, hint=hint)
         self._note_uses(rec.used, section, option, loc, resolved=True, maps=maps)
         return _Val(real, real)
@@ -576,6 +580,7 @@ class _Builder:
 
     def supervisord(self) -> SupervisordSpec:
         sec = self.sections.get("supervisord")
+        present = sec is not None
         if sec is None:
             self.find(
                 "S2C009",
@@ -583,6 +588,15 @@ class _Builder:
                 "empty main config (supervisord defaults)",
                 Loc(self.raw.main_file, 1),
             )
+            if self.default_section is not None:
+                # the snippet's [DEFAULT] applies to the including file's [supervisord] too
+                sec = RawSection(
+                    name="supervisord",
+                    loc=Loc(self.raw.main_file, 1),
+                    options=dict(self.default_section.options),
+                    here=self.here,
+                )
+        if sec is None:
             return SupervisordSpec(
                 present=False,
                 nodaemon=False,
@@ -664,7 +678,7 @@ class _Builder:
                 "user",
             )
         return SupervisordSpec(
-            present=True,
+            present=present,
             nodaemon=nodaemon,
             logfile=logfile,
             logfile_maxbytes=maxbytes,
