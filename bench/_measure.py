@@ -1,7 +1,8 @@
 """Run ONE command as a fresh child and report its wall time and peak memory.
 
 ``python bench/_measure.py STDERR_FILE CMD...`` prints one JSON object: ``wall`` (seconds, from
-just before the fork to the child's exit), ``maxrss_kb`` (``getrusage(RUSAGE_CHILDREN)``: this
+just before the fork to the child's exit), ``cpu`` (the child's user + system CPU seconds:
+robust when other jobs share the machine), ``maxrss_kb`` (``getrusage(RUSAGE_CHILDREN)``: this
 wrapper has exactly one child, so it is that command's peak RSS) and ``rc``. The child's stdout
 goes to /dev/null and its stderr to STDERR_FILE.
 """
@@ -22,7 +23,8 @@ def main() -> None:
         rc = subprocess.call(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"wall": wall, "maxrss_kb": ru.ru_maxrss, "rc": rc}))
+    cpu = ru.ru_utime + ru.ru_stime
+    print(json.dumps({"wall": wall, "cpu": cpu, "maxrss_kb": ru.ru_maxrss, "rc": rc}))
 
 
 if __name__ == "__main__":
