@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import supervisor
-from judges.circus_judge import DEFAULT_ENV, circus_view
+from judges.circus_judge import DEFAULT_ENV, circus_config_view, circus_view
 from judges.supervisor_judge import SupervisorRefused, supervisor_options, supervisor_view
 
 from sup2circus import ConfigError, ConvertOptions, convert_file
@@ -43,8 +43,9 @@ SUPERVISOR_FIXTURES = sorted(
 BASE_ENV = dict(DEFAULT_ENV, HOME="/root", S2C_DIFF="base-value")
 ENV_REF = re.compile(r"%\(ENV_([A-Za-z0-9_]+)\)")
 
-# Findings about exact wrappers (`env`, `sh -c 'umask ..'`, `2>&1`) and circus's __name__
-# variable: the comparison below accounts for them itself, so they explain no difference.
+# Info findings about exact wrappers (`env`, `sh -c 'umask ..'`, `2>&1`) and circus's __name__
+# variable: the comparison below accounts for them itself, so they explain no difference
+# (their warning forms, under --no-wrappers, do).
 EXACT_WRAPPERS = {"S2C104", "S2C105", "S2C115", "S2C123"}
 
 # What supervisord adds to every child's environment (process.py:310-321)
@@ -174,7 +175,9 @@ class Diff:
         environment variable the finding must also name the variable."""
         for f in self.findings:
             rule = RULES.get(f.code)
-            if rule is None or field not in rule.observes or f.code in EXACT_WRAPPERS:
+            if rule is None or field not in rule.observes:
+                continue
+            if f.code in EXACT_WRAPPERS and f.severity is Severity.INFO:
                 continue
             if name is not None and name not in f.message:
                 continue
@@ -217,20 +220,29 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
         with pytest.raises(ConfigError):
             convert_file(conf, options(conf, env, **flags))
         return [f"(refused by both: {type(exc).__name__})"]
+    conversion = convert_file(conf, options(conf, env, **flags))
     # what supervisord itself does before running any child (SEMANTICS.md §5): it drops
     # privileges to [supervisord] user, and chdirs to directory only when it daemonizes
-    daemon = supervisor_options(str(main if main.exists() else conf), env=env)
-    daemon_uid = daemon.uid
-    daemon_user = None if daemon_uid is None else getattr(daemon_uid, "written", str(daemon_uid))
-    daemon_cwd = None if daemon.nodaemon else daemon.directory
-    conversion = convert_file(conf, options(conf, env, **flags))
+    # (a conf.d snippet has no daemon settings of its own: the real main file is unknown)
+    daemon_user = daemon_cwd = daemon_umask = None
+    snippet = main.exists() or any(f.code == "S2C009" for f in conversion.findings)
+    if not snippet:
+        daemon = supervisor_options(str(conf), env=env)
+        daemon_uid = daemon.uid
+        daemon_user = (
+            None if daemon_uid is None else getattr(daemon_uid, "written", str(daemon_uid))
+        )
+        daemon_cwd = None if daemon.nodaemon else daemon.directory
+        daemon_umask = None if daemon.nodaemon else daemon.umask
     model = conversion.circus
     assert isinstance(model, CircusConfig)
     ini = tmp_path / "circus.ini"
     ini.write_text(conversion.text, encoding="utf-8")
     logs = tmp_path / "logs"
     logs.mkdir()
-    circ = {w["name"]: w for w in circus_view(str(ini), env=env, log_dir=str(logs))}
+    whole = circus_config_view(str(ini), env=env, log_dir=str(logs))
+    circ = {w["name"]: w for w in whole["watchers"]}
+    circus_umask = whole["circus"]["umask"]
     diff = Diff(conversion)
 
     failed = [f"{n}: {w['error']}" for n, w in circ.items() if w["failed"]]
@@ -254,7 +266,7 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
         sup_order.append(model_w.name)
         w = circ.get(model_w.name)
         assert w is not None, f"watcher {model_w.name} not loaded by circus"
-        program, wrapper_env, redirect, _umask = unwrap(w["argv"])
+        program, wrapper_env, redirect, wrapper_umask = unwrap(w["argv"])
         diff.check(section, name, "argv", p["argv"], program)
         # cwd: None = the daemon's own cwd (circus: working_dir not set)
         sup_cwd = p["directory"] if p["directory"] is not None else daemon_cwd
@@ -283,6 +295,10 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
             section, name, "stop_timeout", float(p["stopwaitsecs"]), float(w["graceful_timeout"])
         )
         diff.check(section, name, "autostart", bool(p["autostart"]), w["autostart"])
+        # umask: the program's, else supervisord's own when it daemonizes (else inherited)
+        sup_umask = p["umask"] if p["umask"] is not None else daemon_umask
+        circ_umask = wrapper_umask if wrapper_umask is not None else circus_umask
+        diff.check(section, name, "umask", sup_umask, circ_umask)
         s_out, s_err = sup_streams(p)
         c_out, c_err = circus_streams(w, redirect)
         diff.check(section, name, "stdout", s_out, c_out)
