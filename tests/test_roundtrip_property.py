@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_differential import compare
 
@@ -161,6 +161,11 @@ def config(draw: st.DrawFn) -> str:
 
 @SETTINGS
 @given(text=config())
+# found by this property: a multi-line argument in a wrapped command (the "# runs:" comment)
+@example(
+    text='[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog " x\n    "0\n'
+    "redirect_stderr=true\n"
+)
 def test_hostile_programs_round_trip(text: str) -> None:
     with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
         conf = Path(tmp) / "supervisord.conf"
