@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import supervisor
-from judges.circus_judge import DEFAULT_ENV, circus_config_view, circus_view
+from judges.circus_judge import DEFAULT_ENV, CircusRefused, circus_config_view, circus_view
 from judges.supervisor_judge import SupervisorRefused, supervisor_options, supervisor_view
 
 from sup2circus import ConfigError, ConvertOptions, convert_file
@@ -240,7 +240,10 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
     ini.write_text(conversion.text, encoding="utf-8")
     logs = tmp_path / "logs"
     logs.mkdir()
-    whole = circus_config_view(str(ini), env=env, log_dir=str(logs))
+    try:
+        whole = circus_config_view(str(ini), env=env, log_dir=str(logs))
+    except CircusRefused as exc:
+        pytest.fail(f"circusd refuses the converted config: {exc}")
     circ = {w["name"]: w for w in whole["watchers"]}
     circus_umask = whole["circus"]["umask"]
     diff = Diff(conversion)
