@@ -37,7 +37,20 @@ none), ``stdout_logfile_maxbytes``/``_backups``, ``stdout_syslog`` and the stder
 ``serverurl``, ``socket`` (fcgi socket url or ``None``).
 
 :func:`supervisor_error` returns supervisord's error message for a config it refuses (the
-text after ``Error:``), or ``None``.
+text after ``Error:``), or ``None``. :func:`supervisor_options` gives the realized
+``ServerOptions`` itself. A file without ``[supervisord]`` is judged as a conf.d snippet
+included by an empty main config (``snippet=False`` turns that off), like sup2circus does.
+
+:func:`model_view` turns sup2circus's ``SupervisorConfig`` into the same list of dicts (deferred
+``%(ENV_X)s`` markers substituted from ``env``) so a test can compare the two key by key::
+
+    want = supervisor_view(path, env=env)
+    got = model_view(build(read_file(path, environ=env), ConvertOptions(environ=env)), env)
+    assert got == want      # same processes, same start order, same values
+
+Differences kept on purpose: an empty log file name (``stdout_logfile=``) is reported as
+``None`` (no log file, like ``NONE``), and ``user`` for an unknown user is the name as written
+with a fake ``uid`` (see :func:`fake_uid`).
 """
 
 from __future__ import annotations
