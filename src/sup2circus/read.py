@@ -257,7 +257,9 @@ def _parse_into(parser: _Parser, tracker: _Tracker, text: str, file: str) -> Non
             hint=hint,
         ) from None
     except configparser.ParsingError as exc:
-        lineno, line = exc.errors[0]
+        lineno = exc.errors[0][0]
+        lines = io.StringIO(text, newline=None).readlines()
+        line = repr(lines[lineno - 1].rstrip("\n")) if 0 < lineno <= len(lines) else "?"
         more = f" (and {len(exc.errors) - 1} more bad lines)" if len(exc.errors) > 1 else ""
         raise ConfigError(
             f"not an ini line (name = value, [section] or comment): {_short(line)}{more}",
