@@ -1046,17 +1046,20 @@ class _Translator:
                     first.section,
                     "priority",
                 )
-        if m.processes:
-            first = m.processes[0]
+        piped = [q for q in m.processes if q.kind == "program"]
+        if piped:
+            # fcgi programs get their socket on stdin in both daemons
             ctx.add_once(
                 "stdin",
                 "S2C106",
                 "circus gives every child /dev/null on stdin (supervisord: a pipe that never "
                 "reaches EOF); programs that read stdin will see EOF",
-                first.section_loc,
-                first.section,
+                piped[0].section_loc,
+                piped[0].section,
                 None,
             )
+        if m.processes:
+            first = m.processes[0]
             ctx.add_once(
                 "supervisor-env",
                 "S2C107",
