@@ -164,6 +164,21 @@ def circus_streams(w: dict[str, Any], redirect: str) -> tuple[tuple[Any, ...], t
     return out, err
 
 
+def socket_address(url: str) -> tuple[Any, ...]:
+    if url.startswith("unix://"):
+        return ("unix", url[len("unix://") :])
+    host, _, port = url[len("tcp://") :].rpartition(":")
+    return ("tcp", host, int(port))
+
+
+def circus_address(sock: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    if sock is None:
+        return None
+    if sock.get("path"):
+        return ("unix", sock["path"])
+    return ("tcp", sock.get("host", "localhost"), int(sock.get("port", 8080)))
+
+
 # --------------------------------------------------------------------------- the comparison
 class Diff:
     def __init__(self, conversion: Conversion) -> None:
@@ -302,6 +317,10 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
         sup_umask = p["umask"] if p["umask"] is not None else daemon_umask
         circ_umask = wrapper_umask if wrapper_umask is not None else circus_umask
         diff.check(section, name, "umask", sup_umask, circ_umask)
+        if p["socket"] is not None:  # fcgi-program: the socket on the child's stdin
+            socks = {sock["name"]: sock for sock in whole["sockets"]}
+            sock = socks.get(str(w["stdin_socket"]))
+            diff.check(section, name, "socket", socket_address(p["socket"]), circus_address(sock))
         s_out, s_err = sup_streams(p)
         c_out, c_err = circus_streams(w, redirect)
         diff.check(section, name, "stdout", s_out, c_out)
