@@ -575,7 +575,8 @@ def verify_text(text: str, config: CircusConfig | None) -> list[str]:
         try:
             loaded = load_circus(path)
         except CircusRefusal as exc:
-            return [f"circusd would refuse to start: {exc}"]
+            message = " ".join(str(exc).replace(path, "circus.ini").split())
+            return [f"circusd would refuse to start: {message}"]
     problems: list[str] = []
     by_name: dict[str, LoadedWatcher] = {}
     for lw in loaded.watchers:
