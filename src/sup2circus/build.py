@@ -261,8 +261,13 @@ class _Builder:
         self._pua: dict[str, str] = {}
         # supervisor's self.environ_expansions (os.environ, then [supervisord] environment)
         self.environ = _Maps()
+        self.odd_env_keys: set[str] = set()  # machine ENV_ names that cannot be deferred
         for k, v in self.env.items():
-            self.environ.set(f"ENV_{k}", v, v if self.resolve else env_marker(k))
+            # only identifier-like names can be deferred (a marker must name them exactly)
+            deferrable = not self.resolve and _ENV_NAME_RE.match(k) is not None
+            if not self.resolve and not deferrable:
+                self.odd_env_keys.add(f"ENV_{k}")
+            self.environ.set(f"ENV_{k}", v, env_marker(k) if deferrable else v)
 
     # ------------------------------------------------------------------ findings / errors
 
@@ -428,6 +433,15 @@ class _Builder:
                 "S2C010",
                 f"%(host_node_name)s in {option} is baked in as this machine's host name "
                 f"({self.node!r})",
+                loc,
+                section,
+                option,
+            )
+        for key in sorted(used & self.odd_env_keys):
+            self.find(
+                "S2C007",
+                f"%({key})s in {option} is resolved now from this machine's environment: "
+                "the variable's name cannot be deferred to circusd",
                 loc,
                 section,
                 option,
