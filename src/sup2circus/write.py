@@ -22,14 +22,15 @@ def _line(key: str, value: str) -> str:
 
 
 def _block(header: str, items: tuple[tuple[str, str], ...], comments: tuple[str, ...] = ()) -> str:
-    lines = [f"# {c}" for c in comments]
+    # a comment is one line: a newline would end it and the rest would be parsed as ini
+    lines = [f"# {c}".replace("\r", "\\r").replace("\n", "\\n") for c in comments]
     lines.append(f"[{header}]")
     lines.extend(_line(k, v) for k, v in items)
     return "\n".join(lines)
 
 
 def write(cfg: CircusConfig) -> str:
-    parts: list[str] = ["\n".join(f"# {h}" for h in cfg.header)]
+    parts: list[str] = ["\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header)]
     parts.append(_block("circus", cfg.circus))
     if cfg.global_env:
         parts.append(_block("env", cfg.global_env))
