@@ -525,6 +525,13 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
         False,
     ),
     (
+        "listener-and-program-same-name",
+        SUPD + "[program:x]\ncommand=/bin/p\n[eventlistener:x]\ncommand=/bin/l\n"
+        "events=TICK_5\n[fcgi-program:x]\ncommand=/bin/f\nsocket=tcp://h:1\npriority=-1\n",
+        {},
+        False,
+    ),
+    (
         "log-options-per-process",
         SUPD + "[program:w]\ncommand=/bin/w\nnumprocs=2\nprocess_name=%(process_num)d\n"
         "stdout_logfile_backups=%(process_num)d\nstdout_logfile_maxbytes=%(process_num)dKB\n"
