@@ -11,6 +11,7 @@ and must show the same outcome.
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import pytest
 from e2e import demo
@@ -75,8 +76,17 @@ def test_dockerfile_conversion_step_is_strict_and_clean():
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""  # -o: the config goes to the file, findings to stderr
     text = out.read_text()
+    # circus's own loader builds exactly what was meant, hooks importable (--verify)
+    verify = subprocess.run(
+        [*demo.conversion_argv(root / "srv" / "supervisord.conf", root / "v.ini"), "--verify"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+    )
     shutil.rmtree(root, ignore_errors=True)
     assert "[watcher:nginx]" in text and "[watcher:gunicorn]" in text
+    assert verify.returncode == 0, verify.stderr
 
 
 def test_demo_under_circusd(layout):

@@ -110,6 +110,7 @@ def test_conversion_runs_at_build_time_with_strict(instructions) -> None:
     )
     argv = shlex.split(instructions[n]["value"])
     assert "--strict" in argv, "a config with warnings must fail the build"
+    assert "--exact" in argv, "supervisor's restart/stop semantics, through the hooks"
     assert demo.IMAGE_CONF in argv
     assert argv[argv.index("-o") + 1] == demo.IMAGE_INI
     # after the project is installed and the config copied in

@@ -516,12 +516,9 @@ NOT_SHOWN_BY_A_SHORT_RUN = {
     "S2C012": "log directories exist here",
 }
 # Wrappers that are exact by design: the probe runs after the wrapper's exec, so with the
-# wrapper applied (severity info) these findings must show no difference and excuse none...
+# wrapper applied (severity info) these findings must show no difference and excuse none
+# (this caught `sh` exporting PWD into the programs' environment).
 EXACT_WRAPPERS = {"S2C104", "S2C105", "S2C115"}
-# ... except the known side effect of an `sh -c` wrapper: sh (dash) exports PWD (the working
-# directory) into the program's environment, which supervisord does not do. A wrapper finding
-# excuses that, and only that, if its rule says it observes "env".
-WRAPPER_SIDE_EFFECTS = {"env": frozenset({"PWD"})}
 # Codes the converter reports once per config (on the first program) although they are about
 # every program: such a finding applies to every process.
 ONCE_PER_CONFIG = {
@@ -549,14 +546,7 @@ def _applies(finding: FindingRef, process: str, expected: list[ExpectedProcess])
 def _excuses(finding: FindingRef, diff: Difference, obs: dict[str, tuple[str, ...]]) -> bool:
     if diff.field not in obs.get(finding.code, ()):
         return False
-    if finding.code in EXACT_WRAPPERS and finding.severity == "info":
-        side_effects = WRAPPER_SIDE_EFFECTS.get(diff.field)
-        if side_effects is None or not isinstance(diff.circus, dict):
-            return False
-        return set(diff.circus) <= side_effects and all(
-            diff.supervisor.get(k) is None for k in diff.circus
-        )
-    return True
+    return not (finding.code in EXACT_WRAPPERS and finding.severity == "info")
 
 
 def unexplained(
