@@ -1,14 +1,16 @@
 """Runtime equivalence: the converted config makes circusd run the programs the way
 supervisord runs the original.
 
-Every case (tests/runtime_cases/*/ and the golden fixtures/*/ marked ``runtime: true``) runs
-under supervisord and, converted by the CLI, under circusd, with tests/probe.py as every
-program. The probes record argv, cwd, environment (minus SUPERVISOR_*), uid/gid/groups,
-umask, stdin, other open fds, where stdout/stderr end up (and whether stderr is stdout), start
-order, the signals received on stop, and restarts. The differences must be exactly those the converter reported: each finding code's
-rule lists the fields it accounts for (``Rule.observes``); no difference may go unexplained,
-and no finding that claims a difference may come without one (except the documented codes in
-``runtime.NOT_SHOWN_BY_A_SHORT_RUN``, about failure handling a short run cannot show).
+Every case (tests/runtime_cases/*/, and the golden fixtures/*/ listed in
+tests/runtime_cases/FIXTURES or marked ``runtime: true``) runs under supervisord and,
+converted by the CLI, under circusd, with tests/probe.py as every program. The probes record
+argv, cwd, environment (minus SUPERVISOR_*), uid/gid/groups, umask, stdin, other open fds,
+where stdout/stderr end up (and whether stderr is stdout), start order, the signals received
+on stop, and restarts. The differences must be exactly those the converter reported: each
+finding code's rule lists the fields it accounts for (``Rule.observes``); no difference may
+go unexplained, and no finding that claims a difference may come without one (except the
+documented codes in ``runtime.NOT_SHOWN_BY_A_SHORT_RUN``, about failure handling a short run
+cannot show).
 """
 
 from __future__ import annotations
@@ -203,3 +205,17 @@ def test_a_naive_conversion_is_caught(tmp_path: Path) -> None:
         import shutil
 
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_once_per_config_findings_cover_every_process() -> None:
+    expected = [
+        runtime.ExpectedProcess("a", "a", frozenset({"program:a"})),
+        runtime.ExpectedProcess("b", "b", frozenset({"program:b"})),
+    ]
+    diffs = [runtime.Difference("b:b", "stdin", "pipe", "null")]
+    on_a = runtime.FindingRef("S2C106", "info", "program:a", None, "stdin")
+    assert runtime.unexplained(diffs, [on_a], expected) == []
+    # a per-program code on another program explains nothing
+    umask_a = runtime.FindingRef("S2C104", "warning", "program:a", "umask", "lost")
+    diffs = [runtime.Difference("b:b", "umask", "0o22", "0o77")]
+    assert runtime.unexplained(diffs, [umask_a], expected) == diffs
