@@ -200,11 +200,11 @@ class _Translator:
         sd = self.m.supervisord
         ctx = self.ctx
         out: list[tuple[str, str]] = []
-        endpoint, pubsub, stats = self._endpoints()
+        # no stats_endpoint: writing one makes circus turn statsd on and run circusd-stats
+        endpoint, pubsub = self._endpoints()
         out += [
             ("endpoint", endpoint),
             ("pubsub_endpoint", pubsub),
-            ("stats_endpoint", stats),
             ("multicast_endpoint", ""),
             ("check_delay", "1"),
         ]
@@ -321,7 +321,7 @@ class _Translator:
             ctx.add("S2C205", msg, sd.loc_of("directory"), sec, "directory")
         return out
 
-    def _endpoints(self) -> tuple[str, str, str]:
+    def _endpoints(self) -> tuple[str, str]:
         ctx = self.ctx
         unix = [s for s in self.m.servers if s.kind == "unix"]
         inet = [s for s in self.m.servers if s.kind == "inet"]
@@ -379,9 +379,8 @@ class _Translator:
             return (
                 f"ipc://{posixpath.join(d, 'circus.sock')}",
                 f"ipc://{posixpath.join(d, 'circus-pubsub.sock')}",
-                f"ipc://{posixpath.join(d, 'circus-stats.sock')}",
             )
-        return (f"ipc://{base}", f"ipc://{base}.pubsub", f"ipc://{base}.stats")
+        return (f"ipc://{base}", f"ipc://{base}.pubsub")
 
     # ------------------------------------------------------------------ others
     def other_sections(self) -> None:
