@@ -45,7 +45,6 @@ from .model import (
     OtherSection,
     ProcessSpec,
     RawConfig,
-    RawOption,
     RawSection,
     ServerSpec,
     SocketSpec,
@@ -463,9 +462,6 @@ class _Builder:
                 )
 
     # ------------------------------------------------------------------ option access
-
-    def raw_opt(self, sec: RawSection, opt: str) -> RawOption | None:
-        return sec.options.get(opt)
 
     def loc(self, sec: RawSection, opt: str) -> Loc:
         raw = sec.options.get(opt)
