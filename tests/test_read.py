@@ -361,3 +361,9 @@ def test_supervisord_section_from_an_include(write_tree: WriteTree) -> None:
     assert raw.section("supervisord") is not None
     assert raw.findings == ()
     assert supervisor_error(str(root / "main.conf"), snippet=False) is None
+
+
+def test_indented_option_column_and_key_text() -> None:
+    raw = read_text("[program:a]\n   Stop_Signal  : INT\n\tcommand=/a\n", filename="f")
+    assert opt(raw, "program:a", "stop_signal") == ("INT", Loc("f", 2, 4), "Stop_Signal")
+    assert opt(raw, "program:a", "command")[1] == Loc("f", 3, 2)
