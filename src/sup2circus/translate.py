@@ -1060,6 +1060,16 @@ class _Translator:
         if m.processes:
             first = m.processes[0]
             ctx.add_once(
+                "inherited-env",
+                "S2C116",
+                "with copy_env = true circus expands $NAME references and strips surrounding "
+                "spaces in the variables circusd itself inherits (supervisord passes them "
+                "unchanged)",
+                first.section_loc,
+                first.section,
+                None,
+            )
+            ctx.add_once(
                 "supervisor-env",
                 "S2C107",
                 "circus does not set SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, "
