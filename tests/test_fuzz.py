@@ -31,7 +31,8 @@ from sup2circus.mapping import all_known_options
 
 CASE_TIMEOUT = 20  # seconds, per in-process case
 SETTINGS = settings(
-    max_examples=60,
+    # S2C_FUZZ_EXAMPLES=2000 for a deeper run than the suite's
+    max_examples=int(os.environ.get("S2C_FUZZ_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=False,
