@@ -629,11 +629,22 @@ def test_undefined_env_deferred_is_info(tmp_path: Path) -> None:
     assert "NOPE_S2C" in f.message
 
 
-def test_undefined_env_not_deferrable_is_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as ei:
-        _model(tmp_path, SUPD + "[program:a]\ncommand=/bin/a\nuser=%(ENV_NOPE_S2C)s\n")
-    assert ei.value.line == 5
-    assert "cannot be expanded" in ei.value.message
+def test_undefined_env_not_deferrable_is_an_error_finding(tmp_path: Path) -> None:
+    # a fact of the converting machine: an error finding and the section is skipped, not exit 2
+    m = _model(
+        tmp_path,
+        SUPD + "[program:a]\ncommand=/bin/a\nuser=%(ENV_NOPE_S2C)s\n[program:b]\ncommand=/bin/b\n",
+    )
+    assert [p.program_name for p in m.processes] == ["b"]
+    (f,) = [f for f in m.findings if f.code == "S2C014"]
+    assert f.severity.value == "error" and f.line == 5 and f.section == "program:a"
+    assert f.option == "user" and "cannot be expanded" in f.message
+
+
+def test_undefined_env_in_supervisord_keeps_the_default(tmp_path: Path) -> None:
+    m = _model(tmp_path, "[supervisord]\nminfds=%(ENV_NOPE_S2C)s\n[program:a]\ncommand=/bin/a\n")
+    assert m.supervisord.minfds == 1024
+    assert [f.option for f in m.findings if f.code == "S2C014"] == ["minfds"]
 
 
 def test_undefined_env_resolve_mode_is_error(tmp_path: Path) -> None:

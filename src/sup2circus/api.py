@@ -76,7 +76,13 @@ def convert_text(
     from .write import write
 
     opts = options or ConvertOptions()
-    raw = read_text(text, filename=filename, base_dir=base_dir)
+    raw = read_text(
+        text,
+        filename=filename,
+        base_dir=base_dir,
+        environ=opts.env(),
+        host_node_name=opts.host_node_name,
+    )
     model = build(raw, opts)
     circus, findings = translate(model, opts)
     out = write(circus)
@@ -98,7 +104,7 @@ def convert_file(path: str | os.PathLike[str], options: ConvertOptions | None = 
     from .write import write
 
     opts = options or ConvertOptions()
-    raw = read_file(os.fspath(path))
+    raw = read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name)
     model = build(raw, opts)
     circus, findings = translate(model, opts)
     out = write(circus)

@@ -393,6 +393,8 @@ class _Builder:
                     f"{option} uses %(ENV_{undef[0] if undef else '?'})s, which is "
                     "not defined in this environment and cannot be deferred here"
                 )
+                if not self.resolve:
+                    raise _UndefinedEnv(msg, loc, option, hint=_ENV_HINT)
                 raise self.error(msg, loc, hint=_ENV_HINT)
             m = re.search(r"contains names \('ENV_([^']*)'\)", str(real_err))
             if m:
@@ -401,13 +403,14 @@ class _Builder:
                     if self.resolve
                     else f"a {option} value cannot be deferred to circusd's environment"
                 )
-                raise self.error(
+                msg = (
                     f"%(ENV_{m.group(1)})s in [{section}] {option} cannot be expanded: "
                     f"{m.group(1)} is not defined in this environment and {why} "
-                    "(supervisord refuses to start without it too)",
-                    loc,
-                    hint=_ENV_HINT,
+                    "(supervisord refuses to start without it too)"
                 )
+                if not self.resolve:
+                    raise _UndefinedEnv(msg, loc, option, hint=_ENV_HINT)
+                raise self.error(msg, loc, hint=_ENV_HINT)
             hint = (
                 "use only the names available in this option, or write %% for a literal %"
                 if "cannot be expanded" in str(real_err)
@@ -485,7 +488,32 @@ class _Builder:
         if not do_expand or "%" not in raw.value:
             return v
         m = maps() if callable(maps) else maps
-        return self.ev(v, m, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
+        try:
+            return self.ev(v, m, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
+        except _UndefinedEnv as exc:
+            if sec.name != "supervisord":
+                raise
+            # a daemon setting: leave it at supervisor's default, loudly
+            self.find(
+                "S2C014",
+                f"{exc.message}; {opt} is not converted (supervisor's default is used)",
+                raw.loc,
+                sec.name,
+                opt,
+            )
+            return None if default is None else _Val(default, default)
+
+    def _skip_section(self, name: str, exc: _UndefinedEnv) -> None:
+        """A section whose values need a variable this machine does not define: not
+        converted, with an error finding (a fact of the converting machine, not exit 2)."""
+        sec = self.sections[name]
+        self.find(
+            "S2C014",
+            f"{exc.message}; [{name}] is not converted",
+            Loc(exc.file or sec.loc.file, exc.line or sec.loc.line),
+            name,
+            exc.option,
+        )
 
     def conv(self, fn: Callable[[str], T], val: _Val, sec: RawSection, opt: str) -> T:
         raw = sec.options.get(opt)
@@ -784,172 +812,186 @@ class _Builder:
         homogeneous_exclude: set[str] = set()
 
         for name in all_sections:
-            if not name.startswith("group:"):
-                continue
-            sec = self.sections[name]
-            gname = self._name(name.split(":", 1)[1], sec, None)
-            pv = self.get(sec, "programs", None, gmaps)
-            programs = dt.list_of_strings(pv.text if pv is not None else None)
-            priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-            procs: list[ProcessSpec] = []
-            member_sections: list[str] = []
-            for program in programs:
-                psec = f"program:{program}"
-                fsec = f"fcgi-program:{program}"
-                if psec not in self.sections and fsec not in self.sections:
-                    raise self.error(
-                        f"[{name}] names unknown program or fcgi-program {program}",
-                        self.loc(sec, "programs"),
-                        hint=f"add a [program:{program}] section or remove it from programs=",
+            try:
+                if not name.startswith("group:"):
+                    continue
+                sec = self.sections[name]
+                gname = self._name(name.split(":", 1)[1], sec, None)
+                pv = self.get(sec, "programs", None, gmaps)
+                programs = dt.list_of_strings(pv.text if pv is not None else None)
+                priority = self.value(dt.integer, sec, "priority", "999", gmaps)
+                procs: list[ProcessSpec] = []
+                member_sections: list[str] = []
+                for program in programs:
+                    psec = f"program:{program}"
+                    fsec = f"fcgi-program:{program}"
+                    if psec not in self.sections and fsec not in self.sections:
+                        raise self.error(
+                            f"[{name}] names unknown program or fcgi-program {program}",
+                            self.loc(sec, "programs"),
+                            hint=f"add a [program:{program}] section or remove it from programs=",
+                        )
+                    if psec in self.sections and fsec in self.sections:
+                        raise self.error(
+                            f"[{name}] name {program} is ambiguous (exists as program and "
+                            "fcgi-program)",
+                            self.loc(sec, "programs"),
+                            hint="rename one of the two sections",
+                        )
+                    target = psec if psec in self.sections else fsec
+                    homogeneous_exclude.add(target)
+                    member_sections.append(target)
+                    # supervisor builds group members as plain ProcessConfig (even fcgi ones)
+                    procs.extend(self.processes(self.sections[target], gname, "program"))
+                entries.append(
+                    (
+                        GroupSpec(
+                            name=gname,
+                            priority=priority,
+                            section=name,
+                            heterogeneous=True,
+                            program_sections=tuple(member_sections),
+                            section_loc=sec.loc,
+                            options=dict(sec.options),
+                        ),
+                        procs,
                     )
-                if psec in self.sections and fsec in self.sections:
-                    raise self.error(
-                        f"[{name}] name {program} is ambiguous (exists as program and "
-                        "fcgi-program)",
-                        self.loc(sec, "programs"),
-                        hint="rename one of the two sections",
-                    )
-                target = psec if psec in self.sections else fsec
-                homogeneous_exclude.add(target)
-                member_sections.append(target)
-                # supervisor builds group members as plain ProcessConfig (even fcgi ones)
-                procs.extend(self.processes(self.sections[target], gname, "program"))
-            entries.append(
-                (
-                    GroupSpec(
-                        name=gname,
-                        priority=priority,
-                        section=name,
-                        heterogeneous=True,
-                        program_sections=tuple(member_sections),
-                        section_loc=sec.loc,
-                        options=dict(sec.options),
-                    ),
-                    procs,
                 )
-            )
+            except _UndefinedEnv as exc:
+                self._skip_section(name, exc)
 
         for name in all_sections:
-            if not name.startswith("program:") or name in homogeneous_exclude:
-                continue
-            sec = self.sections[name]
-            pname = self._name(name.split(":", 1)[1], sec, None)
-            priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-            procs = self.processes(sec, pname, "program")
-            entries.append((self._homogeneous(pname, priority, sec), procs))
+            try:
+                if not name.startswith("program:") or name in homogeneous_exclude:
+                    continue
+                sec = self.sections[name]
+                pname = self._name(name.split(":", 1)[1], sec, None)
+                priority = self.value(dt.integer, sec, "priority", "999", gmaps)
+                procs = self.processes(sec, pname, "program")
+                entries.append((self._homogeneous(pname, priority, sec), procs))
+            except _UndefinedEnv as exc:
+                self._skip_section(name, exc)
 
         for name in all_sections:
-            if not name.startswith("eventlistener:"):
-                continue
-            sec = self.sections[name]
-            pool_name = name.split(":", 1)[1]
-            priority = self.value(dt.integer, sec, "priority", "-1", gmaps)
-            buffer_size = self.value(dt.integer, sec, "buffer_size", "10", gmaps)
-            if buffer_size < 1:
-                raise self.error(
-                    f"[{name}] section sets invalid buffer_size ({buffer_size})",
-                    self.loc(sec, "buffer_size"),
-                    hint="use buffer_size >= 1",
-                )
-            rh = self.get(sec, "result_handler", "supervisor.dispatchers:default_handler", gmaps)
-            assert rh is not None
-            if not dt.import_spec_ok(rh.text):
-                raise self.error(
-                    f"{rh.text} cannot be resolved within [{name}]",
-                    self.loc(sec, "result_handler"),
-                    hint="result_handler must be module:attribute",
-                )
-            ev = self.get(sec, "events", "", gmaps)
-            assert ev is not None
-            events: list[str] = []
-            for e in dt.list_of_strings(ev.text):
-                up = e.upper()
-                if up not in events:
-                    events.append(up)
-            if not events:
-                raise self.error(
-                    f'[{name}] section requires an "events" line',
-                    self.loc(sec, "events"),
-                    hint="add events = PROCESS_STATE (or the event types it listens to)",
-                )
-            for up in events:
-                if up not in EVENT_TYPES:
+            try:
+                if not name.startswith("eventlistener:"):
+                    continue
+                sec = self.sections[name]
+                pool_name = name.split(":", 1)[1]
+                priority = self.value(dt.integer, sec, "priority", "-1", gmaps)
+                buffer_size = self.value(dt.integer, sec, "buffer_size", "10", gmaps)
+                if buffer_size < 1:
                     raise self.error(
-                        f"Unknown event type {up} in [{name}] events",
+                        f"[{name}] section sets invalid buffer_size ({buffer_size})",
+                        self.loc(sec, "buffer_size"),
+                        hint="use buffer_size >= 1",
+                    )
+                rh = self.get(
+                    sec, "result_handler", "supervisor.dispatchers:default_handler", gmaps
+                )
+                assert rh is not None
+                if not dt.import_spec_ok(rh.text):
+                    raise self.error(
+                        f"{rh.text} cannot be resolved within [{name}]",
+                        self.loc(sec, "result_handler"),
+                        hint="result_handler must be module:attribute",
+                    )
+                ev = self.get(sec, "events", "", gmaps)
+                assert ev is not None
+                events: list[str] = []
+                for e in dt.list_of_strings(ev.text):
+                    up = e.upper()
+                    if up not in events:
+                        events.append(up)
+                if not events:
+                    raise self.error(
+                        f'[{name}] section requires an "events" line',
                         self.loc(sec, "events"),
-                        hint="see supervisor's event types (PROCESS_STATE, TICK_5, ...)",
+                        hint="add events = PROCESS_STATE (or the event types it listens to)",
                     )
-            redirect = self.value(dt.boolean, sec, "redirect_stderr", "false", gmaps)
-            if redirect:
-                raise self.error(
-                    f"[{name}] section sets redirect_stderr=true but this is not allowed "
-                    "because it will interfere with the eventlistener protocol",
-                    self.loc(sec, "redirect_stderr"),
-                    hint="remove redirect_stderr from the event listener",
+                for up in events:
+                    if up not in EVENT_TYPES:
+                        raise self.error(
+                            f"Unknown event type {up} in [{name}] events",
+                            self.loc(sec, "events"),
+                            hint="see supervisor's event types (PROCESS_STATE, TICK_5, ...)",
+                        )
+                redirect = self.value(dt.boolean, sec, "redirect_stderr", "false", gmaps)
+                if redirect:
+                    raise self.error(
+                        f"[{name}] section sets redirect_stderr=true but this is not allowed "
+                        "because it will interfere with the eventlistener protocol",
+                        self.loc(sec, "redirect_stderr"),
+                        hint="remove redirect_stderr from the event listener",
+                    )
+                procs = self.processes(
+                    sec,
+                    pool_name,
+                    "eventlistener",
+                    events=tuple(events),
+                    buffer_size=buffer_size,
+                    result_handler=rh.text,
                 )
-            procs = self.processes(
-                sec,
-                pool_name,
-                "eventlistener",
-                events=tuple(events),
-                buffer_size=buffer_size,
-                result_handler=rh.text,
-            )
-            entries.append((self._homogeneous(pool_name, priority, sec), procs))
+                entries.append((self._homogeneous(pool_name, priority, sec), procs))
+            except _UndefinedEnv as exc:
+                self._skip_section(name, exc)
 
         for name in all_sections:
-            if not name.startswith("fcgi-program:") or name in homogeneous_exclude:
-                continue
-            sec = self.sections[name]
-            pname = self._name(name.split(":", 1)[1], sec, None)
-            priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-            uv = self.get(sec, "user", None, gmaps)
-            del uv  # the uid lookup is a machine fact (checked per process)
-            backlog: int | None = None
-            bv = self.get(sec, "socket_backlog", None, gmaps)
-            if bv is not None:
-                backlog = self.conv(dt.integer, bv, sec, "socket_backlog")
-                if backlog < 1 or backlog > 65535:
+            try:
+                if not name.startswith("fcgi-program:") or name in homogeneous_exclude:
+                    continue
+                sec = self.sections[name]
+                pname = self._name(name.split(":", 1)[1], sec, None)
+                priority = self.value(dt.integer, sec, "priority", "999", gmaps)
+                uv = self.get(sec, "user", None, gmaps)
+                del uv  # the uid lookup is a machine fact (checked per process)
+                backlog: int | None = None
+                bv = self.get(sec, "socket_backlog", None, gmaps)
+                if bv is not None:
+                    backlog = self.conv(dt.integer, bv, sec, "socket_backlog")
+                    if backlog < 1 or backlog > 65535:
+                        raise self.error(
+                            f"Invalid socket_backlog value {backlog}",
+                            self.loc(sec, "socket_backlog"),
+                            hint="use 1..65535",
+                        )
+                owner: str | None = None
+                ov = self.get(sec, "socket_owner", None, gmaps)
+                if ov is not None:
+                    owner = ov.text
+                    u, _grp = dt.colon_separated_user_group(owner)
+                    if not _user_exists(u):
+                        self.find(
+                            "S2C011",
+                            f"socket_owner user {u!r} does not exist on this machine",
+                            self.loc(sec, "socket_owner"),
+                            name,
+                            "socket_owner",
+                        )
+                mode: int | None = None
+                mv = self.get(sec, "socket_mode", None, gmaps)
+                if mv is not None:
+                    try:
+                        mode = dt.octal_type(mv.text)
+                    except ValueError:
+                        raise self.error(
+                            f"Invalid socket_mode value {mv.text}",
+                            self.loc(sec, "socket_mode"),
+                            hint="use an octal mode such as 0700",
+                        ) from None
+                fmaps = gmaps.merged(_Maps({"program_name": pname}, {"program_name": pname}))
+                sv = self.get(sec, "socket", None, fmaps)
+                if sv is None or not sv.text:
                     raise self.error(
-                        f"Invalid socket_backlog value {backlog}",
-                        self.loc(sec, "socket_backlog"),
-                        hint="use 1..65535",
+                        f'[{name}] section requires a "socket" line',
+                        self.loc(sec, "socket"),
+                        hint="add socket = tcp://127.0.0.1:9000 or unix:///run/app.sock",
                     )
-            owner: str | None = None
-            ov = self.get(sec, "socket_owner", None, gmaps)
-            if ov is not None:
-                owner = ov.text
-                u, _grp = dt.colon_separated_user_group(owner)
-                if not _user_exists(u):
-                    self.find(
-                        "S2C011",
-                        f"socket_owner user {u!r} does not exist on this machine",
-                        self.loc(sec, "socket_owner"),
-                        name,
-                        "socket_owner",
-                    )
-            mode: int | None = None
-            mv = self.get(sec, "socket_mode", None, gmaps)
-            if mv is not None:
-                try:
-                    mode = dt.octal_type(mv.text)
-                except ValueError:
-                    raise self.error(
-                        f"Invalid socket_mode value {mv.text}",
-                        self.loc(sec, "socket_mode"),
-                        hint="use an octal mode such as 0700",
-                    ) from None
-            fmaps = gmaps.merged(_Maps({"program_name": pname}, {"program_name": pname}))
-            sv = self.get(sec, "socket", None, fmaps)
-            if sv is None or not sv.text:
-                raise self.error(
-                    f'[{name}] section requires a "socket" line',
-                    self.loc(sec, "socket"),
-                    hint="add socket = tcp://127.0.0.1:9000 or unix:///run/app.sock",
-                )
-            sock = self._fcgi_socket(sv.text, owner, mode, backlog, sec)
-            procs = self.processes(sec, pname, "fcgi-program", socket=sock)
-            entries.append((self._homogeneous(pname, priority, sec), procs))
+                sock = self._fcgi_socket(sv.text, owner, mode, backlog, sec)
+                procs = self.processes(sec, pname, "fcgi-program", socket=sock)
+                entries.append((self._homogeneous(pname, priority, sec), procs))
+            except _UndefinedEnv as exc:
+                self._skip_section(name, exc)
 
         # groups.sort(): by (priority, name), stable
         order = sorted(
@@ -1291,81 +1333,87 @@ class _Builder:
         out: list[ServerSpec] = []
         env_only = self.environ.merged()
         for name, sec in self.sections.items():
-            if not name.startswith("inet_http_server"):
-                continue
-            username, password_set = self._auth(sec, env_only)
-            pv = self.get(sec, "port", None, env_only)
-            if pv is None:
-                raise self.error(
-                    f"section [{name}] has no port value",
-                    sec.loc,
-                    hint="add port = 127.0.0.1:9001",
+            try:
+                if not name.startswith("inet_http_server"):
+                    continue
+                username, password_set = self._auth(sec, env_only)
+                pv = self.get(sec, "port", None, env_only)
+                if pv is None:
+                    raise self.error(
+                        f"section [{name}] has no port value",
+                        sec.loc,
+                        hint="add port = 127.0.0.1:9001",
+                    )
+                host, port = self.conv(dt.inet_address, pv, sec, "port")
+                out.append(
+                    ServerSpec(
+                        section=name,
+                        kind="inet",
+                        host=host,
+                        port=port,
+                        username=username,
+                        password_set=password_set,
+                        section_loc=sec.loc,
+                        options=dict(sec.options),
+                    )
                 )
-            host, port = self.conv(dt.inet_address, pv, sec, "port")
-            out.append(
-                ServerSpec(
-                    section=name,
-                    kind="inet",
-                    host=host,
-                    port=port,
-                    username=username,
-                    password_set=password_set,
-                    section_loc=sec.loc,
-                    options=dict(sec.options),
-                )
-            )
+            except _UndefinedEnv as exc:
+                self._skip_section(name, exc)
         here_maps = self.environ.merged(_Maps({"here": self.here}, {"here": self.here}))
         for name, sec in self.sections.items():
-            if not name.startswith("unix_http_server"):
-                continue
-            fv = self.get(sec, "file", None, here_maps)
-            if fv is None:
-                raise self.error(
-                    f"section [{name}] has no file value",
-                    sec.loc,
-                    hint="add file = /run/supervisor.sock",
-                )
-            sfile = os.path.normpath(
-                os.path.join(os.getcwd(), dt.expanduser(fv.text.strip(), self.env))
-            )
-            username, password_set = self._auth(sec, env_only)
-            chown: str | None = None
-            cv = self.get(sec, "chown", None, env_only)
-            if cv is not None:
-                chown = cv.text
-                u, _g = dt.colon_separated_user_group(chown)
-                if not _user_exists(u):
-                    self.find(
-                        "S2C011",
-                        f"chown user {u!r} does not exist on this machine",
-                        self.loc(sec, "chown"),
-                        name,
-                        "chown",
-                    )
-            chmod = 0o700
-            mv = self.get(sec, "chmod", None, env_only)
-            if mv is not None:
-                try:
-                    chmod = dt.octal_type(mv.text)
-                except ValueError:
+            try:
+                if not name.startswith("unix_http_server"):
+                    continue
+                fv = self.get(sec, "file", None, here_maps)
+                if fv is None:
                     raise self.error(
-                        f"Invalid chmod value {mv.text}",
-                        self.loc(sec, "chmod"),
-                        hint="use an octal mode such as 0700",
-                    ) from None
-            out.append(
-                ServerSpec(
-                    section=name,
-                    kind="unix",
-                    file=sfile,
-                    chmod=chmod,
-                    chown=chown,
-                    username=username,
-                    password_set=password_set,
-                    section_loc=sec.loc,
-                    options=dict(sec.options),
+                        f"section [{name}] has no file value",
+                        sec.loc,
+                        hint="add file = /run/supervisor.sock",
+                    )
+                sfile = os.path.normpath(
+                    os.path.join(os.getcwd(), dt.expanduser(fv.text.strip(), self.env))
                 )
-            )
+                username, password_set = self._auth(sec, env_only)
+                chown: str | None = None
+                cv = self.get(sec, "chown", None, env_only)
+                if cv is not None:
+                    chown = cv.text
+                    u, _g = dt.colon_separated_user_group(chown)
+                    if not _user_exists(u):
+                        self.find(
+                            "S2C011",
+                            f"chown user {u!r} does not exist on this machine",
+                            self.loc(sec, "chown"),
+                            name,
+                            "chown",
+                        )
+                chmod = 0o700
+                mv = self.get(sec, "chmod", None, env_only)
+                if mv is not None:
+                    try:
+                        chmod = dt.octal_type(mv.text)
+                    except ValueError:
+                        raise self.error(
+                            f"Invalid chmod value {mv.text}",
+                            self.loc(sec, "chmod"),
+                            hint="use an octal mode such as 0700",
+                        ) from None
+                out.append(
+                    ServerSpec(
+                        section=name,
+                        kind="unix",
+                        file=sfile,
+                        chmod=chmod,
+                        chown=chown,
+                        username=username,
+                        password_set=password_set,
+                        section_loc=sec.loc,
+                        options=dict(sec.options),
+                    )
+                )
+            except _UndefinedEnv as exc:
+                self._skip_section(name, exc)
         ctl = self.sections.get("supervisorctl")
         if ctl is not None:
             serverurl: str | None = None
@@ -1444,6 +1492,15 @@ class _Builder:
                 continue
             out.append(OtherSection(name=name, section_loc=sec.loc, options=dict(sec.options)))
         return out
+
+
+class _UndefinedEnv(ConfigError):
+    """%(ENV_X)s names a variable the converting machine does not define, in a place circus
+    cannot defer: a fact of this machine, reported as S2C014 (unless --resolve-env)."""
+
+    def __init__(self, message: str, loc: Loc, option: str | None, hint: str = "") -> None:
+        super().__init__(message, loc.file, loc.line, hint=hint)
+        self.option = option
 
 
 class _NotDeferrable(Exception):

@@ -169,6 +169,21 @@ _RULES: tuple[Rule, ...] = (
         "The converted file holds the value supervisor uses (circus would keep the first).",
         "Delete the duplicate.",
     ),
+    Rule(
+        "S2C014",
+        "env-undefined",
+        "%(ENV_X)s undefined here, in a place circus cannot defer",
+        E,
+        "Expands %(ENV_X)s when it starts, from its own environment (and refuses to start "
+        "without X).",
+        "A name, a number or a flag cannot be deferred to circusd's environment, and the "
+        "converting machine does not define X: the section (or, in [supervisord], the "
+        "option) is not converted.",
+        "Convert where X is defined (e.g. pass it to the build step), or write the value "
+        "literally.",
+        "[program:web]\ncommand = /usr/bin/web\nnumprocs = %(ENV_WORKERS)s",
+        observes=("argv", "cwd", "env", "user", "stdout", "stderr", "start_order"),
+    ),
     # ------------------------------------------------------------------ S2C1xx programs
     Rule(
         "S2C101",
