@@ -80,7 +80,8 @@ class _UsageProblem(Exception):
 def _write(text: str, err: bool = False) -> None:
     if not text:
         return
-    stream = click.get_binary_stream("stderr" if err else "stdout")
+    # sys.std*.buffer, not click.get_binary_stream: click's stubs changed across 8.x releases
+    stream = (sys.stderr if err else sys.stdout).buffer
     stream.write(text.encode("utf-8", "backslashreplace"))
     stream.flush()
 
@@ -357,7 +358,7 @@ def _options(args: Args, settings: Settings) -> ConvertOptions:
 
 
 def _read_stdin() -> str:
-    data = click.get_binary_stream("stdin").read()
+    data = sys.stdin.buffer.read()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
