@@ -508,7 +508,7 @@ class _Builder:
         converted, with an error finding (a fact of the converting machine, not exit 2)."""
         sec = self.sections[name]
         self.find(
-            "S2C014",
+            exc.code,
             f"{exc.message}; [{name}] is not converted",
             Loc(exc.file or sec.loc.file, exc.line or sec.loc.line),
             name,
@@ -1149,6 +1149,15 @@ class _Builder:
         redirect_stderr = value(dt.boolean, "redirect_stderr", "false")
         numprocs = value(dt.integer, "numprocs", "1")
         numprocs_start = value(dt.integer, "numprocs_start", "0")
+        if numprocs > MAX_NUMPROCS:
+            # supervisord would try to run them all; one watcher per process would be absurd
+            raise _UndefinedEnv(
+                f"numprocs={numprocs} is more than sup2circus converts ({MAX_NUMPROCS} processes "
+                "per program)",
+                self.loc(sec, "numprocs"),
+                "numprocs",
+                code="S2C126",
+            )
         env_raw = self.get(sec, "environment", "", maps(), do_expand=False)
         assert env_raw is not None
         out_cmax = value(dt.byte_size, "stdout_capture_maxbytes", "0")
@@ -1494,13 +1503,19 @@ class _Builder:
         return out
 
 
+MAX_NUMPROCS = 10_000
+
+
 class _UndefinedEnv(ConfigError):
     """%(ENV_X)s names a variable the converting machine does not define, in a place circus
     cannot defer: a fact of this machine, reported as S2C014 (unless --resolve-env)."""
 
-    def __init__(self, message: str, loc: Loc, option: str | None, hint: str = "") -> None:
+    def __init__(
+        self, message: str, loc: Loc, option: str | None, hint: str = "", code: str = "S2C014"
+    ) -> None:
         super().__init__(message, loc.file, loc.line, hint=hint)
         self.option = option
+        self.code = code
 
 
 class _NotDeferrable(Exception):

@@ -63,7 +63,14 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "S2C502",
         note="watcher name = supervisorctl name: `prog`, or `group:process`",
     ),
-    _p("numprocs", "1", "one watcher per process (numprocesses when identical)", "exact", "S2C109"),
+    _p(
+        "numprocs",
+        "1",
+        "one watcher per process (numprocesses when identical)",
+        "exact",
+        "S2C109",
+        "S2C126",
+    ),
     _p("numprocs_start", "0", "process_num expanded per watcher", "exact", "S2C109"),
     _p(
         "priority",

@@ -454,6 +454,16 @@ _RULES: tuple[Rule, ...] = (
         "[program:web]\ncommand = /usr/bin/web 'unclosed",
         observes=("argv",),
     ),
+    Rule(
+        "S2C126",
+        "numprocs-too-large",
+        "numprocs beyond what sup2circus converts",
+        E,
+        "Tries to start every one of numprocs processes.",
+        "Not converted: sup2circus writes one watcher per process and stops at 10,000 "
+        "processes per program.",
+        "Lower numprocs.",
+    ),
     # ------------------------------------------------------------------ S2C2xx daemon
     Rule(
         "S2C201",
