@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stream:
     """Where one output channel of a watcher goes under circus.
 
@@ -23,7 +23,7 @@ class Stream:
     backup_count: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Intent:
     """What circusd must end up running for one watcher (one supervisor process, or several
     identical ones when ``numprocesses`` > 1)."""
@@ -46,7 +46,7 @@ class Intent:
     hooks: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Watcher:
     name: str
     options: tuple[tuple[str, str], ...]  # ordered, exactly as written
@@ -58,14 +58,14 @@ class Watcher:
     comments: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Socket:
     name: str
     options: tuple[tuple[str, str], ...]
     comments: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CircusConfig:
     header: tuple[str, ...]
     circus: tuple[tuple[str, str], ...]

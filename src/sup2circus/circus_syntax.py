@@ -86,6 +86,11 @@ def escape_glob(name: str) -> str | None:
     return "".join(out)
 
 
+def is_safe_token(text: str) -> bool:
+    """True for a word that needs no quoting at all (circus reads it back as is)."""
+    return _SAFE_TOKEN_RE.fullmatch(text) is not None
+
+
 def _quote_literal(text: str) -> str:
     """Quote a literal piece of a token so that circus's parse + shlex return it unchanged and
     nothing in it looks like a comment or a ``$(circus.*)`` reference."""

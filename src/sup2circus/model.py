@@ -44,7 +44,7 @@ def deferred_names(value: str) -> list[str]:
 # --------------------------------------------------------------------------- raw layer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawOption:
     """One ``name = value`` as supervisor's parser holds it.
 
@@ -59,7 +59,7 @@ class RawOption:
     key_text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawSection:
     name: str
     loc: Loc
@@ -67,7 +67,7 @@ class RawSection:
     here: str  # directory of the file this section came from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawConfig:
     main_file: str  # path as given, or "<stdin>"
     here: str  # supervisor's self.here: directory of the main file (cwd for stdin)
@@ -100,7 +100,7 @@ class LogKind(str, enum.Enum):
     SYSLOG = "SYSLOG"  # the deprecated ``syslog`` magic value: no file, syslog on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogSpec:
     """One of a process's two output channels, as supervisor configures it."""
 
@@ -113,7 +113,7 @@ class LogSpec:
     events_enabled: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SocketSpec:
     """An fcgi-program's socket."""
 
@@ -127,7 +127,7 @@ class SocketSpec:
     backlog: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProcessSpec:
     """One process exactly as supervisord would run it.
 
@@ -185,7 +185,7 @@ class ProcessSpec:
         return option in self.options
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupSpec:
     """A process group as supervisord orders it (``[group:x]`` or an implicit one)."""
 
@@ -198,7 +198,7 @@ class GroupSpec:
     options: Mapping[str, RawOption]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupervisordSpec:
     """The ``[supervisord]`` section, parsed (defaults filled in)."""
 
@@ -228,7 +228,7 @@ class SupervisordSpec:
         return raw.loc if raw is not None else self.section_loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServerSpec:
     """``[unix_http_server]``, ``[inet_http_server]`` or ``[supervisorctl]``."""
 
@@ -246,7 +246,7 @@ class ServerSpec:
     options: Mapping[str, RawOption] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OtherSection:
     """A section the converter does not map to a process: rpcinterface, include, unknown..."""
 
@@ -255,7 +255,7 @@ class OtherSection:
     options: Mapping[str, RawOption]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupervisorConfig:
     """Everything supervisord would do with the file.
 

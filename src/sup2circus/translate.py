@@ -477,7 +477,8 @@ class _Translator:
                 origin,
             )
         if env_section:
-            ctx.add(
+            ctx.add_once(
+                f"{sec}:__name__",
                 "S2C123",
                 f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
                 "(a side effect of every [env:...] section)",
@@ -740,9 +741,14 @@ class _Translator:
                 "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
             )
             comments.append("runs: " + " ".join(_replace_markers(a) for a in program_argv))
-        check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
         intended = [_replace_markers(a) for a in argv]
-        refs_ok = _only_our_refs(f"{pre} {post}", " ".join(pre_argv + tail))
+        if not wrapped and not deferred and all(cs.is_safe_token(a) for a in argv):
+            # plain words: written bare, read back as is (no shlex needed)
+            check: list[str] | None = intended
+            refs_ok = True
+        else:
+            check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
+            refs_ok = _only_our_refs(f"{pre} {post}", " ".join(pre_argv + tail))
         if check != intended or not refs_ok:
             ctx.add(
                 "S2C501",
