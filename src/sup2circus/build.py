@@ -52,6 +52,7 @@ from .model import (
     SupervisordSpec,
     env_marker,
 )
+from .redact import shown_env_name
 from .rules import RULES
 
 __all__ = ["EVENT_TYPES", "build"]
@@ -1570,7 +1571,9 @@ def _env_error(text: str, exc: ValueError) -> str:
     while i + 2 < len(tokens) and tokens[i + 1] == "=":
         good.append(tokens[i])
         i += 4
-    after = f" after variable {good[-1]}" if good else " at the first variable"
+    after = (
+        f" after variable {shown_env_name(good[-1], text)}" if good else " at the first variable"
+    )
     return f"malformed KEY=value list{after} (unexpected end of key/value pairs)"
 
 

@@ -27,6 +27,7 @@ from .model import (
     SupervisorConfig,
     env_marker,
 )
+from .redact import shown_env_name
 from .rules import RULES
 
 VERSION = "0.1.0"
@@ -442,6 +443,9 @@ class _Translator:
         env_section: list[tuple[str, str]] = []
         wrapper_env: list[tuple[str, str]] = []
         pattern = cs.escape_glob(name)
+        raw_envs = " , ".join(
+            o.options["environment"].value for o in (p, sd) if "environment" in o.options
+        )
         for key, value in merged.items():
             spelled = _env_value_spelling(value) if cs.env_key_ok(key) else None
             if spelled is not None and pattern is not None:
@@ -462,7 +466,8 @@ class _Translator:
             if self.opts.no_wrappers:
                 ctx.add(
                     "S2C501",
-                    f"variable {key}: {reason}; not converted (--no-wrappers)",
+                    f"variable {shown_env_name(key, raw_envs)}: {reason}; not converted "
+                    "(--no-wrappers)",
                     opt_loc,
                     opt_sec,
                     origin,
@@ -471,7 +476,8 @@ class _Translator:
             wrapper_env.append((key, value))
             ctx.add(
                 "S2C115",
-                f"variable {key}: {reason}; set through an `env` wrapper in cmd instead (exact)",
+                f"variable {shown_env_name(key, raw_envs)}: {reason}; set through an `env` "
+                "wrapper in cmd instead (exact)",
                 opt_loc,
                 opt_sec,
                 origin,
