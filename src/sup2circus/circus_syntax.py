@@ -13,6 +13,7 @@ circus's real parser.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 
@@ -58,7 +59,12 @@ def reads_back(written: str, *, allow_vars: bool = False) -> bool:
 def env_value_reads_back(value: str) -> bool:
     """True when ``NAME = value`` in an ``[env:...]`` section gives the child exactly
     ``value`` (no stripping, comment cutting, ``$UPPER`` expansion)."""
-    return reads_back(value, allow_vars=True) and ENV_DOLLAR_RE.search(value) is None
+    # parse_env_dict strips the whole (joined) value again: no leading/trailing newline either
+    return (
+        value == value.strip()
+        and reads_back(value, allow_vars=True)
+        and ENV_DOLLAR_RE.search(value) is None
+    )
 
 
 def env_key_ok(key: str) -> bool:
@@ -140,6 +146,34 @@ def quote_token(token: str, deferred: dict[str, str] | None = None) -> str:
         pos = m.end()
     out.append(_quote_literal(token[pos:]))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def token_round_trips(token: str, marker_re: re.Pattern[str] | None = None) -> bool:
+    """True when :func:`quote_token` spells ``token`` so that circus reads back exactly it
+    (with each deferred marker, matched by ``marker_re``, as its ``$(circus.env.NAME)``).
+
+    Tokens are joined with single spaces, and a spelled token never starts with a bare ``;``
+    nor ends with a bare backslash, so a command whose tokens all round-trip round-trips too.
+    """
+    deferred: dict[str, str] = {}
+    expected = token
+    if marker_re is not None:
+        for m in marker_re.finditer(token):
+            deferred[m.group(0)] = f"$(circus.env.{m.group(1)})"
+        expected = marker_re.sub(lambda m: f"$(circus.env.{m.group(1)})", token)
+    written = quote_token(token, deferred or None)
+    if "\n" in written or not reads_back(written, allow_vars=bool(deferred)):
+        return False
+    if marker_re is not None:
+        # the only $(circus.*) references are the deferred ones, in order
+        refs = [f"$(circus.env.{m.group(1)})" for m in marker_re.finditer(token)]
+        if [m.group(0) for m in CIRCUS_VAR_RE.finditer(written)] != refs:
+            return False
+    try:
+        return shlex.split(written) == [expected]
+    except ValueError:
+        return False
 
 
 def split_cmd(written: str) -> list[str]:

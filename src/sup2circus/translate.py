@@ -20,6 +20,7 @@ from .circus_model import CircusConfig, Intent, Socket, Stream, Watcher
 from .findings import Finding, Loc, Severity
 from .model import (
     ENV_MARK_RE,
+    ENV_MARK_START,
     AutoRestart,
     LogKind,
     LogSpec,
@@ -108,6 +109,9 @@ def _deferred_map(values: Iterable[str], style: str) -> dict[str, str]:
 
 
 def _replace_markers(value: str, style: str = "circus") -> str:
+    if ENV_MARK_START not in value:
+        return value
+
     def repl(m: object) -> str:
         name = m.group(1)  # type: ignore[attr-defined]
         return f"$(circus.env.{name})" if style == "circus" else f"${name}"
@@ -748,8 +752,11 @@ class _Translator:
             )
             comments.append("runs: " + " ".join(_replace_markers(a) for a in program_argv))
         intended = [_replace_markers(a) for a in argv]
-        if not wrapped and not deferred and all(cs.is_safe_token(a) for a in argv):
-            # plain words: written bare, read back as is (no shlex needed)
+        if all(
+            a == PWD_REF or cs.token_round_trips(a, ENV_MARK_RE if ENV_MARK_START in a else None)
+            for a in argv
+        ):
+            # every token reads back as itself (checked once per distinct token, cached)
             check: list[str] | None = intended
             refs_ok = True
         else:
