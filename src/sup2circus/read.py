@@ -342,10 +342,16 @@ def _read(
     probe_tracker = _Tracker()
     probe = _Parser(probe_tracker)
     _parse_into(probe, probe_tracker, text, filename)
+    # the probe's parse is reused for the first attempt (parsing is most of read's time)
+    pre = (probe, probe_tracker)
     if probe.has_section("supervisord") or not probe.has_section("include"):
-        return _read_as(text, filename, here, base, environ, host_node_name, snippet=False)
+        return _read_as(
+            text, filename, here, base, environ, host_node_name, snippet=False, preparsed=pre
+        )
     try:
-        raw = _read_as(text, filename, here, base, environ, host_node_name, snippet=False)
+        raw = _read_as(
+            text, filename, here, base, environ, host_node_name, snippet=False, preparsed=pre
+        )
     except Sup2CircusError:
         raw = None
     if raw is not None and raw.section("supervisord") is not None:
@@ -362,16 +368,21 @@ def _read_as(
     host_node_name: str | None,
     *,
     snippet: bool,
+    preparsed: tuple[_Parser, _Tracker] | None = None,
 ) -> RawConfig:
     env = os.environ if environ is None else environ
-    tracker = _Tracker()
-    parser = _Parser(tracker)
+    if preparsed is not None:
+        parser, tracker = preparsed
+    else:
+        tracker = _Tracker()
+        parser = _Parser(tracker)
     findings: list[Finding] = []
     texts: dict[str, str] = {filename: _normalized(text)}
     files_read: list[str] = [filename]
     section_here: dict[str, str] = {}
 
-    _parse_into(parser, tracker, text, filename)
+    if preparsed is None:
+        _parse_into(parser, tracker, text, filename)
     for name in parser.sections():
         section_here.setdefault(name, here)
 
