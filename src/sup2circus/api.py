@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .model import RawConfig
 
 
 @dataclass(frozen=True)
@@ -70,10 +74,7 @@ def convert_text(
     of ``[include]`` globs (default: the current directory). Raises
     :class:`~sup2circus.findings.Sup2CircusError` for input supervisord would refuse.
     """
-    from .build import build
     from .read import read_text
-    from .translate import translate
-    from .write import write
 
     opts = options or ConvertOptions()
     raw = read_text(
@@ -83,35 +84,30 @@ def convert_text(
         environ=opts.env(),
         host_node_name=opts.host_node_name,
     )
-    model = build(raw, opts)
-    circus, findings = translate(model, opts)
-    out = write(circus)
-    return Conversion(
-        text=out,
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
-        source=filename,
-        files_read=raw.files_read,
-        circus=circus,
-        texts=raw.texts,
-    )
+    return _convert_raw(raw, opts, filename)
 
 
 def convert_file(path: str | os.PathLike[str], options: ConvertOptions | None = None) -> Conversion:
     """Convert the supervisor config at ``path`` (with its ``[include]``d files)."""
-    from .build import build
     from .read import read_file
-    from .translate import translate
-    from .write import write
 
     opts = options or ConvertOptions()
     raw = read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name)
+    return _convert_raw(raw, opts, os.fspath(path))
+
+
+def _convert_raw(raw: RawConfig, opts: ConvertOptions, source: str) -> Conversion:
+    """The rest of the pipeline, once read: build -> translate -> write."""
+    from .build import build
+    from .translate import translate
+    from .write import write
+
     model = build(raw, opts)
     circus, findings = translate(model, opts)
-    out = write(circus)
     return Conversion(
-        text=out,
+        text=write(circus),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        source=os.fspath(path),
+        source=source,
         files_read=raw.files_read,
         circus=circus,
         texts=raw.texts,

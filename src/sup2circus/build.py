@@ -53,7 +53,7 @@ from .model import (
     env_marker,
 )
 from .redact import shown_env_name
-from .rules import RULES
+from .rules import finding
 
 __all__ = ["EVENT_TYPES", "build"]
 
@@ -284,10 +284,7 @@ class _Builder:
         if key in self._seen:
             return
         self._seen.add(key)
-        sev = severity if severity is not None else RULES[code].severity
-        self.findings.append(
-            Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)
-        )
+        self.findings.append(finding(code, message, loc, section, option, severity))
 
     @staticmethod
     def error(message: str, loc: Loc, hint: str = "") -> ConfigError:

@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .datatypes import expand
-from .findings import ConfigError, Finding, InputError, Loc, Severity, Sup2CircusError
+from .findings import ConfigError, Finding, InputError, Loc, Sup2CircusError
 from .model import RawConfig, RawOption, RawSection
-from .rules import RULES
+from .rules import finding
 
 __all__ = ["MAX_FILE_SIZE", "read_file", "read_text"]
 
@@ -154,18 +154,6 @@ class _Parser(configparser.RawConfigParser):
             if isinstance(d, _LocDict) and key in d.locs:
                 return d.locs[key], d.key_texts.get(key, key)
         return None, key
-
-
-def _finding(
-    code: str,
-    message: str,
-    loc: Loc,
-    section: str | None = None,
-    option: str | None = None,
-    severity: Severity | None = None,
-) -> Finding:
-    sev = severity if severity is not None else RULES[code].severity
-    return Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -391,7 +379,7 @@ def _read_as(
         parser.expand_here(here)
         for loc in tracker.include_headers:
             findings.append(
-                _finding(
+                finding(
                     "S2C003",
                     "[include] is not followed: this file has no [supervisord] section (not "
                     "even in the files it includes), so it is converted as a conf.d snippet "
@@ -424,7 +412,7 @@ def _read_as(
             raise ConfigError(str(exc), floc.file, floc.line) from None
         if "host_node_name" in expansions.used:
             findings.append(
-                _finding(
+                finding(
                     "S2C010",
                     "%(host_node_name)s in [include] files is expanded with this machine's "
                     f"host name ({node!r}) to choose the files to convert",
@@ -436,7 +424,7 @@ def _read_as(
         for used in sorted(expansions.used):
             if used.startswith("ENV_"):
                 findings.append(
-                    _finding(
+                    finding(
                         "S2C007",
                         f"%({used})s in [include] files is resolved now, from this machine's "
                         "environment, to choose the files to convert",
@@ -450,7 +438,7 @@ def _read_as(
             matches = glob.glob(full)
             if not matches:
                 findings.append(
-                    _finding(
+                    finding(
                         "S2C001",
                         f'no file matches include pattern "{full}" (supervisord skips it)',
                         floc,
@@ -475,7 +463,7 @@ def _read_as(
                         ) from None
                     why = exc.message.removeprefix("could not read config file: ")
                     findings.append(
-                        _finding(
+                        finding(
                             "S2C002",
                             f'included file "{inc}" cannot be read: {why} (supervisord skips '
                             "it; nothing from it is converted)",
@@ -497,7 +485,7 @@ def _read_as(
                     if is_main:
                         continue  # the main file matched its own pattern: read twice, fine
                     findings.append(
-                        _finding(
+                        finding(
                             "S2C003",
                             f"[include] in the included file {inc} is not followed "
                             "(supervisord reads [include] files once, from the main file)",
@@ -518,7 +506,7 @@ def _read_as(
             continue
         seen_dup.add((section, key, prev))
         findings.append(
-            _finding(
+            finding(
                 "S2C013",
                 f"option '{key}' in [{section}] is set again at {new.file}:{new.line}; "
                 "supervisord uses the last value, this one is ignored",
@@ -529,7 +517,7 @@ def _read_as(
         )
     for section, first, again in tracker.dup_sections:
         findings.append(
-            _finding(
+            finding(
                 "S2C013",
                 f"section [{section}] appears again (first at {first.file}:{first.line}); "
                 "supervisord merges them and later options override earlier ones",

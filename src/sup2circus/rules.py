@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .findings import Severity
+from .findings import Finding, Loc, Severity
 
 DOCS_BASE_URL = "https://github.com/sup2circus/sup2circus/blob/main/docs/rules.md"
 
@@ -655,3 +655,16 @@ RULES: dict[str, Rule] = {r.code: r for r in _RULES}
 
 def rule(code: str) -> Rule:
     return RULES[code]
+
+
+def finding(
+    code: str,
+    message: str,
+    loc: Loc,
+    section: str | None = None,
+    option: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of rule ``code`` at ``loc`` (with the rule's default severity unless given)."""
+    sev = severity if severity is not None else RULES[code].severity
+    return Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)

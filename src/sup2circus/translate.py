@@ -8,6 +8,7 @@ it may report; the rule texts live in :mod:`.rules`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ from .model import (
     env_marker,
 )
 from .redact import shown_env_name
-from .rules import RULES
+from .rules import finding
 
 VERSION = "0.1.0"
 
@@ -70,21 +71,9 @@ class _Ctx:
         option: str | None,
         severity: Severity | None = None,
     ) -> None:
-        sev = severity or RULES[code].severity
         if self.opts.exact and code in self.exact_codes:
-            sev = Severity.INFO
-        self.findings.append(
-            Finding(
-                code=code,
-                severity=sev,
-                message=message,
-                file=loc.file,
-                line=loc.line,
-                section=section,
-                option=option,
-                column=loc.column,
-            )
-        )
+            severity = Severity.INFO  # reproduced by the hooks
+        self.findings.append(finding(code, message, loc, section, option, severity))
 
     def add_once(
         self, key: str, code: str, message: str, loc: Loc, section: str | None, option: str | None
@@ -1154,8 +1143,8 @@ class _Translator:
             opts = list(w.options)
             idx = next(i for i, (k, _) in enumerate(opts) if k == "stop_signal")
             opts.insert(idx, ("priority", str(prio)))
-            intent = _replace(w.intent, priority=prio)
-            out.append(_replace_w(w, options=tuple(opts), intent=intent))
+            intent = dataclasses.replace(w.intent, priority=prio)
+            out.append(dataclasses.replace(w, options=tuple(opts), intent=intent))
         return out
 
 
@@ -1164,18 +1153,6 @@ def _only_our_refs(written: str, value: str) -> bool:
     references we put there for the markers of ``value``, in order."""
     found = [m.group(0) for m in cs.CIRCUS_VAR_RE.finditer(written)]
     return found == [f"$(circus.env.{n})" for n in ENV_MARK_RE.findall(value)]
-
-
-def _replace(intent: Intent, **kw: object) -> Intent:
-    import dataclasses
-
-    return dataclasses.replace(intent, **kw)  # type: ignore[arg-type]
-
-
-def _replace_w(w: Watcher, **kw: object) -> Watcher:
-    import dataclasses
-
-    return dataclasses.replace(w, **kw)  # type: ignore[arg-type]
 
 
 def translate(model: SupervisorConfig, opts: ConvertOptions) -> tuple[CircusConfig, list[Finding]]:
