@@ -4,9 +4,9 @@ supervisor reads its config with ``UnhosedConfigParser``, a stdlib
 ``configparser.RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)``: option names
 are lower-cased, the last duplicate option wins, duplicate sections merge, ``;``/``#`` start a
 comment after whitespace anywhere in a line, indented comment lines inside a value are dropped,
-indented lines continue the previous value. This module uses that very parser (so no parsing
-rule is re-implemented) and learns where every option came from by giving it a ``dict_type``
-whose ``__setitem__`` notes the current line of a line-counting wrapper around the input.
+indented lines continue the previous value. This module re-implements that parser's ``_read``
+line by line (:class:`_Reader`; ``tests/test_read_scanner.py`` checks it against configparser on
+random input), noting where every section and option came from as it reads them.
 
 ``[include]`` is followed as ``ServerOptions.read_config`` does: ``%(here)s`` is replaced in every
 value by the main file's directory (literally, even inside ``%%(here)s``), the ``files`` globs are
@@ -29,15 +29,14 @@ as supervisord does, so it ends in "no section header" (ConfigError, with a hint
 
 from __future__ import annotations
 
-import configparser
 import glob
 import io
 import os
 import platform
 import re
 import stat
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Mapping
 from typing import Any
 
 from .datatypes import expand
@@ -51,109 +50,291 @@ __all__ = ["MAX_FILE_SIZE", "read_file", "read_text"]
 MAX_FILE_SIZE = 16 * 1024 * 1024
 
 HERE_FORMAT = "%(here)s"
-_KEY_RE = re.compile(r"\s*(.*?)\s*[=:]")
+DEFAULTSECT = "DEFAULT"
+
+#: One option as read: (value, file, line, column, name as written). ``file`` is None for a
+#: ``[DEFAULT]`` option that ``expand_here`` copied into a section: its location is the
+#: ``[DEFAULT]`` one (configparser's ``set`` records no location).
+_Rec = tuple[str, "str | None", int, int, str]
+
+if sys.version_info >= (3, 13):  # pragma: no cover - the project's CI runs 3.11
+    _INLINE_COMMENT_RE = re.compile(r"(^|\s)(;)|(^|\s)(#)")
+
+    def _comment_start(line: str) -> int | None:
+        """Python 3.13+ ``configparser._Line._strip_inline``: the first ``;``/``#`` that starts
+        the line or follows whitespace (the cut is at that whitespace: same after strip)."""
+        m = _INLINE_COMMENT_RE.search(line)
+        return m.start() if m else None
+
+else:
+
+    def _comment_start(line: str) -> int | None:
+        """Python 3.10-3.12 ``RawConfigParser._read`` inline comment search, verbatim: the
+        prefixes' occurrences are tried in rounds, so in ``a#b ;c #d`` the ``;`` wins."""
+        comment_start = sys.maxsize
+        inline_prefixes = {";": -1, "#": -1}
+        while comment_start == sys.maxsize and inline_prefixes:
+            next_prefixes = {}
+            for prefix, index in inline_prefixes.items():
+                index = line.find(prefix, index + 1)
+                if index == -1:
+                    continue
+                next_prefixes[prefix] = index
+                if index == 0 or (index > 0 and line[index - 1].isspace()):
+                    comment_start = min(comment_start, index)
+            inline_prefixes = next_prefixes
+        return None if comment_start == sys.maxsize else comment_start
 
 
-@dataclass
-class _Tracker:
-    """Where the parser currently is (shared by every dict the parser creates)."""
+class _Reader:
+    """supervisor's ``UnhosedConfigParser`` state, with the location of everything read.
 
-    file: str = ""
-    lineno: int = 0
-    line: str = ""
-    reading: bool = False
-    section: str | None = None  # last section header seen in the current file
-    # (section, option) -> the previous (file, line) when an option is set again
-    dup_options: list[tuple[str, str, Loc, Loc]] = field(default_factory=list)
-    dup_sections: list[tuple[str, Loc, Loc]] = field(default_factory=list)
-    section_locs: dict[str, tuple[Loc, str]] = field(default_factory=dict)  # first header
-    default_loc: Loc | None = None
-    include_headers: list[Loc] = field(default_factory=list)
+    :meth:`read` is ``RawConfigParser.read_file`` (``_read`` + ``_join_multiline_values``) with
+    supervisor's settings -- delimiters ``=``/``:``, full-line comments ``#``/``;``, inline
+    comments ``;``/``#`` at the start of a line or after whitespace, ``strict=False``,
+    ``empty_lines_in_values=True``, ``allow_no_value=False``, ``optionxform=str.lower`` --
+    reimplemented line by line (``tests/test_read_scanner.py`` checks it against configparser).
+    """
 
-    def lines(self, text: str, file: str) -> Iterator[str]:
-        self.file = file
-        self.lineno = 0
-        self.section = None
-        self.reading = True
-        try:
-            for line in io.StringIO(text, newline=None):
-                self.lineno += 1
-                self.line = line
-                yield line
-        finally:
-            self.reading = False
+    def __init__(self) -> None:
+        self.sections: dict[str, dict[str, _Rec]] = {}  # configparser's _sections
+        self.defaults: dict[str, _Rec] = {}  # configparser's _defaults
+        self.section_locs: dict[str, Loc] = {}  # first header of each section
+        self.section_here: dict[str, str] = {}  # directory of the file that created it
+        self.default_loc: Loc | None = None  # first [DEFAULT] header
+        self.include_headers: list[Loc] = []
+        self.dup_options: list[tuple[str, str, Loc, Loc]] = []
+        self.dup_sections: list[tuple[str, Loc, Loc]] = []
+        # sections expand_here must look at (see there)
+        self._touched: set[str] = set()
+        self._defaults_touched = False
+        # one shared string per distinct name/value (memory)
+        self._names: dict[str, tuple[str, str]] = {}
+        self._values: dict[str, str] = {}
 
-    def here_loc(self) -> Loc:
-        column = len(self.line) - len(self.line.lstrip()) + 1
-        return Loc(self.file, self.lineno, column)
+    def read(self, text: str, file: str, here: str) -> str:
+        """Read one file; return its text with universal newlines (as supervisor reads it).
 
-
-class _LocDict(dict[str, Any]):
-    """A dict that records, while the parser reads, the location of every key it gets."""
-
-    tracker: _Tracker  # set on the per-read subclass
-    is_sections = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.locs: dict[str, Loc] = {}
-        self.key_texts: dict[str, str] = {}
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        t = self.tracker
-        if t.reading and t.lineno != 0:
-            loc = t.here_loc()
-            if self.is_sections:
-                t.section_locs.setdefault(key, (loc, t.file))
+        Raises ConfigError where configparser raises MissingSectionHeaderError (at once) or
+        ParsingError (after the whole file, naming the first bad line)."""
+        buf = io.StringIO(text, newline=None)
+        sections = self.sections
+        names = self._names
+        values = self._values
+        touched = self._touched
+        cursect: dict[str, _Rec] | None = None
+        sectname = ""
+        optname: str | None = None  # the option continuation lines extend
+        first = ""  # its first value line
+        parts: list[str] | None = None  # its value lines, once it has more than one
+        blanks = 0  # empty lines seen since its last value line (kept if a line follows)
+        indent_level = 0
+        errors: list[int] = []
+        lineno = 0
+        for line in buf:
+            lineno += 1
+            if "#" in line or ";" in line:
+                value = line.strip()
+                if value[0] == "#" or value[0] == ";":
+                    continue  # full-line comment (also inside a value): ignored
+                cut = _comment_start(line)
+                if cut is not None:
+                    value = line[:cut].strip()
             else:
-                prev = self.locs.get(key)
-                if prev is not None and dict.__contains__(self, key) and prev != loc:
-                    t.dup_options.append((t.section or "", key, prev, loc))
-                self.locs[key] = loc
-                m = _KEY_RE.match(t.line)
-                self.key_texts[key] = m.group(1) if m else key
-        super().__setitem__(key, value)
+                value = line.strip()
+                if not value:
+                    if optname:
+                        blanks += 1  # an empty line in the value (trailing ones are dropped)
+                    continue
+            indent = len(line) - len(line.lstrip()) if line[0].isspace() else 0
+            if optname and indent > indent_level:  # continuation line
+                if parts is None:
+                    parts = [first]
+                if blanks:
+                    parts.extend([""] * blanks)
+                    blanks = 0
+                parts.append(value)
+                continue
+            indent_level = indent
+            if value[0] == "[":
+                end = value.rfind("]")
+                if end >= 2:  # SECTCRE: \[(?P<header>.+)\]
+                    if parts is not None and cursect is not None and optname is not None:
+                        rec = cursect[optname]
+                        cursect[optname] = ("\n".join(parts), rec[1], rec[2], rec[3], rec[4])
+                    parts = None
+                    blanks = 0
+                    optname = None
+                    sectname = value[1:end]
+                    loc = Loc(file, lineno, indent + 1)
+                    if sectname in sections:
+                        cursect = sections[sectname]
+                        prev_loc = self.section_locs[sectname]
+                        if prev_loc != loc:
+                            self.dup_sections.append((sectname, prev_loc, loc))
+                        touched.add(sectname)
+                    elif sectname == DEFAULTSECT:
+                        cursect = self.defaults
+                        if self.default_loc is None:
+                            self.default_loc = loc
+                        self._defaults_touched = True
+                    else:
+                        cursect = sections[sectname] = {}
+                        self.section_locs[sectname] = loc
+                        self.section_here[sectname] = here
+                        touched.add(sectname)
+                    if sectname == "include":
+                        self.include_headers.append(loc)
+                    continue
+            if cursect is None:
+                hint = "the file must start with a [section] header"
+                if text.startswith("\ufeff"):
+                    hint = (
+                        "the file starts with a UTF-8 byte order mark, which supervisord reads "
+                        "as part of the first line; save it without BOM"
+                    )
+                raise ConfigError(
+                    f"file contains no section header before {_short(line.strip())!r}",
+                    file,
+                    lineno,
+                    hint=hint,
+                )
+            eq = value.find("=")
+            colon = value.find(":")
+            if colon >= 0 and (eq < 0 or colon < eq):
+                eq = colon
+            if eq < 0:
+                errors.append(lineno)  # not an option line; optname stays (configparser)
+                continue
+            if parts is not None and optname is not None:
+                rec = cursect[optname]
+                cursect[optname] = ("\n".join(parts), rec[1], rec[2], rec[3], rec[4])
+                parts = None
+            blanks = 0
+            raw_name = value[:eq].rstrip()
+            if not raw_name:
+                errors.append(lineno)  # "=x": an error, but configparser still sets ''
+            pair = names.get(raw_name)
+            if pair is None:
+                pair = names[raw_name] = (raw_name, raw_name.lower())
+            key_text, optname = pair
+            first = value[eq + 1 :].lstrip()
+            first = values.setdefault(first, first)
+            prev = cursect.get(optname)
+            if prev is not None and prev[1] is not None and prev[1:4] != (file, lineno, indent + 1):
+                self.dup_options.append(
+                    (
+                        sectname,
+                        optname,
+                        Loc(prev[1], prev[2], prev[3]),
+                        Loc(file, lineno, indent + 1),
+                    )
+                )
+            cursect[optname] = (first, file, lineno, indent + 1, key_text)
+        if parts is not None and cursect is not None and optname is not None:
+            rec = cursect[optname]
+            cursect[optname] = ("\n".join(parts), rec[1], rec[2], rec[3], rec[4])
+        if errors:
+            lines = buf.getvalue().split("\n")
+            bad = lines[errors[0] - 1]
+            more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
+            raise ConfigError(
+                f"not an ini line (name = value, [section] or comment): {_short(repr(bad))}{more}",
+                file,
+                errors[0],
+                hint="supervisord refuses the file with 'File contains parsing errors'",
+            )
+        return buf.getvalue()
 
-    def __contains__(self, key: object) -> bool:
-        found = dict.__contains__(self, key)
-        t = self.tracker
-        if t.reading and self.is_sections and isinstance(key, str):
-            # configparser asks `sectname in self._sections` for every section header
-            loc = Loc(t.file, t.lineno, len(t.line) - len(t.line.lstrip()) + 1)
-            t.section = key
-            if key == "include":
-                t.include_headers.append(loc)
-            if found:
-                first = t.section_locs.get(key)
-                if first is not None and first[0] != loc:
-                    t.dup_sections.append((key, first[0], loc))
-            elif key == configparser.DEFAULTSECT and t.default_loc is None:
-                t.default_loc = loc
-        return found
+    def has_option(self, section: str, key: str) -> bool:
+        return key in self.sections[section] or key in self.defaults
 
+    def get(self, section: str, key: str) -> str:
+        rec = self.sections[section].get(key)
+        if rec is None:
+            rec = self.defaults[key]
+        return rec[0]
 
-class _Parser(configparser.RawConfigParser):
-    """supervisor's UnhosedConfigParser settings, with location tracking."""
-
-    def __init__(self, tracker: _Tracker) -> None:
-        dict_type = type("_TrackedDict", (_LocDict,), {"tracker": tracker})
-        super().__init__(dict_type=dict_type, inline_comment_prefixes=(";", "#"), strict=False)
-        self._sections.is_sections = True  # type: ignore[attr-defined]
+    def option_loc(self, section: str, key: str) -> Loc | None:
+        """Where ``key`` of ``section`` was read (the section's own line, else [DEFAULT]'s)."""
+        for d in (self.sections.get(section), self.defaults):
+            rec = d.get(key) if d is not None else None
+            if rec is not None and rec[1] is not None:
+                return Loc(rec[1], rec[2], rec[3])
+        return None
 
     def expand_here(self, here: str) -> None:
-        """supervisor's UnhosedConfigParser.expand_here, verbatim."""
-        for section in self.sections():
-            for key, value in self.items(section):
-                if HERE_FORMAT in value:
-                    self.set(section, key, value.replace(HERE_FORMAT, here))
+        """supervisor's ``UnhosedConfigParser.expand_here``, with the same result::
 
-    def option_loc(self, section: str, key: str) -> tuple[Loc | None, str]:
-        sections: dict[str, Any] = self._sections  # type: ignore[attr-defined]
-        defaults: dict[str, Any] = self._defaults  # type: ignore[attr-defined]
-        for d in (sections.get(section), defaults):
-            if isinstance(d, _LocDict) and key in d.locs:
-                return d.locs[key], d.key_texts.get(key, key)
-        return None, key
+            for section in self.sections():
+                for key, value in self.items(section):  # [DEFAULT] options, then its own
+                    if "%(here)s" in value:
+                        self.set(section, key, value.replace("%(here)s", here))
+
+        but only over the sections that can change: the ones read since the last call, the
+        ones that still hold ``%(here)s`` (``here`` itself contains it), and all of them when
+        [DEFAULT] was read since the last call. Any other section was expanded before with
+        the same options and [DEFAULT] values, so it holds no ``%(here)s`` and has its own copy
+        of every [DEFAULT] option that held one: the loop would not change it. Each section's
+        result depends only on its own options and [DEFAULT], not on the order of sections.
+        """
+        names = list(self.sections) if self._defaults_touched else list(self._touched)
+        defaults_here = [(k, r[0]) for k, r in self.defaults.items() if HERE_FORMAT in r[0]]
+        done: dict[str, str] = {}
+        again: set[str] = set()
+        for name in names:
+            sect = self.sections[name]
+            for key, rec in sect.items():  # values replaced in place: the size is unchanged
+                value = rec[0]
+                if HERE_FORMAT in value:
+                    new = done.get(value)
+                    if new is None:
+                        new = done[value] = value.replace(HERE_FORMAT, here)
+                    sect[key] = (new, rec[1], rec[2], rec[3], rec[4])
+                    if HERE_FORMAT in new:
+                        again.add(name)
+            for key, value in defaults_here:
+                if key not in sect:  # items() gives [DEFAULT]'s value: set() copies it in
+                    new = done.get(value)
+                    if new is None:
+                        new = done[value] = value.replace(HERE_FORMAT, here)
+                    sect[key] = (new, None, 0, 0, key)
+                    if HERE_FORMAT in new:
+                        again.add(name)
+        self._touched = again
+        self._defaults_touched = False
+
+    def raw_sections(self, main_file: str, here: str) -> list[RawSection]:
+        """The sections as ``parser.items(name)`` gives them, then [DEFAULT] if it has options."""
+        defaults = self.defaults
+        result: list[RawSection] = []
+        for name, sect in self.sections.items():
+            sec_loc = self.section_locs[name]
+            opts: dict[str, RawOption] = {}
+            if defaults:
+                for key in {**defaults, **sect}:
+                    rec = sect.get(key)
+                    value = rec[0] if rec is not None else defaults[key][0]
+                    if rec is None or rec[1] is None:
+                        rec = defaults.get(key)
+                    if rec is None or rec[1] is None:  # pragma: no cover - defaults are read
+                        opts[key] = RawOption(key, value, sec_loc, key)
+                    else:
+                        opts[key] = RawOption(key, value, Loc(rec[1], rec[2], rec[3]), rec[4])
+            else:
+                for key, rec in sect.items():
+                    opts[key] = RawOption(key, rec[0], Loc(rec[1], rec[2], rec[3]), rec[4])  # type: ignore[arg-type]
+            result.append(
+                RawSection(name=name, loc=sec_loc, options=opts, here=self.section_here[name])
+            )
+        if defaults:
+            dloc = self.default_loc or Loc(main_file, 1)
+            dopts = {
+                key: RawOption(key, rec[0], Loc(rec[1] or dloc.file, rec[2], rec[3]), rec[4])
+                for key, rec in defaults.items()
+            }
+            result.append(RawSection(name=DEFAULTSECT, loc=dloc, options=dopts, here=here))
+        return result
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -227,38 +408,6 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _parse_into(parser: _Parser, tracker: _Tracker, text: str, file: str) -> None:
-    """``parser.read_file`` with configparser's errors turned into ConfigError."""
-    try:
-        parser.read_file(tracker.lines(text, file), source=file)
-    except configparser.MissingSectionHeaderError as exc:
-        hint = "the file must start with a [section] header"
-        if text.startswith("\ufeff"):
-            hint = (
-                "the file starts with a UTF-8 byte order mark, which supervisord reads as "
-                "part of the first line; save it without BOM"
-            )
-        raise ConfigError(
-            f"file contains no section header before {_short(exc.line.strip())!r}",
-            file,
-            exc.lineno,
-            hint=hint,
-        ) from None
-    except configparser.ParsingError as exc:
-        lineno = exc.errors[0][0]
-        lines = io.StringIO(text, newline=None).readlines()
-        line = repr(lines[lineno - 1].rstrip("\n")) if 0 < lineno <= len(lines) else "?"
-        more = f" (and {len(exc.errors) - 1} more bad lines)" if len(exc.errors) > 1 else ""
-        raise ConfigError(
-            f"not an ini line (name = value, [section] or comment): {_short(line)}{more}",
-            file,
-            lineno,
-            hint="supervisord refuses the file with 'File contains parsing errors'",
-        ) from None
-    except configparser.Error as exc:  # pragma: no cover - strict=False never raises others
-        raise ConfigError(str(exc), file, tracker.lineno) from None
-
-
 class _RecordingMap(dict[str, str]):
     """Expansions that remember which names a format string used."""
 
@@ -312,10 +461,6 @@ def read_file(
     return _read(text, path, here, base, environ, host_node_name)
 
 
-def _normalized(text: str) -> str:
-    return "".join(io.StringIO(text, newline=None))
-
-
 def _read(
     text: str,
     filename: str,
@@ -327,12 +472,11 @@ def _read(
     """Read like supervisord; a file without [supervisord] (after following its includes, or
     when following them fails) is read as a conf.d snippet included by an empty main config:
     then its own [include] is not followed, as supervisor would not follow it."""
-    probe_tracker = _Tracker()
-    probe = _Parser(probe_tracker)
-    _parse_into(probe, probe_tracker, text, filename)
+    probe = _Reader()
+    probe_text = probe.read(text, filename, here)
     # the probe's parse is reused for the first attempt (parsing is most of read's time)
-    pre = (probe, probe_tracker)
-    if probe.has_section("supervisord") or not probe.has_section("include"):
+    pre = (probe, probe_text)
+    if "supervisord" in probe.sections or "include" not in probe.sections:
         return _read_as(
             text, filename, here, base, environ, host_node_name, snippet=False, preparsed=pre
         )
@@ -356,28 +500,22 @@ def _read_as(
     host_node_name: str | None,
     *,
     snippet: bool,
-    preparsed: tuple[_Parser, _Tracker] | None = None,
+    preparsed: tuple[_Reader, str] | None = None,
 ) -> RawConfig:
     env = os.environ if environ is None else environ
     if preparsed is not None:
-        parser, tracker = preparsed
+        parser, main_text = preparsed
     else:
-        tracker = _Tracker()
-        parser = _Parser(tracker)
+        parser = _Reader()
+        main_text = parser.read(text, filename, here)
     findings: list[Finding] = []
-    texts: dict[str, str] = {filename: _normalized(text)}
+    texts: dict[str, str] = {filename: main_text}
     files_read: list[str] = [filename]
-    section_here: dict[str, str] = {}
-
-    if preparsed is None:
-        _parse_into(parser, tracker, text, filename)
-    for name in parser.sections():
-        section_here.setdefault(name, here)
 
     if snippet:
         # included by an empty main config: %(here)s replaced, [include] not followed
         parser.expand_here(here)
-        for loc in tracker.include_headers:
+        for loc in parser.include_headers:
             findings.append(
                 finding(
                     "S2C003",
@@ -389,9 +527,9 @@ def _read_as(
                     "include",
                 )
             )
-    elif parser.has_section("include"):
+    elif "include" in parser.sections:
         parser.expand_here(here)
-        include_loc = tracker.section_locs["include"][0]
+        include_loc = parser.section_locs["include"]
         if not parser.has_option("include", "files"):
             raise ConfigError(
                 ".ini file has [include] section, but no files setting",
@@ -399,7 +537,7 @@ def _read_as(
                 include_loc.line,
                 hint="add files = conf.d/*.conf or remove [include]",
             )
-        files_loc, _ = parser.option_loc("include", "files")
+        files_loc = parser.option_loc("include", "files")
         floc = files_loc or include_loc
         expansions = _RecordingMap({"here": here})
         node = host_node_name if host_node_name is not None else platform.node()
@@ -448,8 +586,7 @@ def _read_as(
                 )
                 continue
             for inc in sorted(matches):
-                tracker.include_headers = []
-                before = set(parser.sections())
+                parser.include_headers = []
                 try:
                     inc_text = _load(inc)
                 except InputError as exc:
@@ -473,15 +610,11 @@ def _read_as(
                         )
                     )
                     continue
-                _parse_into(parser, tracker, inc_text, inc)
-                texts[inc] = _normalized(inc_text)
-                files_read.append(inc)
                 inc_here = os.path.abspath(os.path.dirname(inc))
-                for name in parser.sections():
-                    if name not in before:
-                        section_here.setdefault(name, inc_here)
+                texts[inc] = parser.read(inc_text, inc, inc_here)
+                files_read.append(inc)
                 is_main = os.path.abspath(inc) == os.path.abspath(filename)
-                for loc in tracker.include_headers:
+                for loc in parser.include_headers:
                     if is_main:
                         continue  # the main file matched its own pattern: read twice, fine
                     findings.append(
@@ -494,14 +627,14 @@ def _read_as(
                         )
                     )
                 parser.expand_here(inc_here)
-    elif not parser.has_section("supervisord"):
+    elif "supervisord" not in parser.sections:
         # a conf.d snippet is converted as if [include]d by an empty main config, and
         # supervisor replaces %(here)s in included files after reading them
         parser.expand_here(here)
 
     # duplicates (S2C013)
     seen_dup: set[tuple[str, str, Loc]] = set()
-    for section, key, prev, new in tracker.dup_options:
+    for section, key, prev, new in parser.dup_options:
         if (section, key, prev) in seen_dup:
             continue
         seen_dup.add((section, key, prev))
@@ -515,7 +648,7 @@ def _read_as(
                 key,
             )
         )
-    for section, first, again in tracker.dup_sections:
+    for section, first, again in parser.dup_sections:
         findings.append(
             finding(
                 "S2C013",
@@ -526,27 +659,7 @@ def _read_as(
             )
         )
 
-    sections: list[RawSection] = []
-    for name in parser.sections():
-        sec_loc = tracker.section_locs[name][0]
-        opts: dict[str, RawOption] = {}
-        for key, value in parser.items(name):
-            oloc, key_text = parser.option_loc(name, key)
-            opts[key] = RawOption(key, value, oloc or sec_loc, key_text)
-        sections.append(
-            RawSection(name=name, loc=sec_loc, options=opts, here=section_here.get(name, here))
-        )
-
-    defaults = parser.defaults()
-    if defaults:
-        dloc = tracker.default_loc or Loc(filename, 1)
-        dopts: dict[str, RawOption] = {}
-        for key, value in defaults.items():
-            oloc, key_text = parser.option_loc(configparser.DEFAULTSECT, key)
-            dopts[key] = RawOption(key, value, oloc or dloc, key_text)
-        sections.append(
-            RawSection(name=configparser.DEFAULTSECT, loc=dloc, options=dopts, here=here)
-        )
+    sections = parser.raw_sections(filename, here)
 
     return RawConfig(
         main_file=filename,
