@@ -151,10 +151,10 @@ def test_scanner_reads_like_configparser(text: str) -> None:
         d = reader.defaults
         got = (
             [
-                (s, [(k, (sect[k] if k in sect else d[k])[0]) for k in {**d, **sect}])
+                (s, [(k, (sect[k] if k in sect else d[k]).value) for k in {**d, **sect}])
                 for s, sect in reader.sections.items()
             ],
-            [(k, r[0]) for k, r in d.items()],
+            [(k, o.value) for k, o in d.items()],
         )
     assert got == expected
 
@@ -336,4 +336,4 @@ def test_inline_comment_rounds_quirk() -> None:
     ref.read_string(text)
     reader = _Reader()
     reader.read(text, "f", "/")
-    assert reader.sections["a"]["k"][0] == ref.get("a", "k")
+    assert reader.sections["a"]["k"].value == ref.get("a", "k")

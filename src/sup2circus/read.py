@@ -30,7 +30,6 @@ as supervisord does, so it ends in "no section header" (ConfigError, with a hint
 from __future__ import annotations
 
 import glob
-import io
 import os
 import platform
 import re
@@ -51,11 +50,6 @@ MAX_FILE_SIZE = 16 * 1024 * 1024
 
 HERE_FORMAT = "%(here)s"
 DEFAULTSECT = "DEFAULT"
-
-#: One option as read: (value, file, line, column, name as written). ``file`` is None for a
-#: ``[DEFAULT]`` option that ``expand_here`` copied into a section: its location is the
-#: ``[DEFAULT]`` one (configparser's ``set`` records no location).
-_Rec = tuple[str, "str | None", int, int, str]
 
 if sys.version_info >= (3, 13):  # pragma: no cover - the project's CI runs 3.11
     _INLINE_COMMENT_RE = re.compile(r"(^|\s)(;)|(^|\s)(#)")
@@ -94,17 +88,21 @@ class _Reader:
     comments ``;``/``#`` at the start of a line or after whitespace, ``strict=False``,
     ``empty_lines_in_values=True``, ``allow_no_value=False``, ``optionxform=str.lower`` --
     reimplemented line by line (``tests/test_read_scanner.py`` checks it against configparser).
+    Options are held as the :class:`RawOption` they end up as (value, location, name as written).
     """
 
     def __init__(self) -> None:
-        self.sections: dict[str, dict[str, _Rec]] = {}  # configparser's _sections
-        self.defaults: dict[str, _Rec] = {}  # configparser's _defaults
+        self.sections: dict[str, dict[str, RawOption]] = {}  # configparser's _sections
+        self.defaults: dict[str, RawOption] = {}  # configparser's _defaults
         self.section_locs: dict[str, Loc] = {}  # first header of each section
         self.section_here: dict[str, str] = {}  # directory of the file that created it
         self.default_loc: Loc | None = None  # first [DEFAULT] header
         self.include_headers: list[Loc] = []
         self.dup_options: list[tuple[str, str, Loc, Loc]] = []
         self.dup_sections: list[tuple[str, Loc, Loc]] = []
+        # (section, name) of the [DEFAULT] options expand_here copied into a section: configparser
+        # records no location for them (theirs is [DEFAULT]'s, taken when the sections are made)
+        self._copied: set[tuple[str, str]] = set()
         # sections expand_here must look at (see there)
         self._touched: set[str] = set()
         self._defaults_touched = False
@@ -117,126 +115,138 @@ class _Reader:
 
         Raises ConfigError where configparser raises MissingSectionHeaderError (at once) or
         ParsingError (after the whole file, naming the first bad line)."""
-        buf = io.StringIO(text, newline=None)
+        # io.StringIO(text, newline=None)'s translation, without its 4-bytes-a-character buffer
+        norm = text.replace("\r\n", "\n").replace("\r", "\n")
         sections = self.sections
         names = self._names
         values = self._values
         touched = self._touched
-        cursect: dict[str, _Rec] | None = None
+        cursect: dict[str, RawOption] | None = None
         sectname = ""
-        optname: str | None = None  # the option continuation lines extend
+        # the option being read (stored in cursect when the next option/header/EOF comes):
+        optname: str | None = None  # its name; continuation lines extend it when non-empty
         first = ""  # its first value line
+        opt_loc = Loc(file, 0)
+        key_text = ""
         parts: list[str] | None = None  # its value lines, once it has more than one
-        blanks = 0  # empty lines seen since its last value line (kept if a line follows)
+        blanks = 0  # empty lines since its last value line (kept if a value line follows)
         indent_level = 0
         errors: list[int] = []
         lineno = 0
-        for line in buf:
-            lineno += 1
-            if "#" in line or ";" in line:
-                value = line.strip()
-                if value[0] == "#" or value[0] == ";":
-                    continue  # full-line comment (also inside a value): ignored
-                cut = _comment_start(line)
-                if cut is not None:
-                    value = line[:cut].strip()
-            else:
-                value = line.strip()
-                if not value:
-                    if optname:
-                        blanks += 1  # an empty line in the value (trailing ones are dropped)
+        start = 0
+        size = len(norm)
+        while start < size:  # lines in chunks: split's speed without a list of every line
+            end = norm.find("\n", start + 65536)
+            if end < 0:
+                end = size  # (a final "\n" then gives an extra empty line: no effect)
+            chunk = norm[start:end].split("\n")
+            start = end + 1
+            for line in chunk:
+                lineno += 1
+                if "#" in line or ";" in line:
+                    value = line.strip()
+                    if value[0] == "#" or value[0] == ";":
+                        continue  # full-line comment (also inside a value): ignored
+                    cut = _comment_start(line)
+                    if cut is not None:
+                        value = line[:cut].strip()
+                        if not value:  # pragma: no cover - then it is a full-line comment
+                            continue
+                else:
+                    value = line.strip()
+                    if not value:
+                        if optname:
+                            blanks += 1  # an empty line in the value (trailing ones dropped)
+                        continue
+                indent = len(line) - len(line.lstrip()) if line[0].isspace() else 0
+                if optname and indent > indent_level:  # continuation line
+                    if parts is None:
+                        parts = [first]
+                    if blanks:
+                        parts.extend([""] * blanks)
+                        blanks = 0
+                    parts.append(value)
                     continue
-            indent = len(line) - len(line.lstrip()) if line[0].isspace() else 0
-            if optname and indent > indent_level:  # continuation line
-                if parts is None:
-                    parts = [first]
-                if blanks:
-                    parts.extend([""] * blanks)
-                    blanks = 0
-                parts.append(value)
-                continue
-            indent_level = indent
-            if value[0] == "[":
-                end = value.rfind("]")
-                if end >= 2:  # SECTCRE: \[(?P<header>.+)\]
-                    if parts is not None and cursect is not None and optname is not None:
-                        rec = cursect[optname]
-                        cursect[optname] = ("\n".join(parts), rec[1], rec[2], rec[3], rec[4])
-                    parts = None
-                    blanks = 0
-                    optname = None
-                    sectname = value[1:end]
-                    loc = Loc(file, lineno, indent + 1)
-                    if sectname in sections:
-                        cursect = sections[sectname]
-                        prev_loc = self.section_locs[sectname]
-                        if prev_loc != loc:
-                            self.dup_sections.append((sectname, prev_loc, loc))
-                        touched.add(sectname)
-                    elif sectname == DEFAULTSECT:
-                        cursect = self.defaults
-                        if self.default_loc is None:
-                            self.default_loc = loc
-                        self._defaults_touched = True
-                    else:
-                        cursect = sections[sectname] = {}
-                        self.section_locs[sectname] = loc
-                        self.section_here[sectname] = here
-                        touched.add(sectname)
-                    if sectname == "include":
-                        self.include_headers.append(loc)
+                indent_level = indent
+                if value[0] == "[":
+                    rbracket = value.rfind("]")
+                    if rbracket >= 2:  # SECTCRE: \[(?P<header>.+)\]
+                        if optname is not None and cursect is not None:
+                            if parts is not None:
+                                first = "\n".join(parts)
+                                parts = None
+                            cursect[optname] = RawOption(optname, first, opt_loc, key_text)
+                            optname = None
+                        blanks = 0
+                        sectname = value[1:rbracket]
+                        loc = Loc(file, lineno, indent + 1)
+                        if sectname in sections:
+                            cursect = sections[sectname]
+                            prev_loc = self.section_locs[sectname]
+                            if prev_loc != loc:
+                                self.dup_sections.append((sectname, prev_loc, loc))
+                            touched.add(sectname)
+                        elif sectname == DEFAULTSECT:
+                            cursect = self.defaults
+                            if self.default_loc is None:
+                                self.default_loc = loc
+                            self._defaults_touched = True
+                        else:
+                            cursect = sections[sectname] = {}
+                            self.section_locs[sectname] = loc
+                            self.section_here[sectname] = here
+                            touched.add(sectname)
+                        if sectname == "include":
+                            self.include_headers.append(loc)
+                        continue
+                if cursect is None:
+                    hint = "the file must start with a [section] header"
+                    if text.startswith("\ufeff"):
+                        hint = (
+                            "the file starts with a UTF-8 byte order mark, which supervisord "
+                            "reads as part of the first line; save it without BOM"
+                        )
+                    raise ConfigError(
+                        f"file contains no section header before {_short(line.strip())!r}",
+                        file,
+                        lineno,
+                        hint=hint,
+                    )
+                eq = value.find("=")
+                colon = value.find(":")
+                if colon >= 0 and (eq < 0 or colon < eq):
+                    eq = colon
+                if eq < 0:
+                    errors.append(lineno)  # not an option line; optname stays (configparser)
                     continue
-            if cursect is None:
-                hint = "the file must start with a [section] header"
-                if text.startswith("\ufeff"):
-                    hint = (
-                        "the file starts with a UTF-8 byte order mark, which supervisord reads "
-                        "as part of the first line; save it without BOM"
-                    )
-                raise ConfigError(
-                    f"file contains no section header before {_short(line.strip())!r}",
-                    file,
-                    lineno,
-                    hint=hint,
-                )
-            eq = value.find("=")
-            colon = value.find(":")
-            if colon >= 0 and (eq < 0 or colon < eq):
-                eq = colon
-            if eq < 0:
-                errors.append(lineno)  # not an option line; optname stays (configparser)
-                continue
-            if parts is not None and optname is not None:
-                rec = cursect[optname]
-                cursect[optname] = ("\n".join(parts), rec[1], rec[2], rec[3], rec[4])
-                parts = None
-            blanks = 0
-            raw_name = value[:eq].rstrip()
-            if not raw_name:
-                errors.append(lineno)  # "=x": an error, but configparser still sets ''
-            pair = names.get(raw_name)
-            if pair is None:
-                pair = names[raw_name] = (raw_name, raw_name.lower())
-            key_text, optname = pair
-            first = value[eq + 1 :].lstrip()
-            first = values.setdefault(first, first)
-            prev = cursect.get(optname)
-            if prev is not None and prev[1] is not None and prev[1:4] != (file, lineno, indent + 1):
-                self.dup_options.append(
-                    (
-                        sectname,
-                        optname,
-                        Loc(prev[1], prev[2], prev[3]),
-                        Loc(file, lineno, indent + 1),
-                    )
-                )
-            cursect[optname] = (first, file, lineno, indent + 1, key_text)
-        if parts is not None and cursect is not None and optname is not None:
-            rec = cursect[optname]
-            cursect[optname] = ("\n".join(parts), rec[1], rec[2], rec[3], rec[4])
+                if optname is not None:
+                    if parts is not None:
+                        first = "\n".join(parts)
+                        parts = None
+                    cursect[optname] = RawOption(optname, first, opt_loc, key_text)
+                blanks = 0
+                raw_name = value[:eq].rstrip()
+                if not raw_name:
+                    errors.append(lineno)  # "=x": an error, but configparser still sets ''
+                pair = names.get(raw_name)
+                if pair is None:
+                    pair = names[raw_name] = (raw_name, raw_name.lower())
+                key_text, optname = pair
+                first = value[eq + 1 :].lstrip()
+                first = values.setdefault(first, first)
+                opt_loc = Loc(file, lineno, indent + 1)
+                prev = cursect.get(optname)
+                if prev is not None:
+                    if (sectname, optname) in self._copied:
+                        self._copied.discard((sectname, optname))  # read now: has a location
+                    elif prev.loc != opt_loc:
+                        self.dup_options.append((sectname, optname, prev.loc, opt_loc))
+        if optname is not None and cursect is not None:
+            if parts is not None:
+                first = "\n".join(parts)
+            cursect[optname] = RawOption(optname, first, opt_loc, key_text)
         if errors:
-            lines = buf.getvalue().split("\n")
-            bad = lines[errors[0] - 1]
+            bad = norm.split("\n")[errors[0] - 1]
             more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
             raise ConfigError(
                 f"not an ini line (name = value, [section] or comment): {_short(repr(bad))}{more}",
@@ -244,24 +254,21 @@ class _Reader:
                 errors[0],
                 hint="supervisord refuses the file with 'File contains parsing errors'",
             )
-        return buf.getvalue()
+        return norm
 
     def has_option(self, section: str, key: str) -> bool:
         return key in self.sections[section] or key in self.defaults
 
     def get(self, section: str, key: str) -> str:
-        rec = self.sections[section].get(key)
-        if rec is None:
-            rec = self.defaults[key]
-        return rec[0]
+        opt = self.sections[section].get(key)
+        return (opt if opt is not None else self.defaults[key]).value
 
     def option_loc(self, section: str, key: str) -> Loc | None:
         """Where ``key`` of ``section`` was read (the section's own line, else [DEFAULT]'s)."""
-        for d in (self.sections.get(section), self.defaults):
-            rec = d.get(key) if d is not None else None
-            if rec is not None and rec[1] is not None:
-                return Loc(rec[1], rec[2], rec[3])
-        return None
+        opt = self.sections[section].get(key)
+        if opt is None or (section, key) in self._copied:
+            opt = self.defaults.get(key)
+        return opt.loc if opt is not None else None
 
     def expand_here(self, here: str) -> None:
         """supervisor's ``UnhosedConfigParser.expand_here``, with the same result::
@@ -279,26 +286,28 @@ class _Reader:
         result depends only on its own options and [DEFAULT], not on the order of sections.
         """
         names = list(self.sections) if self._defaults_touched else list(self._touched)
-        defaults_here = [(k, r[0]) for k, r in self.defaults.items() if HERE_FORMAT in r[0]]
+        defaults_here = [opt for opt in self.defaults.values() if HERE_FORMAT in opt.value]
         done: dict[str, str] = {}
         again: set[str] = set()
         for name in names:
             sect = self.sections[name]
-            for key, rec in sect.items():  # values replaced in place: the size is unchanged
-                value = rec[0]
+            for key, opt in sect.items():  # values replaced in place: the size is unchanged
+                value = opt.value
                 if HERE_FORMAT in value:
                     new = done.get(value)
                     if new is None:
                         new = done[value] = value.replace(HERE_FORMAT, here)
-                    sect[key] = (new, rec[1], rec[2], rec[3], rec[4])
+                    sect[key] = RawOption(key, new, opt.loc, opt.key_text)
                     if HERE_FORMAT in new:
                         again.add(name)
-            for key, value in defaults_here:
-                if key not in sect:  # items() gives [DEFAULT]'s value: set() copies it in
+            for opt in defaults_here:
+                if opt.name not in sect:  # items() gives [DEFAULT]'s value: set() copies it in
+                    value = opt.value
                     new = done.get(value)
                     if new is None:
                         new = done[value] = value.replace(HERE_FORMAT, here)
-                    sect[key] = (new, None, 0, 0, key)
+                    sect[opt.name] = RawOption(opt.name, new, opt.loc, opt.key_text)
+                    self._copied.add((name, opt.name))
                     if HERE_FORMAT in new:
                         again.add(name)
         self._touched = again
@@ -307,33 +316,28 @@ class _Reader:
     def raw_sections(self, main_file: str, here: str) -> list[RawSection]:
         """The sections as ``parser.items(name)`` gives them, then [DEFAULT] if it has options."""
         defaults = self.defaults
+        copied: dict[str, list[str]] = {}
+        for section, key in self._copied:
+            copied.setdefault(section, []).append(key)
         result: list[RawSection] = []
         for name, sect in self.sections.items():
-            sec_loc = self.section_locs[name]
-            opts: dict[str, RawOption] = {}
-            if defaults:
-                for key in {**defaults, **sect}:
-                    rec = sect.get(key)
-                    value = rec[0] if rec is not None else defaults[key][0]
-                    if rec is None or rec[1] is None:
-                        rec = defaults.get(key)
-                    if rec is None or rec[1] is None:  # pragma: no cover - defaults are read
-                        opts[key] = RawOption(key, value, sec_loc, key)
-                    else:
-                        opts[key] = RawOption(key, value, Loc(rec[1], rec[2], rec[3]), rec[4])
-            else:
-                for key, rec in sect.items():
-                    opts[key] = RawOption(key, rec[0], Loc(rec[1], rec[2], rec[3]), rec[4])  # type: ignore[arg-type]
+            opts = sect
+            if defaults:  # [DEFAULT]'s options first, the section's own values win
+                opts = {**defaults, **sect}
+                for key in copied.get(name, ()):  # the section's value, [DEFAULT]'s location
+                    dflt = defaults[key]
+                    opts[key] = RawOption(key, sect[key].value, dflt.loc, dflt.key_text)
             result.append(
-                RawSection(name=name, loc=sec_loc, options=opts, here=self.section_here[name])
+                RawSection(
+                    name=name,
+                    loc=self.section_locs[name],
+                    options=opts,
+                    here=self.section_here[name],
+                )
             )
         if defaults:
             dloc = self.default_loc or Loc(main_file, 1)
-            dopts = {
-                key: RawOption(key, rec[0], Loc(rec[1] or dloc.file, rec[2], rec[3]), rec[4])
-                for key, rec in defaults.items()
-            }
-            result.append(RawSection(name=DEFAULTSECT, loc=dloc, options=dopts, here=here))
+            result.append(RawSection(name=DEFAULTSECT, loc=dloc, options=dict(defaults), here=here))
         return result
 
 
