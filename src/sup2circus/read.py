@@ -29,6 +29,7 @@ as supervisord does, so it ends in "no section header" (ConfigError, with a hint
 
 from __future__ import annotations
 
+import gc
 import glob
 import os
 import platform
@@ -476,6 +477,25 @@ def _read(
     """Read like supervisord; a file without [supervisord] (after following its includes, or
     when following them fails) is read as a conf.d snippet included by an empty main config:
     then its own [include] is not followed, as supervisor would not follow it."""
+    # Reading makes one RawOption and Loc per option, tens of thousands on big configs, and no
+    # reference cycles: the cyclic garbage collector's passes over them would only cost time.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_config(text, filename, here, base, environ, host_node_name)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read_config(
+    text: str,
+    filename: str,
+    here: str,
+    base: str,
+    environ: Mapping[str, str] | None,
+    host_node_name: str | None,
+) -> RawConfig:
     probe = _Reader()
     probe_text = probe.read(text, filename, here)
     # the probe's parse is reused for the first attempt (parsing is most of read's time)
