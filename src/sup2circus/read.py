@@ -65,7 +65,8 @@ else:
 
     def _comment_start(line: str) -> int | None:
         """Python 3.10-3.12 ``RawConfigParser._read`` inline comment search, verbatim: the
-        prefixes' occurrences are tried in rounds, so in ``a#b ;c #d`` the ``;`` wins."""
+        prefixes' occurrences are tried in rounds, so ``k = a#b #c ;d`` reads ``a#b #c``
+        (3.13 reads ``a#b``)."""
         comment_start = sys.maxsize
         inline_prefixes = {";": -1, "#": -1}
         while comment_start == sys.maxsize and inline_prefixes:
