@@ -151,7 +151,7 @@ class Record:
         inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._rec_repr)
         return f"{self.__class__.__qualname__}({inner})"
 
-    def __setattr__(self, name: str, value: object) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
@@ -163,6 +163,16 @@ class Record:
     def __setstate__(self, state: list[Any]) -> None:
         for name, value in zip(self._rec_fields, state, strict=False):
             _set(self, name, value)
+
+
+class MutableRecord(Record):
+    """A :class:`Record` like ``@dataclass`` without ``frozen``: fields can be assigned, and
+    instances are unhashable (equality still compares the fields)."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__  # type: ignore[assignment]
+    __delattr__ = object.__delattr__
+    __hash__ = None  # type: ignore[assignment]
 
 
 class Severity(str, enum.Enum):

@@ -16,9 +16,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .findings import Finding, Severity
+from .findings import Finding, Record, Severity, _set
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,12 +66,24 @@ def url_of(code: str) -> str | None:
 # ---------------------------------------------------------------------------- text
 
 
-@dataclass(frozen=True)
-class Summary:
+@record(frozen=True)
+class Summary(Record):
     files: int
-    suppressed: int = 0
-    fail_on: Severity = Severity.WARNING
-    exit_zero: bool = False
+    suppressed: int
+    fail_on: Severity
+    exit_zero: bool
+
+    def __init__(
+        self,
+        files: int,
+        suppressed: int = 0,
+        fail_on: Severity = Severity.WARNING,
+        exit_zero: bool = False,
+    ) -> None:
+        _set(self, "files", files)
+        _set(self, "suppressed", suppressed)
+        _set(self, "fail_on", fail_on)
+        _set(self, "exit_zero", exit_zero)
 
 
 def text_line(f: Finding, color: bool = False) -> str:
@@ -113,12 +130,24 @@ def render_text(
 # ---------------------------------------------------------------------------- statistics
 
 
-@dataclass(frozen=True)
-class Stat:
+@record(frozen=True)
+class Stat(Record):
     code: str
     name: str
     severity: Severity
     count: int
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        count: int,
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "severity", severity)
+        _set(self, "count", count)
 
 
 def statistics(findings: Iterable[Finding]) -> list[Stat]:

@@ -28,9 +28,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .findings import Finding, Severity
+from .findings import FACTORY, Finding, MutableRecord, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 UNUSED_CODE = "S2C902"
 
@@ -44,17 +50,40 @@ _SECTION_RE = re.compile(r"\[(?P<header>.+)\]")
 _OPTION_RE = re.compile(r"(?P<name>[^=:\s][^=:]*?)\s*[=:]")
 
 
-@dataclass
-class Suppression:
+@record()
+class Suppression(MutableRecord):
+    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"used": set}
     file: str
     line: int  # where the comment is
     column: int
     codes: tuple[str, ...]
     file_wide: bool
-    span: tuple[int, int] | None = None  # lines it covers (None: attached to nothing)
-    section: str | None = None
-    option: str | None = None
-    used: set[str] = field(default_factory=set)
+    span: tuple[int, int] | None  # lines it covers (None: attached to nothing)
+    section: str | None
+    option: str | None
+    used: set[str]
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        codes: tuple[str, ...],
+        file_wide: bool,
+        span: tuple[int, int] | None = None,
+        section: str | None = None,
+        option: str | None = None,
+        used: set[str] = FACTORY,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.codes = codes
+        self.file_wide = file_wide
+        self.span = span
+        self.section = section
+        self.option = option
+        self.used = self._rec_factories["used"]() if used is FACTORY else used
 
     def covers(self, f: Finding) -> str | None:
         """The code of this suppression that matches ``f``, if any."""
@@ -153,11 +182,21 @@ def parse(file: str, text: str) -> list[Suppression]:
     return out
 
 
-@dataclass
-class Outcome:
+@record()
+class Outcome(MutableRecord):
     kept: list[Finding]
     suppressed: list[Finding]
     unused: list[Finding]
+
+    def __init__(
+        self,
+        kept: list[Finding],
+        suppressed: list[Finding],
+        unused: list[Finding],
+    ) -> None:
+        self.kept = kept
+        self.suppressed = suppressed
+        self.unused = unused
 
 
 def _same_file(a: str, b: str) -> bool:
