@@ -386,6 +386,10 @@ def test_fields_and_defaults(path: str) -> None:
     p = cls(*values)
     assert [getattr(p, n) for n in cls._rec_fields] == values
     assert [f.name for f in dataclasses.fields(cls)] == list(cls._rec_fields)
+    attrs = ("name", "default", "default_factory", "init", "repr", "hash", "compare", "kw_only")
+    for mine, theirs in zip(dataclasses.fields(cls), dataclasses.fields(ref), strict=True):
+        assert [getattr(mine, a) for a in attrs] == [getattr(theirs, a) for a in attrs]
+        assert mine.type == cls.__annotations__[mine.name]
     assert [f.name for f in dataclasses.fields(p)] == list(cls._rec_fields)
     assert dataclasses.is_dataclass(p) and dataclasses.is_dataclass(cls)
 

@@ -52,8 +52,8 @@ FACTORY: Any = _Factory()
 
 
 class _LazyFields:
-    """``__dataclass_fields__``, built on first use (``dataclasses.replace``/``fields``) from a
-    real frozen dataclass with the same fields, so that nothing is paid for it at import."""
+    """``__dataclass_fields__``, built on first use (``dataclasses.replace``/``fields``), so that
+    nothing is paid for it at import."""
 
     def __get__(self, obj: object, cls: type[Record]) -> dict[str, Field[Any]]:
         fields = _dataclass_fields(cls)
@@ -62,27 +62,38 @@ class _LazyFields:
 
 
 def _dataclass_fields(cls: type[Record]) -> dict[str, Field[Any]]:
+    """The ``dataclasses.Field`` of each field, as ``@dataclass`` would make them."""
     import dataclasses
-    import inspect
 
-    annotations: dict[str, object] = {}
-    for klass in reversed(cls.__mro__):
-        annotations.update(inspect.get_annotations(klass))
-    params = inspect.signature(cls.__init__).parameters
-    ns: dict[str, object] = {"__annotations__": {n: annotations[n] for n in cls._rec_fields}}
+    init = cls.__init__
+    code = init.__code__
+    params = code.co_varnames[1 : code.co_argcount]
+    values = init.__defaults__ or ()
+    defaults = dict(zip(params[len(params) - len(values) :], values, strict=True))
+    annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - no inspect import
+    marker = getattr(dataclasses, "_FIELD", None)
+    fields: dict[str, Field[Any]] = {}
     for name in cls._rec_fields:
-        default = params[name].default
-        kw: dict[str, Any] = {
-            "compare": name in cls._rec_compare,
-            "repr": name in cls._rec_repr,
-        }
-        if default is FACTORY:
+        kw: dict[str, Any] = {"compare": name in cls._rec_compare, "repr": name in cls._rec_repr}
+        if name not in defaults:
+            pass
+        elif defaults[name] is FACTORY:
             kw["default_factory"] = cls._rec_factories[name]
-        elif default is not inspect.Parameter.empty:
-            kw["default"] = default
-        ns[name] = dataclasses.field(**kw)
-    shadow: Any = dataclasses.dataclass(frozen=True)(type(cls.__name__, (), ns))
-    fields: dict[str, Field[Any]] = shadow.__dataclass_fields__
+        else:
+            kw["default"] = defaults[name]
+        fields[name] = dataclasses.field(**kw)
+    if marker is None:  # pragma: no cover - a Python whose dataclasses has no _FIELD marker
+        # Let dataclasses make them (it execs code: slower, but only once per class).
+        ns: dict[str, Any] = {"__annotations__": {n: annotations[n] for n in fields}, **fields}
+        shadow: Any = dataclasses.dataclass(frozen=True)(type(cls.__name__, (), ns))
+        made: dict[str, Field[Any]] = shadow.__dataclass_fields__
+        return made
+    for name, f in fields.items():
+        f.name = name
+        f.type = annotations[name]
+        f._field_type = marker  # type: ignore[attr-defined]
+        if hasattr(f, "kw_only"):
+            f.kw_only = False
     return fields
 
 

@@ -25,6 +25,7 @@ suppression that suppresses nothing (or names an unknown code) is itself reporte
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -41,13 +42,37 @@ else:
 UNUSED_CODE = "S2C902"
 
 # `;` or `#` at the start of the line or after whitespace, as supervisor's parser requires.
-_COMMENT_RE = re.compile(
+_COMMENT_PATTERN = (
     r"(?:^|(?<=\s))[;#]\s*sup2circus\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
-    r"(?P<codes>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)",
-    re.IGNORECASE,
+    r"(?P<codes>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)"
 )
-_SECTION_RE = re.compile(r"\[(?P<header>.+)\]")
-_OPTION_RE = re.compile(r"(?P<name>[^=:\s][^=:]*?)\s*[=:]")
+_SECTION_PATTERN = r"\[(?P<header>.+)\]"
+_OPTION_PATTERN = r"(?P<name>[^=:\s][^=:]*?)\s*[=:]"
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The comment, section and option patterns, compiled on first use: most files have no
+    suppression comment, and compiling them is a noticeable part of a small --check."""
+    return (
+        re.compile(_COMMENT_PATTERN, re.IGNORECASE),
+        re.compile(_SECTION_PATTERN),
+        re.compile(_OPTION_PATTERN),
+    )
+
+
+def may_have_comments(text: str) -> bool:
+    """False only if ``text`` cannot hold a suppression comment: every comment contains
+    ``sup2circus`` in some letter case (as the IGNORECASE pattern matches it: beyond ASCII, the
+    letters s and i also match the long s and the dotted/dotless i, so such text is searched)."""
+    if text.isascii():
+        return "sup2circus" in text.lower()
+    return _quick_pattern().search(text) is not None
+
+
+@functools.cache
+def _quick_pattern() -> re.Pattern[str]:
+    return re.compile("sup2circus", re.IGNORECASE)
 
 
 @record()
@@ -105,6 +130,9 @@ def _strip_inline_comment(line: str) -> str:
 
 def parse(file: str, text: str) -> list[Suppression]:
     """Every suppression comment in one file's text, attached to what it covers."""
+    if not may_have_comments(text):
+        return []
+    comment_re, section_re, option_re = _patterns()
     lines = text.splitlines()
     out: list[Suppression] = []
     pending: list[Suppression] = []  # full-line comments waiting for the next item
@@ -130,7 +158,7 @@ def parse(file: str, text: str) -> list[Suppression]:
     last_content = 0  # last line of the current option (continuation lines included)
     for lineno, line in enumerate(lines, 1):
         stripped = line.strip()
-        match = _COMMENT_RE.search(line)
+        match = comment_re.search(line)
         supp = None
         if match:
             codes = tuple(c.strip().upper() for c in match.group("codes").split(","))
@@ -159,7 +187,7 @@ def parse(file: str, text: str) -> list[Suppression]:
             pending = []
             continue
         close_option(last_content)
-        header = _SECTION_RE.match(body)
+        header = section_re.match(body)
         if header:
             close_section(lineno - 1)
             section_name = header.group("header")
@@ -169,7 +197,7 @@ def parse(file: str, text: str) -> list[Suppression]:
                 s.section = section_name
                 section_supps.append(s)
         else:
-            m = _OPTION_RE.match(body)
+            m = option_re.match(body)
             option_name = m.group("name").strip().lower() if m else body
             option_start = last_content = lineno
             for s in [*pending, *([supp] if supp and not supp.file_wide else [])]:
