@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .findings import FACTORY, Finding, Record, Severity, _set
+from .findings import FACTORY, Finding, Record, Severity, _set, sorted_findings
 
 if TYPE_CHECKING:
     from dataclasses import dataclass as record
@@ -144,7 +144,7 @@ def _convert_raw(raw: RawConfig, opts: ConvertOptions, source: str) -> Conversio
     circus, findings = translate(model, opts)
     return Conversion(
         text=write(circus),
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        findings=tuple(sorted_findings(findings)),
         source=source,
         files_read=raw.files_read,
         circus=circus,

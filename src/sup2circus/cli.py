@@ -31,7 +31,16 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from . import __version__
-from .findings import ConfigError, Finding, MutableRecord, Record, Severity, Sup2CircusError, _set
+from .findings import (
+    ConfigError,
+    Finding,
+    MutableRecord,
+    Record,
+    Severity,
+    Sup2CircusError,
+    _set,
+    sorted_findings,
+)
 
 if TYPE_CHECKING:
     from dataclasses import dataclass as record
@@ -483,25 +492,55 @@ def _process(
     from .suppress import apply
 
     outcome = apply(findings, texts)
-    report = [_shown(f) for f in settings.apply([*outcome.kept, *outcome.unused])]
-    report.sort(key=Finding.sort_key)
+    report = sorted_findings(_Shown().all(settings.apply([*outcome.kept, *outcome.unused])))
     return report, len(outcome.suppressed)
 
 
 def _shown(f: Finding) -> Finding:
     """The finding with its path relative to the current directory when it lies below it (like
     the paths given on the command line; GitHub annotations and SARIF want repository paths)."""
-    if not os.path.isabs(f.file):
-        return f
-    try:
-        rel = os.path.relpath(f.file)
-    except ValueError:
-        return f
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return f
-    from dataclasses import replace
+    return _Shown()(f)
 
-    return replace(f, file=rel)
+
+class _Shown:
+    """:func:`_shown` for many findings: each distinct path is made relative once (a big config
+    has tens of thousands of findings in a few files)."""
+
+    def __init__(self) -> None:
+        self._rel: dict[str, str | None] = {}
+
+    def __call__(self, f: Finding) -> Finding:
+        file = f.file
+        try:
+            rel = self._rel[file]
+        except KeyError:
+            rel = self._rel[file] = _relative(file)
+        if rel is None:
+            return f
+        return Finding(f.code, f.severity, f.message, rel, f.line, f.section, f.option, f.column)
+
+    def all(self, findings: list[Finding]) -> list[Finding]:
+        """``[self(f) for f in findings]`` (the same list when no path changes)."""
+        rel = self._rel
+        for file in {f.file for f in findings}:
+            if file not in rel:
+                rel[file] = _relative(file)
+        if all(r is None for r in rel.values()):
+            return findings
+        return [self(f) for f in findings]
+
+
+def _relative(file: str) -> str | None:
+    """``file`` relative to the current directory if it is absolute and lies below it."""
+    if not os.path.isabs(file):
+        return None
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel
 
 
 def _fmt(args: Args) -> str:
@@ -630,7 +669,7 @@ def _check(args: Args, settings: Settings, options: ConvertOptions) -> int:
         for f in src.conversion.findings:
             findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
     report, suppressed = _process(list(findings.values()), texts, settings)
-    report = sorted([*map(_shown, errors), *report], key=Finding.sort_key)
+    report = sorted_findings([*map(_shown, errors), *report])
     n_files = len(seen)
     _write(
         _render(

@@ -102,13 +102,13 @@ def summary_line(findings: Sequence[Finding], summary: Summary, color: bool = Fa
     supp = f" ({summary.suppressed} suppressed)" if summary.suppressed else ""
     if not findings:
         return _paint(f"All checks passed: {files}, no findings{supp}.", "green", color)
-    counts = Counter(f.severity for f in findings)
+    counts = Counter([f.severity for f in findings])
     parts = [
         _plural(counts[s], s.value)
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if counts[s]
     ]
-    failing = sum(1 for f in findings if f.severity.rank >= summary.fail_on.rank)
+    failing = sum(n for s, n in counts.items() if s.rank >= summary.fail_on.rank)
     tail = f"{failing} at or above {summary.fail_on.value}"
     if summary.exit_zero and failing:
         tail += " (--exit-zero)"
@@ -121,10 +121,19 @@ def summary_line(findings: Sequence[Finding], summary: Summary, color: bool = Fa
 def render_text(
     findings: Sequence[Finding], summary: Summary | None = None, color: bool = False
 ) -> str:
-    lines = [text_line(f, color) for f in findings]
+    if color:
+        lines = [text_line(f, color) for f in findings]
+    else:  # text_line(f) without colour, inlined (tens of thousands of lines for a big config)
+        messages = [f.message for f in findings]
+        if not "".join(messages).isprintable():  # some message has a line break: _one_line
+            messages = [_one_line(m) for m in messages]
+        lines = [
+            f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity._value_} {m}"
+            for f, m in zip(findings, messages, strict=True)
+        ]
     if summary is not None:
         lines.append(summary_line(findings, summary, color))
-    return "".join(line + "\n" for line in lines)
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 # ---------------------------------------------------------------------------- statistics

@@ -102,12 +102,38 @@ class Settings(Record):
 
     def apply(self, findings: Iterable[Finding]) -> list[Finding]:
         """Drop unselected findings and apply severity overrides."""
+        # Both depend on the code (and the severity) only: decided once per code, not per finding.
+        if not self.severity:
+            if not isinstance(findings, list | tuple):
+                findings = list(findings)
+            codes = {f.code for f in findings}
+            if all(self.is_selected(code) for code in codes):
+                return list(findings)  # the common case: every finding, unchanged
+        selected: dict[str, bool] = {}
+        overridden: dict[tuple[str, Severity], Severity] = {}
         out = []
         for f in findings:
-            if not self.is_selected(f.code):
+            code = f.code
+            try:
+                keep = selected[code]
+            except KeyError:
+                keep = selected[code] = self.is_selected(code)
+            if not keep:
                 continue
-            sev = self.severity_of(f)
-            out.append(f if sev is f.severity else replace(f, severity=sev))
+            if not self.severity:  # severity_of(f) is f.severity
+                out.append(f)
+                continue
+            key = (code, f.severity)
+            try:
+                sev = overridden[key]
+            except KeyError:
+                sev = overridden[key] = self.severity_of(f)
+            if sev is f.severity:
+                out.append(f)
+            else:  # dataclasses.replace(f, severity=sev), without its per-call overhead
+                out.append(
+                    Finding(f.code, sev, f.message, f.file, f.line, f.section, f.option, f.column)
+                )
         return out
 
     def fails(self, finding: Finding) -> bool:

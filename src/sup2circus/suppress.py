@@ -243,18 +243,26 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
     supps: list[Suppression] = []
     for path, text in texts.items():
         supps.extend(parse(path, text))
+    if not supps:  # no suppression comment anywhere: nothing to suppress, nothing unused
+        return Outcome(list(findings), [], [])
     by_file: dict[str, list[Suppression]] = {}
     for s in supps:
         by_file.setdefault(s.file, []).append(s)
+    found_for: dict[str, list[Suppression]] = {}  # finding's file -> its suppressions
 
     def matching(f: Finding) -> list[Suppression]:
+        try:
+            return found_for[f.file]
+        except KeyError:
+            pass
         found = by_file.get(f.file)
         if found is None:
             for path, lst in by_file.items():
                 if _same_file(path, f.file):
                     found = lst
                     break
-        return found or []
+        found_for[f.file] = found = found or []
+        return found
 
     kept: list[Finding] = []
     suppressed: list[Finding] = []
