@@ -137,16 +137,21 @@ class Record:
         super().__init_subclass__(**kwargs)
         # The fields, in order: the class's own annotations, as for a dataclass.
         own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs an import
-        names = tuple(n for n, t in own.items() if not str(t).startswith("ClassVar"))
+        names = tuple([n for n, t in own.items() if not str(t).startswith("ClassVar")])
         slots = cls.__dict__.get("__slots__")
         if slots is not None and sorted(slots) != sorted(names):
             raise TypeError(f"{cls.__name__}: __slots__ must name exactly the fields {names}")
         cls._rec_fields = names
-        cls._rec_compare = tuple(n for n in names if n not in cls._rec_no_compare)
-        cls._rec_repr = tuple(n for n in names if n not in cls._rec_no_repr)
         setattr(cls, "__match_args__", names)  # noqa: B010 - mypy: Record has none
-        cls._rec_key = staticmethod(_getter(cls._rec_compare))
-        cls._rec_all = staticmethod(_getter(names))
+        every = staticmethod(_getter(names))
+        cls._rec_all = every
+        no_compare, no_repr = cls._rec_no_compare, cls._rec_no_repr
+        if no_compare:
+            cls._rec_compare = tuple([n for n in names if n not in no_compare])
+            cls._rec_key = staticmethod(_getter(cls._rec_compare))
+        else:
+            cls._rec_compare, cls._rec_key = names, every
+        cls._rec_repr = tuple([n for n in names if n not in no_repr]) if no_repr else names
 
     def __eq__(self, other: object) -> bool:
         cls = self.__class__
