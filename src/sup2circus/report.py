@@ -283,7 +283,11 @@ def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
             )
         rules.append(entry)
     results: list[dict[str, object]] = []
+    uris: dict[str, str] = {}  # _artifact_uri once per file
     for f in findings:
+        uri = uris.get(f.file)
+        if uri is None:
+            uri = uris[f.file] = _artifact_uri(f.file)
         result: dict[str, object] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -292,7 +296,7 @@ def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _artifact_uri(f.file)},
+                        "artifactLocation": {"uri": uri},
                         "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
                     }
                 }
