@@ -8,18 +8,21 @@ Pipeline: :mod:`.read` (supervisor-exact ini reading with locations) -> :mod:`.b
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .findings import Finding, Severity
+from .findings import FACTORY, Finding, Record, Severity, _set, sorted_findings
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+
     from .model import RawConfig
+else:
+    from .findings import record
 
 
-@dataclass(frozen=True)
-class ConvertOptions:
+@record(frozen=True)
+class ConvertOptions(Record):
     """Knobs of one conversion.
 
     * ``resolve_env``: bake the converting machine's values of ``%(ENV_X)s`` in instead of
@@ -31,29 +34,64 @@ class ConvertOptions:
     * ``host_node_name``: the value of ``%(host_node_name)s`` (default: ``platform.node()``).
     """
 
-    resolve_env: bool = False
-    no_wrappers: bool = False
-    exact: bool = False
-    runtime_dir: str = "/tmp"
-    environ: Mapping[str, str] | None = None
-    host_node_name: str | None = None
+    resolve_env: bool
+    no_wrappers: bool
+    exact: bool
+    runtime_dir: str
+    environ: Mapping[str, str] | None
+    host_node_name: str | None
+
+    def __init__(
+        self,
+        resolve_env: bool = False,
+        no_wrappers: bool = False,
+        exact: bool = False,
+        runtime_dir: str = "/tmp",
+        environ: Mapping[str, str] | None = None,
+        host_node_name: str | None = None,
+    ) -> None:
+        _set(self, "resolve_env", resolve_env)
+        _set(self, "no_wrappers", no_wrappers)
+        _set(self, "exact", exact)
+        _set(self, "runtime_dir", runtime_dir)
+        _set(self, "environ", environ)
+        _set(self, "host_node_name", host_node_name)
 
     def env(self) -> Mapping[str, str]:
         return os.environ if self.environ is None else self.environ
 
 
-@dataclass(frozen=True)
-class Conversion:
+@record(frozen=True)
+class Conversion(Record):
     """The result of one conversion: the circus.ini text and the findings, sorted."""
 
+    _rec_no_compare: ClassVar[tuple[str, ...]] = ("circus", "texts")
+    _rec_no_repr: ClassVar[tuple[str, ...]] = ("circus", "texts")
+    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"texts": dict}
     text: str
     findings: tuple[Finding, ...]
     source: str
-    files_read: tuple[str, ...] = ()
+    files_read: tuple[str, ...]
     # The translated circus model (see sup2circus.translate.CircusConfig), for --verify.
-    circus: object = field(default=None, compare=False, repr=False)
+    circus: object  # not compared, not in repr
     # The text of every file read (path -> text), for inline suppression comments.
-    texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    texts: Mapping[str, str]  # not compared, not in repr
+
+    def __init__(
+        self,
+        text: str,
+        findings: tuple[Finding, ...],
+        source: str,
+        files_read: tuple[str, ...] = (),
+        circus: object = None,
+        texts: Mapping[str, str] = FACTORY,
+    ) -> None:
+        _set(self, "text", text)
+        _set(self, "findings", findings)
+        _set(self, "source", source)
+        _set(self, "files_read", files_read)
+        _set(self, "circus", circus)
+        _set(self, "texts", self._rec_factories["texts"]() if texts is FACTORY else texts)
 
     def worst(self) -> Severity | None:
         if not self.findings:
@@ -106,7 +144,7 @@ def _convert_raw(raw: RawConfig, opts: ConvertOptions, source: str) -> Conversio
     circus, findings = translate(model, opts)
     return Conversion(
         text=write(circus),
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        findings=tuple(sorted_findings(findings)),
         source=source,
         files_read=raw.files_read,
         circus=circus,

@@ -26,17 +26,29 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
-from .findings import ConfigError, Finding, Severity, Sup2CircusError
+from .findings import (
+    ConfigError,
+    Finding,
+    MutableRecord,
+    Record,
+    Severity,
+    Sup2CircusError,
+    _set,
+    sorted_findings,
+)
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+
     from .api import Conversion, ConvertOptions
     from .settings import Settings
+else:
+    from .findings import record
 
 PROG = "sup2circus"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -191,27 +203,69 @@ def cli(ctx: click.Context, /, **kw: object) -> None:
     ctx.exit(_guarded(Args.from_kwargs(kw)))
 
 
-@dataclass(frozen=True)
-class Args:
-    files: tuple[str, ...] = ()
-    output: str | None = None
-    check: bool = False
-    output_format: str | None = None
-    fail_on: str | None = None
-    exit_zero: bool = False
-    strict: bool = False
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severities: tuple[str, ...] = ()
-    config: str | None = None
-    isolated: bool = False
-    statistics: bool = False
-    explain: str | None = None
-    resolve_env: bool = False
-    no_wrappers: bool = False
-    exact: bool = False
-    runtime_dir: str | None = None
-    verify: bool = False
+@record(frozen=True)
+class Args(Record):
+    files: tuple[str, ...]
+    output: str | None
+    check: bool
+    output_format: str | None
+    fail_on: str | None
+    exit_zero: bool
+    strict: bool
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severities: tuple[str, ...]
+    config: str | None
+    isolated: bool
+    statistics: bool
+    explain: str | None
+    resolve_env: bool
+    no_wrappers: bool
+    exact: bool
+    runtime_dir: str | None
+    verify: bool
+
+    def __init__(
+        self,
+        files: tuple[str, ...] = (),
+        output: str | None = None,
+        check: bool = False,
+        output_format: str | None = None,
+        fail_on: str | None = None,
+        exit_zero: bool = False,
+        strict: bool = False,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severities: tuple[str, ...] = (),
+        config: str | None = None,
+        isolated: bool = False,
+        statistics: bool = False,
+        explain: str | None = None,
+        resolve_env: bool = False,
+        no_wrappers: bool = False,
+        exact: bool = False,
+        runtime_dir: str | None = None,
+        verify: bool = False,
+    ) -> None:
+        _set(self, "files", files)
+        _set(self, "output", output)
+        _set(self, "check", check)
+        _set(self, "output_format", output_format)
+        _set(self, "fail_on", fail_on)
+        _set(self, "exit_zero", exit_zero)
+        _set(self, "strict", strict)
+        _set(self, "select", select)
+        _set(self, "ignore", ignore)
+        _set(self, "severities", severities)
+        _set(self, "config", config)
+        _set(self, "isolated", isolated)
+        _set(self, "statistics", statistics)
+        _set(self, "explain", explain)
+        _set(self, "resolve_env", resolve_env)
+        _set(self, "no_wrappers", no_wrappers)
+        _set(self, "exact", exact)
+        _set(self, "runtime_dir", runtime_dir)
+        _set(self, "verify", verify)
 
     @classmethod
     def from_kwargs(cls, kw: dict[str, object]) -> Args:
@@ -371,13 +425,23 @@ def _read_stdin() -> str:
         ) from None
 
 
-@dataclass
-class _Source:
+@record()
+class _Source(MutableRecord):
     """One converted input: its conversion, and the text of every file it read."""
 
     name: str
     conversion: Conversion
     texts: dict[str, str]
+
+    def __init__(
+        self,
+        name: str,
+        conversion: Conversion,
+        texts: dict[str, str],
+    ) -> None:
+        self.name = name
+        self.conversion = conversion
+        self.texts = texts
 
 
 def _convert_one(name: str, options: ConvertOptions, stdin_text: str | None) -> _Source:
@@ -428,25 +492,55 @@ def _process(
     from .suppress import apply
 
     outcome = apply(findings, texts)
-    report = [_shown(f) for f in settings.apply([*outcome.kept, *outcome.unused])]
-    report.sort(key=Finding.sort_key)
+    report = sorted_findings(_Shown().all(settings.apply([*outcome.kept, *outcome.unused])))
     return report, len(outcome.suppressed)
 
 
 def _shown(f: Finding) -> Finding:
     """The finding with its path relative to the current directory when it lies below it (like
     the paths given on the command line; GitHub annotations and SARIF want repository paths)."""
-    if not os.path.isabs(f.file):
-        return f
-    try:
-        rel = os.path.relpath(f.file)
-    except ValueError:
-        return f
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return f
-    from dataclasses import replace
+    return _Shown()(f)
 
-    return replace(f, file=rel)
+
+class _Shown:
+    """:func:`_shown` for many findings: each distinct path is made relative once (a big config
+    has tens of thousands of findings in a few files)."""
+
+    def __init__(self) -> None:
+        self._rel: dict[str, str | None] = {}
+
+    def __call__(self, f: Finding) -> Finding:
+        file = f.file
+        try:
+            rel = self._rel[file]
+        except KeyError:
+            rel = self._rel[file] = _relative(file)
+        if rel is None:
+            return f
+        return Finding(f.code, f.severity, f.message, rel, f.line, f.section, f.option, f.column)
+
+    def all(self, findings: list[Finding]) -> list[Finding]:
+        """``[self(f) for f in findings]`` (the same list when no path changes)."""
+        rel = self._rel
+        for file in {f.file for f in findings}:
+            if file not in rel:
+                rel[file] = _relative(file)
+        if all(r is None for r in rel.values()):
+            return findings
+        return [self(f) for f in findings]
+
+
+def _relative(file: str) -> str | None:
+    """``file`` relative to the current directory if it is absolute and lies below it."""
+    if not os.path.isabs(file):
+        return None
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel
 
 
 def _fmt(args: Args) -> str:
@@ -575,7 +669,7 @@ def _check(args: Args, settings: Settings, options: ConvertOptions) -> int:
         for f in src.conversion.findings:
             findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
     report, suppressed = _process(list(findings.values()), texts, settings)
-    report = sorted([*map(_shown, errors), *report], key=Finding.sort_key)
+    report = sorted_findings([*map(_shown, errors), *report])
     n_files = len(seen)
     _write(
         _render(

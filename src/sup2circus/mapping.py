@@ -12,22 +12,46 @@ This one table drives three things:
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .findings import Record, _set
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 # Section kinds as supervisor names them (the part before ':' in the section name).
 PROCESS_KINDS = ("program", "fcgi-program", "eventlistener")
 
 
-@dataclass(frozen=True)
-class OptionMapping:
+@record(frozen=True)
+class OptionMapping(Record):
     section: str  # section kind: program, fcgi-program, eventlistener, group, supervisord, ...
     option: str
     default: str | None  # supervisor's default, as text (None: no default / required)
     circus: str  # the circus form (option, section, wrapper or hook), or "-" for none
     fidelity: str  # exact | exact (wrapper) | exact (hook, --exact) | approx | none
-    codes: tuple[str, ...] = ()  # finding codes this option can produce
-    note: str = ""
+    codes: tuple[str, ...]  # finding codes this option can produce
+    note: str
+
+    def __init__(
+        self,
+        section: str,
+        option: str,
+        default: str | None,
+        circus: str,
+        fidelity: str,
+        codes: tuple[str, ...] = (),
+        note: str = "",
+    ) -> None:
+        _set(self, "section", section)
+        _set(self, "option", option)
+        _set(self, "default", default)
+        _set(self, "circus", circus)
+        _set(self, "fidelity", fidelity)
+        _set(self, "codes", codes)
+        _set(self, "note", note)
 
 
 def _p(
@@ -321,6 +345,8 @@ def all_known_options() -> dict[str, tuple[str, ...]]:
 
 def suggest(option: str, kind: str) -> str | None:
     """The closest valid option name for a misspelled one, if any is close."""
+    import difflib
+
     matches = difflib.get_close_matches(option, sorted(known_options(kind)), n=1, cutoff=0.75)
     return matches[0] if matches else None
 

@@ -19,10 +19,15 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .findings import Finding, Loc
+from .findings import FACTORY, Finding, Loc, Record, _set
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 # Marker for a deferred %(ENV_X)s. Made only of characters that supervisor's shlex-based
 # environment parser treats as word characters, so it survives dict_of_key_value_pairs.
@@ -44,8 +49,8 @@ def deferred_names(value: str) -> list[str]:
 # --------------------------------------------------------------------------- raw layer
 
 
-@dataclass(frozen=True, slots=True)
-class RawOption:
+@record(frozen=True)
+class RawOption(Record):
     """One ``name = value`` as supervisor's parser holds it.
 
     ``name`` is lower-cased (supervisor's optionxform); ``value`` is the joined value
@@ -53,29 +58,73 @@ class RawOption:
     where supervisor replaces it, nothing else expanded). ``key_text`` is the name as written.
     """
 
+    __slots__ = ("key_text", "loc", "name", "value")
     name: str
     value: str
     loc: Loc
-    key_text: str = ""
+    key_text: str
+
+    def __init__(
+        self,
+        name: str,
+        value: str,
+        loc: Loc,
+        key_text: str = "",
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "value", value)
+        _set(self, "loc", loc)
+        _set(self, "key_text", key_text)
 
 
-@dataclass(frozen=True, slots=True)
-class RawSection:
+@record(frozen=True)
+class RawSection(Record):
+    __slots__ = ("here", "loc", "name", "options")
     name: str
     loc: Loc
     options: Mapping[str, RawOption]
     here: str  # directory of the file this section came from
 
+    def __init__(
+        self,
+        name: str,
+        loc: Loc,
+        options: Mapping[str, RawOption],
+        here: str,
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "loc", loc)
+        _set(self, "options", options)
+        _set(self, "here", here)
 
-@dataclass(frozen=True, slots=True)
-class RawConfig:
+
+@record(frozen=True)
+class RawConfig(Record):
+    __slots__ = ("files_read", "findings", "here", "main_file", "sections", "texts")
+    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"texts": dict}
     main_file: str  # path as given, or "<stdin>"
     here: str  # supervisor's self.here: directory of the main file (cwd for stdin)
     sections: tuple[RawSection, ...]
     files_read: tuple[str, ...]
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Finding, ...]
     # The raw text lines of every file read, keyed by path (for suppression comments).
-    texts: Mapping[str, str] = field(default_factory=dict)
+    texts: Mapping[str, str]
+
+    def __init__(
+        self,
+        main_file: str,
+        here: str,
+        sections: tuple[RawSection, ...],
+        files_read: tuple[str, ...],
+        findings: tuple[Finding, ...] = (),
+        texts: Mapping[str, str] = FACTORY,
+    ) -> None:
+        _set(self, "main_file", main_file)
+        _set(self, "here", here)
+        _set(self, "sections", sections)
+        _set(self, "files_read", files_read)
+        _set(self, "findings", findings)
+        _set(self, "texts", self._rec_factories["texts"]() if texts is FACTORY else texts)
 
     def section(self, name: str) -> RawSection | None:
         for s in self.sections:
@@ -100,10 +149,19 @@ class LogKind(str, enum.Enum):
     SYSLOG = "SYSLOG"  # the deprecated ``syslog`` magic value: no file, syslog on
 
 
-@dataclass(frozen=True, slots=True)
-class LogSpec:
+@record(frozen=True)
+class LogSpec(Record):
     """One of a process's two output channels, as supervisor configures it."""
 
+    __slots__ = (
+        "backups",
+        "capture_maxbytes",
+        "events_enabled",
+        "kind",
+        "maxbytes",
+        "path",
+        "syslog",
+    )
     kind: LogKind
     path: str | None  # for FILE; may hold deferred-env markers
     maxbytes: int
@@ -112,11 +170,30 @@ class LogSpec:
     capture_maxbytes: int
     events_enabled: bool
 
+    def __init__(
+        self,
+        kind: LogKind,
+        path: str | None,
+        maxbytes: int,
+        backups: int,
+        syslog: bool,
+        capture_maxbytes: int,
+        events_enabled: bool,
+    ) -> None:
+        _set(self, "kind", kind)
+        _set(self, "path", path)
+        _set(self, "maxbytes", maxbytes)
+        _set(self, "backups", backups)
+        _set(self, "syslog", syslog)
+        _set(self, "capture_maxbytes", capture_maxbytes)
+        _set(self, "events_enabled", events_enabled)
 
-@dataclass(frozen=True, slots=True)
-class SocketSpec:
+
+@record(frozen=True)
+class SocketSpec(Record):
     """An fcgi-program's socket."""
 
+    __slots__ = ("backlog", "family", "host", "mode", "owner", "path", "port", "url")
     url: str
     family: str  # "tcp" | "unix"
     host: str | None
@@ -126,15 +203,73 @@ class SocketSpec:
     owner: str | None  # "user[:group]" as written
     backlog: int | None
 
+    def __init__(
+        self,
+        url: str,
+        family: str,
+        host: str | None,
+        port: int | None,
+        path: str | None,
+        mode: int | None,
+        owner: str | None,
+        backlog: int | None,
+    ) -> None:
+        _set(self, "url", url)
+        _set(self, "family", family)
+        _set(self, "host", host)
+        _set(self, "port", port)
+        _set(self, "path", path)
+        _set(self, "mode", mode)
+        _set(self, "owner", owner)
+        _set(self, "backlog", backlog)
 
-@dataclass(frozen=True, slots=True)
-class ProcessSpec:
+
+@record(frozen=True)
+class ProcessSpec(Record):
     """One process exactly as supervisord would run it.
 
     ``options`` maps each option *set in the file* to its raw option (with location);
     ``section_loc`` is the section header (used for findings about defaults).
     """
 
+    __slots__ = (
+        "argv",
+        "autorestart",
+        "autostart",
+        "buffer_size",
+        "command",
+        "directory",
+        "environment",
+        "events",
+        "exitcodes",
+        "group_name",
+        "killasgroup",
+        "kind",
+        "name",
+        "numprocs",
+        "numprocs_start",
+        "options",
+        "priority",
+        "process_num",
+        "program_name",
+        "redirect_stderr",
+        "result_handler",
+        "section",
+        "section_loc",
+        "serverurl",
+        "socket",
+        "startretries",
+        "startsecs",
+        "stderr",
+        "stdout",
+        "stopasgroup",
+        "stopsignal",
+        "stopsignal_name",
+        "stopwaitsecs",
+        "umask",
+        "user",
+        "varies_with_process_num",
+    )
     section: str  # "program:web", "fcgi-program:x", "eventlistener:x"
     kind: str  # "program" | "fcgi-program" | "eventlistener"
     program_name: str
@@ -169,13 +304,89 @@ class ProcessSpec:
     section_loc: Loc
     options: Mapping[str, RawOption]
     # names of options this process's value depends on process_num for (e.g. "command")
-    varies_with_process_num: frozenset[str] = frozenset()
+    varies_with_process_num: frozenset[str]
     # fcgi-program only
-    socket: SocketSpec | None = None
+    socket: SocketSpec | None
     # eventlistener only
-    events: tuple[str, ...] = ()
-    buffer_size: int = 10
-    result_handler: str | None = None
+    events: tuple[str, ...]
+    buffer_size: int
+    result_handler: str | None
+
+    def __init__(
+        self,
+        section: str,
+        kind: str,
+        program_name: str,
+        group_name: str,
+        name: str,
+        process_num: int,
+        numprocs: int,
+        numprocs_start: int,
+        command: str,
+        argv: tuple[str, ...],
+        directory: str | None,
+        umask: int | None,
+        priority: int,
+        autostart: bool,
+        autorestart: AutoRestart,
+        exitcodes: tuple[int, ...],
+        startsecs: int,
+        startretries: int,
+        user: str | None,
+        stopsignal: int,
+        stopsignal_name: str,
+        stopwaitsecs: int,
+        stopasgroup: bool,
+        killasgroup: bool,
+        redirect_stderr: bool,
+        stdout: LogSpec,
+        stderr: LogSpec,
+        environment: tuple[tuple[str, str], ...],
+        serverurl: str | None,
+        section_loc: Loc,
+        options: Mapping[str, RawOption],
+        varies_with_process_num: frozenset[str] = frozenset(),
+        socket: SocketSpec | None = None,
+        events: tuple[str, ...] = (),
+        buffer_size: int = 10,
+        result_handler: str | None = None,
+    ) -> None:
+        _set(self, "section", section)
+        _set(self, "kind", kind)
+        _set(self, "program_name", program_name)
+        _set(self, "group_name", group_name)
+        _set(self, "name", name)
+        _set(self, "process_num", process_num)
+        _set(self, "numprocs", numprocs)
+        _set(self, "numprocs_start", numprocs_start)
+        _set(self, "command", command)
+        _set(self, "argv", argv)
+        _set(self, "directory", directory)
+        _set(self, "umask", umask)
+        _set(self, "priority", priority)
+        _set(self, "autostart", autostart)
+        _set(self, "autorestart", autorestart)
+        _set(self, "exitcodes", exitcodes)
+        _set(self, "startsecs", startsecs)
+        _set(self, "startretries", startretries)
+        _set(self, "user", user)
+        _set(self, "stopsignal", stopsignal)
+        _set(self, "stopsignal_name", stopsignal_name)
+        _set(self, "stopwaitsecs", stopwaitsecs)
+        _set(self, "stopasgroup", stopasgroup)
+        _set(self, "killasgroup", killasgroup)
+        _set(self, "redirect_stderr", redirect_stderr)
+        _set(self, "stdout", stdout)
+        _set(self, "stderr", stderr)
+        _set(self, "environment", environment)
+        _set(self, "serverurl", serverurl)
+        _set(self, "section_loc", section_loc)
+        _set(self, "options", options)
+        _set(self, "varies_with_process_num", varies_with_process_num)
+        _set(self, "socket", socket)
+        _set(self, "events", events)
+        _set(self, "buffer_size", buffer_size)
+        _set(self, "result_handler", result_handler)
 
     def loc_of(self, option: str) -> Loc:
         raw = self.options.get(option)
@@ -185,10 +396,19 @@ class ProcessSpec:
         return option in self.options
 
 
-@dataclass(frozen=True, slots=True)
-class GroupSpec:
+@record(frozen=True)
+class GroupSpec(Record):
     """A process group as supervisord orders it (``[group:x]`` or an implicit one)."""
 
+    __slots__ = (
+        "heterogeneous",
+        "name",
+        "options",
+        "priority",
+        "program_sections",
+        "section",
+        "section_loc",
+    )
     name: str
     priority: int
     section: str  # "group:g" or the program's own section for homogeneous groups
@@ -197,11 +417,51 @@ class GroupSpec:
     section_loc: Loc
     options: Mapping[str, RawOption]
 
+    def __init__(
+        self,
+        name: str,
+        priority: int,
+        section: str,
+        heterogeneous: bool,
+        program_sections: tuple[str, ...],
+        section_loc: Loc,
+        options: Mapping[str, RawOption],
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "priority", priority)
+        _set(self, "section", section)
+        _set(self, "heterogeneous", heterogeneous)
+        _set(self, "program_sections", program_sections)
+        _set(self, "section_loc", section_loc)
+        _set(self, "options", options)
 
-@dataclass(frozen=True, slots=True)
-class SupervisordSpec:
+
+@record(frozen=True)
+class SupervisordSpec(Record):
     """The ``[supervisord]`` section, parsed (defaults filled in)."""
 
+    __slots__ = (
+        "childlogdir",
+        "directory",
+        "environment",
+        "identifier",
+        "logfile",
+        "logfile_backups",
+        "logfile_maxbytes",
+        "loglevel",
+        "minfds",
+        "minprocs",
+        "nocleanup",
+        "nodaemon",
+        "options",
+        "pidfile",
+        "present",
+        "section_loc",
+        "silent",
+        "strip_ansi",
+        "umask",
+        "user",
+    )
     present: bool  # False for a conf.d snippet converted as if included
     nodaemon: bool
     logfile: str  # path, "syslog", or "NONE"-like values as written (expanded)
@@ -223,46 +483,161 @@ class SupervisordSpec:
     section_loc: Loc
     options: Mapping[str, RawOption]
 
+    def __init__(
+        self,
+        present: bool,
+        nodaemon: bool,
+        logfile: str,
+        logfile_maxbytes: int,
+        logfile_backups: int,
+        loglevel: str,
+        pidfile: str,
+        umask: int,
+        user: str | None,
+        directory: str | None,
+        childlogdir: str,
+        environment: tuple[tuple[str, str], ...],
+        minfds: int,
+        minprocs: int,
+        identifier: str,
+        nocleanup: bool,
+        strip_ansi: bool,
+        silent: bool,
+        section_loc: Loc,
+        options: Mapping[str, RawOption],
+    ) -> None:
+        _set(self, "present", present)
+        _set(self, "nodaemon", nodaemon)
+        _set(self, "logfile", logfile)
+        _set(self, "logfile_maxbytes", logfile_maxbytes)
+        _set(self, "logfile_backups", logfile_backups)
+        _set(self, "loglevel", loglevel)
+        _set(self, "pidfile", pidfile)
+        _set(self, "umask", umask)
+        _set(self, "user", user)
+        _set(self, "directory", directory)
+        _set(self, "childlogdir", childlogdir)
+        _set(self, "environment", environment)
+        _set(self, "minfds", minfds)
+        _set(self, "minprocs", minprocs)
+        _set(self, "identifier", identifier)
+        _set(self, "nocleanup", nocleanup)
+        _set(self, "strip_ansi", strip_ansi)
+        _set(self, "silent", silent)
+        _set(self, "section_loc", section_loc)
+        _set(self, "options", options)
+
     def loc_of(self, option: str) -> Loc:
         raw = self.options.get(option)
         return raw.loc if raw is not None else self.section_loc
 
 
-@dataclass(frozen=True, slots=True)
-class ServerSpec:
+@record(frozen=True)
+class ServerSpec(Record):
     """``[unix_http_server]``, ``[inet_http_server]`` or ``[supervisorctl]``."""
 
+    __slots__ = (
+        "chmod",
+        "chown",
+        "file",
+        "host",
+        "kind",
+        "options",
+        "password_set",
+        "port",
+        "section",
+        "section_loc",
+        "serverurl",
+        "username",
+    )
+    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {
+        "section_loc": lambda: Loc("<unknown>", 0),
+        "options": dict,
+    }
     section: str
     kind: str  # "unix" | "inet" | "ctl"
-    file: str | None = None  # unix socket path
-    chmod: int | None = None
-    chown: str | None = None
-    host: str | None = None  # inet
-    port: int | None = None
-    username: str | None = None
-    password_set: bool = False  # never keep the password itself
-    serverurl: str | None = None  # supervisorctl
-    section_loc: Loc = field(default_factory=lambda: Loc("<unknown>", 0))
-    options: Mapping[str, RawOption] = field(default_factory=dict)
+    file: str | None  # unix socket path
+    chmod: int | None
+    chown: str | None
+    host: str | None  # inet
+    port: int | None
+    username: str | None
+    password_set: bool  # never keep the password itself
+    serverurl: str | None  # supervisorctl
+    section_loc: Loc
+    options: Mapping[str, RawOption]
+
+    def __init__(
+        self,
+        section: str,
+        kind: str,
+        file: str | None = None,
+        chmod: int | None = None,
+        chown: str | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        username: str | None = None,
+        password_set: bool = False,
+        serverurl: str | None = None,
+        section_loc: Loc = FACTORY,
+        options: Mapping[str, RawOption] = FACTORY,
+    ) -> None:
+        _set(self, "section", section)
+        _set(self, "kind", kind)
+        _set(self, "file", file)
+        _set(self, "chmod", chmod)
+        _set(self, "chown", chown)
+        _set(self, "host", host)
+        _set(self, "port", port)
+        _set(self, "username", username)
+        _set(self, "password_set", password_set)
+        _set(self, "serverurl", serverurl)
+        _set(
+            self,
+            "section_loc",
+            self._rec_factories["section_loc"]() if section_loc is FACTORY else section_loc,
+        )
+        _set(self, "options", self._rec_factories["options"]() if options is FACTORY else options)
 
 
-@dataclass(frozen=True, slots=True)
-class OtherSection:
+@record(frozen=True)
+class OtherSection(Record):
     """A section the converter does not map to a process: rpcinterface, include, unknown..."""
 
+    __slots__ = ("name", "options", "section_loc")
     name: str
     section_loc: Loc
     options: Mapping[str, RawOption]
 
+    def __init__(
+        self,
+        name: str,
+        section_loc: Loc,
+        options: Mapping[str, RawOption],
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "section_loc", section_loc)
+        _set(self, "options", options)
 
-@dataclass(frozen=True, slots=True)
-class SupervisorConfig:
+
+@record(frozen=True)
+class SupervisorConfig(Record):
     """Everything supervisord would do with the file.
 
     ``processes`` is in supervisord's start order: groups sorted by (priority, name), then
     within a group the order supervisor keeps its process configs.
     """
 
+    __slots__ = (
+        "deferred_env",
+        "findings",
+        "groups",
+        "others",
+        "processes",
+        "raw",
+        "servers",
+        "supervisord",
+    )
     raw: RawConfig
     supervisord: SupervisordSpec
     groups: tuple[GroupSpec, ...]
@@ -270,6 +645,26 @@ class SupervisorConfig:
     servers: tuple[ServerSpec, ...]
     others: tuple[OtherSection, ...]
     # findings made while reading/parsing (include problems, unknown options, env resolution...)
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Finding, ...]
     # deferred environment names seen anywhere, for the header and findings
-    deferred_env: tuple[str, ...] = ()
+    deferred_env: tuple[str, ...]
+
+    def __init__(
+        self,
+        raw: RawConfig,
+        supervisord: SupervisordSpec,
+        groups: tuple[GroupSpec, ...],
+        processes: tuple[ProcessSpec, ...],
+        servers: tuple[ServerSpec, ...],
+        others: tuple[OtherSection, ...],
+        findings: tuple[Finding, ...] = (),
+        deferred_env: tuple[str, ...] = (),
+    ) -> None:
+        _set(self, "raw", raw)
+        _set(self, "supervisord", supervisord)
+        _set(self, "groups", groups)
+        _set(self, "processes", processes)
+        _set(self, "servers", servers)
+        _set(self, "others", others)
+        _set(self, "findings", findings)
+        _set(self, "deferred_env", deferred_env)

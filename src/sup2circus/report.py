@@ -16,9 +16,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .findings import Finding, Severity
+from .findings import Finding, Record, Severity, _set
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,12 +66,24 @@ def url_of(code: str) -> str | None:
 # ---------------------------------------------------------------------------- text
 
 
-@dataclass(frozen=True)
-class Summary:
+@record(frozen=True)
+class Summary(Record):
     files: int
-    suppressed: int = 0
-    fail_on: Severity = Severity.WARNING
-    exit_zero: bool = False
+    suppressed: int
+    fail_on: Severity
+    exit_zero: bool
+
+    def __init__(
+        self,
+        files: int,
+        suppressed: int = 0,
+        fail_on: Severity = Severity.WARNING,
+        exit_zero: bool = False,
+    ) -> None:
+        _set(self, "files", files)
+        _set(self, "suppressed", suppressed)
+        _set(self, "fail_on", fail_on)
+        _set(self, "exit_zero", exit_zero)
 
 
 def text_line(f: Finding, color: bool = False) -> str:
@@ -85,13 +102,13 @@ def summary_line(findings: Sequence[Finding], summary: Summary, color: bool = Fa
     supp = f" ({summary.suppressed} suppressed)" if summary.suppressed else ""
     if not findings:
         return _paint(f"All checks passed: {files}, no findings{supp}.", "green", color)
-    counts = Counter(f.severity for f in findings)
+    counts = Counter([f.severity for f in findings])
     parts = [
         _plural(counts[s], s.value)
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if counts[s]
     ]
-    failing = sum(1 for f in findings if f.severity.rank >= summary.fail_on.rank)
+    failing = sum(n for s, n in counts.items() if s.rank >= summary.fail_on.rank)
     tail = f"{failing} at or above {summary.fail_on.value}"
     if summary.exit_zero and failing:
         tail += " (--exit-zero)"
@@ -104,21 +121,42 @@ def summary_line(findings: Sequence[Finding], summary: Summary, color: bool = Fa
 def render_text(
     findings: Sequence[Finding], summary: Summary | None = None, color: bool = False
 ) -> str:
-    lines = [text_line(f, color) for f in findings]
+    if color:
+        lines = [text_line(f, color) for f in findings]
+    else:  # text_line(f) without colour, inlined (tens of thousands of lines for a big config)
+        messages = [f.message for f in findings]
+        if not "".join(messages).isprintable():  # some message has a line break: _one_line
+            messages = [_one_line(m) for m in messages]
+        lines = [
+            f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity._value_} {m}"
+            for f, m in zip(findings, messages, strict=True)
+        ]
     if summary is not None:
         lines.append(summary_line(findings, summary, color))
-    return "".join(line + "\n" for line in lines)
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 # ---------------------------------------------------------------------------- statistics
 
 
-@dataclass(frozen=True)
-class Stat:
+@record(frozen=True)
+class Stat(Record):
     code: str
     name: str
     severity: Severity
     count: int
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        count: int,
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "severity", severity)
+        _set(self, "count", count)
 
 
 def statistics(findings: Iterable[Finding]) -> list[Stat]:
@@ -245,7 +283,11 @@ def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
             )
         rules.append(entry)
     results: list[dict[str, object]] = []
+    uris: dict[str, str] = {}  # _artifact_uri once per file
     for f in findings:
+        uri = uris.get(f.file)
+        if uri is None:
+            uri = uris[f.file] = _artifact_uri(f.file)
         result: dict[str, object] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -254,7 +296,7 @@ def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _artifact_uri(f.file)},
+                        "artifactLocation": {"uri": uri},
                         "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
                     }
                 }

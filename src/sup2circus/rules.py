@@ -12,15 +12,20 @@ runtime-equivalence suite accepts a difference in a field only when a finding na
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .findings import Finding, Loc, Severity
+from .findings import Finding, Loc, Record, Severity, _set
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 DOCS_BASE_URL = "https://github.com/sup2circus/sup2circus/blob/main/docs/rules.md"
 
 
-@dataclass(frozen=True)
-class Rule:
+@record(frozen=True)
+class Rule(Record):
     code: str
     name: str  # kebab-case slug, also the docs anchor
     title: str  # one line
@@ -28,8 +33,30 @@ class Rule:
     supervisor: str  # what supervisord does
     circus: str  # what circusd does
     fix: str  # how to fix or suppress
-    example: str = ""  # a minimal supervisord.conf snippet
-    observes: tuple[str, ...] = ()
+    example: str  # a minimal supervisord.conf snippet
+    observes: tuple[str, ...]
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        title: str,
+        severity: Severity,
+        supervisor: str,
+        circus: str,
+        fix: str,
+        example: str = "",
+        observes: tuple[str, ...] = (),
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "title", title)
+        _set(self, "severity", severity)
+        _set(self, "supervisor", supervisor)
+        _set(self, "circus", circus)
+        _set(self, "fix", fix)
+        _set(self, "example", example)
+        _set(self, "observes", observes)
 
     @property
     def url(self) -> str:

@@ -31,9 +31,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .findings import Finding, Severity
+from .findings import FACTORY, Finding, Record, Severity, _set
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 ALL = "ALL"
 TOOL_TABLE = "tool.sup2circus"
@@ -43,16 +50,39 @@ class SettingsError(Exception):
     """A bad setting (on the command line or in a config file): a usage error, exit 2."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    select: tuple[str, ...] = (ALL,)
-    ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    fail_on: Severity = Severity.WARNING
-    exact: bool | None = None
-    no_wrappers: bool | None = None
-    runtime_dir: str | None = None
-    source: str | None = None  # the config file these came from, if any
+@record(frozen=True)
+class Settings(Record):
+    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"severity": dict}
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severity: Mapping[str, Severity]
+    fail_on: Severity
+    exact: bool | None
+    no_wrappers: bool | None
+    runtime_dir: str | None
+    source: str | None  # the config file these came from, if any
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (ALL,),
+        ignore: tuple[str, ...] = (),
+        severity: Mapping[str, Severity] = FACTORY,
+        fail_on: Severity = Severity.WARNING,
+        exact: bool | None = None,
+        no_wrappers: bool | None = None,
+        runtime_dir: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        _set(self, "select", select)
+        _set(self, "ignore", ignore)
+        _set(
+            self, "severity", self._rec_factories["severity"]() if severity is FACTORY else severity
+        )
+        _set(self, "fail_on", fail_on)
+        _set(self, "exact", exact)
+        _set(self, "no_wrappers", no_wrappers)
+        _set(self, "runtime_dir", runtime_dir)
+        _set(self, "source", source)
 
     # ---------------------------------------------------------------- applying them
 
@@ -72,12 +102,38 @@ class Settings:
 
     def apply(self, findings: Iterable[Finding]) -> list[Finding]:
         """Drop unselected findings and apply severity overrides."""
+        # Both depend on the code (and the severity) only: decided once per code, not per finding.
+        if not self.severity:
+            if not isinstance(findings, list | tuple):
+                findings = list(findings)
+            codes = {f.code for f in findings}
+            if all(self.is_selected(code) for code in codes):
+                return list(findings)  # the common case: every finding, unchanged
+        selected: dict[str, bool] = {}
+        overridden: dict[tuple[str, Severity], Severity] = {}
         out = []
         for f in findings:
-            if not self.is_selected(f.code):
+            code = f.code
+            try:
+                keep = selected[code]
+            except KeyError:
+                keep = selected[code] = self.is_selected(code)
+            if not keep:
                 continue
-            sev = self.severity_of(f)
-            out.append(f if sev is f.severity else replace(f, severity=sev))
+            if not self.severity:  # severity_of(f) is f.severity
+                out.append(f)
+                continue
+            key = (code, f.severity)
+            try:
+                sev = overridden[key]
+            except KeyError:
+                sev = overridden[key] = self.severity_of(f)
+            if sev is f.severity:
+                out.append(f)
+            else:  # dataclasses.replace(f, severity=sev), without its per-call overhead
+                out.append(
+                    Finding(f.code, sev, f.message, f.file, f.line, f.section, f.option, f.column)
+                )
         return out
 
     def fails(self, finding: Finding) -> bool:

@@ -25,36 +25,90 @@ suppression that suppresses nothing (or names an unknown code) is itself reporte
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .findings import Finding, Severity
+from .findings import FACTORY, Finding, MutableRecord, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from dataclasses import dataclass as record
+else:
+    from .findings import record
 
 UNUSED_CODE = "S2C902"
 
 # `;` or `#` at the start of the line or after whitespace, as supervisor's parser requires.
-_COMMENT_RE = re.compile(
+_COMMENT_PATTERN = (
     r"(?:^|(?<=\s))[;#]\s*sup2circus\s*:\s*(?P<kind>ignore-file|ignore)\s*=\s*"
-    r"(?P<codes>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)",
-    re.IGNORECASE,
+    r"(?P<codes>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)"
 )
-_SECTION_RE = re.compile(r"\[(?P<header>.+)\]")
-_OPTION_RE = re.compile(r"(?P<name>[^=:\s][^=:]*?)\s*[=:]")
+_SECTION_PATTERN = r"\[(?P<header>.+)\]"
+_OPTION_PATTERN = r"(?P<name>[^=:\s][^=:]*?)\s*[=:]"
 
 
-@dataclass
-class Suppression:
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The comment, section and option patterns, compiled on first use: most files have no
+    suppression comment, and compiling them is a noticeable part of a small --check."""
+    return (
+        re.compile(_COMMENT_PATTERN, re.IGNORECASE),
+        re.compile(_SECTION_PATTERN),
+        re.compile(_OPTION_PATTERN),
+    )
+
+
+def may_have_comments(text: str) -> bool:
+    """False only if ``text`` cannot hold a suppression comment: every comment contains
+    ``sup2circus`` in some letter case (as the IGNORECASE pattern matches it: beyond ASCII, the
+    letters s and i also match the long s and the dotted/dotless i, so such text is searched)."""
+    if text.isascii():
+        return "sup2circus" in text.lower()
+    return _quick_pattern().search(text) is not None
+
+
+@functools.cache
+def _quick_pattern() -> re.Pattern[str]:
+    return re.compile("sup2circus", re.IGNORECASE)
+
+
+@record()
+class Suppression(MutableRecord):
+    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"used": set}
     file: str
     line: int  # where the comment is
     column: int
     codes: tuple[str, ...]
     file_wide: bool
-    span: tuple[int, int] | None = None  # lines it covers (None: attached to nothing)
-    section: str | None = None
-    option: str | None = None
-    used: set[str] = field(default_factory=set)
+    span: tuple[int, int] | None  # lines it covers (None: attached to nothing)
+    section: str | None
+    option: str | None
+    used: set[str]
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        codes: tuple[str, ...],
+        file_wide: bool,
+        span: tuple[int, int] | None = None,
+        section: str | None = None,
+        option: str | None = None,
+        used: set[str] = FACTORY,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.codes = codes
+        self.file_wide = file_wide
+        self.span = span
+        self.section = section
+        self.option = option
+        self.used = self._rec_factories["used"]() if used is FACTORY else used
 
     def covers(self, f: Finding) -> str | None:
         """The code of this suppression that matches ``f``, if any."""
@@ -76,6 +130,9 @@ def _strip_inline_comment(line: str) -> str:
 
 def parse(file: str, text: str) -> list[Suppression]:
     """Every suppression comment in one file's text, attached to what it covers."""
+    if not may_have_comments(text):
+        return []
+    comment_re, section_re, option_re = _patterns()
     lines = text.splitlines()
     out: list[Suppression] = []
     pending: list[Suppression] = []  # full-line comments waiting for the next item
@@ -101,7 +158,7 @@ def parse(file: str, text: str) -> list[Suppression]:
     last_content = 0  # last line of the current option (continuation lines included)
     for lineno, line in enumerate(lines, 1):
         stripped = line.strip()
-        match = _COMMENT_RE.search(line)
+        match = comment_re.search(line)
         supp = None
         if match:
             codes = tuple(c.strip().upper() for c in match.group("codes").split(","))
@@ -130,7 +187,7 @@ def parse(file: str, text: str) -> list[Suppression]:
             pending = []
             continue
         close_option(last_content)
-        header = _SECTION_RE.match(body)
+        header = section_re.match(body)
         if header:
             close_section(lineno - 1)
             section_name = header.group("header")
@@ -140,7 +197,7 @@ def parse(file: str, text: str) -> list[Suppression]:
                 s.section = section_name
                 section_supps.append(s)
         else:
-            m = _OPTION_RE.match(body)
+            m = option_re.match(body)
             option_name = m.group("name").strip().lower() if m else body
             option_start = last_content = lineno
             for s in [*pending, *([supp] if supp and not supp.file_wide else [])]:
@@ -153,11 +210,21 @@ def parse(file: str, text: str) -> list[Suppression]:
     return out
 
 
-@dataclass
-class Outcome:
+@record()
+class Outcome(MutableRecord):
     kept: list[Finding]
     suppressed: list[Finding]
     unused: list[Finding]
+
+    def __init__(
+        self,
+        kept: list[Finding],
+        suppressed: list[Finding],
+        unused: list[Finding],
+    ) -> None:
+        self.kept = kept
+        self.suppressed = suppressed
+        self.unused = unused
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -176,18 +243,26 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
     supps: list[Suppression] = []
     for path, text in texts.items():
         supps.extend(parse(path, text))
+    if not supps:  # no suppression comment anywhere: nothing to suppress, nothing unused
+        return Outcome(list(findings), [], [])
     by_file: dict[str, list[Suppression]] = {}
     for s in supps:
         by_file.setdefault(s.file, []).append(s)
+    found_for: dict[str, list[Suppression]] = {}  # finding's file -> its suppressions
 
     def matching(f: Finding) -> list[Suppression]:
+        try:
+            return found_for[f.file]
+        except KeyError:
+            pass
         found = by_file.get(f.file)
         if found is None:
             for path, lst in by_file.items():
                 if _same_file(path, f.file):
                     found = lst
                     break
-        return found or []
+        found_for[f.file] = found = found or []
+        return found
 
     kept: list[Finding] = []
     suppressed: list[Finding] = []
