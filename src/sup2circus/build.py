@@ -38,6 +38,7 @@ from .findings import ConfigError, Finding, Loc, Severity
 from .mapping import OPEN_SECTIONS, all_known_options, known_options, section_kind, suggest
 from .model import (
     ENV_MARK_RE,
+    ENV_MARK_START,
     AutoRestart,
     GroupSpec,
     LogKind,
@@ -94,11 +95,12 @@ EVENT_TYPES = frozenset(
 
 _DEFAULT_SECTION = "DEFAULT"
 _PUA_BASE = 0xF0000
+_PUA_MIN = chr(_PUA_BASE)
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FCGI_TCP_RE = re.compile(r"tcp://([^\s:]+):(\d+)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Val:
     """A value in both worlds: ``real`` (fully resolved; None when an undefined ENV name was
     deferred) and ``text`` (what goes into the model; may hold deferred-env markers)."""
@@ -137,6 +139,75 @@ class _Layered(Mapping[str, object]):
 
 def _layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
     return m.layers if isinstance(m, _Layered) else (m,)
+
+
+_MISSING = object()
+
+
+def _lookup(layers: tuple[Mapping[str, object], ...], key: str) -> object:
+    """``_Layered(layers)[key]`` (``_MISSING`` when absent)."""
+    for d in reversed(layers):
+        if key in d:
+            return d[key]
+    return _MISSING
+
+
+# One %-spec of a format string used with a mapping: %% or %(key)<flags><width>.<prec><type>
+# (keys without parentheses or %; no * width, no length modifier: anything else is left to
+# Python's own parser on the slow path).
+_SPEC_RE = re.compile(r"%(?:%|\(([^()%]*)\)([-#0 +]*\d*(?:\.\d*)?[diouxXeEfFgGcrsa]))")
+
+
+class _Tpl:
+    """A format string whose %-specs are all simple ``%(key)...`` ones, pre-parsed.
+
+    ``s % mapping`` formats each spec independently with ``mapping[key]``, left to right, so
+    it equals ``positional % tuple(mapping[k] for k in keys)`` where ``positional`` is ``s``
+    without the ``(key)`` parts. ``plain`` and the checks below are those of
+    :meth:`_Builder._try_defer`, cached."""
+
+    __slots__ = ("_bad", "keys", "not_deferrable", "notes", "plain", "positional", "ukeys")
+
+    def __init__(self, keys: tuple[str, ...], positional: str, plain: str) -> None:
+        self.keys = keys
+        self.ukeys = tuple(dict.fromkeys(keys))
+        self.positional = positional
+        # only host_node_name and ENV_ names can make _note_uses report anything
+        self.notes = any(k == "host_node_name" or k.startswith("ENV_") for k in self.ukeys)
+        self.plain = plain
+        self.not_deferrable = re.search(r"%[^(%]", plain) is not None
+        self._bad: dict[str, bool] = {}
+
+    def bad_use(self, key: str) -> bool:
+        """``%(key)`` used with anything but a plain ``s`` (see _try_defer)."""
+        bad = self._bad.get(key)
+        if bad is None:
+            bad = re.search(r"%\(" + re.escape(key) + r"\)(?!s)", self.plain) is not None
+            self._bad[key] = bad
+        return bad
+
+
+def _parse_tpl(s: str) -> _Tpl | None:
+    keys: list[str] = []
+    parts: list[str] = []
+    pos = 0
+    for m in _SPEC_RE.finditer(s):
+        lit = s[pos : m.start()]
+        if "%" in lit:
+            return None
+        parts.append(lit)
+        key = m.group(1)
+        if key is None:
+            parts.append("%%")
+        else:
+            keys.append(key)
+            parts.append("%" + m.group(2))
+        pos = m.end()
+    lit = s[pos:]
+    if "%" in lit:
+        return None
+    parts.append(lit)
+    return _Tpl(tuple(keys), "".join(parts), _strip_double_percent(s))
 
 
 @dataclass
@@ -259,6 +330,12 @@ class _Builder:
         self.default_section = raw.section(_DEFAULT_SECTION)
         self.here = raw.here
         self._pua: dict[str, str] = {}
+        # caches of pure functions of their key (none outlives this build)
+        self._tpls: dict[str, _Tpl | None] = {}
+        self._conv_cache: dict[tuple[Callable[[str], object], str], object] = {}
+        self._users: dict[str, bool] = {}
+        self._isdir: dict[str, bool] = {}
+        self._logfiles: dict[str, tuple[LogKind, str | None]] = {}
         # supervisor's self.environ_expansions (os.environ, then [supervisord] environment)
         self.environ = _Maps()
         self.odd_env_keys: set[str] = set()  # machine ENV_ names that cannot be deferred
@@ -353,6 +430,16 @@ class _Builder:
         """supervisor's ``expand(value, maps, name)`` in both worlds."""
         if "%" not in value.text and (value.real is None or "%" not in value.real):
             return value  # nothing to expand (and nothing looked up)
+        if value.real == value.text:
+            tpls = self._tpls
+            if value.text in tpls:
+                tpl = tpls[value.text]
+            else:
+                tpl = tpls[value.text] = _parse_tpl(value.text)
+            if tpl is not None:
+                fast = self._ev_fast(tpl, maps, loc, section, option, deferrable)
+                if fast is not None:
+                    return fast
         real: str | None = None
         real_err: ValueError | None = None
         rec = _Recording(maps.real)
@@ -416,6 +503,92 @@ class _Builder:
             )
             raise self.error(str(real_err), loc, hint=hint)
         self._note_uses(rec.used, section, option, loc, resolved=True, maps=maps)
+        return _Val(real, real)
+
+    def _ev_fast(
+        self, tpl: _Tpl, maps: _Maps, loc: Loc, section: str, option: str, deferrable: bool
+    ) -> _Val | None:
+        """:meth:`ev` of an unexpanded value (``real == text``) for a simple format string,
+        with the same results and side effects; None when the slow path must decide (errors,
+        values holding this build's sentinel characters...). Nothing is done before None."""
+        keys = tpl.ukeys
+        real: str | None = None
+        real_layers = _layers(maps.real)
+        rvals: dict[str, object] = {}
+        for k in keys:
+            v = _lookup(real_layers, k)
+            if v is _MISSING:
+                break
+            rvals[k] = v
+        else:
+            try:
+                real = tpl.positional % tuple([rvals[k] for k in tpl.keys])
+            except Exception:
+                return None
+        if deferrable and not self.resolve and not tpl.not_deferrable:
+            # _try_defer: expand with markers (an undefined identifier-like ENV_X is deferred)
+            defer_layers = _layers(maps.defer)
+            dvals: dict[str, object] = {}
+            undefined: set[str] = set()  # names
+            missing: set[str] = set()  # keys
+            for k in keys:
+                v = _lookup(defer_layers, k)
+                if v is _MISSING:
+                    if k.startswith("ENV_") and _ENV_NAME_RE.match(k[4:]):
+                        undefined.add(k[4:])
+                        missing.add(k)
+                        dvals[k] = env_marker(k[4:])
+                        continue
+                    return None  # a KeyError: the slow path raises supervisor's message
+                dvals[k] = v
+            try:
+                text = tpl.positional % tuple([dvals[k] for k in tpl.keys])
+            except Exception:
+                return None
+            marked = False
+            bad = False
+            for k in keys:
+                if k[4:] not in undefined:
+                    v = dvals[k]
+                    if not (isinstance(v, str) and ENV_MARK_START in v and ENV_MARK_RE.search(v)):
+                        continue
+                marked = True
+                if tpl.bad_use(k):
+                    bad = True
+            deferred_ok = not bad
+            if marked and not bad:
+                if not text.isascii() and max(text) >= _PUA_MIN:
+                    return None  # the sentinel round trip is not a formality: slow path
+                # the round trip through sentinels gives ``text`` back; allocate them in the
+                # order the slow path does
+                for k in keys:
+                    if k in missing:
+                        self._sentinel(k[4:])
+                    else:
+                        v = dvals[k]
+                        if isinstance(v, str) and ENV_MARK_START in v:
+                            for n in ENV_MARK_RE.findall(v):
+                                self._sentinel(n)
+            if deferred_ok:
+                if tpl.notes:
+                    self._note_uses(set(keys), section, option, loc, resolved=False)
+                if ENV_MARK_START in text:
+                    self.deferred.update(ENV_MARK_RE.findall(text))
+                for name in sorted(undefined):
+                    self.find(
+                        "S2C008",
+                        f"%(ENV_{name})s is not defined in this environment: it is "
+                        f"deferred to circusd, which must have {name} in its environment "
+                        "(supervisord would refuse to start without it)",
+                        loc,
+                        section,
+                        option,
+                    )
+                return _Val(real, text)
+        if real is None:
+            return None  # the slow path raises (or reports) what supervisor would
+        if tpl.notes:
+            self._note_uses(set(keys), section, option, loc, resolved=True, maps=maps)
         return _Val(real, real)
 
     def _note_uses(
@@ -537,9 +710,38 @@ class _Builder:
         default: str,
         maps: _Maps | Callable[[], _Maps],
     ) -> T:
-        v = self.get(sec, opt, default, maps)
-        assert v is not None
-        return self.conv(fn, v, sec, opt)
+        raw = sec.options.get(opt)
+        text = default if raw is None else raw.value
+        if "%" in text:
+            v = self.get(sec, opt, default, maps)
+            assert v is not None
+            return self.conv(fn, v, sec, opt)
+        # nothing to expand: the result is a function of (fn, text) only
+        key = (fn, text)
+        cache = self._conv_cache
+        if key in cache:
+            return cache[key]  # type: ignore[return-value]
+        result = self.conv(fn, _Val(text, text), sec, opt)
+        cache[key] = result
+        return result
+
+    def static_value(self, fn: Callable[[str], T], sec: RawSection, opt: str, default: str) -> T:
+        """:meth:`value` when it is the same for every process of ``sec`` and valid, else
+        ``_MISSING`` (then :meth:`value` must be called where supervisor reads it)."""
+        raw = sec.options.get(opt)
+        text = default if raw is None else raw.value
+        if "%" in text:
+            return _MISSING  # type: ignore[return-value]
+        key = (fn, text)
+        cache = self._conv_cache
+        if key in cache:
+            return cache[key]  # type: ignore[return-value]
+        try:
+            result = fn(text)
+        except Exception:
+            return _MISSING  # type: ignore[return-value]
+        cache[key] = result
+        return result
 
     # ------------------------------------------------------------------ sections
 
@@ -704,7 +906,7 @@ class _Builder:
         for k, v in env_text.items():
             self.environ.set(f"ENV_{k}", env_real.get(k), v)
 
-        if user is not None and not _user_exists(user):
+        if user is not None and not self._user_exists(user):
             self.find(
                 "S2C011",
                 f"user {user!r} does not exist on this machine (supervisord refuses to start "
@@ -743,11 +945,22 @@ class _Builder:
                 return v
         return "/tmp"
 
+    def _user_exists(self, name: str) -> bool:
+        known = self._users.get(name)
+        if known is None:
+            known = self._users[name] = _user_exists(name)
+        return known
+
     def _check_dir(self, path: str, sec: RawSection, opt: str) -> None:
-        if ENV_MARK_RE.search(path) or path == "syslog":
+        if (ENV_MARK_START in path and ENV_MARK_RE.search(path)) or path == "syslog":
             return
         d = os.path.dirname(path)
-        if d and not os.path.isdir(d):
+        if not d:
+            return
+        isdir = self._isdir.get(d)
+        if isdir is None:
+            isdir = self._isdir[d] = os.path.isdir(d)
+        if not isdir:
             self.find(
                 "S2C012",
                 f"the directory {d!r} of {opt} does not exist on this machine (supervisord "
@@ -958,7 +1171,7 @@ class _Builder:
                 if ov is not None:
                     owner = ov.text
                     u, _grp = dt.colon_separated_user_group(owner)
-                    if not _user_exists(u):
+                    if not self._user_exists(u):
                         self.find(
                             "S2C011",
                             f"socket_owner user {u!r} does not exist on this machine",
@@ -1127,26 +1340,26 @@ class _Builder:
             "group_name": group_name,
         }
         common = _Maps(dict(base), dict(base))
+        # what supervisor's get() expands with: the [supervisord] expansions under
+        # common_expansions. A live view: common's dicts are mutated below, like supervisor's.
+        maps = self.environ.merged(common)
+        value = self.value
 
-        def maps() -> _Maps:
-            return self.environ.merged(common)
-
-        def value(fn: Callable[[str], T], opt: str, default: str) -> T:
-            return self.value(fn, sec, opt, default, maps)
-
-        priority = value(dt.integer, "priority", "999")
-        autostart = value(dt.boolean, "autostart", "true")
-        autorestart = value(dt.auto_restart, "autorestart", "unexpected")
-        startsecs = value(dt.integer, "startsecs", "1")
-        startretries = value(dt.integer, "startretries", "3")
-        stopsignal = value(dt.signal_number, "stopsignal", "TERM")
-        stopwaitsecs = value(dt.integer, "stopwaitsecs", "10")
-        stopasgroup = value(dt.boolean, "stopasgroup", "false")
-        killasgroup = value(dt.boolean, "killasgroup", "true" if stopasgroup else "false")
-        exitcodes = value(dt.list_of_exitcodes, "exitcodes", "0")
-        redirect_stderr = value(dt.boolean, "redirect_stderr", "false")
-        numprocs = value(dt.integer, "numprocs", "1")
-        numprocs_start = value(dt.integer, "numprocs_start", "0")
+        priority = value(dt.integer, sec, "priority", "999", maps)
+        autostart = value(dt.boolean, sec, "autostart", "true", maps)
+        autorestart = value(dt.auto_restart, sec, "autorestart", "unexpected", maps)
+        startsecs = value(dt.integer, sec, "startsecs", "1", maps)
+        startretries = value(dt.integer, sec, "startretries", "3", maps)
+        stopsignal = value(dt.signal_number, sec, "stopsignal", "TERM", maps)
+        stopwaitsecs = value(dt.integer, sec, "stopwaitsecs", "10", maps)
+        stopasgroup = value(dt.boolean, sec, "stopasgroup", "false", maps)
+        killasgroup = value(
+            dt.boolean, sec, "killasgroup", "true" if stopasgroup else "false", maps
+        )
+        exitcodes = tuple(value(dt.list_of_exitcodes, sec, "exitcodes", "0", maps))
+        redirect_stderr = value(dt.boolean, sec, "redirect_stderr", "false", maps)
+        numprocs = value(dt.integer, sec, "numprocs", "1", maps)
+        numprocs_start = value(dt.integer, sec, "numprocs_start", "0", maps)
         if numprocs > MAX_NUMPROCS:
             # supervisord would try to run them all; one watcher per process would be absurd
             raise _UndefinedEnv(
@@ -1156,19 +1369,19 @@ class _Builder:
                 "numprocs",
                 code="S2C126",
             )
-        env_raw = self.get(sec, "environment", "", maps(), do_expand=False)
+        env_raw = self.get(sec, "environment", "", maps, do_expand=False)
         assert env_raw is not None
-        out_cmax = value(dt.byte_size, "stdout_capture_maxbytes", "0")
-        out_events = value(dt.boolean, "stdout_events_enabled", "false")
-        err_cmax = value(dt.byte_size, "stderr_capture_maxbytes", "0")
-        err_events = value(dt.boolean, "stderr_events_enabled", "false")
+        out_cmax = value(dt.byte_size, sec, "stdout_capture_maxbytes", "0", maps)
+        out_events = value(dt.boolean, sec, "stdout_events_enabled", "false", maps)
+        err_cmax = value(dt.byte_size, sec, "stderr_capture_maxbytes", "0", maps)
+        err_events = value(dt.boolean, sec, "stderr_events_enabled", "false", maps)
         sv = self.get(sec, "serverurl", None, maps)
         serverurl = None if sv is None else sv.text
         if serverurl and serverurl.strip().upper() == "AUTO":
             serverurl = None
         uv = self.get(sec, "user", None, maps)
         user = None if uv is None else uv.text
-        if user is not None and not _user_exists(user):
+        if user is not None and not self._user_exists(user):
             self.find(
                 "S2C011",
                 f"user {user!r} does not exist on this machine (supervisord refuses to start "
@@ -1181,7 +1394,7 @@ class _Builder:
         umv = self.get(sec, "umask", None, maps)
         if umv is not None:
             umask = self.conv(dt.octal_type, umv, sec, "umask")
-        pn_raw = self.get(sec, "process_name", "%(program_name)s", maps(), do_expand=False)
+        pn_raw = self.get(sec, "process_name", "%(program_name)s", maps, do_expand=False)
         assert pn_raw is not None
         process_name = self._name(pn_raw.text, sec, "process_name")
 
@@ -1203,69 +1416,106 @@ class _Builder:
 
         stopsignal_name = dt.signal_name(stopsignal)
         sec_options = dict(sec.options)
-        out: list[ProcessSpec] = []
         env_loc = self.loc(sec, "environment")
+        pn_val = _Val(process_name, process_name)
+        pn_loc = self.loc(sec, "process_name")
+        autorestart_ = AutoRestart(autorestart)
+        # per output channel: what does not depend on the process number, computed once when
+        # it is valid (an invalid value is read again, and fails, where supervisor reads it)
+        channels = [
+            (
+                ch,
+                cmax,
+                cev,
+                f"{ch}_logfile",
+                self.loc(sec, f"{ch}_logfile"),
+                f"{ch}_logfile_backups",
+                self.static_value(dt.integer, sec, f"{ch}_logfile_backups", "10"),
+                f"{ch}_logfile_maxbytes",
+                self.static_value(dt.byte_size, sec, f"{ch}_logfile_maxbytes", "50MB"),
+                f"{ch}_syslog",
+                self.static_value(dt.boolean, sec, f"{ch}_syslog", "false"),
+            )
+            for ch, cmax, cev in (
+                ("stdout", out_cmax, out_events),
+                ("stderr", err_cmax, err_events),
+            )
+        ]
+        creal = common.real
+        cdefer = common.defer
+        assert isinstance(creal, dict) and isinstance(cdefer, dict)
+        environ_real = self.environ.real
+        environ_defer = self.environ.defer
+        rows: list[dict[str, object]] = []
         for process_num in range(numprocs_start, numprocs + numprocs_start):
             # expansions = common_expansions (the same dict, mutated on purpose)
-            nums = {"process_num": process_num, "numprocs": numprocs}
-            common.update(_Maps(dict(nums), dict(nums)))
-            common.update(self.environ)
+            creal["process_num"] = process_num
+            creal["numprocs"] = numprocs
+            cdefer["process_num"] = process_num
+            cdefer["numprocs"] = numprocs
+            creal.update(environ_real)
+            cdefer.update(environ_defer)
 
             ev = self.ev(
                 env_raw, common, "environment", env_loc, section, "environment", deferrable=True
             )
             env_text, env_real = self._parse_env(ev, sec, "environment")
             for k, v in env_text.items():
-                common.set(f"ENV_{k}", env_real.get(k), v)
+                key = "ENV_" + k
+                r = env_real.get(k)
+                if r is not None:
+                    creal[key] = r
+                else:
+                    creal.pop(key, None)
+                cdefer[key] = v
 
             dv = self.get(sec, "directory", None, maps, deferrable=True)
             directory = None if dv is None else dv.text
 
-            logs: dict[str, LogSpec] = {}
-            for ch, cmax, cev in (
-                ("stdout", out_cmax, out_events),
-                ("stderr", err_cmax, err_events),
-            ):
-                lf_key = f"{ch}_logfile"
+            logs: list[LogSpec] = []
+            for (
+                ch,
+                cmax,
+                cev,
+                lf_key,
+                lf_loc,
+                bu_key,
+                backups,
+                mb_key,
+                maxbytes,
+                sy_key,
+                syslog,
+            ) in channels:
                 lv = self.get(sec, lf_key, None, maps, deferrable=True)
                 kind_: LogKind
                 path: str | None = None
                 if lv is None:
                     kind_ = LogKind.AUTO
                 else:
-                    lv = self.ev(
-                        lv, common, lf_key, self.loc(sec, lf_key), section, lf_key, deferrable=True
-                    )
-                    lk, p = dt.logfile_name(lv.text)
-                    kind_ = LogKind(lk.value)
-                    if p == "":
-                        kind_, p = LogKind.NONE, None  # '' is falsy: no log file at all
-                    if p is not None:
-                        path = dt.expanduser(p, self.env)
+                    lv = self.ev(lv, common, lf_key, lf_loc, section, lf_key, deferrable=True)
+                    kind_, path = self._logfile(lv.text)
+                    if path is not None:
                         self._check_dir(path, sec, lf_key)
-                backups = value(dt.integer, f"{ch}_logfile_backups", "10")
-                maxbytes = value(dt.byte_size, f"{ch}_logfile_maxbytes", "50MB")
-                syslog = value(dt.boolean, f"{ch}_syslog", "false")
+                if backups is _MISSING:
+                    backups = value(dt.integer, sec, bu_key, "10", maps)
+                if maxbytes is _MISSING:
+                    maxbytes = value(dt.byte_size, sec, mb_key, "50MB", maps)
+                if syslog is _MISSING:
+                    syslog = value(dt.boolean, sec, sy_key, "false", maps)
                 if kind_ is LogKind.SYSLOG:
                     syslog = True
-                logs[ch] = LogSpec(
-                    kind=kind_,
-                    path=path,
-                    maxbytes=maxbytes,
-                    backups=backups,
-                    syslog=syslog,
-                    capture_maxbytes=cmax,
-                    events_enabled=cev,
-                )
-            if redirect_stderr:
-                logs["stderr"] = LogSpec(
-                    kind=LogKind.NONE,
-                    path=None,
-                    maxbytes=logs["stderr"].maxbytes,
-                    backups=logs["stderr"].backups,
-                    syslog=logs["stderr"].syslog,
-                    capture_maxbytes=logs["stderr"].capture_maxbytes,
-                    events_enabled=logs["stderr"].events_enabled,
+                if redirect_stderr and ch == "stderr":
+                    kind_, path = LogKind.NONE, None
+                logs.append(
+                    LogSpec(
+                        kind=kind_,
+                        path=path,
+                        maxbytes=maxbytes,
+                        backups=backups,
+                        syslog=syslog,
+                        capture_maxbytes=cmax,
+                        events_enabled=cev,
+                    )
                 )
 
             cv = self.get(sec, "command", None, maps, deferrable=True)
@@ -1276,63 +1526,68 @@ class _Builder:
                     hint="add command = /path/to/program args",
                 )
             command = cv.text
-            argv = _split(command)
 
-            nv = self.ev(
-                _Val(process_name, process_name),
-                common,
-                "process_name",
-                self.loc(sec, "process_name"),
-                section,
-                "process_name",
-            )
-            name = nv.text
-            out.append(
-                ProcessSpec(
-                    section=section,
-                    kind=kind,
-                    program_name=program_name,
-                    group_name=group_name,
-                    name=name,
-                    process_num=process_num,
-                    numprocs=numprocs,
-                    numprocs_start=numprocs_start,
-                    command=command,
-                    argv=argv,
-                    directory=directory,
-                    umask=umask,
-                    priority=priority,
-                    autostart=autostart,
-                    autorestart=AutoRestart(autorestart),
-                    exitcodes=tuple(exitcodes),
-                    startsecs=startsecs,
-                    startretries=startretries,
-                    user=user,
-                    stopsignal=stopsignal,
-                    stopsignal_name=stopsignal_name,
-                    stopwaitsecs=stopwaitsecs,
-                    stopasgroup=stopasgroup,
-                    killasgroup=killasgroup,
-                    redirect_stderr=redirect_stderr,
-                    stdout=logs["stdout"],
-                    stderr=logs["stderr"],
-                    environment=tuple(env_text.items()),
-                    serverurl=serverurl,
-                    section_loc=sec.loc,
-                    options=sec_options,
-                    socket=socket,
-                    events=events,
-                    buffer_size=buffer_size,
-                    result_handler=result_handler,
-                )
+            nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+            rows.append(
+                {
+                    "section": section,
+                    "kind": kind,
+                    "program_name": program_name,
+                    "group_name": group_name,
+                    "name": nv.text,
+                    "process_num": process_num,
+                    "numprocs": numprocs,
+                    "numprocs_start": numprocs_start,
+                    "command": command,
+                    "argv": _split(command),
+                    "directory": directory,
+                    "umask": umask,
+                    "priority": priority,
+                    "autostart": autostart,
+                    "autorestart": autorestart_,
+                    "exitcodes": exitcodes,
+                    "startsecs": startsecs,
+                    "startretries": startretries,
+                    "user": user,
+                    "stopsignal": stopsignal,
+                    "stopsignal_name": stopsignal_name,
+                    "stopwaitsecs": stopwaitsecs,
+                    "stopasgroup": stopasgroup,
+                    "killasgroup": killasgroup,
+                    "redirect_stderr": redirect_stderr,
+                    "stdout": logs[0],
+                    "stderr": logs[1],
+                    "environment": tuple(env_text.items()),
+                    "serverurl": serverurl,
+                    "section_loc": sec.loc,
+                    "options": sec_options,
+                    "socket": socket,
+                    "events": events,
+                    "buffer_size": buffer_size,
+                    "result_handler": result_handler,
+                }
             )
 
-        varies = _varying(out)
+        varies = _varying(rows)
         if varies:
-            out = [_with_varies(p, varies) for p in out]
+            out = [ProcessSpec(**row, varies_with_process_num=varies) for row in rows]  # type: ignore[arg-type]
+        else:
+            out = [ProcessSpec(**row) for row in rows]  # type: ignore[arg-type]
         # programs.sort(): by (priority, name), stable
         out.sort(key=lambda p: (p.priority, p.name))
         return out
+
+    def _logfile(self, text: str) -> tuple[LogKind, str | None]:
+        """The log kind and path (``~`` expanded) of an expanded ``*_logfile`` value."""
+        known = self._logfiles.get(text)
+        if known is None:
+            lk, p = dt.logfile_name(text)
+            kind_ = LogKind(lk.value)
+            if p == "":
+                kind_, p = LogKind.NONE, None  # '' is falsy: no log file at all
+            path = None if p is None else dt.expanduser(p, self.env)
+            known = self._logfiles[text] = (kind_, path)
+        return known
 
     # ------------------------------------------------------------------ servers
 
@@ -1387,7 +1642,7 @@ class _Builder:
                 if cv is not None:
                     chown = cv.text
                     u, _g = dt.colon_separated_user_group(chown)
-                    if not _user_exists(u):
+                    if not self._user_exists(u):
                         self.find(
                             "S2C011",
                             f"chown user {u!r} does not exist on this machine",
@@ -1520,22 +1775,29 @@ class _NotDeferrable(Exception):
     pass
 
 
-@functools.lru_cache(maxsize=1024)
+# shlex.split (POSIX, whitespace_split, no commenters) only treats quotes, backslashes and
+# its whitespace specially: without the former, its tokens are the runs of non-whitespace.
+_SPLIT_SPECIAL_RE = re.compile(r"[\\'\"]")
+_SPLIT_TOKEN_RE = re.compile(r"[^ \t\r\n]+")
+
+
 def _split(command: str) -> tuple[str, ...]:
     """shlex.split like supervisor's spawn; () when unparsable (supervisor: BadCommand)."""
+    if _SPLIT_SPECIAL_RE.search(command) is None:
+        return tuple(_SPLIT_TOKEN_RE.findall(command))
+    return _split_shlex(command)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_shlex(command: str) -> tuple[str, ...]:
     try:
         return tuple(shlex.split(command))
     except ValueError:
         return ()
 
 
-@functools.lru_cache(maxsize=1024)
-def _kv_pairs_cached(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple(dt.dict_of_key_value_pairs(text).items())
-
-
 def _kv_pairs(text: str) -> dict[str, str]:
-    return dict(_kv_pairs_cached(text))
+    return dt.dict_of_key_value_pairs(text)
 
 
 def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
@@ -1588,23 +1850,31 @@ def _what(fn_name: str) -> str:
     }.get(fn_name, "invalid")
 
 
-_VARY_FIELDS = (
-    ("process_name", lambda p: p.name),
-    ("command", lambda p: p.command),
-    ("directory", lambda p: p.directory),
-    ("stdout_logfile", lambda p: (p.stdout.kind, p.stdout.path)),
-    ("stderr_logfile", lambda p: (p.stderr.kind, p.stderr.path)),
-    ("stdout_logfile_maxbytes", lambda p: p.stdout.maxbytes),
-    ("stdout_logfile_backups", lambda p: p.stdout.backups),
-    ("stdout_syslog", lambda p: p.stdout.syslog),
-    ("stderr_logfile_maxbytes", lambda p: p.stderr.maxbytes),
-    ("stderr_logfile_backups", lambda p: p.stderr.backups),
-    ("stderr_syslog", lambda p: p.stderr.syslog),
-    ("environment", lambda p: p.environment),
+def _log(p: Mapping[str, object], ch: str) -> LogSpec:
+    log = p[ch]
+    assert isinstance(log, LogSpec)
+    return log
+
+
+# option -> its value in a process's ProcessSpec keywords
+_VARY_FIELDS: tuple[tuple[str, Callable[[Mapping[str, object]], object]], ...] = (
+    ("process_name", lambda p: p["name"]),
+    ("command", lambda p: p["command"]),
+    ("directory", lambda p: p["directory"]),
+    ("stdout_logfile", lambda p: (_log(p, "stdout").kind, _log(p, "stdout").path)),
+    ("stderr_logfile", lambda p: (_log(p, "stderr").kind, _log(p, "stderr").path)),
+    ("stdout_logfile_maxbytes", lambda p: _log(p, "stdout").maxbytes),
+    ("stdout_logfile_backups", lambda p: _log(p, "stdout").backups),
+    ("stdout_syslog", lambda p: _log(p, "stdout").syslog),
+    ("stderr_logfile_maxbytes", lambda p: _log(p, "stderr").maxbytes),
+    ("stderr_logfile_backups", lambda p: _log(p, "stderr").backups),
+    ("stderr_syslog", lambda p: _log(p, "stderr").syslog),
+    ("environment", lambda p: p["environment"]),
 )
 
 
-def _varying(procs: list[ProcessSpec]) -> frozenset[str]:
+def _varying(procs: list[dict[str, object]]) -> frozenset[str]:
+    """The options whose value differs between the processes (ProcessSpec keywords)."""
     if len(procs) < 2:
         return frozenset()
     out = set()
@@ -1612,12 +1882,6 @@ def _varying(procs: list[ProcessSpec]) -> frozenset[str]:
         if len({repr(fn(p)) for p in procs}) > 1:
             out.add(opt)
     return frozenset(out)
-
-
-def _with_varies(p: ProcessSpec, varies: frozenset[str]) -> ProcessSpec:
-    from dataclasses import replace
-
-    return replace(p, varies_with_process_num=varies)
 
 
 _EXPAND_HINT = "write %% for a literal %; names are %(name)s"
