@@ -23,6 +23,7 @@ environment values) unless ``options.resolve_env``; elsewhere it is resolved wit
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import platform
 import pwd
@@ -30,7 +31,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import datatypes as dt
 from .api import ConvertOptions
@@ -46,6 +47,7 @@ from .model import (
     OtherSection,
     ProcessSpec,
     RawConfig,
+    RawOption,
     RawSection,
     ServerSpec,
     SocketSpec,
@@ -114,6 +116,7 @@ class _Layered(Mapping[str, object]):
 
     def __init__(self, layers: tuple[Mapping[str, object], ...]) -> None:
         self.layers = layers
+        self.rev = layers[::-1]  # lookup order
 
     def __getitem__(self, key: str) -> object:
         for d in reversed(self.layers):
@@ -138,18 +141,36 @@ class _Layered(Mapping[str, object]):
 
 
 def _layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
-    return m.layers if isinstance(m, _Layered) else (m,)
+    return m.layers if type(m) is _Layered else (m,)
+
+
+def _rev_layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
+    """The dicts to look a key up in, first match wins (``m[key]``)."""
+    return m.rev if type(m) is _Layered else (m,)
 
 
 _MISSING = object()
 
 
-def _lookup(layers: tuple[Mapping[str, object], ...], key: str) -> object:
-    """``_Layered(layers)[key]`` (``_MISSING`` when absent)."""
-    for d in reversed(layers):
-        if key in d:
-            return d[key]
-    return _MISSING
+def _lookup_all(
+    rev_layers: tuple[Mapping[str, object], ...], keys: tuple[str, ...]
+) -> list[object]:
+    """``[m[k] for k in keys]`` with ``_MISSING`` for an absent key (m: see _rev_layers)."""
+    if len(rev_layers) == 1:
+        get = rev_layers[0].get
+        return [get(k, _MISSING) for k in keys]
+    if len(rev_layers) == 2:
+        top, under = rev_layers
+        return [top[k] if k in top else under.get(k, _MISSING) for k in keys]
+    out = []
+    for k in keys:
+        v = _MISSING
+        for d in rev_layers:
+            v = d.get(k, _MISSING)
+            if v is not _MISSING:
+                break
+        out.append(v)
+    return out
 
 
 # One %-spec of a format string used with a mapping: %% or %(key)<flags><width>.<prec><type>
@@ -166,14 +187,24 @@ class _Tpl:
     without the ``(key)`` parts. ``plain`` and the checks below are those of
     :meth:`_Builder._try_defer`, cached."""
 
-    __slots__ = ("_bad", "keys", "not_deferrable", "notes", "plain", "positional", "ukeys")
+    __slots__ = (
+        "_bad",
+        "keys",
+        "not_deferrable",
+        "notes_deferred",
+        "notes_resolved",
+        "plain",
+        "positional",
+        "ukeys",
+    )
 
     def __init__(self, keys: tuple[str, ...], positional: str, plain: str) -> None:
         self.keys = keys
         self.ukeys = tuple(dict.fromkeys(keys))
         self.positional = positional
-        # only host_node_name and ENV_ names can make _note_uses report anything
-        self.notes = any(k == "host_node_name" or k.startswith("ENV_") for k in self.ukeys)
+        # whether _note_uses can report anything (set by the builder: _Builder._tpl)
+        self.notes_deferred = True
+        self.notes_resolved = True
         self.plain = plain
         self.not_deferrable = re.search(r"%[^(%]", plain) is not None
         self._bad: dict[str, bool] = {}
@@ -335,7 +366,9 @@ class _Builder:
         self._conv_cache: dict[tuple[Callable[[str], object], str], object] = {}
         self._users: dict[str, bool] = {}
         self._isdir: dict[str, bool] = {}
-        self._logfiles: dict[str, tuple[LogKind, str | None]] = {}
+        self._options_copies: dict[str, tuple[RawSection, dict[str, RawOption]]] = {}
+        self._logspecs: dict[tuple[object, ...], LogSpec] = {}  # those without a path
+        self._settings_memo: dict[tuple[tuple[str, str], ...], _Settings] = {}
         # supervisor's self.environ_expansions (os.environ, then [supervisord] environment)
         self.environ = _Maps()
         self.odd_env_keys: set[str] = set()  # machine ENV_ names that cannot be deferred
@@ -431,11 +464,7 @@ class _Builder:
         if "%" not in value.text and (value.real is None or "%" not in value.real):
             return value  # nothing to expand (and nothing looked up)
         if value.real == value.text:
-            tpls = self._tpls
-            if value.text in tpls:
-                tpl = tpls[value.text]
-            else:
-                tpl = tpls[value.text] = _parse_tpl(value.text)
+            tpl = self._tpl(value.text)
             if tpl is not None:
                 fast = self._ev_fast(tpl, maps, loc, section, option, deferrable)
                 if fast is not None:
@@ -505,89 +534,125 @@ class _Builder:
         self._note_uses(rec.used, section, option, loc, resolved=True, maps=maps)
         return _Val(real, real)
 
+    def _tpl(self, text: str) -> _Tpl | None:
+        """The pre-parsed format string (None: not a simple one), cached."""
+        tpls = self._tpls
+        if text in tpls:
+            return tpls[text]
+        tpl = tpls[text] = _parse_tpl(text)
+        if tpl is not None:
+            keys = set(tpl.ukeys)
+            # what _note_uses can report: host_node_name, machine ENV_ names that cannot be
+            # deferred; when resolved, also any ENV_ name
+            tpl.notes_deferred = "host_node_name" in keys or not keys.isdisjoint(self.odd_env_keys)
+            tpl.notes_resolved = tpl.notes_deferred or (
+                not self.resolve and any(k.startswith("ENV_") for k in keys)
+            )
+        return tpl
+
     def _ev_fast(
         self, tpl: _Tpl, maps: _Maps, loc: Loc, section: str, option: str, deferrable: bool
     ) -> _Val | None:
         """:meth:`ev` of an unexpanded value (``real == text``) for a simple format string,
         with the same results and side effects; None when the slow path must decide (errors,
         values holding this build's sentinel characters...). Nothing is done before None."""
-        keys = tpl.ukeys
-        real: str | None = None
-        real_layers = _layers(maps.real)
-        rvals: dict[str, object] = {}
-        for k in keys:
-            v = _lookup(real_layers, k)
-            if v is _MISSING:
-                break
-            rvals[k] = v
+        keys = tpl.keys
+        layers = maps.real
+        if type(layers) is _Layered:
+            rev = layers.rev
+            if len(rev) == 2:
+                top, under = rev
+                rvals = [top[k] if k in top else under.get(k, _MISSING) for k in keys]
+            else:
+                rvals = _lookup_all(rev, keys)
         else:
+            get = layers.get
+            rvals = [get(k, _MISSING) for k in keys]
+        real: str | None = None
+        if _MISSING not in rvals:
             try:
-                real = tpl.positional % tuple([rvals[k] for k in tpl.keys])
+                real = tpl.positional % tuple(rvals)
             except Exception:
                 return None
         if deferrable and not self.resolve and not tpl.not_deferrable:
             # _try_defer: expand with markers (an undefined identifier-like ENV_X is deferred)
-            defer_layers = _layers(maps.defer)
-            dvals: dict[str, object] = {}
+            layers = maps.defer
+            if type(layers) is _Layered:
+                rev = layers.rev
+                if len(rev) == 2:
+                    top, under = rev
+                    dvals = [top[k] if k in top else under.get(k, _MISSING) for k in keys]
+                else:
+                    dvals = _lookup_all(rev, keys)
+            else:
+                get = layers.get
+                dvals = [get(k, _MISSING) for k in keys]
             undefined: set[str] = set()  # names
-            missing: set[str] = set()  # keys
-            for k in keys:
-                v = _lookup(defer_layers, k)
-                if v is _MISSING:
-                    if k.startswith("ENV_") and _ENV_NAME_RE.match(k[4:]):
+            if _MISSING in dvals:
+                for k, v in zip(keys, dvals, strict=True):
+                    if v is _MISSING:
+                        if not (k.startswith("ENV_") and _ENV_NAME_RE.match(k[4:])):
+                            return None  # a KeyError: the slow path raises supervisor's message
                         undefined.add(k[4:])
-                        missing.add(k)
-                        dvals[k] = env_marker(k[4:])
-                        continue
-                    return None  # a KeyError: the slow path raises supervisor's message
-                dvals[k] = v
-            try:
-                text = tpl.positional % tuple([dvals[k] for k in tpl.keys])
-            except Exception:
-                return None
+                try:
+                    text = tpl.positional % tuple(
+                        env_marker(k[4:]) if v is _MISSING else v
+                        for k, v in zip(keys, dvals, strict=True)
+                    )
+                except Exception:
+                    return None
+            elif real is not None and all(map(operator.is_, dvals, rvals)):
+                text = real
+            else:
+                try:
+                    text = tpl.positional % tuple(dvals)
+                except Exception:
+                    return None
+            # the names whose values hold markers (or are deferred) must be used as plain %(X)s
             marked = False
             bad = False
-            for k in keys:
-                if k[4:] not in undefined:
-                    v = dvals[k]
-                    if not (isinstance(v, str) and ENV_MARK_START in v and ENV_MARK_RE.search(v)):
-                        continue
-                marked = True
-                if tpl.bad_use(k):
-                    bad = True
-            deferred_ok = not bad
-            if marked and not bad:
-                if not text.isascii() and max(text) >= _PUA_MIN:
-                    return None  # the sentinel round trip is not a formality: slow path
-                # the round trip through sentinels gives ``text`` back; allocate them in the
-                # order the slow path does
-                for k in keys:
-                    if k in missing:
-                        self._sentinel(k[4:])
-                    else:
-                        v = dvals[k]
-                        if isinstance(v, str) and ENV_MARK_START in v:
+            for k, v in zip(keys, dvals, strict=True):
+                if (isinstance(v, str) and ENV_MARK_START in v and ENV_MARK_RE.search(v)) or (
+                    undefined and k[4:] in undefined
+                ):
+                    marked = True
+                    if tpl.bad_use(k):
+                        bad = True
+                        break
+            if not bad:
+                if marked:
+                    if not text.isascii() and max(text) >= _PUA_MIN:
+                        return None  # the sentinel round trip is not a formality: slow path
+                    # the round trip through sentinels gives ``text`` back; allocate them in
+                    # the order the slow path does
+                    pua = self._pua
+                    for k, v in zip(keys, dvals, strict=True):
+                        if v is _MISSING:
+                            if k[4:] not in pua:
+                                self._sentinel(k[4:])
+                        elif isinstance(v, str) and ENV_MARK_START in v:
                             for n in ENV_MARK_RE.findall(v):
-                                self._sentinel(n)
-            if deferred_ok:
-                if tpl.notes:
+                                if n not in pua:
+                                    self._sentinel(n)
+                if tpl.notes_deferred:
                     self._note_uses(set(keys), section, option, loc, resolved=False)
                 if ENV_MARK_START in text:
                     self.deferred.update(ENV_MARK_RE.findall(text))
-                for name in sorted(undefined):
-                    self.find(
-                        "S2C008",
-                        f"%(ENV_{name})s is not defined in this environment: it is "
-                        f"deferred to circusd, which must have {name} in its environment "
-                        "(supervisord would refuse to start without it)",
-                        loc,
-                        section,
-                        option,
-                    )
+                if undefined:
+                    for name in sorted(undefined):
+                        self.find(
+                            "S2C008",
+                            f"%(ENV_{name})s is not defined in this environment: it is "
+                            f"deferred to circusd, which must have {name} in its environment "
+                            "(supervisord would refuse to start without it)",
+                            loc,
+                            section,
+                            option,
+                        )
                 return _Val(real, text)
         if real is None:
             return None  # the slow path raises (or reports) what supervisor would
-        if tpl.notes:
+        if tpl.notes_resolved:
             self._note_uses(set(keys), section, option, loc, resolved=True, maps=maps)
         return _Val(real, real)
 
@@ -718,35 +783,34 @@ class _Builder:
             return self.conv(fn, v, sec, opt)
         # nothing to expand: the result is a function of (fn, text) only
         key = (fn, text)
-        cache = self._conv_cache
-        if key in cache:
-            return cache[key]  # type: ignore[return-value]
-        result = self.conv(fn, _Val(text, text), sec, opt)
-        cache[key] = result
-        return result
+        result = self._conv_cache.get(key, _MISSING)
+        if result is _MISSING:
+            result = self._conv_cache[key] = self.conv(fn, _Val(text, text), sec, opt)
+        return result  # type: ignore[return-value]
 
-    def static_value(self, fn: Callable[[str], T], sec: RawSection, opt: str, default: str) -> T:
+    def static_value(
+        self, fn: Callable[[str], T], sec: RawSection, opt: str, default: str
+    ) -> T | None:
         """:meth:`value` when it is the same for every process of ``sec`` and valid, else
-        ``_MISSING`` (then :meth:`value` must be called where supervisor reads it)."""
+        None (then :meth:`value` must be called where supervisor reads it)."""
         raw = sec.options.get(opt)
         text = default if raw is None else raw.value
         if "%" in text:
-            return _MISSING  # type: ignore[return-value]
+            return None
         key = (fn, text)
-        cache = self._conv_cache
-        if key in cache:
-            return cache[key]  # type: ignore[return-value]
-        try:
-            result = fn(text)
-        except Exception:
-            return _MISSING  # type: ignore[return-value]
-        cache[key] = result
-        return result
+        result = self._conv_cache.get(key, _MISSING)
+        if result is _MISSING:
+            try:
+                result = self._conv_cache[key] = fn(text)
+            except Exception:
+                return None
+        return result  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ sections
 
     def check_options(self) -> None:
         known_anywhere = all_known_options()
+        known_by_kind: dict[str, frozenset[str]] = {}
         default_keys: set[str] = set()
         if self.default_section is not None:
             for key, raw in self.default_section.options.items():
@@ -782,7 +846,9 @@ class _Builder:
                 continue
             if kind in OPEN_SECTIONS:
                 continue
-            known = known_options(kind)
+            known = known_by_kind.get(kind)
+            if known is None:
+                known = known_by_kind[kind] = known_options(kind)
             for key, raw in sec.options.items():
                 if key in known:
                     continue
@@ -973,29 +1039,30 @@ class _Builder:
     def _parse_env(
         self, v: _Val, sec: RawSection, opt: str
     ) -> tuple[dict[str, str], dict[str, str]]:
-        """dict_of_key_value_pairs in both worlds -> (text values, real values)."""
-        loc = self.loc(sec, opt)
+        """dict_of_key_value_pairs in both worlds -> (text values, real values; the same dict
+        when they are equal)."""
         try:
             text_env = _kv_pairs(v.text)
         except ValueError as exc:
             raise self.error(
                 f"{_env_error(v.text, exc)} in [{sec.name}] {opt}",
-                loc,
+                self.loc(sec, opt),
                 hint='write KEY="value",KEY2="value 2" (quote values with spaces, commas or '
                 "characters such as @ ? & =)",
             ) from None
         real_env: dict[str, str] = {}
         if v.real is not None:
             if v.real == v.text:
-                real_env = dict(text_env)
+                real_env = text_env
             else:
                 try:
                     real_env = _kv_pairs(v.real)
                 except ValueError:
                     real_env = {}
         for key in text_env:
-            if ENV_MARK_RE.search(key):
+            if ENV_MARK_START in key and ENV_MARK_RE.search(key):
                 # a deferred name in a key cannot stay deferred: resolve the whole value
+                loc = self.loc(sec, opt)
                 if v.real is None:
                     raise self.error(
                         f"{opt} uses an undefined %(ENV_...)s in a variable name", loc, _ENV_HINT
@@ -1251,8 +1318,18 @@ class _Builder:
             heterogeneous=False,
             program_sections=(sec.name,),
             section_loc=sec.loc,
-            options=dict(sec.options),
+            options=self._options(sec),
         )
+
+    def _options(self, sec: RawSection) -> dict[str, RawOption]:
+        """The section's options as a dict for the model, one per section (shared by its
+        GroupSpec and ProcessSpecs: the model is immutable)."""
+        if type(sec.options) is dict:
+            return sec.options  # already a dict (immutable by convention, like the model)
+        known = self._options_copies.get(sec.name)
+        if known is None or known[0] is not sec:
+            known = self._options_copies[sec.name] = (sec, dict(sec.options))
+        return known[1]
 
     def _name(self, name: str, sec: RawSection, opt: str | None) -> str:
         try:
@@ -1332,20 +1409,272 @@ class _Builder:
     ) -> list[ProcessSpec]:
         """``_processes_from_section`` (sorted by (priority, name) like supervisor)."""
         section = sec.name
+        opts = sec.options
         program_name = self._name(section.split(":", 1)[1], sec, None)
-        base = {
+        creal: dict[str, object] = {
             "here": self.here,
             "program_name": program_name,
             "host_node_name": self.node,
             "group_name": group_name,
         }
-        common = _Maps(dict(base), dict(base))
+        cdefer = dict(creal)
+        common = _Maps(creal, cdefer)
         # what supervisor's get() expands with: the [supervisord] expansions under
         # common_expansions. A live view: common's dicts are mutated below, like supervisor's.
         maps = self.environ.merged(common)
-        value = self.value
 
-        priority = value(dt.integer, sec, "priority", "999", maps)
+        priority = self.value(dt.integer, sec, "priority", "999", maps)
+        st = self._settings(sec, maps)
+        autostart = st.autostart
+        stopsignal = st.stopsignal
+        stopasgroup = st.stopasgroup
+        killasgroup = st.killasgroup
+        redirect_stderr = st.redirect_stderr
+        numprocs = st.numprocs
+        numprocs_start = st.numprocs_start
+        env_opt = opts.get("environment")
+        env_raw = _Val("", "") if env_opt is None else _Val(env_opt.value, env_opt.value)
+        serverurl: str | None = None
+        if "serverurl" in opts:
+            sv = self.get(sec, "serverurl", None, maps)
+            serverurl = None if sv is None else sv.text
+            if serverurl and serverurl.strip().upper() == "AUTO":
+                serverurl = None
+        user: str | None = None
+        if "user" in opts:
+            uv = self.get(sec, "user", None, maps)
+            user = None if uv is None else uv.text
+            if user is not None and not self._user_exists(user):
+                self.find(
+                    "S2C011",
+                    f"user {user!r} does not exist on this machine (supervisord refuses to "
+                    "start where it does not exist)",
+                    self.loc(sec, "user"),
+                    section,
+                    "user",
+                )
+        umask: int | None = None
+        if "umask" in opts:
+            umv = self.get(sec, "umask", None, maps)
+            if umv is not None:
+                umask = self.conv(dt.octal_type, umv, sec, "umask")
+        pn_opt = opts.get("process_name")
+        process_name = self._name(
+            "%(program_name)s" if pn_opt is None else pn_opt.value, sec, "process_name"
+        )
+
+        if numprocs > 1 and "%(process_num)" not in process_name:
+            raise self.error(
+                "%(process_num) must be present within process_name when numprocs > 1 "
+                f"in section {section!r}",
+                self.loc(sec, "process_name")
+                if "process_name" in sec.options
+                else self.loc(sec, "numprocs"),
+                hint="set process_name=%(program_name)s_%(process_num)02d",
+            )
+        if stopasgroup and not killasgroup:
+            raise self.error(
+                f"Cannot set stopasgroup=true and killasgroup=false in section {section!r}",
+                self.loc(sec, "killasgroup"),
+                hint="remove killasgroup=false (stopasgroup implies killasgroup)",
+            )
+
+        env_loc = self.loc(sec, "environment")
+        pn_val = _Val(process_name, process_name)
+        pn_loc = self.loc(sec, "process_name")
+        dir_opt = opts.get("directory")
+        cmd_opt = opts.get("command")
+        # per output channel: what does not depend on the process number, computed once when
+        # it is valid (an invalid value is read again, and fails, where supervisor reads it)
+        channels = [
+            (
+                ch,
+                cmax,
+                cev,
+                opts.get(lf_key),
+                lf_key,
+                self.loc(sec, lf_key),
+                bu_key,
+                backups,
+                mb_key,
+                maxbytes,
+                sy_key,
+                syslog,
+            )
+            for (ch, lf_key, bu_key, mb_key, sy_key), cmax, cev, (backups, maxbytes, syslog) in (
+                (_CHANNEL_KEYS[0], st.out_cmax, st.out_events, st.out_statics),
+                (_CHANNEL_KEYS[1], st.err_cmax, st.err_events, st.err_statics),
+            )
+        ]
+        environ_real = self.environ.real
+        environ_defer = self.environ.defer
+        logspecs = self._logspecs
+        # what differs between the processes of the program
+        procs: list[_Proc] = []
+        for process_num in range(numprocs_start, numprocs + numprocs_start):
+            # expansions = common_expansions (the same dict, mutated on purpose)
+            creal["process_num"] = process_num
+            creal["numprocs"] = numprocs
+            cdefer["process_num"] = process_num
+            cdefer["numprocs"] = numprocs
+            creal.update(environ_real)
+            cdefer.update(environ_defer)
+
+            ev = self.ev(
+                env_raw, common, "environment", env_loc, section, "environment", deferrable=True
+            )
+            env_text, env_real = self._parse_env(ev, sec, "environment")
+            for k, v in env_text.items():
+                key = "ENV_" + k
+                r = env_real.get(k)
+                if r is not None:
+                    creal[key] = r
+                else:
+                    creal.pop(key, None)
+                cdefer[key] = v
+
+            directory = (
+                None if dir_opt is None else self._deferrable(sec, "directory", dir_opt, maps).text
+            )
+
+            logs: list[LogSpec] = []
+            for (
+                ch,
+                cmax,
+                cev,
+                lf_opt,
+                lf_key,
+                lf_loc,
+                bu_key,
+                backups,
+                mb_key,
+                maxbytes,
+                sy_key,
+                syslog,
+            ) in channels:
+                kind_: LogKind
+                path: str | None = None
+                if lf_opt is None:
+                    kind_ = LogKind.AUTO
+                else:
+                    lv = self._deferrable(sec, lf_key, lf_opt, maps)
+                    lv = self.ev(lv, common, lf_key, lf_loc, section, lf_key, deferrable=True)
+                    kind_, path = self._logfile(lv.text)
+                    if path is not None:
+                        self._check_dir(path, sec, lf_key)
+                if backups is None:
+                    backups = self.value(dt.integer, sec, bu_key, "10", maps)
+                if maxbytes is None:
+                    maxbytes = self.value(dt.byte_size, sec, mb_key, "50MB", maps)
+                if syslog is None:
+                    syslog = self.value(dt.boolean, sec, sy_key, "false", maps)
+                if kind_ is LogKind.SYSLOG:
+                    syslog = True
+                if redirect_stderr and ch == "stderr":
+                    kind_, path = LogKind.NONE, None
+                # equal LogSpecs without a path are shared (the model is immutable)
+                lkey = (kind_, maxbytes, backups, syslog, cmax, cev) if path is None else None
+                log = None if lkey is None else logspecs.get(lkey)
+                if log is None:
+                    log = LogSpec(
+                        kind=kind_,
+                        path=path,
+                        maxbytes=maxbytes,
+                        backups=backups,
+                        syslog=syslog,
+                        capture_maxbytes=cmax,
+                        events_enabled=cev,
+                    )
+                    if lkey is not None:
+                        logspecs[lkey] = log
+                logs.append(log)
+
+            if cmd_opt is None:
+                raise self.error(
+                    f"program section {section} does not specify a command",
+                    sec.loc,
+                    hint="add command = /path/to/program args",
+                )
+            command = self._deferrable(sec, "command", cmd_opt, maps).text
+
+            nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+            procs.append(
+                (
+                    nv.text,
+                    process_num,
+                    command,
+                    directory,
+                    logs[0],
+                    logs[1],
+                    tuple(env_text.items()),
+                )
+            )
+
+        varies = _varying(procs)
+        sec_options = self._options(sec)
+        autorestart_ = st.autorestart
+        stopsignal_name = st.stopsignal_name
+        exitcodes = st.exitcodes
+        startsecs = st.startsecs
+        startretries = st.startretries
+        stopwaitsecs = st.stopwaitsecs
+        out = [
+            ProcessSpec(
+                section=section,
+                kind=kind,
+                program_name=program_name,
+                group_name=group_name,
+                name=name,
+                process_num=process_num,
+                numprocs=numprocs,
+                numprocs_start=numprocs_start,
+                command=command,
+                argv=_split(command),
+                directory=directory,
+                umask=umask,
+                priority=priority,
+                autostart=autostart,
+                autorestart=autorestart_,
+                exitcodes=exitcodes,
+                startsecs=startsecs,
+                startretries=startretries,
+                user=user,
+                stopsignal=stopsignal,
+                stopsignal_name=stopsignal_name,
+                stopwaitsecs=stopwaitsecs,
+                stopasgroup=stopasgroup,
+                killasgroup=killasgroup,
+                redirect_stderr=redirect_stderr,
+                stdout=stdout,
+                stderr=stderr,
+                environment=environment,
+                serverurl=serverurl,
+                section_loc=sec.loc,
+                options=sec_options,
+                varies_with_process_num=varies,
+                socket=socket,
+                events=events,
+                buffer_size=buffer_size,
+                result_handler=result_handler,
+            )
+            for name, process_num, command, directory, stdout, stderr, environment in procs
+        ]
+        if len(out) > 1:
+            # programs.sort(): by (priority, name), stable (one priority here)
+            out.sort(key=_by_name)
+        return out
+
+    def _settings(self, sec: RawSection, maps: _Maps) -> _Settings:
+        """The values ``_processes_from_section`` reads after ``priority`` and before
+        ``serverurl``, in its order; the same for every section with the same values of these
+        options when none holds a '%' (no expansion: nothing but the values themselves)."""
+        key = tuple([(k, o.value) for k, o in sec.options.items() if k in _SETTINGS_OPTIONS])
+        memo = not any("%" in v for _, v in key)
+        if memo:
+            known = self._settings_memo.get(key)
+            if known is not None:
+                return known
+        value = self.value
         autostart = value(dt.boolean, sec, "autostart", "true", maps)
         autorestart = value(dt.auto_restart, sec, "autorestart", "unexpected", maps)
         startsecs = value(dt.integer, sec, "startsecs", "1", maps)
@@ -1369,225 +1698,66 @@ class _Builder:
                 "numprocs",
                 code="S2C126",
             )
-        env_raw = self.get(sec, "environment", "", maps, do_expand=False)
-        assert env_raw is not None
+        # (environment: read without expansion)
         out_cmax = value(dt.byte_size, sec, "stdout_capture_maxbytes", "0", maps)
         out_events = value(dt.boolean, sec, "stdout_events_enabled", "false", maps)
         err_cmax = value(dt.byte_size, sec, "stderr_capture_maxbytes", "0", maps)
         err_events = value(dt.boolean, sec, "stderr_events_enabled", "false", maps)
-        sv = self.get(sec, "serverurl", None, maps)
-        serverurl = None if sv is None else sv.text
-        if serverurl and serverurl.strip().upper() == "AUTO":
-            serverurl = None
-        uv = self.get(sec, "user", None, maps)
-        user = None if uv is None else uv.text
-        if user is not None and not self._user_exists(user):
-            self.find(
-                "S2C011",
-                f"user {user!r} does not exist on this machine (supervisord refuses to start "
-                "where it does not exist)",
-                self.loc(sec, "user"),
-                section,
-                "user",
-            )
-        umask: int | None = None
-        umv = self.get(sec, "umask", None, maps)
-        if umv is not None:
-            umask = self.conv(dt.octal_type, umv, sec, "umask")
-        pn_raw = self.get(sec, "process_name", "%(program_name)s", maps, do_expand=False)
-        assert pn_raw is not None
-        process_name = self._name(pn_raw.text, sec, "process_name")
-
-        if numprocs > 1 and "%(process_num)" not in process_name:
-            raise self.error(
-                "%(process_num) must be present within process_name when numprocs > 1 "
-                f"in section {section!r}",
-                self.loc(sec, "process_name")
-                if "process_name" in sec.options
-                else self.loc(sec, "numprocs"),
-                hint="set process_name=%(program_name)s_%(process_num)02d",
-            )
-        if stopasgroup and not killasgroup:
-            raise self.error(
-                f"Cannot set stopasgroup=true and killasgroup=false in section {section!r}",
-                self.loc(sec, "killasgroup"),
-                hint="remove killasgroup=false (stopasgroup implies killasgroup)",
-            )
-
-        stopsignal_name = dt.signal_name(stopsignal)
-        sec_options = dict(sec.options)
-        env_loc = self.loc(sec, "environment")
-        pn_val = _Val(process_name, process_name)
-        pn_loc = self.loc(sec, "process_name")
-        autorestart_ = AutoRestart(autorestart)
-        # per output channel: what does not depend on the process number, computed once when
-        # it is valid (an invalid value is read again, and fails, where supervisor reads it)
-        channels = [
+        # per output channel, what does not depend on the process number, when valid (an
+        # invalid value is read again, and fails, where supervisor reads it)
+        statics = [
             (
-                ch,
-                cmax,
-                cev,
-                f"{ch}_logfile",
-                self.loc(sec, f"{ch}_logfile"),
-                f"{ch}_logfile_backups",
                 self.static_value(dt.integer, sec, f"{ch}_logfile_backups", "10"),
-                f"{ch}_logfile_maxbytes",
                 self.static_value(dt.byte_size, sec, f"{ch}_logfile_maxbytes", "50MB"),
-                f"{ch}_syslog",
                 self.static_value(dt.boolean, sec, f"{ch}_syslog", "false"),
             )
-            for ch, cmax, cev in (
-                ("stdout", out_cmax, out_events),
-                ("stderr", err_cmax, err_events),
-            )
+            for ch in ("stdout", "stderr")
         ]
-        creal = common.real
-        cdefer = common.defer
-        assert isinstance(creal, dict) and isinstance(cdefer, dict)
-        environ_real = self.environ.real
-        environ_defer = self.environ.defer
-        rows: list[dict[str, object]] = []
-        for process_num in range(numprocs_start, numprocs + numprocs_start):
-            # expansions = common_expansions (the same dict, mutated on purpose)
-            creal["process_num"] = process_num
-            creal["numprocs"] = numprocs
-            cdefer["process_num"] = process_num
-            cdefer["numprocs"] = numprocs
-            creal.update(environ_real)
-            cdefer.update(environ_defer)
+        settings = _Settings(
+            autostart=autostart,
+            autorestart=_AUTORESTART[autorestart],
+            startsecs=startsecs,
+            startretries=startretries,
+            stopsignal=stopsignal,
+            stopsignal_name=dt.signal_name(stopsignal),
+            stopwaitsecs=stopwaitsecs,
+            stopasgroup=stopasgroup,
+            killasgroup=killasgroup,
+            exitcodes=exitcodes,
+            redirect_stderr=redirect_stderr,
+            numprocs=numprocs,
+            numprocs_start=numprocs_start,
+            out_cmax=out_cmax,
+            out_events=out_events,
+            err_cmax=err_cmax,
+            err_events=err_events,
+            out_statics=statics[0],
+            err_statics=statics[1],
+        )
+        if memo:
+            self._settings_memo[key] = settings
+        return settings
 
-            ev = self.ev(
-                env_raw, common, "environment", env_loc, section, "environment", deferrable=True
-            )
-            env_text, env_real = self._parse_env(ev, sec, "environment")
-            for k, v in env_text.items():
-                key = "ENV_" + k
-                r = env_real.get(k)
-                if r is not None:
-                    creal[key] = r
-                else:
-                    creal.pop(key, None)
-                cdefer[key] = v
-
-            dv = self.get(sec, "directory", None, maps, deferrable=True)
-            directory = None if dv is None else dv.text
-
-            logs: list[LogSpec] = []
-            for (
-                ch,
-                cmax,
-                cev,
-                lf_key,
-                lf_loc,
-                bu_key,
-                backups,
-                mb_key,
-                maxbytes,
-                sy_key,
-                syslog,
-            ) in channels:
-                lv = self.get(sec, lf_key, None, maps, deferrable=True)
-                kind_: LogKind
-                path: str | None = None
-                if lv is None:
-                    kind_ = LogKind.AUTO
-                else:
-                    lv = self.ev(lv, common, lf_key, lf_loc, section, lf_key, deferrable=True)
-                    kind_, path = self._logfile(lv.text)
-                    if path is not None:
-                        self._check_dir(path, sec, lf_key)
-                if backups is _MISSING:
-                    backups = value(dt.integer, sec, bu_key, "10", maps)
-                if maxbytes is _MISSING:
-                    maxbytes = value(dt.byte_size, sec, mb_key, "50MB", maps)
-                if syslog is _MISSING:
-                    syslog = value(dt.boolean, sec, sy_key, "false", maps)
-                if kind_ is LogKind.SYSLOG:
-                    syslog = True
-                if redirect_stderr and ch == "stderr":
-                    kind_, path = LogKind.NONE, None
-                logs.append(
-                    LogSpec(
-                        kind=kind_,
-                        path=path,
-                        maxbytes=maxbytes,
-                        backups=backups,
-                        syslog=syslog,
-                        capture_maxbytes=cmax,
-                        events_enabled=cev,
-                    )
-                )
-
-            cv = self.get(sec, "command", None, maps, deferrable=True)
-            if cv is None:
-                raise self.error(
-                    f"program section {section} does not specify a command",
-                    sec.loc,
-                    hint="add command = /path/to/program args",
-                )
-            command = cv.text
-
-            nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
-            rows.append(
-                {
-                    "section": section,
-                    "kind": kind,
-                    "program_name": program_name,
-                    "group_name": group_name,
-                    "name": nv.text,
-                    "process_num": process_num,
-                    "numprocs": numprocs,
-                    "numprocs_start": numprocs_start,
-                    "command": command,
-                    "argv": _split(command),
-                    "directory": directory,
-                    "umask": umask,
-                    "priority": priority,
-                    "autostart": autostart,
-                    "autorestart": autorestart_,
-                    "exitcodes": exitcodes,
-                    "startsecs": startsecs,
-                    "startretries": startretries,
-                    "user": user,
-                    "stopsignal": stopsignal,
-                    "stopsignal_name": stopsignal_name,
-                    "stopwaitsecs": stopwaitsecs,
-                    "stopasgroup": stopasgroup,
-                    "killasgroup": killasgroup,
-                    "redirect_stderr": redirect_stderr,
-                    "stdout": logs[0],
-                    "stderr": logs[1],
-                    "environment": tuple(env_text.items()),
-                    "serverurl": serverurl,
-                    "section_loc": sec.loc,
-                    "options": sec_options,
-                    "socket": socket,
-                    "events": events,
-                    "buffer_size": buffer_size,
-                    "result_handler": result_handler,
-                }
-            )
-
-        varies = _varying(rows)
-        if varies:
-            out = [ProcessSpec(**row, varies_with_process_num=varies) for row in rows]  # type: ignore[arg-type]
-        else:
-            out = [ProcessSpec(**row) for row in rows]  # type: ignore[arg-type]
-        # programs.sort(): by (priority, name), stable
-        out.sort(key=lambda p: (p.priority, p.name))
-        return out
+    def _deferrable(self, sec: RawSection, opt: str, raw: RawOption, maps: _Maps) -> _Val:
+        """``get(sec, opt, None, maps, deferrable=True)`` of a program section's option that
+        is set (``raw``)."""
+        text = raw.value
+        v = _Val(text, text)
+        if "%" not in text:
+            return v
+        tpl = self._tpl(text)
+        if tpl is not None:
+            fast = self._ev_fast(tpl, maps, raw.loc, sec.name, opt, True)
+            if fast is not None:
+                return fast
+        return self.ev(v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=True)
 
     def _logfile(self, text: str) -> tuple[LogKind, str | None]:
         """The log kind and path (``~`` expanded) of an expanded ``*_logfile`` value."""
-        known = self._logfiles.get(text)
-        if known is None:
-            lk, p = dt.logfile_name(text)
-            kind_ = LogKind(lk.value)
-            if p == "":
-                kind_, p = LogKind.NONE, None  # '' is falsy: no log file at all
-            path = None if p is None else dt.expanduser(p, self.env)
-            known = self._logfiles[text] = (kind_, path)
-        return known
+        lk, p = dt.logfile_name(text)
+        if p == "":
+            return LogKind.NONE, None  # '' is falsy: no log file at all
+        return _LOGKIND[lk], None if p is None else dt.expanduser(p, self.env)
 
     # ------------------------------------------------------------------ servers
 
@@ -1850,38 +2020,117 @@ def _what(fn_name: str) -> str:
     }.get(fn_name, "invalid")
 
 
-def _log(p: Mapping[str, object], ch: str) -> LogSpec:
-    log = p[ch]
-    assert isinstance(log, LogSpec)
-    return log
+class _Settings(NamedTuple):
+    """See :meth:`_Builder._settings`."""
+
+    autostart: bool
+    autorestart: AutoRestart
+    startsecs: int
+    startretries: int
+    stopsignal: int
+    stopsignal_name: str
+    stopwaitsecs: int
+    stopasgroup: bool
+    killasgroup: bool
+    exitcodes: tuple[int, ...]
+    redirect_stderr: bool
+    numprocs: int
+    numprocs_start: int
+    out_cmax: int
+    out_events: bool
+    err_cmax: int
+    err_events: bool
+    # *_logfile_backups, *_logfile_maxbytes, *_syslog (or None: see static_value)
+    out_statics: tuple[int | None, int | None, bool | None]
+    err_statics: tuple[int | None, int | None, bool | None]
 
 
-# option -> its value in a process's ProcessSpec keywords
-_VARY_FIELDS: tuple[tuple[str, Callable[[Mapping[str, object]], object]], ...] = (
-    ("process_name", lambda p: p["name"]),
-    ("command", lambda p: p["command"]),
-    ("directory", lambda p: p["directory"]),
-    ("stdout_logfile", lambda p: (_log(p, "stdout").kind, _log(p, "stdout").path)),
-    ("stderr_logfile", lambda p: (_log(p, "stderr").kind, _log(p, "stderr").path)),
-    ("stdout_logfile_maxbytes", lambda p: _log(p, "stdout").maxbytes),
-    ("stdout_logfile_backups", lambda p: _log(p, "stdout").backups),
-    ("stdout_syslog", lambda p: _log(p, "stdout").syslog),
-    ("stderr_logfile_maxbytes", lambda p: _log(p, "stderr").maxbytes),
-    ("stderr_logfile_backups", lambda p: _log(p, "stderr").backups),
-    ("stderr_syslog", lambda p: _log(p, "stderr").syslog),
-    ("environment", lambda p: p["environment"]),
+_SETTINGS_OPTIONS = frozenset(
+    {
+        "autostart",
+        "autorestart",
+        "startsecs",
+        "startretries",
+        "stopsignal",
+        "stopwaitsecs",
+        "stopasgroup",
+        "killasgroup",
+        "exitcodes",
+        "redirect_stderr",
+        "numprocs",
+        "numprocs_start",
+        "stdout_capture_maxbytes",
+        "stdout_events_enabled",
+        "stderr_capture_maxbytes",
+        "stderr_events_enabled",
+        "stdout_logfile_backups",
+        "stdout_logfile_maxbytes",
+        "stdout_syslog",
+        "stderr_logfile_backups",
+        "stderr_logfile_maxbytes",
+        "stderr_syslog",
+    }
+)
+
+_CHANNEL_KEYS = tuple(
+    (ch, f"{ch}_logfile", f"{ch}_logfile_backups", f"{ch}_logfile_maxbytes", f"{ch}_syslog")
+    for ch in ("stdout", "stderr")
+)
+
+# what differs between the processes of one program: name, process_num, command, directory,
+# stdout, stderr, environment
+_Proc = tuple[str, int, str, "str | None", LogSpec, LogSpec, tuple[tuple[str, str], ...]]
+
+_AUTORESTART = {a.value: a for a in AutoRestart}
+_LOGKIND = {dt.LogfileKind(k.value): k for k in LogKind}
+_NO_VARIES: frozenset[str] = frozenset()
+
+
+def _by_name(p: ProcessSpec) -> str:
+    return p.name
+
+
+# option -> its value for a process
+_VARY_FIELDS: tuple[tuple[str, Callable[[_Proc], object]], ...] = (
+    ("process_name", lambda p: p[0]),
+    ("command", lambda p: p[2]),
+    ("directory", lambda p: p[3]),
+    ("stdout_logfile", lambda p: (p[4].kind, p[4].path)),
+    ("stderr_logfile", lambda p: (p[5].kind, p[5].path)),
+    ("stdout_logfile_maxbytes", lambda p: p[4].maxbytes),
+    ("stdout_logfile_backups", lambda p: p[4].backups),
+    ("stdout_syslog", lambda p: p[4].syslog),
+    ("stderr_logfile_maxbytes", lambda p: p[5].maxbytes),
+    ("stderr_logfile_backups", lambda p: p[5].backups),
+    ("stderr_syslog", lambda p: p[5].syslog),
+    ("environment", lambda p: p[6]),
 )
 
 
-def _varying(procs: list[dict[str, object]]) -> frozenset[str]:
-    """The options whose value differs between the processes (ProcessSpec keywords)."""
+def _varying(procs: list[_Proc]) -> frozenset[str]:
+    """The options whose value differs between the processes (by repr)."""
     if len(procs) < 2:
-        return frozenset()
+        return _NO_VARIES
+    first = procs[0]
     out = set()
     for opt, fn in _VARY_FIELDS:
-        if len({repr(fn(p)) for p in procs}) > 1:
+        if opt.startswith("stdout_"):
+            if all(p[4] is first[4] for p in procs):
+                continue
+        elif opt.startswith("stderr_") and all(p[5] is first[5] for p in procs):
+            continue
+        value = fn(first)
+        # equal values of these types (str, int, bool, None, LogKind and tuples of them) have
+        # equal reprs: only differing ones need the reprs compared
+        if any(fn(p) != value for p in procs) and len({repr(fn(p)) for p in procs}) > 1:
             out.add(opt)
-    return frozenset(out)
+    if not out:
+        return _NO_VARIES
+    varies = frozenset(out)
+    return _VARIES.setdefault(varies, varies)
+
+
+_VARIES: dict[frozenset[str], frozenset[str]] = {}  # one object per set (there are a few)
 
 
 _EXPAND_HINT = "write %% for a literal %; names are %(name)s"
