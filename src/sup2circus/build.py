@@ -1085,11 +1085,16 @@ class _Builder:
         all_sections = list(self.sections)
         common = _Maps({"here": self.here}, {"here": self.here})
         gmaps = self.environ.merged(common)
-        # (group spec, processes) in supervisor's append order
-        entries: list[tuple[GroupSpec, list[ProcessSpec]]] = []
+        # the group specs in supervisor's append order; entry i's processes are
+        # all_procs[bounds[2 * i] : bounds[2 * i + 1]] (no container per entry: fewer objects
+        # for the garbage collector to follow)
+        entry_groups: list[GroupSpec] = []
+        bounds: list[int] = []
+        all_procs: list[ProcessSpec] = []
         homogeneous_exclude: set[str] = set()
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("group:"):
                     continue
@@ -1098,7 +1103,6 @@ class _Builder:
                 pv = self.get(sec, "programs", None, gmaps)
                 programs = dt.list_of_strings(pv.text if pv is not None else None)
                 priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-                procs: list[ProcessSpec] = []
                 member_sections: list[str] = []
                 for program in programs:
                     psec = f"program:{program}"
@@ -1120,37 +1124,40 @@ class _Builder:
                     homogeneous_exclude.add(target)
                     member_sections.append(target)
                     # supervisor builds group members as plain ProcessConfig (even fcgi ones)
-                    procs.extend(self.processes(self.sections[target], gname, "program"))
-                entries.append(
-                    (
-                        GroupSpec(
-                            name=gname,
-                            priority=priority,
-                            section=name,
-                            heterogeneous=True,
-                            program_sections=tuple(member_sections),
-                            section_loc=sec.loc,
-                            options=dict(sec.options),
-                        ),
-                        procs,
+                    all_procs.extend(self.processes(self.sections[target], gname, "program"))
+                entry_groups.append(
+                    GroupSpec(
+                        name=gname,
+                        priority=priority,
+                        section=name,
+                        heterogeneous=True,
+                        program_sections=tuple(member_sections),
+                        section_loc=sec.loc,
+                        options=dict(sec.options),
                     )
                 )
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("program:") or name in homogeneous_exclude:
                     continue
                 sec = self.sections[name]
                 pname = self._name(name.split(":", 1)[1], sec, None)
                 priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-                procs = self.processes(sec, pname, "program")
-                entries.append((self._homogeneous(pname, priority, sec), procs))
+                all_procs.extend(self.processes(sec, pname, "program"))
+                entry_groups.append(self._homogeneous(pname, priority, sec))
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("eventlistener:"):
                     continue
@@ -1202,19 +1209,24 @@ class _Builder:
                         self.loc(sec, "redirect_stderr"),
                         hint="remove redirect_stderr from the event listener",
                     )
-                procs = self.processes(
-                    sec,
-                    pool_name,
-                    "eventlistener",
-                    events=tuple(events),
-                    buffer_size=buffer_size,
-                    result_handler=rh.text,
+                all_procs.extend(
+                    self.processes(
+                        sec,
+                        pool_name,
+                        "eventlistener",
+                        events=tuple(events),
+                        buffer_size=buffer_size,
+                        result_handler=rh.text,
+                    )
                 )
-                entries.append((self._homogeneous(pool_name, priority, sec), procs))
+                entry_groups.append(self._homogeneous(pool_name, priority, sec))
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("fcgi-program:") or name in homogeneous_exclude:
                     continue
@@ -1266,20 +1278,22 @@ class _Builder:
                         hint="add socket = tcp://127.0.0.1:9000 or unix:///run/app.sock",
                     )
                 sock = self._fcgi_socket(sv.text, owner, mode, backlog, sec)
-                procs = self.processes(sec, pname, "fcgi-program", socket=sock)
-                entries.append((self._homogeneous(pname, priority, sec), procs))
+                all_procs.extend(self.processes(sec, pname, "fcgi-program", socket=sock))
+                entry_groups.append(self._homogeneous(pname, priority, sec))
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         # groups.sort(): by (priority, name), stable
         order = sorted(
-            range(len(entries)), key=lambda i: (entries[i][0].priority, entries[i][0].name)
+            range(len(entry_groups)), key=lambda i: (entry_groups[i].priority, entry_groups[i].name)
         )
         groups: list[GroupSpec] = []
         processes: list[ProcessSpec] = []
         seen_groups: dict[str, GroupSpec] = {}
         for i in order:
-            g, procs = entries[i]
+            g = entry_groups[i]
             if g.name in seen_groups:
                 first = seen_groups[g.name]
                 self.find(
@@ -1293,10 +1307,14 @@ class _Builder:
                 continue
             seen_groups[g.name] = g
             groups.append(g)
+            first_proc, end = bounds[2 * i], bounds[2 * i + 1]
+            if end - first_proc == 1:
+                processes.append(all_procs[first_proc])
+                continue
             # ProcessGroup keeps a dict by process name: a later duplicate replaces the earlier
             # one in the earlier's position
             by_name: dict[str, ProcessSpec] = {}
-            for p in procs:
+            for p in all_procs[first_proc:end]:
                 if p.name in by_name:
                     prev = by_name[p.name]
                     self.find(
