@@ -1439,7 +1439,10 @@ class _Builder:
         common = _Maps(creal, cdefer)
         # what supervisor's get() expands with: the [supervisord] expansions under
         # common_expansions. A live view: common's dicts are mutated below, like supervisor's.
-        maps = self.environ.merged(common)
+        maps = _Maps(
+            _Layered((*_layers(self.environ.real), creal)),
+            _Layered((*_layers(self.environ.defer), cdefer)),
+        )
 
         priority = self.value(dt.integer, sec, "priority", "999", maps)
         st = self._settings(sec, maps)
@@ -1576,7 +1579,9 @@ class _Builder:
                     kind_ = LogKind.AUTO
                 else:
                     lv = self._deferrable(sec, lf_key, lf_opt, maps)
-                    lv = self.ev(lv, common, lf_key, lf_loc, section, lf_key, deferrable=True)
+                    if "%" in lv.text or (lv.real is not None and "%" in lv.real):
+                        # log file names are expanded twice (the second time with common)
+                        lv = self.ev(lv, common, lf_key, lf_loc, section, lf_key, deferrable=True)
                     kind_, path = self._logfile(lv.text)
                     if path is not None:
                         self._check_dir(path, sec, lf_key)
@@ -1686,8 +1691,9 @@ class _Builder:
         """The values ``_processes_from_section`` reads after ``priority`` and before
         ``serverurl``, in its order; the same for every section with the same values of these
         options when none holds a '%' (no expansion: nothing but the values themselves)."""
-        key = tuple([(k, o.value) for k, o in sec.options.items() if k in _SETTINGS_OPTIONS])
-        memo = not any("%" in v for _, v in key)
+        items = [(k, o.value) for k, o in sec.options.items() if k in _SETTINGS_OPTIONS]
+        key = tuple(items)
+        memo = "%" not in "".join([v for _, v in items])
         if memo:
             known = self._settings_memo.get(key)
             if known is not None:
