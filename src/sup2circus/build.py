@@ -369,6 +369,7 @@ class _Builder:
         self._options_copies: dict[str, tuple[RawSection, dict[str, RawOption]]] = {}
         self._logspecs: dict[tuple[object, ...], LogSpec] = {}  # those without a path
         self._settings_memo: dict[tuple[tuple[str, str], ...], _Settings] = {}
+        self._marker_names: dict[str, tuple[str, ...]] = {}
         # supervisor's self.environ_expansions (os.environ, then [supervisord] environment)
         self.environ = _Maps()
         self.odd_env_keys: set[str] = set()  # machine ENV_ names that cannot be deferred
@@ -550,6 +551,13 @@ class _Builder:
             )
         return tpl
 
+    def _markers_in(self, value: str) -> tuple[str, ...]:
+        """``ENV_MARK_RE.findall(value)``, cached (the values holding markers repeat)."""
+        names = self._marker_names.get(value)
+        if names is None:
+            names = self._marker_names[value] = tuple(ENV_MARK_RE.findall(value))
+        return names
+
     def _ev_fast(
         self, tpl: _Tpl, maps: _Maps, loc: Loc, section: str, option: str, deferrable: bool
     ) -> _Val | None:
@@ -611,8 +619,9 @@ class _Builder:
             # the names whose values hold markers (or are deferred) must be used as plain %(X)s
             marked = False
             bad = False
+            marker_names = self._marker_names
             for k, v in zip(keys, dvals, strict=True):
-                if (isinstance(v, str) and ENV_MARK_START in v and ENV_MARK_RE.search(v)) or (
+                if (isinstance(v, str) and ENV_MARK_START in v and self._markers_in(v)) or (
                     undefined and k[4:] in undefined
                 ):
                     marked = True
@@ -631,7 +640,8 @@ class _Builder:
                             if k[4:] not in pua:
                                 self._sentinel(k[4:])
                         elif isinstance(v, str) and ENV_MARK_START in v:
-                            for n in ENV_MARK_RE.findall(v):
+                            names = marker_names.get(v)
+                            for n in self._markers_in(v) if names is None else names:
                                 if n not in pua:
                                     self._sentinel(n)
                 if tpl.notes_deferred:
@@ -2114,40 +2124,38 @@ def _by_name(p: ProcessSpec) -> str:
     return p.name
 
 
-# option -> its value for a process
-_VARY_FIELDS: tuple[tuple[str, Callable[[_Proc], object]], ...] = (
-    ("process_name", lambda p: p[0]),
-    ("command", lambda p: p[2]),
-    ("directory", lambda p: p[3]),
-    ("stdout_logfile", lambda p: (p[4].kind, p[4].path)),
-    ("stderr_logfile", lambda p: (p[5].kind, p[5].path)),
-    ("stdout_logfile_maxbytes", lambda p: p[4].maxbytes),
-    ("stdout_logfile_backups", lambda p: p[4].backups),
-    ("stdout_syslog", lambda p: p[4].syslog),
-    ("stderr_logfile_maxbytes", lambda p: p[5].maxbytes),
-    ("stderr_logfile_backups", lambda p: p[5].backups),
-    ("stderr_syslog", lambda p: p[5].syslog),
-    ("environment", lambda p: p[6]),
-)
+def _differ(values: tuple[object, ...]) -> bool:
+    """Whether the values have more than one repr (equal values of the types compared here:
+    str, int, bool, None, LogKind and tuples of them, have equal reprs, so only unequal ones
+    need their reprs compared)."""
+    return values.count(values[0]) != len(values) and len(set(map(repr, values))) > 1
 
 
 def _varying(procs: list[_Proc]) -> frozenset[str]:
     """The options whose value differs between the processes (by repr)."""
     if len(procs) < 2:
         return _NO_VARIES
-    first = procs[0]
+    names, _nums, commands, directories, outs, errs, envs = zip(*procs, strict=True)
     out = set()
-    for opt, fn in _VARY_FIELDS:
-        if opt.startswith("stdout_"):
-            if all(p[4] is first[4] for p in procs):
-                continue
-        elif opt.startswith("stderr_") and all(p[5] is first[5] for p in procs):
-            continue
-        value = fn(first)
-        # equal values of these types (str, int, bool, None, LogKind and tuples of them) have
-        # equal reprs: only differing ones need the reprs compared
-        if any(fn(p) != value for p in procs) and len({repr(fn(p)) for p in procs}) > 1:
-            out.add(opt)
+    if _differ(names):
+        out.add("process_name")
+    if _differ(commands):
+        out.add("command")
+    if _differ(directories):
+        out.add("directory")
+    for ch, logs in (("stdout", outs), ("stderr", errs)):
+        if logs.count(logs[0]) == len(logs):
+            continue  # equal LogSpecs: equal fields
+        if _differ(tuple((log.kind, log.path) for log in logs)):
+            out.add(f"{ch}_logfile")
+        if _differ(tuple(log.maxbytes for log in logs)):
+            out.add(f"{ch}_logfile_maxbytes")
+        if _differ(tuple(log.backups for log in logs)):
+            out.add(f"{ch}_logfile_backups")
+        if _differ(tuple(log.syslog for log in logs)):
+            out.add(f"{ch}_syslog")
+    if _differ(envs):
+        out.add("environment")
     if not out:
         return _NO_VARIES
     varies = frozenset(out)
