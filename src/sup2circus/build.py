@@ -1512,6 +1512,7 @@ class _Builder:
 
         env_loc = self.loc(sec, "environment")
         pn_val = _Val(process_name, process_name)
+        pn_tpl = self._tpl(process_name) if "%" in process_name else None
         pn_loc = self.loc(sec, "process_name")
         dir_opt = opts.get("directory")
         cmd_opt = opts.get("command")
@@ -1551,10 +1552,13 @@ class _Builder:
             creal.update(environ_real)
             cdefer.update(environ_defer)
 
-            ev = self.ev(
-                env_raw, common, "environment", env_loc, section, "environment", deferrable=True
-            )
-            env_text, env_real = self._parse_env(ev, sec, "environment")
+            if env_opt is None:
+                env_text = env_real = _NO_ENV  # dict_of_key_value_pairs('') (never mutated)
+            else:
+                ev = self.ev(
+                    env_raw, common, "environment", env_loc, section, "environment", deferrable=True
+                )
+                env_text, env_real = self._parse_env(ev, sec, "environment")
             for k, v in env_text.items():
                 key = "ENV_" + k
                 r = env_real.get(k)
@@ -1630,7 +1634,11 @@ class _Builder:
                 )
             command = self._deferrable(sec, "command", cmd_opt, maps).text
 
-            nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+            nv = None
+            if pn_tpl is not None:
+                nv = self._ev_fast(pn_tpl, common, pn_loc, section, "process_name", False)
+            if nv is None:
+                nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
             procs.append(
                 (
                     nv.text,
@@ -2118,6 +2126,7 @@ _Proc = tuple[str, int, str, "str | None", LogSpec, LogSpec, tuple[tuple[str, st
 _AUTORESTART = {a.value: a for a in AutoRestart}
 _LOGKIND = {dt.LogfileKind(k.value): k for k in LogKind}
 _NO_VARIES: frozenset[str] = frozenset()
+_NO_ENV: dict[str, str] = {}
 
 
 def _by_name(p: ProcessSpec) -> str:
