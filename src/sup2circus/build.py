@@ -23,6 +23,7 @@ environment values) unless ``options.resolve_env``; elsewhere it is resolved wit
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import platform
 import pwd
@@ -30,7 +31,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import datatypes as dt
 from .api import ConvertOptions
@@ -38,6 +39,7 @@ from .findings import ConfigError, Finding, Loc, Severity
 from .mapping import OPEN_SECTIONS, all_known_options, known_options, section_kind, suggest
 from .model import (
     ENV_MARK_RE,
+    ENV_MARK_START,
     AutoRestart,
     GroupSpec,
     LogKind,
@@ -45,6 +47,7 @@ from .model import (
     OtherSection,
     ProcessSpec,
     RawConfig,
+    RawOption,
     RawSection,
     ServerSpec,
     SocketSpec,
@@ -94,11 +97,12 @@ EVENT_TYPES = frozenset(
 
 _DEFAULT_SECTION = "DEFAULT"
 _PUA_BASE = 0xF0000
+_PUA_MIN = chr(_PUA_BASE)
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FCGI_TCP_RE = re.compile(r"tcp://([^\s:]+):(\d+)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Val:
     """A value in both worlds: ``real`` (fully resolved; None when an undefined ENV name was
     deferred) and ``text`` (what goes into the model; may hold deferred-env markers)."""
@@ -112,6 +116,7 @@ class _Layered(Mapping[str, object]):
 
     def __init__(self, layers: tuple[Mapping[str, object], ...]) -> None:
         self.layers = layers
+        self.rev = layers[::-1]  # lookup order
 
     def __getitem__(self, key: str) -> object:
         for d in reversed(self.layers):
@@ -136,7 +141,104 @@ class _Layered(Mapping[str, object]):
 
 
 def _layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
-    return m.layers if isinstance(m, _Layered) else (m,)
+    return m.layers if type(m) is _Layered else (m,)
+
+
+def _rev_layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
+    """The dicts to look a key up in, first match wins (``m[key]``)."""
+    return m.rev if type(m) is _Layered else (m,)
+
+
+_MISSING = object()
+
+
+def _lookup_all(
+    rev_layers: tuple[Mapping[str, object], ...], keys: tuple[str, ...]
+) -> list[object]:
+    """``[m[k] for k in keys]`` with ``_MISSING`` for an absent key (m: see _rev_layers)."""
+    if len(rev_layers) == 1:
+        get = rev_layers[0].get
+        return [get(k, _MISSING) for k in keys]
+    if len(rev_layers) == 2:
+        top, under = rev_layers
+        return [top[k] if k in top else under.get(k, _MISSING) for k in keys]
+    out = []
+    for k in keys:
+        v = _MISSING
+        for d in rev_layers:
+            v = d.get(k, _MISSING)
+            if v is not _MISSING:
+                break
+        out.append(v)
+    return out
+
+
+# One %-spec of a format string used with a mapping: %% or %(key)<flags><width>.<prec><type>
+# (keys without parentheses or %; no * width, no length modifier: anything else is left to
+# Python's own parser on the slow path).
+_SPEC_RE = re.compile(r"%(?:%|\(([^()%]*)\)([-#0 +]*\d*(?:\.\d*)?[diouxXeEfFgGcrsa]))")
+
+
+class _Tpl:
+    """A format string whose %-specs are all simple ``%(key)...`` ones, pre-parsed.
+
+    ``s % mapping`` formats each spec independently with ``mapping[key]``, left to right, so
+    it equals ``positional % tuple(mapping[k] for k in keys)`` where ``positional`` is ``s``
+    without the ``(key)`` parts. ``plain`` and the checks below are those of
+    :meth:`_Builder._try_defer`, cached."""
+
+    __slots__ = (
+        "_bad",
+        "keys",
+        "not_deferrable",
+        "notes_deferred",
+        "notes_resolved",
+        "plain",
+        "positional",
+        "ukeys",
+    )
+
+    def __init__(self, keys: tuple[str, ...], positional: str, plain: str) -> None:
+        self.keys = keys
+        self.ukeys = tuple(dict.fromkeys(keys))
+        self.positional = positional
+        # whether _note_uses can report anything (set by the builder: _Builder._tpl)
+        self.notes_deferred = True
+        self.notes_resolved = True
+        self.plain = plain
+        self.not_deferrable = re.search(r"%[^(%]", plain) is not None
+        self._bad: dict[str, bool] = {}
+
+    def bad_use(self, key: str) -> bool:
+        """``%(key)`` used with anything but a plain ``s`` (see _try_defer)."""
+        bad = self._bad.get(key)
+        if bad is None:
+            bad = re.search(r"%\(" + re.escape(key) + r"\)(?!s)", self.plain) is not None
+            self._bad[key] = bad
+        return bad
+
+
+def _parse_tpl(s: str) -> _Tpl | None:
+    keys: list[str] = []
+    parts: list[str] = []
+    pos = 0
+    for m in _SPEC_RE.finditer(s):
+        lit = s[pos : m.start()]
+        if "%" in lit:
+            return None
+        parts.append(lit)
+        key = m.group(1)
+        if key is None:
+            parts.append("%%")
+        else:
+            keys.append(key)
+            parts.append("%" + m.group(2))
+        pos = m.end()
+    lit = s[pos:]
+    if "%" in lit:
+        return None
+    parts.append(lit)
+    return _Tpl(tuple(keys), "".join(parts), _strip_double_percent(s))
 
 
 @dataclass
@@ -259,6 +361,15 @@ class _Builder:
         self.default_section = raw.section(_DEFAULT_SECTION)
         self.here = raw.here
         self._pua: dict[str, str] = {}
+        # caches of pure functions of their key (none outlives this build)
+        self._tpls: dict[str, _Tpl | None] = {}
+        self._conv_cache: dict[tuple[Callable[[str], object], str], object] = {}
+        self._users: dict[str, bool] = {}
+        self._isdir: dict[str, bool] = {}
+        self._options_copies: dict[str, tuple[RawSection, dict[str, RawOption]]] = {}
+        self._logspecs: dict[tuple[object, ...], LogSpec] = {}  # those without a path
+        self._settings_memo: dict[tuple[tuple[str, str], ...], _Settings] = {}
+        self._marker_names: dict[str, tuple[str, ...]] = {}
         # supervisor's self.environ_expansions (os.environ, then [supervisord] environment)
         self.environ = _Maps()
         self.odd_env_keys: set[str] = set()  # machine ENV_ names that cannot be deferred
@@ -353,6 +464,12 @@ class _Builder:
         """supervisor's ``expand(value, maps, name)`` in both worlds."""
         if "%" not in value.text and (value.real is None or "%" not in value.real):
             return value  # nothing to expand (and nothing looked up)
+        if value.real == value.text:
+            tpl = self._tpl(value.text)
+            if tpl is not None:
+                fast = self._ev_fast(tpl, maps, loc, section, option, deferrable)
+                if fast is not None:
+                    return fast
         real: str | None = None
         real_err: ValueError | None = None
         rec = _Recording(maps.real)
@@ -416,6 +533,137 @@ class _Builder:
             )
             raise self.error(str(real_err), loc, hint=hint)
         self._note_uses(rec.used, section, option, loc, resolved=True, maps=maps)
+        return _Val(real, real)
+
+    def _tpl(self, text: str) -> _Tpl | None:
+        """The pre-parsed format string (None: not a simple one), cached."""
+        tpls = self._tpls
+        if text in tpls:
+            return tpls[text]
+        tpl = tpls[text] = _parse_tpl(text)
+        if tpl is not None:
+            keys = set(tpl.ukeys)
+            # what _note_uses can report: host_node_name, machine ENV_ names that cannot be
+            # deferred; when resolved, also any ENV_ name
+            tpl.notes_deferred = "host_node_name" in keys or not keys.isdisjoint(self.odd_env_keys)
+            tpl.notes_resolved = tpl.notes_deferred or (
+                not self.resolve and any(k.startswith("ENV_") for k in keys)
+            )
+        return tpl
+
+    def _markers_in(self, value: str) -> tuple[str, ...]:
+        """``ENV_MARK_RE.findall(value)``, cached (the values holding markers repeat)."""
+        names = self._marker_names.get(value)
+        if names is None:
+            names = self._marker_names[value] = tuple(ENV_MARK_RE.findall(value))
+        return names
+
+    def _ev_fast(
+        self, tpl: _Tpl, maps: _Maps, loc: Loc, section: str, option: str, deferrable: bool
+    ) -> _Val | None:
+        """:meth:`ev` of an unexpanded value (``real == text``) for a simple format string,
+        with the same results and side effects; None when the slow path must decide (errors,
+        values holding this build's sentinel characters...). Nothing is done before None."""
+        keys = tpl.keys
+        layers = maps.real
+        if type(layers) is _Layered:
+            rev = layers.rev
+            if len(rev) == 2:
+                top, under = rev
+                rvals = [top[k] if k in top else under.get(k, _MISSING) for k in keys]
+            else:
+                rvals = _lookup_all(rev, keys)
+        else:
+            get = layers.get
+            rvals = [get(k, _MISSING) for k in keys]
+        real: str | None = None
+        if _MISSING not in rvals:
+            try:
+                real = tpl.positional % tuple(rvals)
+            except Exception:
+                return None
+        if deferrable and not self.resolve and not tpl.not_deferrable:
+            # _try_defer: expand with markers (an undefined identifier-like ENV_X is deferred)
+            layers = maps.defer
+            if type(layers) is _Layered:
+                rev = layers.rev
+                if len(rev) == 2:
+                    top, under = rev
+                    dvals = [top[k] if k in top else under.get(k, _MISSING) for k in keys]
+                else:
+                    dvals = _lookup_all(rev, keys)
+            else:
+                get = layers.get
+                dvals = [get(k, _MISSING) for k in keys]
+            undefined: set[str] = set()  # names
+            if _MISSING in dvals:
+                for k, v in zip(keys, dvals, strict=True):
+                    if v is _MISSING:
+                        if not (k.startswith("ENV_") and _ENV_NAME_RE.match(k[4:])):
+                            return None  # a KeyError: the slow path raises supervisor's message
+                        undefined.add(k[4:])
+                try:
+                    text = tpl.positional % tuple(
+                        env_marker(k[4:]) if v is _MISSING else v
+                        for k, v in zip(keys, dvals, strict=True)
+                    )
+                except Exception:
+                    return None
+            elif real is not None and all(map(operator.is_, dvals, rvals)):
+                text = real
+            else:
+                try:
+                    text = tpl.positional % tuple(dvals)
+                except Exception:
+                    return None
+            # the names whose values hold markers (or are deferred) must be used as plain %(X)s
+            marked = False
+            bad = False
+            marker_names = self._marker_names
+            for k, v in zip(keys, dvals, strict=True):
+                if (isinstance(v, str) and ENV_MARK_START in v and self._markers_in(v)) or (
+                    undefined and k[4:] in undefined
+                ):
+                    marked = True
+                    if tpl.bad_use(k):
+                        bad = True
+                        break
+            if not bad:
+                if marked:
+                    if not text.isascii() and max(text) >= _PUA_MIN:
+                        return None  # the sentinel round trip is not a formality: slow path
+                    # the round trip through sentinels gives ``text`` back; allocate them in
+                    # the order the slow path does
+                    pua = self._pua
+                    for k, v in zip(keys, dvals, strict=True):
+                        if v is _MISSING:
+                            if k[4:] not in pua:
+                                self._sentinel(k[4:])
+                        elif isinstance(v, str) and ENV_MARK_START in v:
+                            names = marker_names.get(v)
+                            for n in self._markers_in(v) if names is None else names:
+                                if n not in pua:
+                                    self._sentinel(n)
+                if tpl.notes_deferred:
+                    self._note_uses(set(keys), section, option, loc, resolved=False)
+                if ENV_MARK_START in text:
+                    self.deferred.update(ENV_MARK_RE.findall(text))
+                if undefined:
+                    for name in sorted(undefined):
+                        self.find(
+                            "S2C008",
+                            f"%(ENV_{name})s is not defined in this environment: it is "
+                            f"deferred to circusd, which must have {name} in its environment "
+                            "(supervisord would refuse to start without it)",
+                            loc,
+                            section,
+                            option,
+                        )
+                return _Val(real, text)
+        if real is None:
+            return None  # the slow path raises (or reports) what supervisor would
+        if tpl.notes_resolved:
+            self._note_uses(set(keys), section, option, loc, resolved=True, maps=maps)
         return _Val(real, real)
 
     def _note_uses(
@@ -537,14 +785,42 @@ class _Builder:
         default: str,
         maps: _Maps | Callable[[], _Maps],
     ) -> T:
-        v = self.get(sec, opt, default, maps)
-        assert v is not None
-        return self.conv(fn, v, sec, opt)
+        raw = sec.options.get(opt)
+        text = default if raw is None else raw.value
+        if "%" in text:
+            v = self.get(sec, opt, default, maps)
+            assert v is not None
+            return self.conv(fn, v, sec, opt)
+        # nothing to expand: the result is a function of (fn, text) only
+        key = (fn, text)
+        result = self._conv_cache.get(key, _MISSING)
+        if result is _MISSING:
+            result = self._conv_cache[key] = self.conv(fn, _Val(text, text), sec, opt)
+        return result  # type: ignore[return-value]
+
+    def static_value(
+        self, fn: Callable[[str], T], sec: RawSection, opt: str, default: str
+    ) -> T | None:
+        """:meth:`value` when it is the same for every process of ``sec`` and valid, else
+        None (then :meth:`value` must be called where supervisor reads it)."""
+        raw = sec.options.get(opt)
+        text = default if raw is None else raw.value
+        if "%" in text:
+            return None
+        key = (fn, text)
+        result = self._conv_cache.get(key, _MISSING)
+        if result is _MISSING:
+            try:
+                result = self._conv_cache[key] = fn(text)
+            except Exception:
+                return None
+        return result  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ sections
 
     def check_options(self) -> None:
         known_anywhere = all_known_options()
+        known_by_kind: dict[str, frozenset[str]] = {}
         default_keys: set[str] = set()
         if self.default_section is not None:
             for key, raw in self.default_section.options.items():
@@ -580,7 +856,9 @@ class _Builder:
                 continue
             if kind in OPEN_SECTIONS:
                 continue
-            known = known_options(kind)
+            known = known_by_kind.get(kind)
+            if known is None:
+                known = known_by_kind[kind] = known_options(kind)
             for key, raw in sec.options.items():
                 if key in known:
                     continue
@@ -704,7 +982,7 @@ class _Builder:
         for k, v in env_text.items():
             self.environ.set(f"ENV_{k}", env_real.get(k), v)
 
-        if user is not None and not _user_exists(user):
+        if user is not None and not self._user_exists(user):
             self.find(
                 "S2C011",
                 f"user {user!r} does not exist on this machine (supervisord refuses to start "
@@ -743,11 +1021,22 @@ class _Builder:
                 return v
         return "/tmp"
 
+    def _user_exists(self, name: str) -> bool:
+        known = self._users.get(name)
+        if known is None:
+            known = self._users[name] = _user_exists(name)
+        return known
+
     def _check_dir(self, path: str, sec: RawSection, opt: str) -> None:
-        if ENV_MARK_RE.search(path) or path == "syslog":
+        if (ENV_MARK_START in path and ENV_MARK_RE.search(path)) or path == "syslog":
             return
         d = os.path.dirname(path)
-        if d and not os.path.isdir(d):
+        if not d:
+            return
+        isdir = self._isdir.get(d)
+        if isdir is None:
+            isdir = self._isdir[d] = os.path.isdir(d)
+        if not isdir:
             self.find(
                 "S2C012",
                 f"the directory {d!r} of {opt} does not exist on this machine (supervisord "
@@ -760,29 +1049,30 @@ class _Builder:
     def _parse_env(
         self, v: _Val, sec: RawSection, opt: str
     ) -> tuple[dict[str, str], dict[str, str]]:
-        """dict_of_key_value_pairs in both worlds -> (text values, real values)."""
-        loc = self.loc(sec, opt)
+        """dict_of_key_value_pairs in both worlds -> (text values, real values; the same dict
+        when they are equal)."""
         try:
             text_env = _kv_pairs(v.text)
         except ValueError as exc:
             raise self.error(
                 f"{_env_error(v.text, exc)} in [{sec.name}] {opt}",
-                loc,
+                self.loc(sec, opt),
                 hint='write KEY="value",KEY2="value 2" (quote values with spaces, commas or '
                 "characters such as @ ? & =)",
             ) from None
         real_env: dict[str, str] = {}
         if v.real is not None:
             if v.real == v.text:
-                real_env = dict(text_env)
+                real_env = text_env
             else:
                 try:
                     real_env = _kv_pairs(v.real)
                 except ValueError:
                     real_env = {}
         for key in text_env:
-            if ENV_MARK_RE.search(key):
+            if ENV_MARK_START in key and ENV_MARK_RE.search(key):
                 # a deferred name in a key cannot stay deferred: resolve the whole value
+                loc = self.loc(sec, opt)
                 if v.real is None:
                     raise self.error(
                         f"{opt} uses an undefined %(ENV_...)s in a variable name", loc, _ENV_HINT
@@ -805,11 +1095,16 @@ class _Builder:
         all_sections = list(self.sections)
         common = _Maps({"here": self.here}, {"here": self.here})
         gmaps = self.environ.merged(common)
-        # (group spec, processes) in supervisor's append order
-        entries: list[tuple[GroupSpec, list[ProcessSpec]]] = []
+        # the group specs in supervisor's append order; entry i's processes are
+        # all_procs[bounds[2 * i] : bounds[2 * i + 1]] (no container per entry: fewer objects
+        # for the garbage collector to follow)
+        entry_groups: list[GroupSpec] = []
+        bounds: list[int] = []
+        all_procs: list[ProcessSpec] = []
         homogeneous_exclude: set[str] = set()
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("group:"):
                     continue
@@ -818,7 +1113,6 @@ class _Builder:
                 pv = self.get(sec, "programs", None, gmaps)
                 programs = dt.list_of_strings(pv.text if pv is not None else None)
                 priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-                procs: list[ProcessSpec] = []
                 member_sections: list[str] = []
                 for program in programs:
                     psec = f"program:{program}"
@@ -840,37 +1134,40 @@ class _Builder:
                     homogeneous_exclude.add(target)
                     member_sections.append(target)
                     # supervisor builds group members as plain ProcessConfig (even fcgi ones)
-                    procs.extend(self.processes(self.sections[target], gname, "program"))
-                entries.append(
-                    (
-                        GroupSpec(
-                            name=gname,
-                            priority=priority,
-                            section=name,
-                            heterogeneous=True,
-                            program_sections=tuple(member_sections),
-                            section_loc=sec.loc,
-                            options=dict(sec.options),
-                        ),
-                        procs,
+                    all_procs.extend(self.processes(self.sections[target], gname, "program"))
+                entry_groups.append(
+                    GroupSpec(
+                        name=gname,
+                        priority=priority,
+                        section=name,
+                        heterogeneous=True,
+                        program_sections=tuple(member_sections),
+                        section_loc=sec.loc,
+                        options=dict(sec.options),
                     )
                 )
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("program:") or name in homogeneous_exclude:
                     continue
                 sec = self.sections[name]
                 pname = self._name(name.split(":", 1)[1], sec, None)
                 priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-                procs = self.processes(sec, pname, "program")
-                entries.append((self._homogeneous(pname, priority, sec), procs))
+                all_procs.extend(self.processes(sec, pname, "program"))
+                entry_groups.append(self._homogeneous(pname, priority, sec))
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("eventlistener:"):
                     continue
@@ -922,19 +1219,24 @@ class _Builder:
                         self.loc(sec, "redirect_stderr"),
                         hint="remove redirect_stderr from the event listener",
                     )
-                procs = self.processes(
-                    sec,
-                    pool_name,
-                    "eventlistener",
-                    events=tuple(events),
-                    buffer_size=buffer_size,
-                    result_handler=rh.text,
+                all_procs.extend(
+                    self.processes(
+                        sec,
+                        pool_name,
+                        "eventlistener",
+                        events=tuple(events),
+                        buffer_size=buffer_size,
+                        result_handler=rh.text,
+                    )
                 )
-                entries.append((self._homogeneous(pool_name, priority, sec), procs))
+                entry_groups.append(self._homogeneous(pool_name, priority, sec))
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         for name in all_sections:
+            start = len(all_procs)
             try:
                 if not name.startswith("fcgi-program:") or name in homogeneous_exclude:
                     continue
@@ -958,7 +1260,7 @@ class _Builder:
                 if ov is not None:
                     owner = ov.text
                     u, _grp = dt.colon_separated_user_group(owner)
-                    if not _user_exists(u):
+                    if not self._user_exists(u):
                         self.find(
                             "S2C011",
                             f"socket_owner user {u!r} does not exist on this machine",
@@ -986,20 +1288,22 @@ class _Builder:
                         hint="add socket = tcp://127.0.0.1:9000 or unix:///run/app.sock",
                     )
                 sock = self._fcgi_socket(sv.text, owner, mode, backlog, sec)
-                procs = self.processes(sec, pname, "fcgi-program", socket=sock)
-                entries.append((self._homogeneous(pname, priority, sec), procs))
+                all_procs.extend(self.processes(sec, pname, "fcgi-program", socket=sock))
+                entry_groups.append(self._homogeneous(pname, priority, sec))
+                bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
+                del all_procs[start:]
                 self._skip_section(name, exc)
 
         # groups.sort(): by (priority, name), stable
         order = sorted(
-            range(len(entries)), key=lambda i: (entries[i][0].priority, entries[i][0].name)
+            range(len(entry_groups)), key=lambda i: (entry_groups[i].priority, entry_groups[i].name)
         )
         groups: list[GroupSpec] = []
         processes: list[ProcessSpec] = []
         seen_groups: dict[str, GroupSpec] = {}
         for i in order:
-            g, procs = entries[i]
+            g = entry_groups[i]
             if g.name in seen_groups:
                 first = seen_groups[g.name]
                 self.find(
@@ -1013,10 +1317,14 @@ class _Builder:
                 continue
             seen_groups[g.name] = g
             groups.append(g)
+            first_proc, end = bounds[2 * i], bounds[2 * i + 1]
+            if end - first_proc == 1:
+                processes.append(all_procs[first_proc])
+                continue
             # ProcessGroup keeps a dict by process name: a later duplicate replaces the earlier
             # one in the earlier's position
             by_name: dict[str, ProcessSpec] = {}
-            for p in procs:
+            for p in all_procs[first_proc:end]:
                 if p.name in by_name:
                     prev = by_name[p.name]
                     self.find(
@@ -1038,8 +1346,18 @@ class _Builder:
             heterogeneous=False,
             program_sections=(sec.name,),
             section_loc=sec.loc,
-            options=dict(sec.options),
+            options=self._options(sec),
         )
+
+    def _options(self, sec: RawSection) -> dict[str, RawOption]:
+        """The section's options as a dict for the model, one per section (shared by its
+        GroupSpec and ProcessSpecs: the model is immutable)."""
+        if type(sec.options) is dict:
+            return sec.options  # already a dict (immutable by convention, like the model)
+        known = self._options_copies.get(sec.name)
+        if known is None or known[0] is not sec:
+            known = self._options_copies[sec.name] = (sec, dict(sec.options))
+        return known[1]
 
     def _name(self, name: str, sec: RawSection, opt: str | None) -> str:
         try:
@@ -1119,71 +1437,62 @@ class _Builder:
     ) -> list[ProcessSpec]:
         """``_processes_from_section`` (sorted by (priority, name) like supervisor)."""
         section = sec.name
+        opts = sec.options
         program_name = self._name(section.split(":", 1)[1], sec, None)
-        base = {
+        creal: dict[str, object] = {
             "here": self.here,
             "program_name": program_name,
             "host_node_name": self.node,
             "group_name": group_name,
         }
-        common = _Maps(dict(base), dict(base))
+        cdefer = dict(creal)
+        common = _Maps(creal, cdefer)
+        # what supervisor's get() expands with: the [supervisord] expansions under
+        # common_expansions. A live view: common's dicts are mutated below, like supervisor's.
+        maps = _Maps(
+            _Layered((*_layers(self.environ.real), creal)),
+            _Layered((*_layers(self.environ.defer), cdefer)),
+        )
 
-        def maps() -> _Maps:
-            return self.environ.merged(common)
-
-        def value(fn: Callable[[str], T], opt: str, default: str) -> T:
-            return self.value(fn, sec, opt, default, maps)
-
-        priority = value(dt.integer, "priority", "999")
-        autostart = value(dt.boolean, "autostart", "true")
-        autorestart = value(dt.auto_restart, "autorestart", "unexpected")
-        startsecs = value(dt.integer, "startsecs", "1")
-        startretries = value(dt.integer, "startretries", "3")
-        stopsignal = value(dt.signal_number, "stopsignal", "TERM")
-        stopwaitsecs = value(dt.integer, "stopwaitsecs", "10")
-        stopasgroup = value(dt.boolean, "stopasgroup", "false")
-        killasgroup = value(dt.boolean, "killasgroup", "true" if stopasgroup else "false")
-        exitcodes = value(dt.list_of_exitcodes, "exitcodes", "0")
-        redirect_stderr = value(dt.boolean, "redirect_stderr", "false")
-        numprocs = value(dt.integer, "numprocs", "1")
-        numprocs_start = value(dt.integer, "numprocs_start", "0")
-        if numprocs > MAX_NUMPROCS:
-            # supervisord would try to run them all; one watcher per process would be absurd
-            raise _UndefinedEnv(
-                f"numprocs={numprocs} is more than sup2circus converts ({MAX_NUMPROCS} processes "
-                "per program)",
-                self.loc(sec, "numprocs"),
-                "numprocs",
-                code="S2C126",
-            )
-        env_raw = self.get(sec, "environment", "", maps(), do_expand=False)
-        assert env_raw is not None
-        out_cmax = value(dt.byte_size, "stdout_capture_maxbytes", "0")
-        out_events = value(dt.boolean, "stdout_events_enabled", "false")
-        err_cmax = value(dt.byte_size, "stderr_capture_maxbytes", "0")
-        err_events = value(dt.boolean, "stderr_events_enabled", "false")
-        sv = self.get(sec, "serverurl", None, maps)
-        serverurl = None if sv is None else sv.text
-        if serverurl and serverurl.strip().upper() == "AUTO":
-            serverurl = None
-        uv = self.get(sec, "user", None, maps)
-        user = None if uv is None else uv.text
-        if user is not None and not _user_exists(user):
-            self.find(
-                "S2C011",
-                f"user {user!r} does not exist on this machine (supervisord refuses to start "
-                "where it does not exist)",
-                self.loc(sec, "user"),
-                section,
-                "user",
-            )
+        priority = self.value(dt.integer, sec, "priority", "999", maps)
+        st = self._settings(sec, maps)
+        autostart = st.autostart
+        stopsignal = st.stopsignal
+        stopasgroup = st.stopasgroup
+        killasgroup = st.killasgroup
+        redirect_stderr = st.redirect_stderr
+        numprocs = st.numprocs
+        numprocs_start = st.numprocs_start
+        env_opt = opts.get("environment")
+        env_raw = _Val("", "") if env_opt is None else _Val(env_opt.value, env_opt.value)
+        serverurl: str | None = None
+        if "serverurl" in opts:
+            sv = self.get(sec, "serverurl", None, maps)
+            serverurl = None if sv is None else sv.text
+            if serverurl and serverurl.strip().upper() == "AUTO":
+                serverurl = None
+        user: str | None = None
+        if "user" in opts:
+            uv = self.get(sec, "user", None, maps)
+            user = None if uv is None else uv.text
+            if user is not None and not self._user_exists(user):
+                self.find(
+                    "S2C011",
+                    f"user {user!r} does not exist on this machine (supervisord refuses to "
+                    "start where it does not exist)",
+                    self.loc(sec, "user"),
+                    section,
+                    "user",
+                )
         umask: int | None = None
-        umv = self.get(sec, "umask", None, maps)
-        if umv is not None:
-            umask = self.conv(dt.octal_type, umv, sec, "umask")
-        pn_raw = self.get(sec, "process_name", "%(program_name)s", maps(), do_expand=False)
-        assert pn_raw is not None
-        process_name = self._name(pn_raw.text, sec, "process_name")
+        if "umask" in opts:
+            umv = self.get(sec, "umask", None, maps)
+            if umv is not None:
+                umask = self.conv(dt.octal_type, umv, sec, "umask")
+        pn_opt = opts.get("process_name")
+        process_name = self._name(
+            "%(program_name)s" if pn_opt is None else pn_opt.value, sec, "process_name"
+        )
 
         if numprocs > 1 and "%(process_num)" not in process_name:
             raise self.error(
@@ -1201,138 +1510,296 @@ class _Builder:
                 hint="remove killasgroup=false (stopasgroup implies killasgroup)",
             )
 
-        stopsignal_name = dt.signal_name(stopsignal)
-        sec_options = dict(sec.options)
-        out: list[ProcessSpec] = []
         env_loc = self.loc(sec, "environment")
+        pn_val = _Val(process_name, process_name)
+        pn_tpl = self._tpl(process_name) if "%" in process_name else None
+        pn_loc = self.loc(sec, "process_name")
+        dir_opt = opts.get("directory")
+        cmd_opt = opts.get("command")
+        # per output channel: what does not depend on the process number, computed once when
+        # it is valid (an invalid value is read again, and fails, where supervisor reads it)
+        channels = [
+            (
+                ch,
+                cmax,
+                cev,
+                opts.get(lf_key),
+                lf_key,
+                self.loc(sec, lf_key),
+                bu_key,
+                backups,
+                mb_key,
+                maxbytes,
+                sy_key,
+                syslog,
+            )
+            for (ch, lf_key, bu_key, mb_key, sy_key), cmax, cev, (backups, maxbytes, syslog) in (
+                (_CHANNEL_KEYS[0], st.out_cmax, st.out_events, st.out_statics),
+                (_CHANNEL_KEYS[1], st.err_cmax, st.err_events, st.err_statics),
+            )
+        ]
+        environ_real = self.environ.real
+        environ_defer = self.environ.defer
+        logspecs = self._logspecs
+        # what differs between the processes of the program
+        procs: list[_Proc] = []
         for process_num in range(numprocs_start, numprocs + numprocs_start):
             # expansions = common_expansions (the same dict, mutated on purpose)
-            nums = {"process_num": process_num, "numprocs": numprocs}
-            common.update(_Maps(dict(nums), dict(nums)))
-            common.update(self.environ)
+            creal["process_num"] = process_num
+            creal["numprocs"] = numprocs
+            cdefer["process_num"] = process_num
+            cdefer["numprocs"] = numprocs
+            creal.update(environ_real)
+            cdefer.update(environ_defer)
 
-            ev = self.ev(
-                env_raw, common, "environment", env_loc, section, "environment", deferrable=True
-            )
-            env_text, env_real = self._parse_env(ev, sec, "environment")
+            if env_opt is None:
+                env_text = env_real = _NO_ENV  # dict_of_key_value_pairs('') (never mutated)
+            else:
+                ev = self.ev(
+                    env_raw, common, "environment", env_loc, section, "environment", deferrable=True
+                )
+                env_text, env_real = self._parse_env(ev, sec, "environment")
             for k, v in env_text.items():
-                common.set(f"ENV_{k}", env_real.get(k), v)
+                key = "ENV_" + k
+                r = env_real.get(k)
+                if r is not None:
+                    creal[key] = r
+                else:
+                    creal.pop(key, None)
+                cdefer[key] = v
 
-            dv = self.get(sec, "directory", None, maps, deferrable=True)
-            directory = None if dv is None else dv.text
+            directory = (
+                None if dir_opt is None else self._deferrable(sec, "directory", dir_opt, maps).text
+            )
 
-            logs: dict[str, LogSpec] = {}
-            for ch, cmax, cev in (
-                ("stdout", out_cmax, out_events),
-                ("stderr", err_cmax, err_events),
-            ):
-                lf_key = f"{ch}_logfile"
-                lv = self.get(sec, lf_key, None, maps, deferrable=True)
+            logs: list[LogSpec] = []
+            for (
+                ch,
+                cmax,
+                cev,
+                lf_opt,
+                lf_key,
+                lf_loc,
+                bu_key,
+                backups,
+                mb_key,
+                maxbytes,
+                sy_key,
+                syslog,
+            ) in channels:
                 kind_: LogKind
                 path: str | None = None
-                if lv is None:
+                if lf_opt is None:
                     kind_ = LogKind.AUTO
                 else:
-                    lv = self.ev(
-                        lv, common, lf_key, self.loc(sec, lf_key), section, lf_key, deferrable=True
-                    )
-                    lk, p = dt.logfile_name(lv.text)
-                    kind_ = LogKind(lk.value)
-                    if p == "":
-                        kind_, p = LogKind.NONE, None  # '' is falsy: no log file at all
-                    if p is not None:
-                        path = dt.expanduser(p, self.env)
+                    lv = self._deferrable(sec, lf_key, lf_opt, maps)
+                    if "%" in lv.text or (lv.real is not None and "%" in lv.real):
+                        # log file names are expanded twice (the second time with common)
+                        lv = self.ev(lv, common, lf_key, lf_loc, section, lf_key, deferrable=True)
+                    kind_, path = self._logfile(lv.text)
+                    if path is not None:
                         self._check_dir(path, sec, lf_key)
-                backups = value(dt.integer, f"{ch}_logfile_backups", "10")
-                maxbytes = value(dt.byte_size, f"{ch}_logfile_maxbytes", "50MB")
-                syslog = value(dt.boolean, f"{ch}_syslog", "false")
+                if backups is None:
+                    backups = self.value(dt.integer, sec, bu_key, "10", maps)
+                if maxbytes is None:
+                    maxbytes = self.value(dt.byte_size, sec, mb_key, "50MB", maps)
+                if syslog is None:
+                    syslog = self.value(dt.boolean, sec, sy_key, "false", maps)
                 if kind_ is LogKind.SYSLOG:
                     syslog = True
-                logs[ch] = LogSpec(
-                    kind=kind_,
-                    path=path,
-                    maxbytes=maxbytes,
-                    backups=backups,
-                    syslog=syslog,
-                    capture_maxbytes=cmax,
-                    events_enabled=cev,
-                )
-            if redirect_stderr:
-                logs["stderr"] = LogSpec(
-                    kind=LogKind.NONE,
-                    path=None,
-                    maxbytes=logs["stderr"].maxbytes,
-                    backups=logs["stderr"].backups,
-                    syslog=logs["stderr"].syslog,
-                    capture_maxbytes=logs["stderr"].capture_maxbytes,
-                    events_enabled=logs["stderr"].events_enabled,
-                )
+                if redirect_stderr and ch == "stderr":
+                    kind_, path = LogKind.NONE, None
+                # equal LogSpecs without a path are shared (the model is immutable)
+                lkey = (kind_, maxbytes, backups, syslog, cmax, cev) if path is None else None
+                log = None if lkey is None else logspecs.get(lkey)
+                if log is None:
+                    log = LogSpec(
+                        kind=kind_,
+                        path=path,
+                        maxbytes=maxbytes,
+                        backups=backups,
+                        syslog=syslog,
+                        capture_maxbytes=cmax,
+                        events_enabled=cev,
+                    )
+                    if lkey is not None:
+                        logspecs[lkey] = log
+                logs.append(log)
 
-            cv = self.get(sec, "command", None, maps, deferrable=True)
-            if cv is None:
+            if cmd_opt is None:
                 raise self.error(
                     f"program section {section} does not specify a command",
                     sec.loc,
                     hint="add command = /path/to/program args",
                 )
-            command = cv.text
-            argv = _split(command)
+            command = self._deferrable(sec, "command", cmd_opt, maps).text
 
-            nv = self.ev(
-                _Val(process_name, process_name),
-                common,
-                "process_name",
-                self.loc(sec, "process_name"),
-                section,
-                "process_name",
-            )
-            name = nv.text
-            out.append(
-                ProcessSpec(
-                    section=section,
-                    kind=kind,
-                    program_name=program_name,
-                    group_name=group_name,
-                    name=name,
-                    process_num=process_num,
-                    numprocs=numprocs,
-                    numprocs_start=numprocs_start,
-                    command=command,
-                    argv=argv,
-                    directory=directory,
-                    umask=umask,
-                    priority=priority,
-                    autostart=autostart,
-                    autorestart=AutoRestart(autorestart),
-                    exitcodes=tuple(exitcodes),
-                    startsecs=startsecs,
-                    startretries=startretries,
-                    user=user,
-                    stopsignal=stopsignal,
-                    stopsignal_name=stopsignal_name,
-                    stopwaitsecs=stopwaitsecs,
-                    stopasgroup=stopasgroup,
-                    killasgroup=killasgroup,
-                    redirect_stderr=redirect_stderr,
-                    stdout=logs["stdout"],
-                    stderr=logs["stderr"],
-                    environment=tuple(env_text.items()),
-                    serverurl=serverurl,
-                    section_loc=sec.loc,
-                    options=sec_options,
-                    socket=socket,
-                    events=events,
-                    buffer_size=buffer_size,
-                    result_handler=result_handler,
+            nv = None
+            if pn_tpl is not None:
+                nv = self._ev_fast(pn_tpl, common, pn_loc, section, "process_name", False)
+            if nv is None:
+                nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+            procs.append(
+                (
+                    nv.text,
+                    process_num,
+                    command,
+                    directory,
+                    logs[0],
+                    logs[1],
+                    tuple(env_text.items()),
                 )
             )
 
-        varies = _varying(out)
-        if varies:
-            out = [_with_varies(p, varies) for p in out]
-        # programs.sort(): by (priority, name), stable
-        out.sort(key=lambda p: (p.priority, p.name))
+        varies = _varying(procs)
+        sec_options = self._options(sec)
+        autorestart_ = st.autorestart
+        stopsignal_name = st.stopsignal_name
+        exitcodes = st.exitcodes
+        startsecs = st.startsecs
+        startretries = st.startretries
+        stopwaitsecs = st.stopwaitsecs
+        out = [
+            ProcessSpec(
+                section=section,
+                kind=kind,
+                program_name=program_name,
+                group_name=group_name,
+                name=name,
+                process_num=process_num,
+                numprocs=numprocs,
+                numprocs_start=numprocs_start,
+                command=command,
+                argv=_split(command),
+                directory=directory,
+                umask=umask,
+                priority=priority,
+                autostart=autostart,
+                autorestart=autorestart_,
+                exitcodes=exitcodes,
+                startsecs=startsecs,
+                startretries=startretries,
+                user=user,
+                stopsignal=stopsignal,
+                stopsignal_name=stopsignal_name,
+                stopwaitsecs=stopwaitsecs,
+                stopasgroup=stopasgroup,
+                killasgroup=killasgroup,
+                redirect_stderr=redirect_stderr,
+                stdout=stdout,
+                stderr=stderr,
+                environment=environment,
+                serverurl=serverurl,
+                section_loc=sec.loc,
+                options=sec_options,
+                varies_with_process_num=varies,
+                socket=socket,
+                events=events,
+                buffer_size=buffer_size,
+                result_handler=result_handler,
+            )
+            for name, process_num, command, directory, stdout, stderr, environment in procs
+        ]
+        if len(out) > 1:
+            # programs.sort(): by (priority, name), stable (one priority here)
+            out.sort(key=_by_name)
         return out
+
+    def _settings(self, sec: RawSection, maps: _Maps) -> _Settings:
+        """The values ``_processes_from_section`` reads after ``priority`` and before
+        ``serverurl``, in its order; the same for every section with the same values of these
+        options when none holds a '%' (no expansion: nothing but the values themselves)."""
+        items = [(k, o.value) for k, o in sec.options.items() if k in _SETTINGS_OPTIONS]
+        key = tuple(items)
+        memo = "%" not in "".join([v for _, v in items])
+        if memo:
+            known = self._settings_memo.get(key)
+            if known is not None:
+                return known
+        value = self.value
+        autostart = value(dt.boolean, sec, "autostart", "true", maps)
+        autorestart = value(dt.auto_restart, sec, "autorestart", "unexpected", maps)
+        startsecs = value(dt.integer, sec, "startsecs", "1", maps)
+        startretries = value(dt.integer, sec, "startretries", "3", maps)
+        stopsignal = value(dt.signal_number, sec, "stopsignal", "TERM", maps)
+        stopwaitsecs = value(dt.integer, sec, "stopwaitsecs", "10", maps)
+        stopasgroup = value(dt.boolean, sec, "stopasgroup", "false", maps)
+        killasgroup = value(
+            dt.boolean, sec, "killasgroup", "true" if stopasgroup else "false", maps
+        )
+        exitcodes = tuple(value(dt.list_of_exitcodes, sec, "exitcodes", "0", maps))
+        redirect_stderr = value(dt.boolean, sec, "redirect_stderr", "false", maps)
+        numprocs = value(dt.integer, sec, "numprocs", "1", maps)
+        numprocs_start = value(dt.integer, sec, "numprocs_start", "0", maps)
+        if numprocs > MAX_NUMPROCS:
+            # supervisord would try to run them all; one watcher per process would be absurd
+            raise _UndefinedEnv(
+                f"numprocs={numprocs} is more than sup2circus converts ({MAX_NUMPROCS} processes "
+                "per program)",
+                self.loc(sec, "numprocs"),
+                "numprocs",
+                code="S2C126",
+            )
+        # (environment: read without expansion)
+        out_cmax = value(dt.byte_size, sec, "stdout_capture_maxbytes", "0", maps)
+        out_events = value(dt.boolean, sec, "stdout_events_enabled", "false", maps)
+        err_cmax = value(dt.byte_size, sec, "stderr_capture_maxbytes", "0", maps)
+        err_events = value(dt.boolean, sec, "stderr_events_enabled", "false", maps)
+        # per output channel, what does not depend on the process number, when valid (an
+        # invalid value is read again, and fails, where supervisor reads it)
+        statics = [
+            (
+                self.static_value(dt.integer, sec, f"{ch}_logfile_backups", "10"),
+                self.static_value(dt.byte_size, sec, f"{ch}_logfile_maxbytes", "50MB"),
+                self.static_value(dt.boolean, sec, f"{ch}_syslog", "false"),
+            )
+            for ch in ("stdout", "stderr")
+        ]
+        settings = _Settings(
+            autostart=autostart,
+            autorestart=_AUTORESTART[autorestart],
+            startsecs=startsecs,
+            startretries=startretries,
+            stopsignal=stopsignal,
+            stopsignal_name=dt.signal_name(stopsignal),
+            stopwaitsecs=stopwaitsecs,
+            stopasgroup=stopasgroup,
+            killasgroup=killasgroup,
+            exitcodes=exitcodes,
+            redirect_stderr=redirect_stderr,
+            numprocs=numprocs,
+            numprocs_start=numprocs_start,
+            out_cmax=out_cmax,
+            out_events=out_events,
+            err_cmax=err_cmax,
+            err_events=err_events,
+            out_statics=statics[0],
+            err_statics=statics[1],
+        )
+        if memo:
+            self._settings_memo[key] = settings
+        return settings
+
+    def _deferrable(self, sec: RawSection, opt: str, raw: RawOption, maps: _Maps) -> _Val:
+        """``get(sec, opt, None, maps, deferrable=True)`` of a program section's option that
+        is set (``raw``)."""
+        text = raw.value
+        v = _Val(text, text)
+        if "%" not in text:
+            return v
+        tpl = self._tpl(text)
+        if tpl is not None:
+            fast = self._ev_fast(tpl, maps, raw.loc, sec.name, opt, True)
+            if fast is not None:
+                return fast
+        return self.ev(v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=True)
+
+    def _logfile(self, text: str) -> tuple[LogKind, str | None]:
+        """The log kind and path (``~`` expanded) of an expanded ``*_logfile`` value."""
+        lk, p = dt.logfile_name(text)
+        if p == "":
+            return LogKind.NONE, None  # '' is falsy: no log file at all
+        return _LOGKIND[lk], None if p is None else dt.expanduser(p, self.env)
 
     # ------------------------------------------------------------------ servers
 
@@ -1387,7 +1854,7 @@ class _Builder:
                 if cv is not None:
                     chown = cv.text
                     u, _g = dt.colon_separated_user_group(chown)
-                    if not _user_exists(u):
+                    if not self._user_exists(u):
                         self.find(
                             "S2C011",
                             f"chown user {u!r} does not exist on this machine",
@@ -1520,22 +1987,29 @@ class _NotDeferrable(Exception):
     pass
 
 
-@functools.lru_cache(maxsize=1024)
+# shlex.split (POSIX, whitespace_split, no commenters) only treats quotes, backslashes and
+# its whitespace specially: without the former, its tokens are the runs of non-whitespace.
+_SPLIT_SPECIAL_RE = re.compile(r"[\\'\"]")
+_SPLIT_TOKEN_RE = re.compile(r"[^ \t\r\n]+")
+
+
 def _split(command: str) -> tuple[str, ...]:
     """shlex.split like supervisor's spawn; () when unparsable (supervisor: BadCommand)."""
+    if _SPLIT_SPECIAL_RE.search(command) is None:
+        return tuple(_SPLIT_TOKEN_RE.findall(command))
+    return _split_shlex(command)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_shlex(command: str) -> tuple[str, ...]:
     try:
         return tuple(shlex.split(command))
     except ValueError:
         return ()
 
 
-@functools.lru_cache(maxsize=1024)
-def _kv_pairs_cached(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple(dt.dict_of_key_value_pairs(text).items())
-
-
 def _kv_pairs(text: str) -> dict[str, str]:
-    return dict(_kv_pairs_cached(text))
+    return dt.dict_of_key_value_pairs(text)
 
 
 def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
@@ -1588,36 +2062,116 @@ def _what(fn_name: str) -> str:
     }.get(fn_name, "invalid")
 
 
-_VARY_FIELDS = (
-    ("process_name", lambda p: p.name),
-    ("command", lambda p: p.command),
-    ("directory", lambda p: p.directory),
-    ("stdout_logfile", lambda p: (p.stdout.kind, p.stdout.path)),
-    ("stderr_logfile", lambda p: (p.stderr.kind, p.stderr.path)),
-    ("stdout_logfile_maxbytes", lambda p: p.stdout.maxbytes),
-    ("stdout_logfile_backups", lambda p: p.stdout.backups),
-    ("stdout_syslog", lambda p: p.stdout.syslog),
-    ("stderr_logfile_maxbytes", lambda p: p.stderr.maxbytes),
-    ("stderr_logfile_backups", lambda p: p.stderr.backups),
-    ("stderr_syslog", lambda p: p.stderr.syslog),
-    ("environment", lambda p: p.environment),
+class _Settings(NamedTuple):
+    """See :meth:`_Builder._settings`."""
+
+    autostart: bool
+    autorestart: AutoRestart
+    startsecs: int
+    startretries: int
+    stopsignal: int
+    stopsignal_name: str
+    stopwaitsecs: int
+    stopasgroup: bool
+    killasgroup: bool
+    exitcodes: tuple[int, ...]
+    redirect_stderr: bool
+    numprocs: int
+    numprocs_start: int
+    out_cmax: int
+    out_events: bool
+    err_cmax: int
+    err_events: bool
+    # *_logfile_backups, *_logfile_maxbytes, *_syslog (or None: see static_value)
+    out_statics: tuple[int | None, int | None, bool | None]
+    err_statics: tuple[int | None, int | None, bool | None]
+
+
+_SETTINGS_OPTIONS = frozenset(
+    {
+        "autostart",
+        "autorestart",
+        "startsecs",
+        "startretries",
+        "stopsignal",
+        "stopwaitsecs",
+        "stopasgroup",
+        "killasgroup",
+        "exitcodes",
+        "redirect_stderr",
+        "numprocs",
+        "numprocs_start",
+        "stdout_capture_maxbytes",
+        "stdout_events_enabled",
+        "stderr_capture_maxbytes",
+        "stderr_events_enabled",
+        "stdout_logfile_backups",
+        "stdout_logfile_maxbytes",
+        "stdout_syslog",
+        "stderr_logfile_backups",
+        "stderr_logfile_maxbytes",
+        "stderr_syslog",
+    }
 )
 
+_CHANNEL_KEYS = tuple(
+    (ch, f"{ch}_logfile", f"{ch}_logfile_backups", f"{ch}_logfile_maxbytes", f"{ch}_syslog")
+    for ch in ("stdout", "stderr")
+)
 
-def _varying(procs: list[ProcessSpec]) -> frozenset[str]:
+# what differs between the processes of one program: name, process_num, command, directory,
+# stdout, stderr, environment
+_Proc = tuple[str, int, str, "str | None", LogSpec, LogSpec, tuple[tuple[str, str], ...]]
+
+_AUTORESTART = {a.value: a for a in AutoRestart}
+_LOGKIND = {dt.LogfileKind(k.value): k for k in LogKind}
+_NO_VARIES: frozenset[str] = frozenset()
+_NO_ENV: dict[str, str] = {}
+
+
+def _by_name(p: ProcessSpec) -> str:
+    return p.name
+
+
+def _differ(values: tuple[object, ...]) -> bool:
+    """Whether the values have more than one repr (equal values of the types compared here:
+    str, int, bool, None, LogKind and tuples of them, have equal reprs, so only unequal ones
+    need their reprs compared)."""
+    return values.count(values[0]) != len(values) and len(set(map(repr, values))) > 1
+
+
+def _varying(procs: list[_Proc]) -> frozenset[str]:
+    """The options whose value differs between the processes (by repr)."""
     if len(procs) < 2:
-        return frozenset()
+        return _NO_VARIES
+    names, _nums, commands, directories, outs, errs, envs = zip(*procs, strict=True)
     out = set()
-    for opt, fn in _VARY_FIELDS:
-        if len({repr(fn(p)) for p in procs}) > 1:
-            out.add(opt)
-    return frozenset(out)
+    if _differ(names):
+        out.add("process_name")
+    if _differ(commands):
+        out.add("command")
+    if _differ(directories):
+        out.add("directory")
+    for ch, logs in (("stdout", outs), ("stderr", errs)):
+        if logs.count(logs[0]) == len(logs):
+            continue  # equal LogSpecs: equal fields
+        if _differ(tuple((log.kind, log.path) for log in logs)):
+            out.add(f"{ch}_logfile")
+        if _differ(tuple(log.maxbytes for log in logs)):
+            out.add(f"{ch}_logfile_maxbytes")
+        if _differ(tuple(log.backups for log in logs)):
+            out.add(f"{ch}_logfile_backups")
+        if _differ(tuple(log.syslog for log in logs)):
+            out.add(f"{ch}_syslog")
+    if _differ(envs):
+        out.add("environment")
+    if not out:
+        return _NO_VARIES
+    varies = frozenset(out)
+    return _VARIES.setdefault(varies, varies)
 
 
-def _with_varies(p: ProcessSpec, varies: frozenset[str]) -> ProcessSpec:
-    from dataclasses import replace
-
-    return replace(p, varies_with_process_num=varies)
+_VARIES: dict[frozenset[str], frozenset[str]] = {}  # one object per set (there are a few)
 
 
 _EXPAND_HINT = "write %% for a literal %; names are %(name)s"

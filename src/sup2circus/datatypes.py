@@ -98,9 +98,39 @@ def list_of_exitcodes(arg: str | None) -> list[int]:
         raise ValueError("not a valid list of exit codes: " + repr(arg)) from None
 
 
+# supervisor's lexer: non-POSIX shlex.shlex with wordchars += "/.+-():". Without a comment
+# character ("#"), its tokens are exactly these (first alternative that matches wins, like
+# its state machine): a word (a word character, then word characters or quotes: a quote inside
+# a word does not start a quoted string), a quoted string (no escapes in non-POSIX mode), or any
+# other single non-whitespace character. A lone quote is an unterminated string (an error).
+_KV_TOKEN_RE = re.compile(
+    r"""[A-Za-z0-9_/.+\-():][A-Za-z0-9_/.+\-():'"]*|"[^"]*"|'[^']*'|[^ \t\r\n]"""
+)
+
+
 def dict_of_key_value_pairs(arg: str) -> dict[str, str]:
     """Parse ``KEY=val,KEY2="v,2"`` exactly like supervisor (non-POSIX shlex, quirks included:
     ``A=x y`` gives ``A=x``, ``A=$HOME`` gives ``A=$``, ``A=u@h`` is an error)."""
+    s = str(arg)
+    if "#" not in s:
+        # fast path: the same tokens as shlex (see _KV_TOKEN_RE), then supervisor's pairing;
+        # anything unusual (errors included) goes through supervisor's own algorithm
+        tokens = _KV_TOKEN_RE.findall(s)
+        if '"' not in tokens and "'" not in tokens:
+            out: dict[str, str] = {}
+            i = 0
+            n = len(tokens)
+            while i + 2 < n and tokens[i + 1] == "=":
+                out[tokens[i]] = tokens[i + 2].strip("'\"")
+                i += 4
+            if i >= n:
+                return out
+    return dict_of_key_value_pairs_shlex(arg)
+
+
+def dict_of_key_value_pairs_shlex(arg: str) -> dict[str, str]:
+    """supervisor's algorithm itself (shlex); :func:`dict_of_key_value_pairs` is the same,
+    faster."""
     lexer = shlex.shlex(str(arg))
     lexer.wordchars += "/.+-():"
     tokens = list(lexer)  # may raise ValueError("No closing quotation"), like supervisor
