@@ -471,13 +471,13 @@ class _Builder:
                 if fast is not None:
                     return fast
         real: str | None = None
-        real_err: ValueError | None = None
+        real_err: str | None = None  # the message only: a kept exception is a cycle
         rec = _Recording(maps.real)
         if value.real is not None:
             try:
                 real = _expand(value.real, rec, name)
             except ValueError as exc:
-                real_err = exc
+                real_err = str(exc)
         if deferrable and not self.resolve:
             try:
                 text, dm = self._try_defer(value.text, maps.defer, name)
@@ -511,7 +511,7 @@ class _Builder:
                 if not self.resolve:
                     raise _UndefinedEnv(msg, loc, option, hint=_ENV_HINT)
                 raise self.error(msg, loc, hint=_ENV_HINT)
-            m = re.search(r"contains names \('ENV_([^']*)'\)", str(real_err))
+            m = re.search(r"contains names \('ENV_([^']*)'\)", real_err)
             if m:
                 why = (
                     "--resolve-env was given"
@@ -528,10 +528,10 @@ class _Builder:
                 raise self.error(msg, loc, hint=_ENV_HINT)
             hint = (
                 "use only the names available in this option, or write %% for a literal %"
-                if "cannot be expanded" in str(real_err)
+                if "cannot be expanded" in real_err
                 else _EXPAND_HINT
             )
-            raise self.error(str(real_err), loc, hint=hint)
+            raise self.error(real_err, loc, hint=hint)
         self._note_uses(rec.used, section, option, loc, resolved=True, maps=maps)
         return _Val(real, real)
 
