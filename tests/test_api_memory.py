@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from golden import FIXTURES, cases, options_for
 
 from sup2circus import ConvertOptions, Sup2CircusError, convert_file, convert_text
-
-from golden import FIXTURES, cases, options_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "realworld"
@@ -50,7 +49,7 @@ def _cycles_left_by(run: object) -> int:
 def test_golden_conversion_makes_no_reference_cycles(case: str) -> None:
     path = FIXTURES / case / "supervisord.conf"
     for opts in (options_for(case), ConvertOptions(exact=True), ConvertOptions(no_wrappers=True)):
-        assert _cycles_left_by(lambda: convert_file(path, opts)) == 0, (case, opts)
+        assert _cycles_left_by(lambda o=opts: convert_file(path, o)) == 0, (case, opts)
 
 
 @pytest.mark.usefixtures("collector_off")

@@ -875,3 +875,18 @@ def test_click_is_the_only_heavy_import() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert click  # imported by the test module itself
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7])
+def test_output_is_encoded_in_chunks_without_changing_a_byte(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # circus.ini and reports are encoded a chunk of characters at a time (never held twice):
+    # multi-byte characters, astral ones and lone surrogates at chunk edges must not change
+    from sup2circus import cli
+
+    monkeypatch.setattr(cli, "_CHUNK", chunk)
+    text = "a\u00e9b\U0001f600c\udcffd\u4e2d\n" * 3
+    for errors in ("backslashreplace", "surrogateescape"):
+        assert b"".join(cli._encoded(text, errors)) == text.encode("utf-8", errors)
+    assert list(cli._encoded("")) == []

@@ -218,3 +218,22 @@ def test_render_dispatch() -> None:
         report.render("sarif", FINDINGS, stats=True)
     with pytest.raises(ValueError, match="unknown"):
         report.render("xml", FINDINGS)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 100])
+def test_text_report_in_pieces_is_the_whole_report(
+    monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    # the CLI writes a big report a batch of findings at a time: the pieces must add up to
+    # one line per finding (multi-line messages joined) and the summary, in order
+    monkeypatch.setattr(report, "TEXT_BATCH", batch)
+    findings = FINDINGS * 3
+    summary = report.Summary(files=1)
+    pieces = list(report.iter_text(findings, summary))
+    assert len(pieces) == -(-len(findings) // batch) + 1
+    assert all(p.endswith("\n") for p in pieces)
+    expected = "".join(report.text_line(f) + "\n" for f in findings)
+    expected += report.summary_line(findings, summary) + "\n"
+    assert "".join(pieces) == expected
+    assert report.render("text", findings, summary=summary) == expected
+    assert report.render_text([], None) == ""

@@ -25,7 +25,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -89,13 +90,28 @@ class _UsageProblem(Exception):
     pass
 
 
-def _write(text: str, err: bool = False) -> None:
-    if not text:
-        return
+def _write(text: str | Iterable[str], err: bool = False) -> None:
+    """Write ``text`` (or its pieces, one after the other) to stdout or stderr."""
     # sys.std*.buffer, not click.get_binary_stream: click's stubs changed across 8.x releases
     stream = (sys.stderr if err else sys.stdout).buffer
-    stream.write(text.encode("utf-8", "backslashreplace"))
-    stream.flush()
+    wrote = False
+    for piece in (text,) if isinstance(text, str) else text:
+        for chunk in _encoded(piece, "backslashreplace"):
+            stream.write(chunk)
+            wrote = True
+    if wrote:
+        stream.flush()
+
+
+#: Text is encoded this many characters at a time: a 10 MB circus.ini or report is never held
+#: twice (as str and as bytes). UTF-8 encodes code point by code point, so the chunks' bytes are
+#: the whole text's bytes.
+_CHUNK = 1 << 20
+
+
+def _encoded(text: str, errors: str = "strict") -> Iterator[bytes]:
+    for start in range(0, len(text), _CHUNK):
+        yield text[start : start + _CHUNK].encode("utf-8", errors)
 
 
 def _error(message: str) -> None:
@@ -556,15 +572,15 @@ def _render(
     suppressed: int,
     err: bool,
     always_summary: bool,
-) -> str:
-    from .report import Summary, render, use_color
+) -> Iterator[str]:
+    from .report import Summary, render_pieces, use_color
 
     fmt = _fmt(args)
     summary = None
     if fmt == "text" and (always_summary or findings):
         summary = Summary(files, suppressed, settings.fail_on, args.exit_zero)
     color = fmt == "text" and use_color(sys.stderr if err else sys.stdout)
-    return render(
+    return render_pieces(
         fmt, findings, summary=summary, color=color, stats=args.statistics, version=__version__
     )
 
@@ -580,6 +596,9 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
             _verify_unavailable()
     src = _convert_one(args.files[0], options, None)
     report, suppressed = _process(src.conversion.findings, src.texts, settings)
+    if not args.verify:
+        # only --verify reads the translated model: free it before the output is written
+        src = _Source(src.name, replace(src.conversion, circus=None), {})
     fmt = _fmt(args)
     if report or fmt != "text":
         _write(
@@ -764,11 +783,11 @@ def write_atomic(path: str, text: str) -> None:
     try:
         try:
             os.fchmod(fd, mode)
-            data = text.encode("utf-8")
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
+            for data in _encoded(text):
+                view = memoryview(data)
+                while view:
+                    n = os.write(fd, view)
+                    view = view[n:]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .findings import Finding, Record, Severity, _set
@@ -121,19 +121,34 @@ def summary_line(findings: Sequence[Finding], summary: Summary, color: bool = Fa
 def render_text(
     findings: Sequence[Finding], summary: Summary | None = None, color: bool = False
 ) -> str:
-    if color:
-        lines = [text_line(f, color) for f in findings]
-    else:  # text_line(f) without colour, inlined (tens of thousands of lines for a big config)
-        messages = [f.message for f in findings]
-        if not "".join(messages).isprintable():  # some message has a line break: _one_line
-            messages = [_one_line(m) for m in messages]
-        lines = [
-            f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity._value_} {m}"
-            for f, m in zip(findings, messages, strict=True)
-        ]
+    return "".join(iter_text(findings, summary, color))
+
+
+#: Findings per piece of :func:`iter_text` (a piece is about 1 MB for 4,096 findings).
+TEXT_BATCH = 4096
+
+
+def iter_text(
+    findings: Sequence[Finding], summary: Summary | None = None, color: bool = False
+) -> Iterator[str]:
+    """The text report in pieces of :data:`TEXT_BATCH` lines, each ending with a newline: a
+    report of tens of thousands of findings is never built whole."""
+    for start in range(0, len(findings), TEXT_BATCH):
+        batch = findings[start : start + TEXT_BATCH]
+        if color:
+            lines = [text_line(f, color) for f in batch]
+        else:  # text_line(f) without colour, inlined (tens of thousands of lines)
+            messages = [f.message for f in batch]
+            if not "".join(messages).isprintable():  # some message has a line break: _one_line
+                messages = [_one_line(m) for m in messages]
+            lines = [
+                f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity._value_} {m}"
+                for f, m in zip(batch, messages, strict=True)
+            ]
+        lines.append("")
+        yield "\n".join(lines)
     if summary is not None:
-        lines.append(summary_line(findings, summary, color))
-    return "\n".join(lines) + "\n" if lines else ""
+        yield summary_line(findings, summary, color) + "\n"
 
 
 # ---------------------------------------------------------------------------- statistics
@@ -345,10 +360,40 @@ def render(
     version: str = "",
 ) -> str:
     """The whole report in format ``fmt`` (``--statistics``: text and json only)."""
+    return "".join(
+        render_pieces(fmt, findings, summary=summary, color=color, stats=stats, version=version)
+    )
+
+
+def render_pieces(
+    fmt: str,
+    findings: Sequence[Finding],
+    *,
+    summary: Summary | None = None,
+    color: bool = False,
+    stats: bool = False,
+    version: str = "",
+) -> Iterator[str]:
+    """:func:`render` in pieces (the text report is rendered a batch at a time)."""
+    if fmt == "text" and not stats:
+        yield from iter_text(findings, summary, color)
+    else:
+        yield _render_whole(
+            fmt, findings, summary=summary, color=color, stats=stats, version=version
+        )
+
+
+def _render_whole(
+    fmt: str,
+    findings: Sequence[Finding],
+    *,
+    summary: Summary | None,
+    color: bool,
+    stats: bool,
+    version: str,
+) -> str:
     if fmt == "text":
-        if stats:
-            return render_statistics_text(findings, summary, color)
-        return render_text(findings, summary, color)
+        return render_statistics_text(findings, summary, color)
     if fmt == "json":
         return render_statistics_json(findings) if stats else render_json(findings)
     if stats:
