@@ -222,12 +222,38 @@ def find_pyproject(start: str | None = None) -> str | None:
             except OSError:
                 data = b""
             # Cheap pre-check keeps tomllib out of the common path (cold start).
-            if b"sup2circus" in data and _load_table(candidate, data) is not None:
+            if may_hold_table(data) and _load_table(candidate, data) is not None:
                 return candidate
         parent = os.path.dirname(here)
         if parent == here:
             return None
         here = parent
+
+
+def may_hold_table(data: bytes) -> bool:
+    """False only when the TOML text ``data`` cannot define ``tool.sup2circus``: every way to
+    write that key path -- a ``[tool.sup2circus...]`` or ``[[...]]`` header, a dotted
+    ``tool.sup2circus... =`` key, ``tool = {sup2circus = ...}``, or a ``sup2circus`` key under a
+    ``[tool]`` header (names bare or quoted, spaces around dots) -- is matched, loosely (a match in
+    a string only costs a parse). Files that merely mention sup2circus (a dependency, a script
+    name) are not parsed, so the TOML parser stays out of a cold start; such a file is not
+    checked for TOML errors either (it does not configure sup2circus)."""
+    if b"sup2circus" not in data:
+        return False
+    import re
+
+    tool = rb"""(?:tool|"tool"|'tool')"""
+    key = rb"""(?:sup2circus|"sup2circus"|'sup2circus')"""
+    if re.search(
+        rb"(?:^|[{,])[ \t]*(?:\[\[?[ \t]*)?" + tool + rb"[ \t]*\.[ \t]*" + key, data, re.M
+    ):
+        return True
+    if re.search(rb"[{,][ \t]*" + key + rb"[ \t]*[.=]", data):
+        return True  # tool = {sup2circus = ...}
+    return bool(
+        re.search(rb"^[ \t]*" + key + rb"[ \t]*[.=]", data, re.M)
+        and re.search(rb"^[ \t]*\[[ \t]*" + tool + rb"[ \t]*\]", data, re.M)
+    )
 
 
 def _load_table(path: str, data: bytes) -> dict[str, object] | None:
