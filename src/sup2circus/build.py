@@ -30,7 +30,6 @@ import pwd
 import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
 from . import datatypes as dt
@@ -102,13 +101,19 @@ _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FCGI_TCP_RE = re.compile(r"tcp://([^\s:]+):(\d+)$")
 
 
-@dataclass(slots=True)
 class _Val:
     """A value in both worlds: ``real`` (fully resolved; None when an undefined ENV name was
-    deferred) and ``text`` (what goes into the model; may hold deferred-env markers)."""
+    deferred) and ``text`` (what goes into the model; may hold deferred-env markers).
+    (A plain class, not a dataclass: generating one costs import time.)"""
 
-    real: str | None
-    text: str
+    __slots__ = ("real", "text")
+
+    def __init__(self, real: str | None, text: str) -> None:
+        self.real = real
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"_Val(real={self.real!r}, text={self.text!r})"
 
 
 class _Layered(Mapping[str, object]):
@@ -241,14 +246,18 @@ def _parse_tpl(s: str) -> _Tpl | None:
     return _Tpl(tuple(keys), "".join(parts), _strip_double_percent(s))
 
 
-@dataclass
 class _Maps:
     """A pair of expansion dicts: real values and values with deferred markers.
 
     Only maps made directly (not by :meth:`merged`) are mutated, like supervisor's dicts."""
 
-    real: Mapping[str, object] = field(default_factory=dict)
-    defer: Mapping[str, object] = field(default_factory=dict)
+    __slots__ = ("defer", "real")
+
+    def __init__(
+        self, real: Mapping[str, object] | None = None, defer: Mapping[str, object] | None = None
+    ) -> None:
+        self.real: Mapping[str, object] = {} if real is None else real
+        self.defer: Mapping[str, object] = {} if defer is None else defer
 
     def set(self, key: str, real: object | None, text: object) -> None:
         assert isinstance(self.real, dict) and isinstance(self.defer, dict)
