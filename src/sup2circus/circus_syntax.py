@@ -108,7 +108,6 @@ def is_safe_token(text: str) -> bool:
     return _SAFE_TOKEN_RE.fullmatch(text) is not None
 
 
-@functools.lru_cache(maxsize=8192)
 def _quote_literal(text: str) -> str:
     """Quote a literal piece of a token so that circus's parse + shlex return it unchanged and
     nothing in it looks like a comment or a ``$(circus.*)`` reference."""
@@ -202,10 +201,11 @@ def split_cmd(written: str) -> list[str]:
 
 def join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None = None) -> str:
     if not deferred:
-        return " ".join(map(_quote_plain, argv))
+        return " ".join(map(quote_plain, argv))
     return " ".join(quote_token(t, deferred) for t in argv)
 
 
-def _quote_plain(token: str) -> str:
-    """:func:`quote_token` without deferred markers."""
+@functools.lru_cache(maxsize=8192)
+def quote_plain(token: str) -> str:
+    """``quote_token(token)``: without deferred markers (cached: most tokens repeat)."""
     return "''" if token == "" else _quote_literal(token)

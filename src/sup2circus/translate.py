@@ -266,11 +266,26 @@ _Pending = tuple[
 ]
 
 
+@functools.lru_cache(maxsize=8192)
 def _token_ok(token: str) -> bool:
     """``cs.token_round_trips`` as the translator asks it (safe words need no check)."""
     if ENV_MARK_START in token:
         return cs.token_round_trips(token, ENV_MARK_RE)
     return token == PWD_REF or cs.is_safe_token(token) or cs.token_round_trips(token, None)
+
+
+def _log_extras(log: LogSpec) -> bool:
+    return bool(log.syslog or log.capture_maxbytes or log.events_enabled)
+
+
+def _join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None) -> str:
+    """``cs.join_argv(argv, deferred)``: every key of ``deferred`` is a marker, so a token
+    without ENV_MARK_START is spelled as without deferred references (cached)."""
+    if not deferred:
+        return " ".join(map(cs.quote_plain, argv))
+    return " ".join(
+        [cs.quote_token(t, deferred) if ENV_MARK_START in t else cs.quote_plain(t) for t in argv]
+    )
 
 
 # --------------------------------------------------------------------------- translator
@@ -299,6 +314,11 @@ class _Translator:
         self._num_pairs: dict[tuple[str, int], tuple[str, str]] = {}
         self._tuples: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         self._users: dict[str, bool] = {}
+        self._env_results: dict[
+            tuple[tuple[str, str], ...],
+            tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None,
+        ] = {}
+        self._stream_pairs: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
         self._missing_dirs: dict[str, str] = {}
         self._messages101: dict[tuple[bool, tuple[int, ...]], str] = {}
         self._messages102: dict[tuple[int, int], str] = {}
@@ -554,18 +574,23 @@ class _Translator:
             merged.update(p.environment)
         else:
             merged = self.sd_env
-        env_section: list[tuple[str, str]] = []
-        intent_env: list[tuple[str, str]] = []
+        env_section: list[tuple[str, str]] | tuple[tuple[str, str], ...] = []
+        intent_env: list[tuple[str, str]] | tuple[tuple[str, str], ...] = []
         wrapper_env: list[tuple[str, str]] = []
         pattern = cs.escape_glob(name)
         raw_envs: str | None = None
         p_env: dict[str, str] | None = None
+        # the same environment gives the same [env:...] entries (when all of them can be)
+        fast = self._env_entries(p.environment) if pattern is not None else None
+        if fast is not None:
+            env_section, intent_env = fast
+            merged = {}
         for key, value in merged.items():
             if pattern is not None and cs.env_key_ok(key):
                 spelled = _env_spelling(value)
                 if spelled is not None:
-                    env_section.append(pair(key, spelled))
-                    intent_env.append(pair(key, _replace_markers(value)))
+                    env_section.append(pair(key, spelled))  # type: ignore[union-attr]
+                    intent_env.append(pair(key, _replace_markers(value)))  # type: ignore[union-attr]
                     continue
             if p_env is None:
                 p_env = dict(p.environment)
@@ -629,8 +654,15 @@ class _Translator:
         err_stream = _INHERIT
         stream_opts: list[tuple[str, str]] = []
 
-        self._channel_findings(p, "stdout", out_log, auto_out)
-        if not redirect:
+        # S2C110/112/113: nothing to say for plain files, NONE (the usual case)
+        if (out_log.kind is not LogKind.FILE and out_log.kind is not LogKind.NONE) or _log_extras(
+            out_log
+        ):
+            self._channel_findings(p, "stdout", out_log, auto_out)
+        if not redirect and (
+            (err_log.kind is not LogKind.FILE and err_log.kind is not LogKind.NONE)
+            or _log_extras(err_log)
+        ):
             self._channel_findings(p, "stderr", err_log, auto_err)
 
         # stdout
@@ -779,8 +811,8 @@ class _Translator:
             pre_argv = tokens = program_argv
         marked = ENV_MARK_START in " ".join(tokens)
         deferred = _deferred_map(tokens, "circus") if marked else None
-        pre = cs.join_argv(pre_argv, deferred)
-        post = cs.join_argv(tail, deferred) if tail else ""
+        pre = _join_argv(pre_argv, deferred)
+        post = _join_argv(tail, deferred) if tail else ""
         argv: list[str] | tuple[str, ...]
         if wrapped:
             cmd = " ".join(x for x in (pre, _PWD_SEG, post) if x)
@@ -948,6 +980,7 @@ class _Translator:
         if not ok:
             return None
         env_pairs = self._share(tuple(env_section)) if env_section else ()
+        env_intent = self._share(tuple(intent_env)) if intent_env else ()
         if p.numprocs > 1:
             comments.append(
                 f"process {p.process_num} of {sec} (numprocs={p.numprocs}, "
@@ -957,7 +990,7 @@ class _Translator:
             intended,
             intent_program,
             working_dir,
-            self._share(tuple(intent_env)) if intent_env else (),
+            env_intent,
             tuple([(k, _replace_markers(v)) for k, v in wrapper_env]) if wrapper_env else (),
             user,
             p.stopsignal,
@@ -1031,6 +1064,32 @@ class _Translator:
         """One shared tuple per distinct environment."""
         return self._tuples.setdefault(t, t)
 
+    def _env_entries(
+        self, environment: tuple[tuple[str, str], ...]
+    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None:
+        """The [env:...] entries and the Intent env of a process with this ``environment=``
+        (and a watcher name [env:...] can match), when every variable can be written there;
+        None when some cannot (then process() reports them one by one)."""
+        try:
+            return self._env_results[environment]
+        except KeyError:
+            pass
+        merged = dict(self.sd_env)
+        merged.update(environment)
+        section = []
+        intent = []
+        result: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None = None
+        for key, value in merged.items():
+            spelled = _env_spelling(value) if cs.env_key_ok(key) else None
+            if spelled is None:
+                break
+            section.append(self._pair(key, spelled))
+            intent.append(self._pair(key, _replace_markers(value)))
+        else:
+            result = (self._share(tuple(section)), self._share(tuple(intent)))
+        self._env_results[environment] = result
+        return result
+
     def _auto_path(self, name: str, chan: str) -> str:
         """The file supervisor's AUTO log of process ``name`` is written as."""
         return posixpath.join(
@@ -1093,10 +1152,6 @@ class _Translator:
     def _channel_findings(self, p: ProcessSpec, chan: str, log: LogSpec, auto: str) -> None:
         """S2C110/S2C112/S2C113 for one output channel, in this order."""
         kind = log.kind
-        if (kind is LogKind.FILE or kind is LogKind.NONE) and not (
-            log.syslog or log.capture_maxbytes or log.events_enabled
-        ):
-            return
         add = self.ctx.add
         sec = p.section
         opt = f"{chan}_logfile"
@@ -1154,10 +1209,13 @@ class _Translator:
                 f"{chan}_logfile",
             )
             return _INHERIT
-        stream_opts.append(_FILE_STREAM_CLASS[chan])
-        stream_opts.append((_STREAM_FILENAME[chan], spelled))
-        stream_opts.append(self._num_pair(_STREAM_MAX_BYTES[chan], max_bytes))
-        stream_opts.append(self._num_pair(_STREAM_BACKUP_COUNT[chan], backups))
+        sizes = self._stream_pairs.get((chan, max_bytes, backups))
+        if sizes is None:
+            sizes = self._stream_pairs[(chan, max_bytes, backups)] = (
+                (_STREAM_MAX_BYTES[chan], str(max_bytes)),
+                (_STREAM_BACKUP_COUNT[chan], str(backups)),
+            )
+        stream_opts += (_FILE_STREAM_CLASS[chan], (_STREAM_FILENAME[chan], spelled), *sizes)
         if max_bytes > 0 and backups == 0:
             add(
                 "S2C111",
