@@ -301,6 +301,8 @@ class _Translator:
 
             exact_codes = frozenset(EXACT_CODES)
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
+        # codes whose severity becomes info (reproduced by the hooks)
+        self.exact_severity: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
         # supervisord stops one group at a time; --exact reproduces it when there are several
@@ -314,6 +316,7 @@ class _Translator:
         self._num_pairs: dict[tuple[str, int], tuple[str, str]] = {}
         self._tuples: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         self._users: dict[str, bool] = {}
+        self._env_entry: dict[tuple[str, str], tuple[tuple[str, str], tuple[str, str]] | None] = {}
         self._env_results: dict[
             tuple[tuple[str, str], ...],
             tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None,
@@ -564,77 +567,34 @@ class _Translator:
             return None
         opts = self.opts
         pair = self._pair
+        fappend = ctx.findings.append
         options: list[tuple[str, str] | None] = []
         comments: list[str] = []
         ok = True
 
         # ---------------- environment
-        if p.environment:
-            merged = dict(self.sd_env)
-            merged.update(p.environment)
-        else:
-            merged = self.sd_env
-        env_section: list[tuple[str, str]] | tuple[tuple[str, str], ...] = []
-        intent_env: list[tuple[str, str]] | tuple[tuple[str, str], ...] = []
+        # once-per-section codes already reported for this section (see _ONCE_BITS)
+        seen = ctx.once_sec.get(sec, 0)
+        seen_before = seen
         wrapper_env: list[tuple[str, str]] = []
         pattern = cs.escape_glob(name)
-        raw_envs: str | None = None
-        p_env: dict[str, str] | None = None
         # the same environment gives the same [env:...] entries (when all of them can be)
         fast = self._env_entries(p.environment) if pattern is not None else None
         if fast is not None:
-            env_section, intent_env = fast
-            merged = {}
-        for key, value in merged.items():
-            if pattern is not None and cs.env_key_ok(key):
-                spelled = _env_spelling(value)
-                if spelled is not None:
-                    env_section.append(pair(key, spelled))  # type: ignore[union-attr]
-                    intent_env.append(pair(key, _replace_markers(value)))  # type: ignore[union-attr]
-                    continue
-            if p_env is None:
-                p_env = dict(p.environment)
-            if raw_envs is None:
-                raw_envs = " , ".join(
-                    o.options["environment"].value for o in (p, sd) if "environment" in o.options
+            env_pairs, env_intent = fast
+        else:
+            env_pairs, env_intent = self._env_slow(p, name, pattern, wrapper_env)
+        if env_pairs and not seen & _ONCE_BITS["S2C123"]:
+            seen |= _ONCE_BITS["S2C123"]
+            fappend(
+                finding(
+                    "S2C123",
+                    f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
+                    "(a side effect of every [env:...] section)",
+                    p.loc_of("environment") if p.environment else sd.loc_of("environment"),
+                    sec if p.environment else "supervisord",
+                    "environment",
                 )
-            origin = "environment"
-            opt_loc = p.loc_of("environment") if key in p_env else sd.loc_of("environment")
-            opt_sec = sec if key in p_env else "supervisord"
-            if pattern is None:
-                reason = f"the watcher name {name!r} cannot be matched exactly by [env:...]"
-            else:
-                reason = (
-                    "circus would change its value in an [env] section (surrounding spaces, "
-                    "' ;', $NAME expansion, or an unwritable name)"
-                )
-            if opts.no_wrappers:
-                add(
-                    "S2C501",
-                    f"variable {shown_env_name(key, raw_envs)}: {reason}; not converted "
-                    "(--no-wrappers)",
-                    opt_loc,
-                    opt_sec,
-                    origin,
-                )
-                continue
-            wrapper_env.append((key, value))
-            add(
-                "S2C115",
-                f"variable {shown_env_name(key, raw_envs)}: {reason}; set through an `env` "
-                "wrapper in cmd instead (exact)",
-                opt_loc,
-                opt_sec,
-                origin,
-            )
-        if env_section and ctx.once_for(sec, "S2C123"):
-            add(
-                "S2C123",
-                f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
-                "(a side effect of every [env:...] section)",
-                p.loc_of("environment") if p.environment else sd.loc_of("environment"),
-                sec if p.environment else "supervisord",
-                "environment",
             )
 
         # ---------------- streams
@@ -943,14 +903,43 @@ class _Translator:
             if exact_opts:
                 respawn = exact_respawn(p)
         options.append(_RESPAWN[respawn])
-        if p.autorestart is AutoRestart.UNEXPECTED and ctx.once_for(sec, "S2C101"):
-            add("S2C101", self._s2c101(p), p.loc_of("autorestart"), sec, "autorestart")
-        if p.startsecs > 0 and ctx.once_for(sec, "S2C102"):
+        # S2C101-103 become info under --exact (as in ctx.add)
+        exact_sev = self.exact_severity
+        if p.autorestart is AutoRestart.UNEXPECTED and not seen & _ONCE_BITS["S2C101"]:
+            seen |= _ONCE_BITS["S2C101"]
+            fappend(
+                finding(
+                    "S2C101",
+                    self._s2c101(p),
+                    p.loc_of("autorestart"),
+                    sec,
+                    "autorestart",
+                    exact_sev.get("S2C101"),
+                )
+            )
+        if p.startsecs > 0 and not seen & _ONCE_BITS["S2C102"]:
+            seen |= _ONCE_BITS["S2C102"]
             opt = "startretries" if p.is_set("startretries") else "startsecs"
-            add("S2C102", self._s2c102(p.startsecs, p.startretries), p.loc_of(opt), sec, opt)
-        if (p.stopasgroup or p.killasgroup) and ctx.once_for(sec, "S2C103"):
+            fappend(
+                finding(
+                    "S2C102",
+                    self._s2c102(p.startsecs, p.startretries),
+                    p.loc_of(opt),
+                    sec,
+                    opt,
+                    exact_sev.get("S2C102"),
+                )
+            )
+        if (p.stopasgroup or p.killasgroup) and not seen & _ONCE_BITS["S2C103"]:
+            seen |= _ONCE_BITS["S2C103"]
             opt = "stopasgroup" if p.stopasgroup else "killasgroup"
-            add("S2C103", self._s2c103(opt), p.loc_of(opt), sec, opt)
+            fappend(
+                finding(
+                    "S2C103", self._s2c103(opt), p.loc_of(opt), sec, opt, exact_sev.get("S2C103")
+                )
+            )
+        if seen != seen_before:
+            ctx.once_sec[sec] = seen
         prio_index = len(options)
         options.append(None)  # ("priority", ...), once known
         options.append(pair("stop_signal", p.stopsignal_name))
@@ -979,8 +968,6 @@ class _Translator:
         options.extend(exact_opts)
         if not ok:
             return None
-        env_pairs = self._share(tuple(env_section)) if env_section else ()
-        env_intent = self._share(tuple(intent_env)) if intent_env else ()
         if p.numprocs > 1:
             comments.append(
                 f"process {p.process_num} of {sec} (numprocs={p.numprocs}, "
@@ -1064,6 +1051,69 @@ class _Translator:
         """One shared tuple per distinct environment."""
         return self._tuples.setdefault(t, t)
 
+    def _env_slow(
+        self, p: ProcessSpec, name: str, pattern: str | None, wrapper_env: list[tuple[str, str]]
+    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """The [env:...] entries and Intent env, variable by variable, when some variable
+        cannot be written in [env:...] (reported, and added to ``wrapper_env``)."""
+        sd = self.m.supervisord
+        sec = p.section
+        add = self.ctx.add
+        pair = self._pair
+        opts = self.opts
+        merged: dict[str, str] = dict(self.sd_env)
+        merged.update(p.environment)
+        env_section: list[tuple[str, str]] = []
+        intent_env: list[tuple[str, str]] = []
+        raw_envs: str | None = None
+        p_env: dict[str, str] | None = None
+        for key, value in merged.items():
+            if pattern is not None and cs.env_key_ok(key):
+                spelled = _env_spelling(value)
+                if spelled is not None:
+                    env_section.append(pair(key, spelled))
+                    intent_env.append(pair(key, _replace_markers(value)))
+                    continue
+            if p_env is None:
+                p_env = dict(p.environment)
+            if raw_envs is None:
+                raw_envs = " , ".join(
+                    o.options["environment"].value for o in (p, sd) if "environment" in o.options
+                )
+            origin = "environment"
+            opt_loc = p.loc_of("environment") if key in p_env else sd.loc_of("environment")
+            opt_sec = sec if key in p_env else "supervisord"
+            if pattern is None:
+                reason = f"the watcher name {name!r} cannot be matched exactly by [env:...]"
+            else:
+                reason = (
+                    "circus would change its value in an [env] section (surrounding spaces, "
+                    "' ;', $NAME expansion, or an unwritable name)"
+                )
+            if opts.no_wrappers:
+                add(
+                    "S2C501",
+                    f"variable {shown_env_name(key, raw_envs)}: {reason}; not converted "
+                    "(--no-wrappers)",
+                    opt_loc,
+                    opt_sec,
+                    origin,
+                )
+                continue
+            wrapper_env.append((key, value))
+            add(
+                "S2C115",
+                f"variable {shown_env_name(key, raw_envs)}: {reason}; set through an `env` "
+                "wrapper in cmd instead (exact)",
+                opt_loc,
+                opt_sec,
+                origin,
+            )
+        return (
+            self._share(tuple(env_section)) if env_section else (),
+            self._share(tuple(intent_env)) if intent_env else (),
+        )
+
     def _env_entries(
         self, environment: tuple[tuple[str, str], ...]
     ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None:
@@ -1079,12 +1129,22 @@ class _Translator:
         section = []
         intent = []
         result: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None = None
-        for key, value in merged.items():
-            spelled = _env_spelling(value) if cs.env_key_ok(key) else None
-            if spelled is None:
+        entries = self._env_entry
+        for item in merged.items():
+            try:
+                both = entries[item]
+            except KeyError:
+                key, value = item
+                spelled = _env_spelling(value) if cs.env_key_ok(key) else None
+                both = entries[item] = (
+                    None
+                    if spelled is None
+                    else (self._pair(key, spelled), self._pair(key, _replace_markers(value)))
+                )
+            if both is None:
                 break
-            section.append(self._pair(key, spelled))
-            intent.append(self._pair(key, _replace_markers(value)))
+            section.append(both[0])
+            intent.append(both[1])
         else:
             result = (self._share(tuple(section)), self._share(tuple(intent)))
         self._env_results[environment] = result
