@@ -268,8 +268,15 @@ _Pending = tuple[
 
 @functools.lru_cache(maxsize=8192)
 def _token_ok(token: str) -> bool:
-    """``cs.token_round_trips`` as the translator asks it (safe words need no check)."""
+    """``cs.token_round_trips`` as the translator asks it, without its work for safe words.
+
+    A safe word is written as is. With markers, a safe word holding one distinct marker is
+    written with each marker replaced by its reference (both replacements find the same
+    occurrences), which has no quote, space, ``;`` or ``((``: it reads back (tested).
+    """
     if ENV_MARK_START in token:
+        if cs.is_safe_token(token) and len(set(ENV_MARK_RE.findall(token))) == 1:
+            return True
         return cs.token_round_trips(token, ENV_MARK_RE)
     return token == PWD_REF or cs.is_safe_token(token) or cs.token_round_trips(token, None)
 
@@ -283,9 +290,16 @@ def _join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | Non
     without ENV_MARK_START is spelled as without deferred references (cached)."""
     if not deferred:
         return " ".join(map(cs.quote_plain, argv))
+    refs = tuple(deferred.items())
     return " ".join(
-        [cs.quote_token(t, deferred) if ENV_MARK_START in t else cs.quote_plain(t) for t in argv]
+        [_quote_marked(t, refs) if ENV_MARK_START in t else cs.quote_plain(t) for t in argv]
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _quote_marked(token: str, refs: tuple[tuple[str, str], ...]) -> str:
+    """``cs.quote_token(token, dict(refs))`` (cached: the processes of a program share it)."""
+    return cs.quote_token(token, dict(refs))
 
 
 # --------------------------------------------------------------------------- translator
@@ -798,9 +812,10 @@ class _Translator:
         # the argv circus will run, and the user's program (shared tuples when nothing changes)
         if marked:
             intended = tuple([_replace_markers(a) for a in argv])
-            intent_program = tuple([_replace_markers(a) for a in program_argv])
-            if intent_program == intended:
+            if argv is program_argv:
                 intent_program = intended
+            else:
+                intent_program = tuple([_replace_markers(a) for a in program_argv])
         else:
             intended = argv if argv is program_argv else tuple(argv)
             intent_program = program_argv
