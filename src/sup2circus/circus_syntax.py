@@ -75,7 +75,7 @@ def env_value_reads_back(value: str) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def env_key_ok(key: str) -> bool:
     """True when ``key`` can be written as an option name in an ``[env:...]`` section."""
     if not key or key != key.strip() or key == "__name__":
@@ -164,7 +164,7 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(m) for m in markers))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def token_round_trips(token: str, marker_re: re.Pattern[str] | None = None) -> bool:
     """True when :func:`quote_token` spells ``token`` so that circus reads back exactly it
     (with each deferred marker, matched by ``marker_re``, as its ``$(circus.env.NAME)``).
@@ -205,7 +205,7 @@ def join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None
     return " ".join(quote_token(t, deferred) for t in argv)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def quote_plain(token: str) -> str:
     """``quote_token(token)``: without deferred markers (cached: most tokens repeat)."""
     return "''" if token == "" else _quote_literal(token)

@@ -145,7 +145,7 @@ def _env_spelling(value: str) -> str | None:
     return _env_value_spelling(value)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=512)
 def _env_value_spelling(value: str) -> str | None:
     """How to write ``value`` (which may hold deferred markers) in an [env:...] section so the
     child gets it, or None when impossible."""
@@ -187,7 +187,7 @@ def _spell_value(value: str) -> str | None:
     return _spell_value_slow(value)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=512)
 def _spell_value_slow(value: str) -> str | None:
     spelled = _replace_markers(value)
     if cs.reads_back(spelled, allow_vars=True) and _only_our_refs(spelled, value):
@@ -266,7 +266,7 @@ _Pending = tuple[
 ]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _token_ok(token: str) -> bool:
     """``cs.token_round_trips`` as the translator asks it, without its work for safe words.
 
@@ -296,7 +296,7 @@ def _join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | Non
     )
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _quote_marked(token: str, refs: tuple[tuple[str, str], ...]) -> str:
     """``cs.quote_token(token, dict(refs))`` (cached: the processes of a program share it)."""
     return cs.quote_token(token, dict(refs))
