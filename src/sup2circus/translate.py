@@ -281,10 +281,6 @@ def _token_ok(token: str) -> bool:
     return token == PWD_REF or cs.is_safe_token(token) or cs.token_round_trips(token, None)
 
 
-def _log_extras(log: LogSpec) -> bool:
-    return bool(log.syslog or log.capture_maxbytes or log.events_enabled)
-
-
 def _join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None) -> str:
     """``cs.join_argv(argv, deferred)``: every key of ``deferred`` is a marker, so a token
     without ENV_MARK_START is spelled as without deferred references (cached)."""
@@ -629,13 +625,18 @@ class _Translator:
         stream_opts: list[tuple[str, str]] = []
 
         # S2C110/112/113: nothing to say for plain files, NONE (the usual case)
-        if (out_log.kind is not LogKind.FILE and out_log.kind is not LogKind.NONE) or _log_extras(
-            out_log
+        if (
+            (out_log.kind is not LogKind.FILE and out_log.kind is not LogKind.NONE)
+            or out_log.syslog
+            or out_log.capture_maxbytes
+            or out_log.events_enabled
         ):
             self._channel_findings(p, "stdout", out_log, auto_out)
         if not redirect and (
             (err_log.kind is not LogKind.FILE and err_log.kind is not LogKind.NONE)
-            or _log_extras(err_log)
+            or err_log.syslog
+            or err_log.capture_maxbytes
+            or err_log.events_enabled
         ):
             self._channel_findings(p, "stderr", err_log, auto_err)
 
