@@ -326,6 +326,8 @@ class _Translator:
         self._num_pairs: dict[tuple[str, int], tuple[str, str]] = {}
         self._tuples: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         self._users: dict[str, bool] = {}
+        self._scripts: dict[tuple[int | str | None, ...], str] = {}
+        self._wrapper_comments: dict[tuple[int | str | None, ...], str] = {}
         self._env_entry: dict[tuple[str, str], tuple[tuple[str, str], tuple[str, str]] | None] = {}
         self._env_results: dict[
             tuple[tuple[str, str], ...],
@@ -756,6 +758,8 @@ class _Translator:
         wrapped = use_umask or bool(redirs)
         pre_argv: list[str] | tuple[str, ...]
         tail: list[str] | tuple[str, ...] = ()
+        # the wrapper's script and comment depend on this only (shared strings)
+        wrap_key = (umask if use_umask else None, *redirs)
         if wrapper_env or wrapped:
             env_argv: list[str] = []
             if wrapper_env:
@@ -767,16 +771,19 @@ class _Translator:
                 # sh (dash) always exports PWD=<cwd>: restore circusd's own PWD, or unset it
                 # when circusd has none (then circus leaves the reference literal, equal to
                 # the 2nd arg).
-                script = ""
-                if use_umask:
-                    assert umask is not None
-                    script += f"umask {format(umask, '03o')} && "
-                script += (
-                    'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && shift 2 && '
-                    'exec "$0" "$@"'
-                )
-                if redirs:
-                    script += " " + " ".join(redirs)
+                script = self._scripts.get(wrap_key)
+                if script is None:
+                    script = ""
+                    if use_umask:
+                        assert umask is not None
+                        script += f"umask {format(umask, '03o')} && "
+                    script += (
+                        'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && '
+                        'shift 2 && exec "$0" "$@"'
+                    )
+                    if redirs:
+                        script += " " + " ".join(redirs)
+                    self._scripts[wrap_key] = script
                 pre_argv += [SH, "-c", script, *program_argv[:1]]
                 tail = program_argv[1:]
             else:
@@ -796,19 +803,24 @@ class _Translator:
             cmd = pre
             argv = pre_argv
         if wrapped or wrapper_env:
-            why = []
-            if wrapper_env:
-                why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
-            if use_umask:
-                assert umask is not None
-                why.append(f"umask {format(umask, '03o')}")
-            if "2>&1" in redirs:
-                why.append("stderr into stdout, in order")
-            if "1>&2" in redirs:
-                why.append("stdout into stderr")
-            comments.append(
-                "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
-            )
+            comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
+            if comment is None:
+                why = []
+                if wrapper_env:
+                    why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
+                if use_umask:
+                    assert umask is not None
+                    why.append(f"umask {format(umask, '03o')}")
+                if "2>&1" in redirs:
+                    why.append("stderr into stdout, in order")
+                if "1>&2" in redirs:
+                    why.append("stdout into stderr")
+                comment = (
+                    "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+                )
+                if not wrapper_env:
+                    self._wrapper_comments[wrap_key] = comment
+            comments.append(comment)
             comments.append("runs: " + " ".join(_replace_markers(a) for a in program_argv))
         # the argv circus will run, and the user's program (shared tuples when nothing changes)
         if marked:
