@@ -98,8 +98,13 @@ class _Ctx:
         return True
 
 
+_UNKNOWN = object()
+
 # codes reported at most once per section (each always with the same key made from the section)
 _ONCE_BITS = {"S2C120": 1, "S2C125": 2, "S2C101": 4, "S2C102": 8, "S2C103": 16, "S2C123": 32}
+_BIT_101, _BIT_102, _BIT_103, _BIT_123 = (
+    _ONCE_BITS[c] for c in ("S2C101", "S2C102", "S2C103", "S2C123")
+)
 
 
 # --------------------------------------------------------------------------- deferred env
@@ -209,6 +214,8 @@ def _safe_file_name(name: str) -> str:
     # \w is exactly str.isalnum() or "_" (tested)
     return _UNSAFE_FILE_CHAR.sub("_", name)
 
+
+_AUTO_LOG, _FILE_LOG, _NONE_LOG = LogKind.AUTO, LogKind.FILE, LogKind.NONE
 
 # (kind, path, max_bytes, backups); kind: out | err | null | file
 _TargetT = tuple[str, "str | None", int, int]
@@ -596,8 +603,8 @@ class _Translator:
             env_pairs, env_intent = fast
         else:
             env_pairs, env_intent = self._env_slow(p, name, pattern, wrapper_env)
-        if env_pairs and not seen & _ONCE_BITS["S2C123"]:
-            seen |= _ONCE_BITS["S2C123"]
+        if env_pairs and not seen & _BIT_123:
+            seen |= _BIT_123
             fappend(
                 finding(
                     "S2C123",
@@ -613,11 +620,9 @@ class _Translator:
         out_log = p.stdout
         err_log = p.stderr
         redirect = p.redirect_stderr
-        auto_out = self._auto_path(p.name, "stdout") if out_log.kind is LogKind.AUTO else ""
+        auto_out = self._auto_path(p.name, "stdout") if out_log.kind is _AUTO_LOG else ""
         auto_err = (
-            self._auto_path(p.name, "stderr")
-            if not redirect and err_log.kind is LogKind.AUTO
-            else ""
+            self._auto_path(p.name, "stderr") if not redirect and err_log.kind is _AUTO_LOG else ""
         )
         t_out = _target(out_log, auto_out)
         t_err = _target(err_log, auto_err) if not redirect else t_out
@@ -628,14 +633,14 @@ class _Translator:
 
         # S2C110/112/113: nothing to say for plain files, NONE (the usual case)
         if (
-            (out_log.kind is not LogKind.FILE and out_log.kind is not LogKind.NONE)
+            (out_log.kind is not _FILE_LOG and out_log.kind is not _NONE_LOG)
             or out_log.syslog
             or out_log.capture_maxbytes
             or out_log.events_enabled
         ):
             self._channel_findings(p, "stdout", out_log, auto_out)
         if not redirect and (
-            (err_log.kind is not LogKind.FILE and err_log.kind is not LogKind.NONE)
+            (err_log.kind is not _FILE_LOG and err_log.kind is not _NONE_LOG)
             or err_log.syslog
             or err_log.capture_maxbytes
             or err_log.events_enabled
@@ -933,8 +938,8 @@ class _Translator:
         options.append(_RESPAWN[respawn])
         # S2C101-103 become info under --exact (as in ctx.add)
         exact_sev = self.exact_severity
-        if p.autorestart is AutoRestart.UNEXPECTED and not seen & _ONCE_BITS["S2C101"]:
-            seen |= _ONCE_BITS["S2C101"]
+        if p.autorestart is AutoRestart.UNEXPECTED and not seen & _BIT_101:
+            seen |= _BIT_101
             fappend(
                 finding(
                     "S2C101",
@@ -945,8 +950,8 @@ class _Translator:
                     exact_sev.get("S2C101"),
                 )
             )
-        if p.startsecs > 0 and not seen & _ONCE_BITS["S2C102"]:
-            seen |= _ONCE_BITS["S2C102"]
+        if p.startsecs > 0 and not seen & _BIT_102:
+            seen |= _BIT_102
             opt = "startretries" if p.is_set("startretries") else "startsecs"
             fappend(
                 finding(
@@ -958,8 +963,8 @@ class _Translator:
                     exact_sev.get("S2C102"),
                 )
             )
-        if (p.stopasgroup or p.killasgroup) and not seen & _ONCE_BITS["S2C103"]:
-            seen |= _ONCE_BITS["S2C103"]
+        if (p.stopasgroup or p.killasgroup) and not seen & _BIT_103:
+            seen |= _BIT_103
             opt = "stopasgroup" if p.stopasgroup else "killasgroup"
             fappend(
                 finding(
@@ -1148,10 +1153,9 @@ class _Translator:
         """The [env:...] entries and the Intent env of a process with this ``environment=``
         (and a watcher name [env:...] can match), when every variable can be written there;
         None when some cannot (then process() reports them one by one)."""
-        try:
-            return self._env_results[environment]
-        except KeyError:
-            pass
+        found = self._env_results.get(environment, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
         merged = dict(self.sd_env)
         merged.update(environment)
         section = []
@@ -1174,7 +1178,7 @@ class _Translator:
             section.append(both[0])
             intent.append(both[1])
         else:
-            result = (self._share(tuple(section)), self._share(tuple(intent)))
+            result = (tuple(section), tuple(intent))
         self._env_results[environment] = result
         return result
 
