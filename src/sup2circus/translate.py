@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from . import __name__ as _pkg
 from . import circus_syntax as cs
@@ -98,7 +98,9 @@ class _Ctx:
         return True
 
 
-_UNKNOWN = object()
+_UNKNOWN: Any = object()
+# the [env:...] entries and the Intent env of a watcher
+_EnvResult = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
 
 # codes reported at most once per section (each always with the same key made from the section)
 _ONCE_BITS = {"S2C120": 1, "S2C125": 2, "S2C101": 4, "S2C102": 8, "S2C103": 16, "S2C123": 32}
@@ -598,7 +600,13 @@ class _Translator:
         wrapper_env: list[tuple[str, str]] = []
         pattern = cs.escape_glob(name)
         # the same environment gives the same [env:...] entries (when all of them can be)
-        fast = self._env_entries(p.environment) if pattern is not None else None
+        fast: _EnvResult | None = None
+        if pattern is not None:
+            found = self._env_results.get(p.environment, _UNKNOWN)
+            if found is _UNKNOWN:
+                fast = self._env_entries(p.environment)
+            else:
+                fast = cast("_EnvResult | None", found)
         if fast is not None:
             env_pairs, env_intent = fast
         else:
@@ -613,6 +621,7 @@ class _Translator:
                     p.loc_of("environment") if p.environment else sd.loc_of("environment"),
                     sec if p.environment else "supervisord",
                     "environment",
+                    self.exact_severity.get("S2C123"),
                 )
             )
 
@@ -1155,7 +1164,7 @@ class _Translator:
         None when some cannot (then process() reports them one by one)."""
         found = self._env_results.get(environment, _UNKNOWN)
         if found is not _UNKNOWN:
-            return found  # type: ignore[return-value]
+            return cast("_EnvResult | None", found)
         merged = dict(self.sd_env)
         merged.update(environment)
         section = []
