@@ -811,7 +811,11 @@ class _Translator:
         post = _join_argv(tail, deferred) if tail else ""
         argv: list[str] | tuple[str, ...]
         if wrapped:
-            cmd = " ".join(x for x in (pre, _PWD_SEG, post) if x)
+            cmd = (
+                f"{pre} {_PWD_SEG} {post}"
+                if pre and post
+                else " ".join(filter(None, (pre, _PWD_SEG, post)))
+            )
             argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
         else:
             cmd = pre
@@ -835,7 +839,10 @@ class _Translator:
                 if not wrapper_env:
                     self._wrapper_comments[wrap_key] = comment
             comments.append(comment)
-            comments.append("runs: " + " ".join(_replace_markers(a) for a in program_argv))
+            comments.append(
+                "runs: "
+                + " ".join([_replace_markers(a) for a in program_argv] if marked else program_argv)
+            )
         # the argv circus will run, and the user's program (shared tuples when nothing changes)
         if marked:
             intended = tuple([_replace_markers(a) for a in argv])
