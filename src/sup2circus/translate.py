@@ -818,7 +818,8 @@ class _Translator:
             )
             argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
         else:
-            cmd = pre
+            # usually spelled as the user wrote it: then keep one string, the model's
+            cmd = p.command if pre == p.command else pre
             argv = pre_argv
         if wrapped or wrapper_env:
             comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
