@@ -23,6 +23,10 @@ CIRCUS_VAR_RE = re.compile(r"\$\(circus\.([\w\.\-]+)\)|\(\(circus\.([\w\.\-]+)\)
 ENV_DOLLAR_RE = re.compile(r"\$([A-Z]+[A-Z0-9_]*)")
 
 _SAFE_TOKEN_RE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+# no fnmatch special character
+_GLOB_PLAIN_RE = re.compile(r"[^*?\[]*")
+# shlex.split (posix, whitespace_split, no commenters) returns such a string as its one word
+_SHLEX_PLAIN_RE = re.compile(r"[^ \t\r\n'\"\\]+")
 
 
 def parse_value(written: str) -> str:
@@ -31,6 +35,10 @@ def parse_value(written: str) -> str:
     ``written`` may contain ``\\n``: the writer puts each further line on an indented
     continuation line.
     """
+    if "\n" not in written and ";" not in written:
+        # the common case, same result as below: one line, no comment
+        value = written.strip()
+        return "" if value == '""' else value
     first, *rest = written.split("\n")
     value = first.lstrip()  # OPTCRE's \s* after '=' eats it before the comment check
     if ";" in value:
@@ -67,6 +75,7 @@ def env_value_reads_back(value: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def env_key_ok(key: str) -> bool:
     """True when ``key`` can be written as an option name in an ``[env:...]`` section."""
     if not key or key != key.strip() or key == "__name__":
@@ -83,6 +92,8 @@ def escape_glob(name: str) -> str | None:
     list); None when impossible (a comma, or surrounding spaces)."""
     if "," in name or name != name.strip():
         return None
+    if _GLOB_PLAIN_RE.fullmatch(name):
+        return name  # nothing to escape
     out = []
     for ch in name:
         if ch in "*?[":
@@ -137,7 +148,7 @@ def quote_token(token: str, deferred: dict[str, str] | None = None) -> str:
         return "''"
     if not deferred:
         return _quote_literal(token)
-    pattern = re.compile("|".join(re.escape(m) for m in deferred))
+    pattern = _marker_pattern(tuple(deferred))
     out: list[str] = []
     pos = 0
     for m in pattern.finditer(token):
@@ -148,7 +159,12 @@ def quote_token(token: str, deferred: dict[str, str] | None = None) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=256)
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(m) for m in markers))
+
+
+@functools.lru_cache(maxsize=1024)
 def token_round_trips(token: str, marker_re: re.Pattern[str] | None = None) -> bool:
     """True when :func:`quote_token` spells ``token`` so that circus reads back exactly it
     (with each deferred marker, matched by ``marker_re``, as its ``$(circus.env.NAME)``).
@@ -170,6 +186,8 @@ def token_round_trips(token: str, marker_re: re.Pattern[str] | None = None) -> b
         refs = [f"$(circus.env.{m.group(1)})" for m in marker_re.finditer(token)]
         if [m.group(0) for m in CIRCUS_VAR_RE.finditer(written)] != refs:
             return False
+    if _SHLEX_PLAIN_RE.fullmatch(written):
+        return written == expected  # shlex.split(written) == [written]
     try:
         return shlex.split(written) == [expected]
     except ValueError:
@@ -182,4 +200,12 @@ def split_cmd(written: str) -> list[str]:
 
 
 def join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None = None) -> str:
+    if not deferred:
+        return " ".join(map(quote_plain, argv))
     return " ".join(quote_token(t, deferred) for t in argv)
+
+
+@functools.lru_cache(maxsize=2048)
+def quote_plain(token: str) -> str:
+    """``quote_token(token)``: without deferred markers (cached: most tokens repeat)."""
+    return "''" if token == "" else _quote_literal(token)

@@ -8,11 +8,13 @@ it may report; the rule texts live in :mod:`.rules`.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import os
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from . import __name__ as _pkg
 from . import circus_syntax as cs
@@ -61,6 +63,8 @@ class _Ctx:
     findings: list[Finding] = field(default_factory=list)
     once: set[tuple[str, str]] = field(default_factory=set)
     exact_codes: frozenset[str] = frozenset()
+    # add_once per section: section -> bits of the codes already reported (see _ONCE_BITS)
+    once_sec: dict[str, int] = field(default_factory=dict)
 
     def add(
         self,
@@ -83,6 +87,27 @@ class _Ctx:
         self.once.add((code, key))
         self.add(code, message, loc, section, option)
 
+    def once_for(self, sec: str, code: str) -> bool:
+        """True the first time ``code`` is asked for section ``sec`` (``add_once`` with a key
+        made from ``sec`` alone, without keeping a key per section and code)."""
+        bit = _ONCE_BITS[code]
+        seen = self.once_sec.get(sec, 0)
+        if seen & bit:
+            return False
+        self.once_sec[sec] = seen | bit
+        return True
+
+
+_UNKNOWN: Any = object()
+# the [env:...] entries and the Intent env of a watcher
+_EnvResult = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+
+# codes reported at most once per section (each always with the same key made from the section)
+_ONCE_BITS = {"S2C120": 1, "S2C125": 2, "S2C101": 4, "S2C102": 8, "S2C103": 16, "S2C123": 32}
+_BIT_101, _BIT_102, _BIT_103, _BIT_123 = (
+    _ONCE_BITS[c] for c in ("S2C101", "S2C102", "S2C103", "S2C123")
+)
+
 
 # --------------------------------------------------------------------------- deferred env
 
@@ -91,23 +116,43 @@ def _deferred_map(values: Iterable[str], style: str) -> dict[str, str]:
     """marker -> circus reference for every deferred env reference in ``values``."""
     out: dict[str, str] = {}
     for v in values:
+        if ENV_MARK_START not in v:
+            continue
         for name in ENV_MARK_RE.findall(v):
             ref = f"$(circus.env.{name})" if style == "circus" else f"${name}"
             out[env_marker(name)] = ref
     return out
 
 
+def _circus_ref(m: re.Match[str]) -> str:
+    return f"$(circus.env.{m.group(1)})"
+
+
+def _dollar_ref(m: re.Match[str]) -> str:
+    return f"${m.group(1)}"
+
+
 def _replace_markers(value: str, style: str = "circus") -> str:
     if ENV_MARK_START not in value:
         return value
-
-    def repl(m: object) -> str:
-        name = m.group(1)  # type: ignore[attr-defined]
-        return f"$(circus.env.{name})" if style == "circus" else f"${name}"
-
-    return ENV_MARK_RE.sub(repl, value)
+    return ENV_MARK_RE.sub(_circus_ref if style == "circus" else _dollar_ref, value)
 
 
+# A value circus reads back as is in an [env:...] section (no comment, no stripping, no
+# $NAME, not ""): checked by a regex instead of env_value_reads_back (same answer, tested).
+_PLAIN_ENV_VALUE = re.compile(r'[^\s;$"](?:[^\n;$]*[^\s;$"])?').fullmatch
+# A value circus reads back as is as an option, with no $(circus.*) / ((circus.*)) in it.
+_PLAIN_VALUE = re.compile(r'[^\s;"(](?:[^\n;(]*[^\s;"(])?').fullmatch
+
+
+def _env_spelling(value: str) -> str | None:
+    """:func:`_env_value_spelling`, with a fast path for plain values."""
+    if ENV_MARK_START not in value and _PLAIN_ENV_VALUE(value):
+        return value
+    return _env_value_spelling(value)
+
+
+@functools.lru_cache(maxsize=512)
 def _env_value_spelling(value: str) -> str | None:
     """How to write ``value`` (which may hold deferred markers) in an [env:...] section so the
     child gets it, or None when impossible."""
@@ -141,34 +186,125 @@ def _env_value_spelling(value: str) -> str | None:
     return written
 
 
+def _spell_value(value: str) -> str | None:
+    """``value`` (a path, a directory) with its markers as ``$(circus.env.X)``, when circus
+    reads that back unchanged and finds no other ``$(circus.*)`` in it; else None."""
+    if ENV_MARK_START not in value and _PLAIN_VALUE(value):
+        return value
+    return _spell_value_slow(value)
+
+
+@functools.lru_cache(maxsize=512)
+def _spell_value_slow(value: str) -> str | None:
+    spelled = _replace_markers(value)
+    if cs.reads_back(spelled, allow_vars=True) and _only_our_refs(spelled, value):
+        return spelled
+    return None
+
+
+def _reads_back(value: str) -> bool:
+    """:func:`cs.reads_back` (without variables), with a fast path for plain values."""
+    return _PLAIN_VALUE(value) is not None or cs.reads_back(value)
+
+
 # --------------------------------------------------------------------------- streams
 
-
-@dataclass(frozen=True)
-class _Target:
-    kind: str  # out | err | null | file
-    path: str | None = None
-    max_bytes: int = 0
-    backups: int = 0
-
-
-def _target(log: LogSpec, auto_path: str) -> _Target:
-    if log.kind is LogKind.NONE:
-        return _Target("null")
-    if log.kind is LogKind.SYSLOG:
-        return _Target("out")
-    if log.kind is LogKind.AUTO:
-        return _Target("file", auto_path, log.maxbytes, log.backups)
-    path = log.path or ""
-    if path in STDOUT_DEVICES:
-        return _Target("out")
-    if path in STDERR_DEVICES:
-        return _Target("err")
-    return _Target("file", path, log.maxbytes, log.backups)
+_UNSAFE_FILE_CHAR = re.compile(r"[^\w.\-]")
 
 
 def _safe_file_name(name: str) -> str:
-    return "".join(c if (c.isalnum() or c in "._-") else "_" for c in name)
+    # \w is exactly str.isalnum() or "_" (tested)
+    return _UNSAFE_FILE_CHAR.sub("_", name)
+
+
+_AUTO_LOG, _FILE_LOG, _NONE_LOG = LogKind.AUTO, LogKind.FILE, LogKind.NONE
+
+# (kind, path, max_bytes, backups); kind: out | err | null | file
+_TargetT = tuple[str, "str | None", int, int]
+_OUT: _TargetT = ("out", None, 0, 0)
+_ERR: _TargetT = ("err", None, 0, 0)
+_NULL_TARGET: _TargetT = ("null", None, 0, 0)
+
+
+def _target(log: LogSpec, auto_path: str) -> _TargetT:
+    kind = log.kind
+    if kind is LogKind.NONE:
+        return _NULL_TARGET
+    if kind is LogKind.SYSLOG:
+        return _OUT
+    if kind is LogKind.AUTO:
+        return ("file", auto_path, log.maxbytes, log.backups)
+    path = log.path or ""
+    if path in STDOUT_DEVICES:
+        return _OUT
+    if path in STDERR_DEVICES:
+        return _ERR
+    return ("file", path, log.maxbytes, log.backups)
+
+
+# immutable, shared by every watcher
+_INHERIT = Stream(kind="inherit")
+_INHERIT_ERR = Stream(kind="inherit-err")
+_NULL = Stream(kind="null")
+_STDOUT = Stream(kind="stdout")
+_STDERR = Stream(kind="stderr")
+_DAEMON_STDOUT = Stream(kind="daemon-stdout")
+_COPY_ENV = ("copy_env", "true")
+_AUTOSTART = {True: ("autostart", "true"), False: ("autostart", "false")}
+_RESPAWN = {True: ("respawn", "true"), False: ("respawn", "false")}
+_CLOSE_OUT = ("close_child_stdout", "true")
+_CLOSE_ERR = ("close_child_stderr", "true")
+_FILE_STREAM_CLASS = {c: (f"{c}_stream.class", "FileStream") for c in ("stdout", "stderr")}
+_STREAM_FILENAME = {c: f"{c}_stream.filename" for c in ("stdout", "stderr")}
+_STREAM_MAX_BYTES = {c: f"{c}_stream.max_bytes" for c in ("stdout", "stderr")}
+_STREAM_BACKUP_COUNT = {c: f"{c}_stream.backup_count" for c in ("stdout", "stderr")}
+_PWD_SEG = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
+
+# what process() hands to _finish(): name, options (with a None where the priority goes), its
+# index, env section name, env, processes, source, comments, Intent fields (see _finish)
+_Pending = tuple[
+    str,
+    list["tuple[str, str] | None"],
+    int,
+    "str | None",
+    tuple[tuple[str, str], ...],
+    tuple[str, ...],
+    str,
+    tuple[str, ...],
+    tuple[Any, ...],
+]
+
+
+@functools.lru_cache(maxsize=2048)
+def _token_ok(token: str) -> bool:
+    """``cs.token_round_trips`` as the translator asks it, without its work for safe words.
+
+    A safe word is written as is. With markers, a safe word holding one distinct marker is
+    written with each marker replaced by its reference (both replacements find the same
+    occurrences), which has no quote, space, ``;`` or ``((``: it reads back (tested).
+    """
+    if ENV_MARK_START in token:
+        if cs.is_safe_token(token) and len(set(ENV_MARK_RE.findall(token))) == 1:
+            return True
+        return cs.token_round_trips(token, ENV_MARK_RE)
+    return token == PWD_REF or cs.is_safe_token(token) or cs.token_round_trips(token, None)
+
+
+def _join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None) -> str:
+    """``cs.join_argv(argv, deferred)``: every key of ``deferred`` is a marker, so a token
+    without ENV_MARK_START is spelled as without deferred references (cached)."""
+    if not deferred:
+        return " ".join(map(cs.quote_plain, argv))
+    refs = tuple(deferred.items())
+    return " ".join(
+        [_quote_marked(t, refs) if ENV_MARK_START in t else cs.quote_plain(t) for t in argv]
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _quote_marked(token: str, refs: tuple[tuple[str, str], ...]) -> str:
+    """``cs.quote_token(token, dict(refs))`` (cached: the processes of a program share it)."""
+    return cs.quote_token(token, dict(refs))
 
 
 # --------------------------------------------------------------------------- translator
@@ -184,10 +320,32 @@ class _Translator:
 
             exact_codes = frozenset(EXACT_CODES)
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
+        # codes whose severity becomes info (reproduced by the hooks)
+        self.exact_severity: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
         # supervisord stops one group at a time; --exact reproduces it when there are several
         self.stop_order = opts.exact and len({q.group_name for q in model.processes}) > 1
+        sd = model.supervisord
+        self.sd_env: dict[str, str] = dict(sd.environment)
+        self.childlogdir = sd.childlogdir or "/tmp"
+        self.safe_ident = _safe_file_name(sd.identifier or "supervisor")
+        # shared option tuples, caches of per-value answers
+        self._pairs: dict[tuple[str, str], tuple[str, str]] = {}
+        self._num_pairs: dict[tuple[str, int], tuple[str, str]] = {}
+        self._tuples: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        self._users: dict[str, bool] = {}
+        self._scripts: dict[tuple[int | str | None, ...], str] = {}
+        self._wrapper_comments: dict[tuple[int | str | None, ...], str] = {}
+        self._env_entry: dict[tuple[str, str], tuple[tuple[str, str], tuple[str, str]] | None] = {}
+        self._env_results: dict[
+            tuple[tuple[str, str], ...],
+            tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None,
+        ] = {}
+        self._stream_pairs: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
+        self._missing_dirs: dict[str, str] = {}
+        self._messages101: dict[tuple[bool, tuple[int, ...]], str] = {}
+        self._messages102: dict[tuple[int, int], str] = {}
 
     # ------------------------------------------------------------------ [circus]
     def circus_section(self) -> list[tuple[str, str]]:
@@ -398,205 +556,124 @@ class _Translator:
             return p.name
         return f"{p.group_name}:{p.name}"
 
-    def process(self, p: ProcessSpec) -> Watcher | None:
+    def process(self, p: ProcessSpec, name: str) -> _Pending | None:
+        """Translate one process; None when it is not converted. The watcher itself is made
+        by :meth:`_finish` once its priority is known."""
         ctx = self.ctx
+        add = ctx.add
         sec = p.section
         if p.kind == "eventlistener":
-            ctx.add_once(
-                sec,
-                "S2C120",
-                f"[{sec}] is an event listener: circus has no event protocol (as a plain "
-                "watcher it would read EOF and crash-loop); not converted -- rewrite it as a "
-                "circus plugin or hook",
-                p.section_loc,
-                sec,
-                None,
-            )
+            if ctx.once_for(sec, "S2C120"):
+                add(
+                    "S2C120",
+                    f"[{sec}] is an event listener: circus has no event protocol (as a plain "
+                    "watcher it would read EOF and crash-loop); not converted -- rewrite it as a "
+                    "circus plugin or hook",
+                    p.section_loc,
+                    sec,
+                    None,
+                )
             return None
-        name = self.watcher_name(p)
         sd = self.m.supervisord
         if not p.argv:
-            ctx.add_once(
-                sec,
-                "S2C125",
-                "the command cannot be split into arguments (an unclosed quote or a trailing "
-                "backslash?): supervisord would fail to start it; watcher not converted",
-                p.loc_of("command"),
-                sec,
-                "command",
-            )
+            if ctx.once_for(sec, "S2C125"):
+                add(
+                    "S2C125",
+                    "the command cannot be split into arguments (an unclosed quote or a trailing "
+                    "backslash?): supervisord would fail to start it; watcher not converted",
+                    p.loc_of("command"),
+                    sec,
+                    "command",
+                )
             return None
-        options: list[tuple[str, str]] = []
+        opts = self.opts
+        pair = self._pair
+        fappend = ctx.findings.append
+        options: list[tuple[str, str] | None] = []
         comments: list[str] = []
         ok = True
 
         # ---------------- environment
-        merged: dict[str, str] = dict(sd.environment)
-        merged.update(dict(p.environment))
-        env_section: list[tuple[str, str]] = []
+        # once-per-section codes already reported for this section (see _ONCE_BITS)
+        seen = ctx.once_sec.get(sec, 0)
+        seen_before = seen
         wrapper_env: list[tuple[str, str]] = []
         pattern = cs.escape_glob(name)
-        raw_envs = " , ".join(
-            o.options["environment"].value for o in (p, sd) if "environment" in o.options
-        )
-        for key, value in merged.items():
-            spelled = _env_value_spelling(value) if cs.env_key_ok(key) else None
-            if spelled is not None and pattern is not None:
-                env_section.append((key, spelled))
-                continue
-            origin = "environment"
-            opt_loc = (
-                p.loc_of("environment") if key in dict(p.environment) else sd.loc_of("environment")
-            )
-            opt_sec = sec if key in dict(p.environment) else "supervisord"
-            if pattern is None:
-                reason = f"the watcher name {name!r} cannot be matched exactly by [env:...]"
+        # the same environment gives the same [env:...] entries (when all of them can be)
+        fast: _EnvResult | None = None
+        if pattern is not None:
+            found = self._env_results.get(p.environment, _UNKNOWN)
+            if found is _UNKNOWN:
+                fast = self._env_entries(p.environment)
             else:
-                reason = (
-                    "circus would change its value in an [env] section (surrounding spaces, "
-                    "' ;', $NAME expansion, or an unwritable name)"
+                fast = cast("_EnvResult | None", found)
+        if fast is not None:
+            env_pairs, env_intent = fast
+        else:
+            env_pairs, env_intent = self._env_slow(p, name, pattern, wrapper_env)
+        if env_pairs and not seen & _BIT_123:
+            seen |= _BIT_123
+            fappend(
+                finding(
+                    "S2C123",
+                    f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
+                    "(a side effect of every [env:...] section)",
+                    p.loc_of("environment") if p.environment else sd.loc_of("environment"),
+                    sec if p.environment else "supervisord",
+                    "environment",
+                    self.exact_severity.get("S2C123"),
                 )
-            if self.opts.no_wrappers:
-                ctx.add(
-                    "S2C501",
-                    f"variable {shown_env_name(key, raw_envs)}: {reason}; not converted "
-                    "(--no-wrappers)",
-                    opt_loc,
-                    opt_sec,
-                    origin,
-                )
-                continue
-            wrapper_env.append((key, value))
-            ctx.add(
-                "S2C115",
-                f"variable {shown_env_name(key, raw_envs)}: {reason}; set through an `env` "
-                "wrapper in cmd instead (exact)",
-                opt_loc,
-                opt_sec,
-                origin,
-            )
-        if env_section:
-            ctx.add_once(
-                f"{sec}:__name__",
-                "S2C123",
-                f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
-                "(a side effect of every [env:...] section)",
-                p.loc_of("environment") if p.environment else sd.loc_of("environment"),
-                sec if p.environment else "supervisord",
-                "environment",
             )
 
         # ---------------- streams
-        ident = sd.identifier or "supervisor"
-        childlogdir = sd.childlogdir or "/tmp"
-        auto_out = posixpath.join(
-            childlogdir, f"{_safe_file_name(p.name)}-stdout---{_safe_file_name(ident)}.log"
+        out_log = p.stdout
+        err_log = p.stderr
+        redirect = p.redirect_stderr
+        auto_out = self._auto_path(p.name, "stdout") if out_log.kind is _AUTO_LOG else ""
+        auto_err = (
+            self._auto_path(p.name, "stderr") if not redirect and err_log.kind is _AUTO_LOG else ""
         )
-        auto_err = posixpath.join(
-            childlogdir, f"{_safe_file_name(p.name)}-stderr---{_safe_file_name(ident)}.log"
-        )
-        t_out = _target(p.stdout, auto_out)
-        t_err = _target(p.stderr, auto_err) if not p.redirect_stderr else t_out
+        t_out = _target(out_log, auto_out)
+        t_err = _target(err_log, auto_err) if not redirect else t_out
         redirs: list[str] = []
-        out_stream = Stream("inherit")
-        err_stream = Stream("inherit")
+        out_stream = _INHERIT
+        err_stream = _INHERIT
         stream_opts: list[tuple[str, str]] = []
 
-        for chan, log in (("stdout", p.stdout), ("stderr", p.stderr)):
-            if chan == "stderr" and p.redirect_stderr:
-                continue
-            opt = f"{chan}_logfile"
-            if log.kind is LogKind.AUTO:
-                ctx.add(
-                    "S2C110",
-                    f"{opt}=AUTO: supervisord picks a random file name in childlogdir; "
-                    f"written as {auto_out if chan == 'stdout' else auto_err}",
-                    p.loc_of(opt),
-                    sec,
-                    opt,
-                )
-            if log.kind is LogKind.SYSLOG or log.syslog:
-                ctx.add(
-                    "S2C112",
-                    f"{chan} to syslog has no circus equivalent"
-                    + (
-                        "; the output goes to circusd's stdout instead"
-                        if log.kind is LogKind.SYSLOG
-                        else ""
-                    ),
-                    p.loc_of(f"{chan}_syslog" if log.syslog else opt),
-                    sec,
-                    f"{chan}_syslog" if log.syslog else opt,
-                )
-            for extra in ("capture_maxbytes", "events_enabled"):
-                o = f"{chan}_{extra}"
-                if o in p.options and (log.capture_maxbytes or log.events_enabled):
-                    ctx.add(
-                        "S2C113",
-                        f"{o} feeds supervisor events (PROCESS_COMMUNICATION/PROCESS_LOG); "
-                        "circus has no such events, not converted",
-                        p.loc_of(o),
-                        sec,
-                        o,
-                    )
-
-        def file_stream(chan: str, t: _Target) -> Stream:
-            nonlocal ok
-            assert t.path is not None
-            path = t.path
-            spelled = _replace_markers(path)
-            if not cs.reads_back(spelled, allow_vars=True) or not _only_our_refs(spelled, path):
-                ctx.add(
-                    "S2C501",
-                    f"{chan} log path cannot be written so that circus reads it back unchanged; "
-                    "output left on circusd's " + chan,
-                    p.loc_of(f"{chan}_logfile"),
-                    sec,
-                    f"{chan}_logfile",
-                )
-                return Stream("inherit")
-            stream_opts.append((f"{chan}_stream.class", "FileStream"))
-            stream_opts.append((f"{chan}_stream.filename", spelled))
-            stream_opts.append((f"{chan}_stream.max_bytes", str(t.max_bytes)))
-            stream_opts.append((f"{chan}_stream.backup_count", str(t.backups)))
-            if t.max_bytes > 0 and t.backups == 0:
-                ctx.add(
-                    "S2C111",
-                    f"{chan}_logfile_backups=0 with maxbytes>0: supervisord truncates the file "
-                    "at each rollover, circus never truncates it (it grows without bound)",
-                    p.loc_of(f"{chan}_logfile_backups"),
-                    sec,
-                    f"{chan}_logfile_backups",
-                )
-            d = posixpath.dirname(path)
-            if not ENV_MARK_RE.search(path) and d and not os.path.isdir(d):
-                ctx.add(
-                    "S2C012",
-                    f"directory {d} of the {chan} log does not exist on this machine: supervisord "
-                    "refuses to start without it, circusd silently drops the watcher",
-                    p.loc_of(f"{chan}_logfile"),
-                    sec,
-                    f"{chan}_logfile",
-                )
-            return Stream("file", spelled, t.max_bytes, t.backups)
+        # S2C110/112/113: nothing to say for plain files, NONE (the usual case)
+        if (
+            (out_log.kind is not _FILE_LOG and out_log.kind is not _NONE_LOG)
+            or out_log.syslog
+            or out_log.capture_maxbytes
+            or out_log.events_enabled
+        ):
+            self._channel_findings(p, "stdout", out_log, auto_out)
+        if not redirect and (
+            (err_log.kind is not _FILE_LOG and err_log.kind is not _NONE_LOG)
+            or err_log.syslog
+            or err_log.capture_maxbytes
+            or err_log.events_enabled
+        ):
+            self._channel_findings(p, "stderr", err_log, auto_err)
 
         # stdout
-        if t_out.kind == "null":
+        out_kind = t_out[0]
+        if out_kind == "null":
             options_close_out = True
-            out_stream = Stream("null")
+            out_stream = _NULL
         else:
             options_close_out = False
-            if t_out.kind == "file":
-                out_stream = file_stream("stdout", t_out)
-            elif t_out.kind == "err":
-                out_stream = Stream("inherit-err")
+            if out_kind == "file":
+                out_stream = self._file_stream(p, "stdout", t_out, stream_opts)
+            elif out_kind == "err":
+                out_stream = _INHERIT_ERR
         close_err = False
-        if p.redirect_stderr:
-            if t_out.kind == "null":
+        if redirect:
+            if out_kind == "null":
                 close_err = True
-                err_stream = Stream("null")
-            elif self.opts.no_wrappers:
-                ctx.add(
+                err_stream = _NULL
+            elif opts.no_wrappers:
+                add(
                     "S2C105",
                     "redirect_stderr=true without wrappers: stderr goes to the same place through "
                     "a second stream, and the order between stdout and stderr lines is lost",
@@ -616,11 +693,11 @@ class _Translator:
                     err_stream = out_stream
                 elif out_stream.kind == "inherit":
                     stream_opts.append(("stderr_stream.class", "StdoutStream"))
-                    err_stream = Stream("daemon-stdout")
+                    err_stream = _DAEMON_STDOUT
             else:
                 redirs.append("2>&1")
-                err_stream = Stream("stdout")
-                ctx.add(
+                err_stream = _STDOUT
+                add(
                     "S2C105",
                     "redirect_stderr=true: the command is wrapped in sh -c '... 2>&1' so that "
                     "stderr shares stdout's stream, in order (exact)",
@@ -629,17 +706,18 @@ class _Translator:
                     "redirect_stderr",
                 )
         else:
-            if t_err.kind == "null":
+            err_kind = t_err[0]
+            if err_kind == "null":
                 close_err = True
-                err_stream = Stream("null")
-            elif t_err.kind == "file":
-                err_stream = file_stream("stderr", t_err)
+                err_stream = _NULL
+            elif err_kind == "file":
+                err_stream = self._file_stream(p, "stderr", t_err, stream_opts)
                 if (
                     out_stream.kind == "file"
                     and err_stream.kind == "file"
                     and out_stream.path == err_stream.path
                 ):
-                    ctx.add(
+                    add(
                         "S2C114",
                         "stdout and stderr are logged to the same file: circus rotates its two "
                         "streams on that file independently (use redirect_stderr=true)",
@@ -647,127 +725,156 @@ class _Translator:
                         sec,
                         "stderr_logfile",
                     )
-            elif t_err.kind == "out":
-                if out_stream.kind == "inherit" and not self.opts.no_wrappers:
+            elif err_kind == "out":
+                if out_stream.kind == "inherit" and not opts.no_wrappers:
                     redirs.append("2>&1")
-                    err_stream = Stream("stdout")
+                    err_stream = _STDOUT
                 else:
                     stream_opts.append(("stderr_stream.class", "StdoutStream"))
-                    err_stream = Stream("daemon-stdout")
+                    err_stream = _DAEMON_STDOUT
         if out_stream.kind == "inherit-err":
-            if err_stream.kind == "inherit" and not self.opts.no_wrappers:
+            if err_stream.kind == "inherit" and not opts.no_wrappers:
                 redirs.append("1>&2")
-                out_stream = Stream("stderr")
+                out_stream = _STDERR
             else:
-                ctx.add(
+                add(
                     "S2C124",
                     "stdout to stderr cannot be expressed here: stdout goes to circusd's stdout",
                     p.loc_of("stdout_logfile"),
                     sec,
                     "stdout_logfile",
                 )
-                out_stream = Stream("inherit")
+                out_stream = _INHERIT
 
         # ---------------- command
-        if p.umask is not None and self.opts.no_wrappers:
-            ctx.add(
+        umask = p.umask
+        if umask is not None and opts.no_wrappers:
+            add(
                 "S2C104",
-                f"umask={format(p.umask, '03o')} is lost without wrappers (circus has no "
+                f"umask={format(umask, '03o')} is lost without wrappers (circus has no "
                 "per-watcher umask; the child inherits circusd's)",
                 p.loc_of("umask"),
                 sec,
                 "umask",
                 severity=Severity.WARNING,
             )
-        elif p.umask is not None:
-            ctx.add(
+        elif umask is not None:
+            add(
                 "S2C104",
-                f"umask={format(p.umask, '03o')}: the command is wrapped in "
+                f"umask={format(umask, '03o')}: the command is wrapped in "
                 'sh -c \'umask ... && exec "$0" "$@"\' (exact)',
                 p.loc_of("umask"),
                 sec,
                 "umask",
             )
-        use_umask = p.umask is not None and not self.opts.no_wrappers
-        program_argv = list(p.argv)
-        argv: list[str] = []
-        if wrapper_env:
-            argv += [ENV] + [f"{k}={v}" for k, v in wrapper_env]
-            if program_argv and "=" in program_argv[0]:
-                argv.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
-        pre_argv = list(argv)
-        tail: list[str] = []
+        use_umask = umask is not None and not opts.no_wrappers
+        program_argv = p.argv
         wrapped = use_umask or bool(redirs)
-        if wrapped:
-            # sh (dash) always exports PWD=<cwd>: restore circusd's own PWD, or unset it when
-            # circusd has none (then circus leaves the reference literal, equal to the 2nd arg).
-            script = ""
-            if use_umask:
-                assert p.umask is not None
-                script += f"umask {format(p.umask, '03o')} && "
-            script += (
-                'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && shift 2 && '
-                'exec "$0" "$@"'
-            )
-            if redirs:
-                script += " " + " ".join(redirs)
-            pre_argv += [SH, "-c", script, *program_argv[:1]]
-            tail = program_argv[1:]
+        pre_argv: list[str] | tuple[str, ...]
+        tail: list[str] | tuple[str, ...] = ()
+        # the wrapper's script and comment depend on this only (shared strings)
+        wrap_key = (umask if use_umask else None, *redirs)
+        if wrapper_env or wrapped:
+            env_argv: list[str] = []
+            if wrapper_env:
+                env_argv += [ENV] + [f"{k}={v}" for k, v in wrapper_env]
+                if program_argv and "=" in program_argv[0]:
+                    env_argv.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
+            pre_argv = env_argv
+            if wrapped:
+                # sh (dash) always exports PWD=<cwd>: restore circusd's own PWD, or unset it
+                # when circusd has none (then circus leaves the reference literal, equal to
+                # the 2nd arg).
+                script = self._scripts.get(wrap_key)
+                if script is None:
+                    script = ""
+                    if use_umask:
+                        assert umask is not None
+                        script += f"umask {format(umask, '03o')} && "
+                    script += (
+                        'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && '
+                        'shift 2 && exec "$0" "$@"'
+                    )
+                    if redirs:
+                        script += " " + " ".join(redirs)
+                    self._scripts[wrap_key] = script
+                pre_argv += [SH, "-c", script, *program_argv[:1]]
+                tail = program_argv[1:]
+            else:
+                pre_argv += program_argv
+            tokens: list[str] | tuple[str, ...] = [*pre_argv, *tail]
         else:
-            pre_argv += program_argv
-        deferred = _deferred_map(pre_argv + tail, "circus")
-        pre = cs.join_argv(pre_argv, deferred)
-        post = cs.join_argv(tail, deferred)
+            pre_argv = tokens = program_argv
+        marked = ENV_MARK_START in " ".join(tokens)
+        deferred = _deferred_map(tokens, "circus") if marked else None
+        pre = _join_argv(pre_argv, deferred)
+        post = _join_argv(tail, deferred) if tail else ""
+        argv: list[str] | tuple[str, ...]
         if wrapped:
-            pwd_seg = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
-            cmd = " ".join(x for x in (pre, pwd_seg, post) if x)
+            cmd = (
+                f"{pre} {_PWD_SEG} {post}"
+                if pre and post
+                else " ".join(filter(None, (pre, _PWD_SEG, post)))
+            )
             argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
         else:
-            cmd = pre
+            # usually spelled as the user wrote it: then keep one string, the model's
+            cmd = p.command if pre == p.command else pre
             argv = pre_argv
         if wrapped or wrapper_env:
-            why = []
-            if wrapper_env:
-                why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
-            if use_umask:
-                assert p.umask is not None
-                why.append(f"umask {format(p.umask, '03o')}")
-            if "2>&1" in redirs:
-                why.append("stderr into stdout, in order")
-            if "1>&2" in redirs:
-                why.append("stdout into stderr")
+            comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
+            if comment is None:
+                why = []
+                if wrapper_env:
+                    why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
+                if use_umask:
+                    assert umask is not None
+                    why.append(f"umask {format(umask, '03o')}")
+                if "2>&1" in redirs:
+                    why.append("stderr into stdout, in order")
+                if "1>&2" in redirs:
+                    why.append("stdout into stderr")
+                comment = (
+                    "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+                )
+                if not wrapper_env:
+                    self._wrapper_comments[wrap_key] = comment
+            comments.append(comment)
             comments.append(
-                "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+                "runs: "
+                + " ".join([_replace_markers(a) for a in program_argv] if marked else program_argv)
             )
-            comments.append("runs: " + " ".join(_replace_markers(a) for a in program_argv))
-        intended = [_replace_markers(a) for a in argv]
-        if all(
-            a == PWD_REF or cs.token_round_trips(a, ENV_MARK_RE if ENV_MARK_START in a else None)
-            for a in argv
-        ):
-            # every token reads back as itself (checked once per distinct token, cached)
-            check: list[str] | None = intended
-            refs_ok = True
+        # the argv circus will run, and the user's program (shared tuples when nothing changes)
+        if marked:
+            intended = tuple([_replace_markers(a) for a in argv])
+            if argv is program_argv:
+                intent_program = intended
+            else:
+                intent_program = tuple([_replace_markers(a) for a in program_argv])
         else:
+            intended = argv if argv is program_argv else tuple(argv)
+            intent_program = program_argv
+        if not all(map(_token_ok, argv)):
+            # not every token reads back as itself: check the whole command
             check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
-            refs_ok = _only_our_refs(f"{pre} {post}", " ".join(pre_argv + tail))
-        if check != intended or not refs_ok:
-            ctx.add(
-                "S2C501",
-                "the command cannot be written so that circus reads back the same argv "
-                "(newline followed by spaces inside an argument?); watcher not converted",
-                p.loc_of("command"),
-                sec,
-                "command",
-            )
-            ok = False
+            refs_ok = _only_our_refs(f"{pre} {post}", " ".join(tokens))
+            if check != list(intended) or not refs_ok:
+                add(
+                    "S2C501",
+                    "the command cannot be written so that circus reads back the same argv "
+                    "(newline followed by spaces inside an argument?); watcher not converted",
+                    p.loc_of("command"),
+                    sec,
+                    "command",
+                )
+                ok = False
         if (
             program_argv
             and "/" in program_argv[0]
             and not program_argv[0].startswith("/")
             and p.directory
         ):
-            ctx.add(
+            add(
                 "S2C117",
                 f"command {program_argv[0]} is relative: supervisord resolves it against "
                 "its own working directory, circus against working_dir "
@@ -777,18 +884,21 @@ class _Translator:
                 "command",
             )
         options.append(("cmd", cmd))
-        options.append(("copy_env", "true"))
+        options.append(_COPY_ENV)
 
         # ---------------- working dir / user
         directory = p.directory
         if directory is None and sd.directory and not sd.nodaemon:
             directory = sd.directory
+        working_dir: str | None = None
         if directory is not None:
-            wd = _replace_markers(directory)
-            if cs.reads_back(wd, allow_vars=True) and _only_our_refs(wd, directory):
-                options.append(("working_dir", wd))
+            wd = _spell_value(directory)
+            if wd is not None:
+                options.append(pair("working_dir", wd))
+                working_dir = wd
             else:
-                ctx.add(
+                working_dir = _replace_markers(directory)
+                add(
                     "S2C501",
                     "directory cannot be written so that circus reads it back unchanged; "
                     "watcher not converted",
@@ -810,10 +920,10 @@ class _Translator:
                 "user",
             )
         if user is not None:
-            if cs.reads_back(user):
-                options.append(("uid", user))
+            if _reads_back(user):
+                options.append(pair("uid", user))
             else:
-                ctx.add(
+                add(
                     "S2C501",
                     "user cannot be written so that circus reads it back; watcher not converted",
                     p.loc_of("user"),
@@ -821,90 +931,74 @@ class _Translator:
                     "user",
                 )
                 ok = False
-            if not user.isdigit():
-                try:
-                    import pwd
-
-                    pwd.getpwnam(user)
-                except KeyError:
-                    ctx.add_once(
-                        f"user:{sec}",
-                        "S2C011",
-                        f"user {user} does not exist on this machine; fine if it exists where "
-                        "circusd runs",
-                        p.loc_of("user") if p.user else sd.loc_of("user"),
-                        sec if p.user else "supervisord",
-                        "user",
-                    )
+            if not user.isdigit() and not self._user_exists(user):
+                ctx.add_once(
+                    f"user:{sec}",
+                    "S2C011",
+                    f"user {user} does not exist on this machine; fine if it exists where "
+                    "circusd runs",
+                    p.loc_of("user") if p.user else sd.loc_of("user"),
+                    sec if p.user else "supervisord",
+                    "user",
+                )
 
         # ---------------- lifecycle
-        options.append(("autostart", "true" if p.autostart else "false"))
+        options.append(_AUTOSTART[p.autostart])
         exact_opts: tuple[tuple[str, str], ...] = ()
         respawn = p.autorestart is not AutoRestart.FALSE
-        if self.opts.exact:
+        if opts.exact:
             from .exact import exact_respawn, exact_watcher_options
 
             exact_opts = exact_watcher_options(p, stop_order=self.stop_order)
             if exact_opts:
                 respawn = exact_respawn(p)
-        options.append(("respawn", "true" if respawn else "false"))
-        if p.autorestart is AutoRestart.UNEXPECTED:
-            ctx.add_once(
-                sec,
-                "S2C101",
-                (
-                    "autorestart=unexpected"
-                    + (" (the default)" if not p.is_set("autorestart") else "")
-                    + f" with exitcodes={','.join(map(str, p.exitcodes))}: "
-                    + (
-                        "reproduced by sup2circus hooks (--exact)"
-                        if self.opts.exact
-                        else "circus restarts every exit (respawn = true), expected ones "
-                        "included; set autorestart=true/false or convert with --exact"
-                    )
-                ),
-                p.loc_of("autorestart"),
-                sec,
-                "autorestart",
+        options.append(_RESPAWN[respawn])
+        # S2C101-103 become info under --exact (as in ctx.add)
+        exact_sev = self.exact_severity
+        if p.autorestart is AutoRestart.UNEXPECTED and not seen & _BIT_101:
+            seen |= _BIT_101
+            fappend(
+                finding(
+                    "S2C101",
+                    self._s2c101(p),
+                    p.loc_of("autorestart"),
+                    sec,
+                    "autorestart",
+                    exact_sev.get("S2C101"),
+                )
             )
-        if p.startsecs > 0:
-            ctx.add_once(
-                f"{sec}:start",
-                "S2C102",
-                f"startsecs={p.startsecs}, startretries={p.startretries}: "
-                + (
-                    "reproduced by sup2circus hooks (--exact)"
-                    if self.opts.exact
-                    else "supervisord gives up (FATAL) after startretries fast exits with "
-                    "back-off; circus restarts a failing process forever"
-                ),
-                p.loc_of("startretries" if p.is_set("startretries") else "startsecs"),
-                sec,
-                "startretries" if p.is_set("startretries") else "startsecs",
+        if p.startsecs > 0 and not seen & _BIT_102:
+            seen |= _BIT_102
+            opt = "startretries" if p.is_set("startretries") else "startsecs"
+            fappend(
+                finding(
+                    "S2C102",
+                    self._s2c102(p.startsecs, p.startretries),
+                    p.loc_of(opt),
+                    sec,
+                    opt,
+                    exact_sev.get("S2C102"),
+                )
             )
-        if p.stopasgroup or p.killasgroup:
+        if (p.stopasgroup or p.killasgroup) and not seen & _BIT_103:
+            seen |= _BIT_103
             opt = "stopasgroup" if p.stopasgroup else "killasgroup"
-            ctx.add_once(
-                f"{sec}:group",
-                "S2C103",
-                f"{opt}=true: "
-                + (
-                    "reproduced by sup2circus hooks (--exact)"
-                    if self.opts.exact
-                    else "circus signals only the main process; its children survive a stop "
-                    "(convert with --exact to signal the process group)"
-                ),
-                p.loc_of(opt),
-                sec,
-                opt,
+            fappend(
+                finding(
+                    "S2C103", self._s2c103(opt), p.loc_of(opt), sec, opt, exact_sev.get("S2C103")
+                )
             )
-        options.append(("stop_signal", p.stopsignal_name))
-        options.append(("graceful_timeout", str(p.stopwaitsecs)))
+        if seen != seen_before:
+            ctx.once_sec[sec] = seen
+        prio_index = len(options)
+        options.append(None)  # ("priority", ...), once known
+        options.append(pair("stop_signal", p.stopsignal_name))
+        options.append(self._num_pair("graceful_timeout", p.stopwaitsecs))
         options.extend(stream_opts)
         if options_close_out:
-            options.append(("close_child_stdout", "true"))
+            options.append(_CLOSE_OUT)
         if close_err:
-            options.append(("close_child_stderr", "true"))
+            options.append(_CLOSE_ERR)
 
         # ---------------- fcgi socket
         if p.kind == "fcgi-program" and p.socket is not None:
@@ -913,7 +1007,7 @@ class _Translator:
                 options.append(("stdin_socket", sock_name))
 
         if p.serverurl is not None:
-            ctx.add(
+            add(
                 "S2C107",
                 "serverurl sets SUPERVISOR_SERVER_URL for the child; circus sets no "
                 "SUPERVISOR_* variables",
@@ -924,40 +1018,338 @@ class _Translator:
         options.extend(exact_opts)
         if not ok:
             return None
-        env_pairs = tuple(env_section)
-        intent = Intent(
-            argv=tuple(intended),
-            program_argv=tuple(_replace_markers(a) for a in program_argv),
-            working_dir=_replace_markers(directory) if directory is not None else None,
-            env=tuple((k, _replace_markers(merged[k])) for k, _ in env_section),
-            wrapper_env=tuple((k, _replace_markers(v)) for k, v in wrapper_env),
-            uid=user,
-            stop_signal=p.stopsignal,
-            graceful_timeout=float(p.stopwaitsecs),
-            autostart=p.autostart,
-            respawn=respawn,
-            priority=0,
-            numprocesses=1,
-            stdout=out_stream,
-            stderr=err_stream,
-            umask=p.umask if use_umask else None,
-            hooks=tuple((k, v) for k, v in exact_opts if k.startswith("hooks.")),
-        )
         if p.numprocs > 1:
             comments.append(
                 f"process {p.process_num} of {sec} (numprocs={p.numprocs}, "
                 f"numprocs_start={p.numprocs_start})"
             )
+        intent_fields = (
+            intended,
+            intent_program,
+            working_dir,
+            env_intent,
+            tuple([(k, _replace_markers(v)) for k, v in wrapper_env]) if wrapper_env else (),
+            user,
+            p.stopsignal,
+            float(p.stopwaitsecs),
+            p.autostart,
+            respawn,
+            out_stream,
+            err_stream,
+            umask if use_umask else None,
+            tuple([(k, v) for k, v in exact_opts if k.startswith("hooks.")]) if exact_opts else (),
+        )
+        return (
+            name,
+            options,
+            prio_index,
+            pattern if env_pairs else None,
+            env_pairs,
+            (name if name is not p.name else f"{p.group_name}:{p.name}",),
+            sec,
+            tuple(comments) if comments else (),
+            intent_fields,
+        )
+
+    def _finish(self, pending: _Pending, prio: int) -> Watcher:
+        """The watcher of a translated process, at circus priority ``prio``."""
+        name, options, prio_index, env_section, env, processes, source, comments, i = pending
+        options[prio_index] = self._num_pair("priority", prio)
+        intent = Intent(
+            argv=i[0],
+            program_argv=i[1],
+            working_dir=i[2],
+            env=i[3],
+            wrapper_env=i[4],
+            uid=i[5],
+            stop_signal=i[6],
+            graceful_timeout=i[7],
+            autostart=i[8],
+            respawn=i[9],
+            priority=prio,
+            numprocesses=1,
+            stdout=i[10],
+            stderr=i[11],
+            umask=i[12],
+            hooks=i[13],
+        )
         return Watcher(
             name=name,
-            options=tuple(options),
-            env_section=pattern if env_pairs else None,
-            env=env_pairs,
+            options=tuple(options),  # type: ignore[arg-type]  # the placeholder is filled
+            env_section=env_section,
+            env=env,
             intent=intent,
-            processes=(f"{p.group_name}:{p.name}",),
-            source=sec,
-            comments=tuple(comments),
+            processes=processes,
+            source=source,
+            comments=comments,
         )
+
+    # ------------------------------------------------------------------ per-process helpers
+    def _pair(self, key: str, value: str) -> tuple[str, str]:
+        """The option ``(key, value)``, one shared tuple per distinct pair."""
+        t = (key, value)
+        return self._pairs.setdefault(t, t)
+
+    def _num_pair(self, key: str, value: int) -> tuple[str, str]:
+        """``(key, str(value))``, shared."""
+        t = self._num_pairs.get((key, value))
+        if t is None:
+            t = self._num_pairs[(key, value)] = (key, str(value))
+        return t
+
+    def _share(self, t: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """One shared tuple per distinct environment."""
+        return self._tuples.setdefault(t, t)
+
+    def _env_slow(
+        self, p: ProcessSpec, name: str, pattern: str | None, wrapper_env: list[tuple[str, str]]
+    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """The [env:...] entries and Intent env, variable by variable, when some variable
+        cannot be written in [env:...] (reported, and added to ``wrapper_env``)."""
+        sd = self.m.supervisord
+        sec = p.section
+        add = self.ctx.add
+        pair = self._pair
+        opts = self.opts
+        merged: dict[str, str] = dict(self.sd_env)
+        merged.update(p.environment)
+        env_section: list[tuple[str, str]] = []
+        intent_env: list[tuple[str, str]] = []
+        raw_envs: str | None = None
+        p_env: dict[str, str] | None = None
+        for key, value in merged.items():
+            if pattern is not None and cs.env_key_ok(key):
+                spelled = _env_spelling(value)
+                if spelled is not None:
+                    env_section.append(pair(key, spelled))
+                    intent_env.append(pair(key, _replace_markers(value)))
+                    continue
+            if p_env is None:
+                p_env = dict(p.environment)
+            if raw_envs is None:
+                raw_envs = " , ".join(
+                    o.options["environment"].value for o in (p, sd) if "environment" in o.options
+                )
+            origin = "environment"
+            opt_loc = p.loc_of("environment") if key in p_env else sd.loc_of("environment")
+            opt_sec = sec if key in p_env else "supervisord"
+            if pattern is None:
+                reason = f"the watcher name {name!r} cannot be matched exactly by [env:...]"
+            else:
+                reason = (
+                    "circus would change its value in an [env] section (surrounding spaces, "
+                    "' ;', $NAME expansion, or an unwritable name)"
+                )
+            if opts.no_wrappers:
+                add(
+                    "S2C501",
+                    f"variable {shown_env_name(key, raw_envs)}: {reason}; not converted "
+                    "(--no-wrappers)",
+                    opt_loc,
+                    opt_sec,
+                    origin,
+                )
+                continue
+            wrapper_env.append((key, value))
+            add(
+                "S2C115",
+                f"variable {shown_env_name(key, raw_envs)}: {reason}; set through an `env` "
+                "wrapper in cmd instead (exact)",
+                opt_loc,
+                opt_sec,
+                origin,
+            )
+        return (
+            self._share(tuple(env_section)) if env_section else (),
+            self._share(tuple(intent_env)) if intent_env else (),
+        )
+
+    def _env_entries(
+        self, environment: tuple[tuple[str, str], ...]
+    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None:
+        """The [env:...] entries and the Intent env of a process with this ``environment=``
+        (and a watcher name [env:...] can match), when every variable can be written there;
+        None when some cannot (then process() reports them one by one)."""
+        found = self._env_results.get(environment, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return cast("_EnvResult | None", found)
+        merged = dict(self.sd_env)
+        merged.update(environment)
+        section = []
+        intent = []
+        result: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None = None
+        entries = self._env_entry
+        for item in merged.items():
+            try:
+                both = entries[item]
+            except KeyError:
+                key, value = item
+                spelled = _env_spelling(value) if cs.env_key_ok(key) else None
+                both = entries[item] = (
+                    None
+                    if spelled is None
+                    else (self._pair(key, spelled), self._pair(key, _replace_markers(value)))
+                )
+            if both is None:
+                break
+            section.append(both[0])
+            intent.append(both[1])
+        else:
+            result = (tuple(section), tuple(intent))
+        self._env_results[environment] = result
+        return result
+
+    def _auto_path(self, name: str, chan: str) -> str:
+        """The file supervisor's AUTO log of process ``name`` is written as."""
+        return posixpath.join(
+            self.childlogdir, f"{_safe_file_name(name)}-{chan}---{self.safe_ident}.log"
+        )
+
+    def _user_exists(self, user: str) -> bool:
+        known = self._users.get(user)
+        if known is None:
+            import pwd
+
+            try:
+                pwd.getpwnam(user)
+                known = True
+            except KeyError:
+                known = False
+            self._users[user] = known
+        return known
+
+    def _s2c101(self, p: ProcessSpec) -> str:
+        key = (p.is_set("autorestart"), p.exitcodes)
+        msg = self._messages101.get(key)
+        if msg is None:
+            msg = self._messages101[key] = (
+                "autorestart=unexpected"
+                + (" (the default)" if not p.is_set("autorestart") else "")
+                + f" with exitcodes={','.join(map(str, p.exitcodes))}: "
+                + (
+                    "reproduced by sup2circus hooks (--exact)"
+                    if self.opts.exact
+                    else "circus restarts every exit (respawn = true), expected ones "
+                    "included; set autorestart=true/false or convert with --exact"
+                )
+            )
+        return msg
+
+    def _s2c102(self, startsecs: int, startretries: int) -> str:
+        key = (startsecs, startretries)
+        msg = self._messages102.get(key)
+        if msg is None:
+            msg = self._messages102[key] = (
+                f"startsecs={startsecs}, startretries={startretries}: "
+                + (
+                    "reproduced by sup2circus hooks (--exact)"
+                    if self.opts.exact
+                    else "supervisord gives up (FATAL) after startretries fast exits with "
+                    "back-off; circus restarts a failing process forever"
+                )
+            )
+        return msg
+
+    def _s2c103(self, opt: str) -> str:
+        return f"{opt}=true: " + (
+            "reproduced by sup2circus hooks (--exact)"
+            if self.opts.exact
+            else "circus signals only the main process; its children survive a stop "
+            "(convert with --exact to signal the process group)"
+        )
+
+    def _channel_findings(self, p: ProcessSpec, chan: str, log: LogSpec, auto: str) -> None:
+        """S2C110/S2C112/S2C113 for one output channel, in this order."""
+        kind = log.kind
+        add = self.ctx.add
+        sec = p.section
+        opt = f"{chan}_logfile"
+        if kind is LogKind.AUTO:
+            add(
+                "S2C110",
+                f"{opt}=AUTO: supervisord picks a random file name in childlogdir; "
+                f"written as {auto}",
+                p.loc_of(opt),
+                sec,
+                opt,
+            )
+        if kind is LogKind.SYSLOG or log.syslog:
+            add(
+                "S2C112",
+                f"{chan} to syslog has no circus equivalent"
+                + (
+                    "; the output goes to circusd's stdout instead"
+                    if kind is LogKind.SYSLOG
+                    else ""
+                ),
+                p.loc_of(f"{chan}_syslog" if log.syslog else opt),
+                sec,
+                f"{chan}_syslog" if log.syslog else opt,
+            )
+        if log.capture_maxbytes or log.events_enabled:
+            for extra in ("capture_maxbytes", "events_enabled"):
+                o = f"{chan}_{extra}"
+                if o in p.options:
+                    add(
+                        "S2C113",
+                        f"{o} feeds supervisor events (PROCESS_COMMUNICATION/PROCESS_LOG); "
+                        "circus has no such events, not converted",
+                        p.loc_of(o),
+                        sec,
+                        o,
+                    )
+
+    def _file_stream(
+        self, p: ProcessSpec, chan: str, t: _TargetT, stream_opts: list[tuple[str, str]]
+    ) -> Stream:
+        """The FileStream options of channel ``chan`` (appended to ``stream_opts``)."""
+        _, path, max_bytes, backups = t
+        assert path is not None
+        sec = p.section
+        add = self.ctx.add
+        spelled = _spell_value(path)
+        if spelled is None:
+            add(
+                "S2C501",
+                f"{chan} log path cannot be written so that circus reads it back unchanged; "
+                "output left on circusd's " + chan,
+                p.loc_of(f"{chan}_logfile"),
+                sec,
+                f"{chan}_logfile",
+            )
+            return _INHERIT
+        sizes = self._stream_pairs.get((chan, max_bytes, backups))
+        if sizes is None:
+            sizes = self._stream_pairs[(chan, max_bytes, backups)] = (
+                (_STREAM_MAX_BYTES[chan], str(max_bytes)),
+                (_STREAM_BACKUP_COUNT[chan], str(backups)),
+            )
+        stream_opts += (_FILE_STREAM_CLASS[chan], (_STREAM_FILENAME[chan], spelled), *sizes)
+        if max_bytes > 0 and backups == 0:
+            add(
+                "S2C111",
+                f"{chan}_logfile_backups=0 with maxbytes>0: supervisord truncates the file "
+                "at each rollover, circus never truncates it (it grows without bound)",
+                p.loc_of(f"{chan}_logfile_backups"),
+                sec,
+                f"{chan}_logfile_backups",
+            )
+        if ENV_MARK_START not in path or not ENV_MARK_RE.search(path):
+            head = path[: path.rfind("/") + 1]  # posixpath.dirname depends on this only
+            missing = self._missing_dirs.get(head)
+            if missing is None:
+                d = posixpath.dirname(path)
+                missing = self._missing_dirs[head] = d if d and not os.path.isdir(d) else ""
+            if missing:
+                add(
+                    "S2C012",
+                    f"directory {missing} of the {chan} log does not exist on this machine: "
+                    "supervisord refuses to start without it, circusd silently drops the watcher",
+                    p.loc_of(f"{chan}_logfile"),
+                    sec,
+                    f"{chan}_logfile",
+                )
+        return Stream(kind="file", path=spelled, max_bytes=max_bytes, backup_count=backups)
 
     def _socket(self, p: ProcessSpec) -> str | None:
         s = p.socket
@@ -1015,15 +1407,7 @@ class _Translator:
         ctx = self.ctx
         circus = self.circus_section()
         self.other_sections()
-        watchers: list[Watcher] = []
-        sup_prio: list[int] = []
-        group_prio = {g.name: g.priority for g in m.groups}
-        for p in m.processes:
-            w = self.process(p)
-            if w is None:
-                continue
-            watchers.append(w)
-            sup_prio.append(group_prio.get(p.group_name, p.priority))
+        watchers = self._watchers()
         # groups
         for g in m.groups:
             if g.heterogeneous:
@@ -1053,16 +1437,16 @@ class _Translator:
                     first.section,
                     "priority",
                 )
-        piped = [q for q in m.processes if q.kind == "program"]
-        if piped:
+        piped = next((q for q in m.processes if q.kind == "program"), None)
+        if piped is not None:
             # fcgi programs get their socket on stdin in both daemons
             ctx.add_once(
                 "stdin",
                 "S2C106",
                 "circus gives every child /dev/null on stdin (supervisord: a pipe that never "
                 "reaches EOF); programs that read stdin will see EOF",
-                piped[0].section_loc,
-                piped[0].section,
+                piped.section_loc,
+                piped.section,
                 None,
             )
         if m.processes:
@@ -1086,11 +1470,12 @@ class _Translator:
                 first.section,
                 None,
             )
-        watchers = self._prioritise(watchers, sup_prio)
         # case clashes
         seen: dict[str, str] = {}
         for w in watchers:
             low = w.name.lower()
+            if low == w.name:
+                low = w.name
             if low in seen and seen[low] != w.name:
                 p = next(x for x in m.processes if f"{x.group_name}:{x.name}" in w.processes)
                 ctx.add(
@@ -1125,27 +1510,53 @@ class _Translator:
             deferred_env=tuple(sorted(set(m.deferred_env))),
         )
 
-    def _prioritise(self, watchers: list[Watcher], sup_prio: list[int]) -> list[Watcher]:
-        """Give each watcher a circus priority reproducing supervisord's start order.
+    def _watchers(self) -> list[Watcher]:
+        """The watchers, in start order, each with a circus priority reproducing supervisord's
+        start order.
 
         circusd starts watchers by priority descending, ties by name ascending. Prefer the
         readable ``-supervisor_priority``; fall back to distinct numbers when the names would
         break ties differently from supervisord.
         """
-        n = len(watchers)
-        cand = [-sp for sp in sup_prio]
-        order = sorted(range(n), key=lambda i: (-cand[i], watchers[i].name))
-        if order != list(range(n)) or self.stop_order:
+        procs = self.m.processes
+        names = [self.watcher_name(p) for p in procs]
+        group_prio = {g.name: g.priority for g in self.m.groups}
+        sup_prio = [group_prio.get(p.group_name, p.priority) for p in procs]
+        process = self.process
+        finish = self._finish
+        if not self.stop_order and _ordered(sup_prio, names):
+            # ordered for all processes, so for those converted too: -priority it is, and each
+            # watcher can be made at once
+            out = []
+            for p, name, sp in zip(procs, names, sup_prio, strict=True):
+                pending = process(p, name)
+                if pending is not None:
+                    out.append(finish(pending, -sp))
+            return out
+        pendings: list[_Pending] = []
+        kept_prio: list[int] = []
+        for p, name, sp in zip(procs, names, sup_prio, strict=True):
+            pending = process(p, name)
+            if pending is not None:
+                pendings.append(pending)
+                kept_prio.append(sp)
+        n = len(pendings)
+        if self.stop_order or not _ordered(kept_prio, [w[0] for w in pendings]):
             # distinct numbers: circus then also stops exactly in reverse start order
-            cand = [n - i for i in range(n)]
-        out = []
-        for w, prio in zip(watchers, cand, strict=True):
-            opts = list(w.options)
-            idx = next(i for i, (k, _) in enumerate(opts) if k == "stop_signal")
-            opts.insert(idx, ("priority", str(prio)))
-            intent = dataclasses.replace(w.intent, priority=prio)
-            out.append(dataclasses.replace(w, options=tuple(opts), intent=intent))
-        return out
+            prios = [n - i for i in range(n)]
+        else:
+            prios = [-sp for sp in kept_prio]
+        return [finish(w, prio) for w, prio in zip(pendings, prios, strict=True)]
+
+
+def _ordered(sup_prio: list[int], names: list[str]) -> bool:
+    """True when circus's start order (priority descending, then name) of watchers at
+    priority ``-sup_prio`` is their order in the list (a stable sort would keep it)."""
+    for i in range(1, len(names)):
+        a, b = sup_prio[i - 1], sup_prio[i]
+        if a > b or (a == b and names[i - 1] > names[i]):
+            return False
+    return True
 
 
 def _only_our_refs(written: str, value: str) -> bool:

@@ -4,11 +4,18 @@ Layout: a short header naming the source, ``[circus]``, the ``[socket:...]`` sec
 block per watcher in start order, each followed by its ``[env:...]`` section. Values were chosen
 by the translator so that circus's parser reads them back unchanged; a value containing newlines
 is written on indented continuation lines.
+
+The text is joined once from a flat list of pieces: the model's own strings, and one shared
+string per short ``key = value`` line (most of them repeat from watcher to watcher), so writing
+holds little more than the result.
 """
 
 from __future__ import annotations
 
 from .circus_model import CircusConfig
+
+# values up to this length get their whole line cached (numbers, true/false, signal names...)
+_SHORT = 24
 
 
 def _line(key: str, value: str) -> str:
@@ -21,24 +28,82 @@ def _line(key: str, value: str) -> str:
     return out
 
 
-def _block(header: str, items: tuple[tuple[str, str], ...], comments: tuple[str, ...] = ()) -> str:
+def _comment(text: str) -> str:
     # a comment is one line: a newline would end it and the rest would be parsed as ini
-    lines = [f"# {c}".replace("\r", "\\r").replace("\n", "\\n") for c in comments]
-    lines.append(f"[{header}]")
-    lines.extend(_line(k, v) for k, v in items)
-    return "\n".join(lines)
+    return f"# {text}".replace("\r", "\\r").replace("\n", "\\n")
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        # (key, value) -> "\nkey = value" for short values; key -> "\nkey = "
+        self.lines: dict[tuple[str, str], str] = {}
+        self.prefixes: dict[str, str] = {}
+
+    def items(self, items: tuple[tuple[str, str], ...]) -> None:
+        """Append ``"\\n" + _line(key, value)`` for each item."""
+        out = self.out
+        ap = out.append
+        lines = self.lines
+        for item in items:
+            text = lines.get(item)
+            if text is None:
+                key, value = item
+                if len(value) <= _SHORT:
+                    text = lines[item] = "\n" + _line(key, value)
+                elif "\n" in value:
+                    text = "\n" + _line(key, value)
+                else:
+                    prefix = self.prefixes.get(key)
+                    if prefix is None:
+                        prefix = self.prefixes[key] = f"\n{key} = "
+                    ap(prefix)
+                    text = value
+            ap(text)
+
+    def block(
+        self, header: str, items: tuple[tuple[str, str], ...], comments: tuple[str, ...] = ()
+    ) -> None:
+        """``"\\n\\n"`` and the block: comment lines, ``[header]``, one line per item."""
+        ap = self.out.append
+        ap("\n\n")
+        for c in comments:
+            ap(_comment(c))
+            ap("\n")
+        ap(f"[{header}]")
+        self.items(items)
 
 
 def write(cfg: CircusConfig) -> str:
-    parts: list[str] = ["\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header)]
-    parts.append(_block("circus", cfg.circus))
+    w = _Writer()
+    out = w.out
+    ap = out.append
+    ap("\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header))
+    w.block("circus", cfg.circus)
     if cfg.global_env:
-        parts.append(_block("env", cfg.global_env))
+        w.block("env", cfg.global_env)
     for s in cfg.sockets:
-        parts.append(_block(f"socket:{s.name}", s.options, s.comments))
-    for w in cfg.watchers:
-        comments = (f"from [{w.source}]", *w.comments)
-        parts.append(_block(f"watcher:{w.name}", w.options, comments))
-        if w.env and w.env_section is not None:
-            parts.append(_block(f"env:{w.env_section}", w.env))
-    return "\n\n".join(parts) + "\n"
+        w.block(f"socket:{s.name}", s.options, s.comments)
+    items = w.items
+    for wa in cfg.watchers:
+        source = wa.source
+        if "\n" in source or "\r" in source:
+            ap("\n\n" + _comment(f"from [{source}]"))
+        else:
+            ap("\n\n# from [")
+            ap(source)
+            ap("]")
+        for c in wa.comments:
+            ap("\n")
+            ap(_comment(c))
+        ap("\n[watcher:")
+        ap(wa.name)
+        ap("]")
+        items(wa.options)
+        if wa.env and wa.env_section is not None:
+            ap("\n\n[env:")
+            ap(wa.env_section)
+            ap("]")
+            items(wa.env)
+    ap("\n")
+    return "".join(out)

@@ -1,0 +1,285 @@
+"""The translator's and writer's fast paths and caches give exactly what the plain code gives.
+
+Each fast path (a regex instead of a parse, a cached answer, a shared object) is compared, on
+hostile generated input, with the straightforward version it replaces (kept here verbatim).
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sup2circus import circus_syntax as cs
+from sup2circus import translate as tr
+from sup2circus import write as wr
+from sup2circus.circus_model import CircusConfig, Intent, Socket, Stream, Watcher
+from sup2circus.model import ENV_MARK_END, ENV_MARK_RE, ENV_MARK_START, env_marker
+
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+MARKERS = [env_marker("X"), env_marker("HOME"), env_marker("a_1"), env_marker("S2C")]
+PIECES = [
+    *"aZ09_@%+=:,./-",
+    *" \t\r\n\x0b\x85\u00a0\u2028",
+    *";#$()'\"\\*?[]é",
+    "$(circus.wid)",
+    "((circus.env.x))",
+    "$HOME",
+    '""',
+    "rem",
+    ENV_MARK_START,
+    ENV_MARK_END,
+    *MARKERS,
+]
+TEXT = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
+
+
+# --------------------------------------------------------------------------- references
+
+
+def parse_value_ref(written: str) -> str:
+    first, *rest = written.split("\n")
+    value = first.lstrip()
+    if ";" in value:
+        pos = value.find(";")
+        if value[pos - 1].isspace():
+            value = value[:pos]
+    value = value.strip()
+    if value == '""':
+        value = ""
+    parts = [value]
+    for line in rest:
+        line = line.strip()
+        if line:
+            parts.append(line)
+    return "\n".join(parts)
+
+
+def escape_glob_ref(name: str) -> str | None:
+    if "," in name or name != name.strip():
+        return None
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
+
+
+def safe_file_name_ref(name: str) -> str:
+    return "".join(c if (c.isalnum() or c in "._-") else "_" for c in name)
+
+
+def ordered_ref(sup_prio: list[int], names: list[str]) -> bool:
+    n = len(names)
+    order = sorted(range(n), key=lambda i: (sup_prio[i], names[i]))
+    return order == list(range(n))
+
+
+def write_ref(cfg: CircusConfig) -> str:
+    """write.write before the flat-list writer."""
+
+    def block(
+        header: str, items: tuple[tuple[str, str], ...], comments: tuple[str, ...] = ()
+    ) -> str:
+        lines = [f"# {c}".replace("\r", "\\r").replace("\n", "\\n") for c in comments]
+        lines.append(f"[{header}]")
+        lines.extend(wr._line(k, v) for k, v in items)
+        return "\n".join(lines)
+
+    parts: list[str] = ["\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header)]
+    parts.append(block("circus", cfg.circus))
+    if cfg.global_env:
+        parts.append(block("env", cfg.global_env))
+    for s in cfg.sockets:
+        parts.append(block(f"socket:{s.name}", s.options, s.comments))
+    for w in cfg.watchers:
+        comments = (f"from [{w.source}]", *w.comments)
+        parts.append(block(f"watcher:{w.name}", w.options, comments))
+        if w.env and w.env_section is not None:
+            parts.append(block(f"env:{w.env_section}", w.env))
+    return "\n\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------- circus_syntax
+
+
+@SETTINGS
+@given(TEXT)
+def test_parse_value_fast_path(value: str) -> None:
+    assert cs.parse_value(value) == parse_value_ref(value)
+
+
+@SETTINGS
+@given(TEXT)
+def test_escape_glob_fast_path(name: str) -> None:
+    assert cs.escape_glob(name) == escape_glob_ref(name)
+
+
+@SETTINGS
+@given(TEXT)
+def test_shlex_plain_words_split_to_themselves(word: str) -> None:
+    if cs._SHLEX_PLAIN_RE.fullmatch(word):
+        assert shlex.split(word) == [word]
+
+
+@SETTINGS
+@given(st.lists(TEXT, max_size=5), st.booleans())
+def test_cached_quoting_is_quote_token(argv: list[str], with_refs: bool) -> None:
+    deferred = {m: f"$(circus.env.{ENV_MARK_RE.fullmatch(m).group(1)})" for m in MARKERS}  # type: ignore[union-attr]
+    if not with_refs:
+        deferred = {}
+    expected = " ".join(cs.quote_token(t, deferred or None) for t in argv)
+    assert cs.join_argv(argv, deferred) == expected
+    assert tr._join_argv(argv, deferred or None) == expected
+    for t in argv:
+        assert cs.quote_plain(t) == cs.quote_token(t)
+
+
+@SETTINGS
+@given(TEXT)
+def test_token_ok_is_token_round_trips(token: str) -> None:
+    marker_re = ENV_MARK_RE if ENV_MARK_START in token else None
+    expected = token == tr.PWD_REF or cs.token_round_trips.__wrapped__(token, marker_re)
+    assert tr._token_ok.__wrapped__(token) == expected
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        ENV_MARK_START + "x7qS2C" + ENV_MARK_END,
+        ENV_MARK_START + "A" + ENV_MARK_START + "B" + ENV_MARK_END,
+        MARKERS[0] + MARKERS[0],
+        MARKERS[0] + "/" + MARKERS[0] + ENV_MARK_END,
+        ENV_MARK_START + MARKERS[1],
+        MARKERS[0] + MARKERS[1],
+        "-" + MARKERS[3] + "q7x" + ENV_MARK_END,
+        MARKERS[1] + "$",
+        MARKERS[1] + ";",
+        "",
+    ],
+)
+def test_token_ok_tricky_markers(token: str) -> None:
+    expected = cs.token_round_trips.__wrapped__(
+        token, ENV_MARK_RE if ENV_MARK_START in token else None
+    )
+    assert tr._token_ok.__wrapped__(token) == expected
+
+
+@SETTINGS
+@given(TEXT)
+def test_token_round_trips_shlex_shortcut(token: str) -> None:
+    # the shortcut inside token_round_trips against shlex itself
+    marker_re = ENV_MARK_RE if ENV_MARK_START in token else None
+    deferred: dict[str, str] = {}
+    expected = token
+    if marker_re is not None:
+        for m in marker_re.finditer(token):
+            deferred[m.group(0)] = f"$(circus.env.{m.group(1)})"
+        expected = marker_re.sub(lambda m: f"$(circus.env.{m.group(1)})", token)
+    written = cs.quote_token(token, deferred or None)
+    if cs._SHLEX_PLAIN_RE.fullmatch(written):
+        assert (shlex.split(written) == [expected]) == (written == expected)
+
+
+# --------------------------------------------------------------------------- translate
+
+
+@SETTINGS
+@given(TEXT)
+def test_env_spelling_fast_path(value: str) -> None:
+    assert tr._env_spelling(value) == tr._env_value_spelling.__wrapped__(value)
+    if tr._PLAIN_ENV_VALUE(value):
+        assert cs.env_value_reads_back(value)
+
+
+@SETTINGS
+@given(TEXT)
+def test_spell_value_fast_path(value: str) -> None:
+    spelled = tr._replace_markers(value)
+    ok = cs.reads_back(spelled, allow_vars=True) and tr._only_our_refs(spelled, value)
+    assert tr._spell_value(value) == (spelled if ok else None)
+    assert tr._reads_back(value) == cs.reads_back(value)
+
+
+@SETTINGS
+@given(TEXT)
+def test_replace_markers(value: str) -> None:
+    def repl(m: object) -> str:
+        return f"$(circus.env.{m.group(1)})"  # type: ignore[attr-defined]
+
+    assert tr._replace_markers(value) == ENV_MARK_RE.sub(repl, value)
+    assert tr._replace_markers(value, "env") == ENV_MARK_RE.sub(lambda m: f"${m.group(1)}", value)
+
+
+@SETTINGS
+@given(st.text(max_size=20))
+def test_safe_file_name_regex(name: str) -> None:
+    assert tr._safe_file_name(name) == safe_file_name_ref(name)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(-3, 3), st.sampled_from(["a", "a-b:x", "a:y", "B", "b"]))))
+def test_ordered_is_a_stable_sort_keeping_the_order(rows: list[tuple[int, str]]) -> None:
+    prios = [p for p, _ in rows]
+    names = [n for _, n in rows]
+    assert tr._ordered(prios, names) == ordered_ref(prios, names)
+
+
+# --------------------------------------------------------------------------- write
+
+ITEMS = st.lists(st.tuples(st.sampled_from(["cmd", "k", "x.y"]), TEXT), max_size=6).map(tuple)
+LONG = st.sampled_from(["", "v", "x" * 30, "a\nb" * 10, "p = q\n", "  "])
+
+
+def _watcher(
+    name: str,
+    options: tuple[tuple[str, str], ...],
+    env: tuple[tuple[str, str], ...],
+    comments: tuple[str, ...],
+    source: str,
+) -> Watcher:
+    intent = Intent(
+        argv=("a",), program_argv=("a",), working_dir=None, env=(), wrapper_env=(), uid=None,
+        stop_signal=15, graceful_timeout=1.0, autostart=True, respawn=True, priority=0,
+        numprocesses=1, stdout=Stream(kind="inherit"), stderr=Stream(kind="inherit"),
+    )  # fmt: skip
+    return Watcher(
+        name=name,
+        options=options,
+        env_section=name if env else None,
+        env=env,
+        intent=intent,
+        processes=(name,),
+        source=source,
+        comments=comments,
+    )
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            TEXT,
+            ITEMS,
+            st.lists(st.tuples(st.sampled_from(["A", "B"]), st.one_of(TEXT, LONG))).map(tuple),
+            st.lists(TEXT, max_size=2).map(tuple),
+            TEXT,
+        ),
+        max_size=4,
+    ),
+    st.lists(TEXT, max_size=3).map(tuple),
+    ITEMS,
+)
+def test_write_is_the_plain_writer(
+    watchers: list[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...],
+                         tuple[str, ...], str]],
+    header: tuple[str, ...],
+    global_env: tuple[tuple[str, str], ...],
+) -> None:  # fmt: skip
+    cfg = CircusConfig(
+        header=header,
+        circus=(("endpoint", "ipc:///x"), ("multicast_endpoint", "")),
+        global_env=global_env,
+        sockets=(Socket("s", (("path", "/p"),), ("from [fcgi-program:x]\nsocket",)),),
+        watchers=tuple(_watcher(*w) for w in watchers),
+    )
+    assert wr.write(cfg) == write_ref(cfg)
