@@ -26,7 +26,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -305,6 +304,13 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         rv = EXIT_INPUT
     except Exception as exc:  # pragma: no cover - _guarded catches these first
         rv = _internal_error(exc)
+    if argv is None:
+        # The process is about to exit: spare the interpreter's final garbage collection the
+        # walk over every object alive (click's, ours; ~10% of a small --check's CPU time).
+        # Nothing is skipped: objects are still finalized and files closed.
+        import gc
+
+        gc.freeze()
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -598,7 +604,13 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
     report, suppressed = _process(src.conversion.findings, src.texts, settings)
     if not args.verify:
         # only --verify reads the translated model: free it before the output is written
-        src = _Source(src.name, replace(src.conversion, circus=None), {})
+        from .api import Conversion
+
+        c = src.conversion
+        src = _Source(
+            src.name, Conversion(c.text, c.findings, c.source, c.files_read, texts=c.texts), {}
+        )
+        del c
     fmt = _fmt(args)
     if report or fmt != "text":
         _write(

@@ -13,7 +13,6 @@ about. Severity meaning, applied consistently by every rule:
 from __future__ import annotations
 
 import enum
-from dataclasses import FrozenInstanceError
 from operator import attrgetter
 from reprlib import recursive_repr
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -168,9 +167,13 @@ class Record:
         return f"{self.__class__.__qualname__}({inner})"
 
     def __setattr__(self, name: str, value: Any) -> None:
+        from dataclasses import FrozenInstanceError  # imported when needed (cold start)
+
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __getstate__(self) -> list[Any]:

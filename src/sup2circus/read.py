@@ -30,7 +30,6 @@ as supervisord does, so it ends in "no section header" (ConfigError, with a hint
 from __future__ import annotations
 
 import gc
-import glob
 import os
 import platform
 import re
@@ -598,6 +597,8 @@ def _read_as(
                 )
         for pattern in files.split():
             full = os.path.join(base, pattern)
+            import glob  # only for [include] (cold start)
+
             matches = glob.glob(full)
             if not matches:
                 findings.append(

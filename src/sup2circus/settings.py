@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .findings import FACTORY, Finding, Record, Severity, _set
@@ -296,6 +295,13 @@ def load_config(path: str, *, required: bool) -> Settings:
     return settings_from_table(table, path)
 
 
+def _replace(s: Settings, **changes: Any) -> Settings:
+    """``dataclasses.replace``, imported when a setting changes (not in a plain cold start)."""
+    from dataclasses import replace
+
+    return replace(s, **changes)
+
+
 def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
     import difflib
 
@@ -318,17 +324,17 @@ def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"{where}: {key} must be a list of codes")
             codes[key] = parse_code_list(value, f"{where} {key}")
-    s = replace(s, select=codes.get("select", s.select), ignore=codes.get("ignore", s.ignore))
+    s = _replace(s, select=codes.get("select", s.select), ignore=codes.get("ignore", s.ignore))
     if "severity" in norm:
         sev = norm["severity"]
         if not isinstance(sev, dict):
             raise SettingsError(f'{where}: severity must be a table of CODE = "level"')
-        s = replace(s, severity=_severity_table(sev, f"{where} severity"))
+        s = _replace(s, severity=_severity_table(sev, f"{where} severity"))
     if "fail-on" in norm:
         v = norm["fail-on"]
         if not isinstance(v, str):
             raise SettingsError(f"{where}: fail-on must be a string")
-        s = replace(s, fail_on=parse_level(v, f"{where} fail-on"))
+        s = _replace(s, fail_on=parse_level(v, f"{where} fail-on"))
     flags: dict[str, bool] = {}
     for key in ("exact", "no-wrappers"):
         if key in norm:
@@ -336,12 +342,12 @@ def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
             if not isinstance(v, bool):
                 raise SettingsError(f"{where}: {key} must be true or false")
             flags[key] = v
-    s = replace(s, exact=flags.get("exact"), no_wrappers=flags.get("no-wrappers"))
+    s = _replace(s, exact=flags.get("exact"), no_wrappers=flags.get("no-wrappers"))
     if "runtime-dir" in norm:
         v = norm["runtime-dir"]
         if not isinstance(v, str) or not v:
             raise SettingsError(f"{where}: runtime-dir must be a non-empty string")
-        s = replace(s, runtime_dir=v)
+        s = _replace(s, runtime_dir=v)
     return s
 
 
@@ -365,13 +371,13 @@ def resolve(
         base = load_config(found, required=False) if found else Settings()
     s = base
     if select:
-        s = replace(s, select=parse_code_list(select, "--select"))
+        s = _replace(s, select=parse_code_list(select, "--select"))
     if ignore:
-        s = replace(s, ignore=parse_code_list(ignore, "--ignore"))
+        s = _replace(s, ignore=parse_code_list(ignore, "--ignore"))
     if severity:
         merged = dict(s.severity)
         merged.update(parse_severity(severity))
-        s = replace(s, severity=merged)
+        s = _replace(s, severity=merged)
     if fail_on is not None:
-        s = replace(s, fail_on=parse_level(fail_on, "--fail-on"))
+        s = _replace(s, fail_on=parse_level(fail_on, "--fail-on"))
     return s

@@ -13,7 +13,6 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from . import __name__ as _pkg
@@ -57,14 +56,18 @@ LOGLEVELS = {
 DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 
 
-@dataclass
 class _Ctx:
-    opts: ConvertOptions
-    findings: list[Finding] = field(default_factory=list)
-    once: set[tuple[str, str]] = field(default_factory=set)
-    exact_codes: frozenset[str] = frozenset()
-    # add_once per section: section -> bits of the codes already reported (see _ONCE_BITS)
-    once_sec: dict[str, int] = field(default_factory=dict)
+    """The findings of one translation (a plain class: a dataclass costs import time)."""
+
+    __slots__ = ("exact_codes", "findings", "once", "once_sec", "opts")
+
+    def __init__(self, opts: ConvertOptions, exact_codes: frozenset[str] = frozenset()) -> None:
+        self.opts = opts
+        self.findings: list[Finding] = []
+        self.once: set[tuple[str, str]] = set()
+        self.exact_codes = exact_codes
+        # add_once per section: section -> bits of the codes already reported (_ONCE_BITS)
+        self.once_sec: dict[str, int] = {}
 
     def add(
         self,
