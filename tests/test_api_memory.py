@@ -86,3 +86,26 @@ def test_the_collector_state_is_restored() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("case", cases())
+def test_unrendered_conversion_streams_the_same_text(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the CLI converts with render=False and writes conversion.pieces(): a big circus.ini is
+    # never held whole; the pieces must add up to exactly the rendered text
+    from sup2circus import write
+
+    monkeypatch.setattr(write, "PIECE", 5)
+    path = FIXTURES / case / "supervisord.conf"
+    try:
+        whole = convert_file(path, options_for(case))
+    except Sup2CircusError:
+        pytest.skip("supervisord refuses this config (the golden test checks the error)")
+    lean = convert_file(path, options_for(case), render=False)
+    assert lean.text == ""
+    assert lean.findings == whole.findings
+    pieces = list(lean.pieces())
+    assert "".join(pieces) == whole.text
+    assert len(pieces) > 1 or len(whole.text) < 200
+    assert list(whole.pieces()) == [whole.text]

@@ -73,7 +73,9 @@ def _fake_convert(text: str, path: str, options: ConvertOptions) -> Conversion:
     )
 
 
-def fake_convert_file(path: str, options: ConvertOptions | None = None) -> Conversion:
+def fake_convert_file(
+    path: str, options: ConvertOptions | None = None, *, render: bool = True
+) -> Conversion:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -90,6 +92,7 @@ def fake_convert_text(
     filename: str = "<stdin>",
     base_dir: str | None = None,
     options: ConvertOptions | None = None,
+    render: bool = True,
 ) -> Conversion:
     assert base_dir == os.getcwd()
     return _fake_convert(text, filename, options or ConvertOptions())
@@ -318,7 +321,7 @@ def test_internal_error_traceback_with_debug(
 
 
 def test_keyboard_interrupt_exit_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: str, options: ConvertOptions | None = None) -> Conversion:
+    def interrupted(path: str, *a: object, **k: object) -> Conversion:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(api, "convert_file", interrupted)

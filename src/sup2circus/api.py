@@ -11,13 +11,14 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from .findings import FACTORY, Finding, Record, Severity, _set, sorted_findings
 
 if TYPE_CHECKING:
     from dataclasses import dataclass as record
 
+    from .circus_model import CircusConfig
     from .model import RawConfig
 else:
     from .findings import record
@@ -100,6 +101,18 @@ class Conversion(Record):
             return None
         return max((f.severity for f in self.findings), key=lambda s: s.rank)
 
+    def pieces(self) -> Iterator[str]:
+        """The circus.ini text in pieces that add up to it: ``text``, or for a conversion made
+        with ``render=False``, written from the model about 250 KB at a time (a big circus.ini
+        is never held whole)."""
+        if self.text or self.circus is None:
+            if self.text:
+                yield self.text
+            return
+        from .write import write_pieces
+
+        yield from write_pieces(cast("CircusConfig", self.circus))
+
 
 def convert_text(
     text: str,
@@ -107,11 +120,14 @@ def convert_text(
     filename: str = "<stdin>",
     base_dir: str | None = None,
     options: ConvertOptions | None = None,
+    render: bool = True,
 ) -> Conversion:
     """Convert supervisor config ``text``.
 
     ``filename`` is used in findings; ``base_dir`` is supervisor's ``%(here)s`` and the base
-    of ``[include]`` globs (default: the current directory). Raises
+    of ``[include]`` globs (default: the current directory). ``render=False`` skips writing the
+    circus.ini text (``text`` is then ``""``; ``circus`` holds the model, see
+    :func:`sup2circus.write.write_pieces`): for linting. Raises
     :class:`~sup2circus.findings.Sup2CircusError` for input supervisord would refuse.
     """
     from .read import read_text
@@ -128,11 +144,15 @@ def convert_text(
             ),
             opts,
             filename,
+            render,
         )
 
 
-def convert_file(path: str | os.PathLike[str], options: ConvertOptions | None = None) -> Conversion:
-    """Convert the supervisor config at ``path`` (with its ``[include]``d files)."""
+def convert_file(
+    path: str | os.PathLike[str], options: ConvertOptions | None = None, *, render: bool = True
+) -> Conversion:
+    """Convert the supervisor config at ``path`` (with its ``[include]``d files); ``render`` as
+    in :func:`convert_text`."""
     from .read import read_file
 
     opts = options or ConvertOptions()
@@ -141,6 +161,7 @@ def convert_file(path: str | os.PathLike[str], options: ConvertOptions | None = 
             read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name),
             opts,
             os.fspath(path),
+            render,
         )
 
 
@@ -160,7 +181,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _convert_raw(raw: RawConfig, opts: ConvertOptions, source: str) -> Conversion:
+def _convert_raw(
+    raw: RawConfig, opts: ConvertOptions, source: str, render: bool = True
+) -> Conversion:
     """The rest of the pipeline, once read: build -> translate -> write."""
     from .build import build
     from .translate import translate
@@ -172,7 +195,7 @@ def _convert_raw(raw: RawConfig, opts: ConvertOptions, source: str) -> Conversio
     circus, findings = translate(model, opts)
     del model
     return Conversion(
-        text=write(circus),
+        text=write(circus) if render else "",
         findings=tuple(sorted_findings(findings)),
         source=source,
         files_read=files_read,

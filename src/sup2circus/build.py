@@ -29,6 +29,7 @@ import platform
 import pwd
 import re
 import shlex
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple, TypeVar
 
@@ -2003,16 +2004,17 @@ _SPLIT_TOKEN_RE = re.compile(r"[^ \t\r\n]+")
 
 
 def _split(command: str) -> tuple[str, ...]:
-    """shlex.split like supervisor's spawn; () when unparsable (supervisor: BadCommand)."""
+    """shlex.split like supervisor's spawn; () when unparsable (supervisor: BadCommand).
+    Tokens are interned: the same words recur in thousands of commands (memory)."""
     if _SPLIT_SPECIAL_RE.search(command) is None:
-        return tuple(_SPLIT_TOKEN_RE.findall(command))
+        return tuple(map(sys.intern, _SPLIT_TOKEN_RE.findall(command)))
     return _split_shlex(command)
 
 
 @functools.lru_cache(maxsize=1024)
 def _split_shlex(command: str) -> tuple[str, ...]:
     try:
-        return tuple(shlex.split(command))
+        return tuple(map(sys.intern, shlex.split(command)))
     except ValueError:
         return ()
 

@@ -105,7 +105,7 @@ def _write(text: str | Iterable[str], err: bool = False) -> None:
 #: Text is encoded this many characters at a time: a 10 MB circus.ini or report is never held
 #: twice (as str and as bytes). UTF-8 encodes code point by code point, so the chunks' bytes are
 #: the whole text's bytes.
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18
 
 
 def _encoded(text: str, errors: str = "strict") -> Iterator[bytes]:
@@ -466,18 +466,25 @@ class _Source(MutableRecord):
         self.texts = texts
 
 
-def _convert_one(name: str, options: ConvertOptions, stdin_text: str | None) -> _Source:
+def _convert_one(
+    name: str, options: ConvertOptions, stdin_text: str | None, *, keep_model: bool = False
+) -> _Source:
+    """Convert one input without rendering circus.ini (the conversion's ``text`` is ""): a
+    lint needs the findings only, and a conversion streams the text from the model
+    (``keep_model``) with :func:`sup2circus.write.write_pieces`."""
     from . import api
     from .findings import InputError
 
     texts: dict[str, str] = {}
     if name == "-":
         text = stdin_text if stdin_text is not None else _read_stdin()
-        conv = api.convert_text(text, filename="<stdin>", base_dir=os.getcwd(), options=options)
+        conv = api.convert_text(
+            text, filename="<stdin>", base_dir=os.getcwd(), options=options, render=False
+        )
         texts["<stdin>"] = text
     else:
         try:
-            conv = api.convert_file(name, options)
+            conv = api.convert_file(name, options, render=False)
         except (OSError, UnicodeDecodeError) as exc:  # read.py should raise InputError itself
             reason = getattr(exc, "strerror", None) or str(exc)
             raise InputError(f"cannot read: {reason}", file=name) from None
@@ -492,6 +499,10 @@ def _convert_one(name: str, options: ConvertOptions, stdin_text: str | None) -> 
                 texts[path] = fh.read().decode("utf-8", "replace")
         except OSError:
             pass
+    if not keep_model:
+        conv = api.Conversion(
+            conv.text, conv.findings, conv.source, conv.files_read, texts=conv.texts
+        )
     return _Source(name, conv, texts)
 
 
@@ -600,17 +611,9 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
 
         if importlib.util.find_spec("circus") is None:
             _verify_unavailable()
-    src = _convert_one(args.files[0], options, None)
+    src = _convert_one(args.files[0], options, None, keep_model=True)
     report, suppressed = _process(src.conversion.findings, src.texts, settings)
-    if not args.verify:
-        # only --verify reads the translated model: free it before the output is written
-        from .api import Conversion
-
-        c = src.conversion
-        src = _Source(
-            src.name, Conversion(c.text, c.findings, c.source, c.files_read, texts=c.texts), {}
-        )
-        del c
+    src.texts = {}  # read for suppression comments only
     fmt = _fmt(args)
     if report or fmt != "text":
         _write(
@@ -633,8 +636,14 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
                 "nothing written"
             )
             return EXIT_FINDINGS
+    conv = src.conversion
     if args.verify:
-        problems = _verify(src.conversion)
+        from .api import Conversion
+
+        text = conv.text or "".join(conv.pieces())
+        problems = _verify(
+            Conversion(text, conv.findings, conv.source, conv.files_read, conv.circus, conv.texts)
+        )
         if problems:
             for p in problems:
                 _write(f"{PROG}: verify: {' '.join(p.splitlines())}\n", err=True)
@@ -646,12 +655,12 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
             _error(f"refusing to overwrite the input file {args.output} with circus.ini")
             return EXIT_INPUT
         try:
-            write_atomic(args.output, src.conversion.text)
+            write_atomic(args.output, conv.pieces())
         except OSError as exc:
             _error(f"cannot write {args.output}: {exc.strerror or exc}")
             return EXIT_INPUT
     else:
-        _write(src.conversion.text)
+        _write(conv.pieces())
     return EXIT_OK
 
 
@@ -775,10 +784,11 @@ def _explain(code: str) -> int:
 # ---------------------------------------------------------------------------- -o PATH
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a temp file in the same directory, fsync,
-    ``os.replace``. On any failure (KeyboardInterrupt included) the old file is untouched and the
-    temp file is removed. A new file gets mode 0666 & ~umask; a replaced one keeps its mode."""
+def write_atomic(path: str, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, in order) to ``path`` atomically: a temp file in the same
+    directory, fsync, ``os.replace``. On any failure (KeyboardInterrupt included) the old file is
+    untouched and the temp file is removed. A new file gets mode 0666 & ~umask; a replaced one
+    keeps its mode."""
     import tempfile
 
     target = os.path.abspath(path)
@@ -795,11 +805,12 @@ def write_atomic(path: str, text: str) -> None:
     try:
         try:
             os.fchmod(fd, mode)
-            for data in _encoded(text):
-                view = memoryview(data)
-                while view:
-                    n = os.write(fd, view)
-                    view = view[n:]
+            for piece in (text,) if isinstance(text, str) else text:
+                for data in _encoded(piece):
+                    view = memoryview(data)
+                    while view:
+                        n = os.write(fd, view)
+                        view = view[n:]
             os.fsync(fd)
         finally:
             os.close(fd)

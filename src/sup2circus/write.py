@@ -12,6 +12,8 @@ holds little more than the result.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .circus_model import CircusConfig
 
 # values up to this length get their whole line cached (numbers, true/false, signal names...)
@@ -75,7 +77,32 @@ class _Writer:
 
 
 def write(cfg: CircusConfig) -> str:
+    """The circus.ini text of ``cfg``."""
     w = _Writer()
+    for _ in _fill(w, cfg):
+        pass
+    return "".join(w.out)
+
+
+#: :func:`write_pieces` yields a piece once this many strings are pending (about 250 KB of text).
+PIECE = 1 << 14
+
+
+def write_pieces(cfg: CircusConfig) -> Iterator[str]:
+    """:func:`write` in pieces of about 250 KB (``"".join`` of them is :func:`write`'s text):
+    a big circus.ini streamed to a file is never held whole."""
+    w = _Writer()
+    out = w.out
+    for _ in _fill(w, cfg):
+        if len(out) >= PIECE:
+            yield "".join(out)
+            out.clear()
+    if out:
+        yield "".join(out)
+
+
+def _fill(w: _Writer, cfg: CircusConfig) -> Iterator[None]:
+    """Append the text to ``w.out``, pausing (yielding) after every watcher."""
     out = w.out
     ap = out.append
     ap("\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header))
@@ -105,5 +132,5 @@ def write(cfg: CircusConfig) -> str:
             ap(wa.env_section)
             ap("]")
             items(wa.env)
+        yield
     ap("\n")
-    return "".join(out)
