@@ -133,7 +133,7 @@ def convert_text(
     from .read import read_text
 
     opts = options or ConvertOptions()
-    with _collector_paused():
+    with collector_paused():
         return _convert_raw(
             read_text(
                 text,
@@ -156,7 +156,7 @@ def convert_file(
     from .read import read_file
 
     opts = options or ConvertOptions()
-    with _collector_paused():
+    with collector_paused():
         return _convert_raw(
             read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name),
             opts,
@@ -166,7 +166,7 @@ def convert_file(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for one conversion.
 
     The pipeline makes hundreds of thousands of small objects and no reference cycles
