@@ -525,14 +525,23 @@ def _error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:
 
 
 def _process(
-    findings: Sequence[Finding], texts: dict[str, str], settings: Settings
+    findings: Sequence[Finding],
+    texts: dict[str, str],
+    settings: Settings,
+    *,
+    presorted: bool = False,
 ) -> tuple[list[Finding], int]:
-    """Suppressions, then selection and severity overrides. Returns (report, suppressed)."""
+    """Suppressions, then selection and severity overrides. Returns (report, suppressed).
+    ``presorted``: ``findings`` are in report order already (one conversion's): then they are
+    sorted again only when that order can change -- unused-suppression findings were added, or
+    they name several files (shown relative to the current directory, which can reorder them)."""
     from .suppress import apply
 
     outcome = apply(findings, texts)
-    report = sorted_findings(_Shown().all(settings.apply([*outcome.kept, *outcome.unused])))
-    return report, len(outcome.suppressed)
+    shown = _Shown().all(settings.apply([*outcome.kept, *outcome.unused]))
+    if presorted and not outcome.unused and len({f.file for f in findings}) <= 1:
+        return shown, len(outcome.suppressed)
+    return sorted_findings(shown), len(outcome.suppressed)
 
 
 def _shown(f: Finding) -> Finding:
@@ -618,7 +627,7 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
         if importlib.util.find_spec("circus") is None:
             _verify_unavailable()
     src = _convert_one(args.files[0], options, None, keep_model=True)
-    report, suppressed = _process(src.conversion.findings, src.texts, settings)
+    report, suppressed = _process(src.conversion.findings, src.texts, settings, presorted=True)
     src.texts = {}  # read for suppression comments only
     fmt = _fmt(args)
     if report or fmt != "text":

@@ -228,9 +228,9 @@ class Loc(Record):
     column: int
 
     def __init__(self, file: str, line: int, column: int = 1) -> None:
-        _set(self, "file", file)
-        _set(self, "line", line)
-        _set(self, "column", column)
+        _S_Loc_file(self, file)
+        _S_Loc_line(self, line)
+        _S_Loc_column(self, column)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
@@ -261,14 +261,14 @@ class Finding(Record):
         option: str | None = None,
         column: int = 1,
     ) -> None:
-        _set(self, "code", code)
-        _set(self, "severity", severity)
-        _set(self, "message", message)
-        _set(self, "file", file)
-        _set(self, "line", line)
-        _set(self, "section", section)
-        _set(self, "option", option)
-        _set(self, "column", column)
+        _S_Finding_code(self, code)
+        _S_Finding_severity(self, severity)
+        _S_Finding_message(self, message)
+        _S_Finding_file(self, file)
+        _S_Finding_line(self, line)
+        _S_Finding_section(self, section)
+        _S_Finding_option(self, option)
+        _S_Finding_column(self, column)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -328,3 +328,19 @@ class InputError(Sup2CircusError):
 
 class ConfigError(Sup2CircusError):
     """The input is a config that supervisord itself would refuse on any machine."""
+
+
+# The slot setters the hot records' __init__ use: calling a field's member descriptor
+# directly is about a third faster than object.__setattr__(self, name, value), and
+# tens of thousands of these records are made per big config.
+_S_Loc_file = Loc.__dict__["file"].__set__
+_S_Loc_line = Loc.__dict__["line"].__set__
+_S_Loc_column = Loc.__dict__["column"].__set__
+_S_Finding_code = Finding.__dict__["code"].__set__
+_S_Finding_severity = Finding.__dict__["severity"].__set__
+_S_Finding_message = Finding.__dict__["message"].__set__
+_S_Finding_file = Finding.__dict__["file"].__set__
+_S_Finding_line = Finding.__dict__["line"].__set__
+_S_Finding_section = Finding.__dict__["section"].__set__
+_S_Finding_option = Finding.__dict__["option"].__set__
+_S_Finding_column = Finding.__dict__["column"].__set__
