@@ -1527,22 +1527,33 @@ class _Translator:
         sup_prio = [group_prio.get(p.group_name, p.priority) for p in procs]
         process = self.process
         finish = self._finish
+        found = self.ctx.findings
+        # each process's findings, to put them in source order afterwards (see _source_order)
+        blocks: list[tuple[str, int, int, int]] = []
         if not self.stop_order and _ordered(sup_prio, names):
             # ordered for all processes, so for those converted too: -priority it is, and each
             # watcher can be made at once
             out = []
             for p, name, sp in zip(procs, names, sup_prio, strict=True):
+                start = len(found)
                 pending = process(p, name)
                 if pending is not None:
                     out.append(finish(pending, -sp))
+                if len(found) > start:
+                    blocks.append((p.section_loc.file, p.section_loc.line, start, len(found)))
+            _source_order(found, blocks)
             return out
         pendings: list[_Pending] = []
         kept_prio: list[int] = []
         for p, name, sp in zip(procs, names, sup_prio, strict=True):
+            start = len(found)
             pending = process(p, name)
             if pending is not None:
                 pendings.append(pending)
                 kept_prio.append(sp)
+            if len(found) > start:
+                blocks.append((p.section_loc.file, p.section_loc.line, start, len(found)))
+        _source_order(found, blocks)
         n = len(pendings)
         if self.stop_order or not _ordered(kept_prio, [w[0] for w in pendings]):
             # distinct numbers: circus then also stops exactly in reverse start order
@@ -1550,6 +1561,24 @@ class _Translator:
         else:
             prios = [-sp for sp in kept_prio]
         return [finish(w, prio) for w, prio in zip(pendings, prios, strict=True)]
+
+
+def _source_order(found: list[Finding], blocks: list[tuple[str, int, int, int]]) -> None:
+    """Put the findings of each process's block (file, section line, start, end; the blocks
+    are contiguous, in start order) in the order of the processes' sections in the source, in
+    place. The findings are sorted by location in the end anyway; made in start order (by
+    priority) they are shuffled, and the sort of tens of thousands costs twice as much."""
+    if len(blocks) < 2:
+        return
+    ordered = sorted(blocks, key=_block_key)
+    if ordered == blocks:
+        return
+    first, last = blocks[0][2], blocks[-1][3]
+    found[first:last] = [f for _, _, start, end in ordered for f in found[start:end]]
+
+
+def _block_key(block: tuple[str, int, int, int]) -> tuple[str, int]:
+    return block[0], block[1]
 
 
 def _ordered(sup_prio: list[int], names: list[str]) -> bool:
