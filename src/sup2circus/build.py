@@ -349,6 +349,16 @@ def _user_exists(name: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
+def _s2c008(name: str) -> str:
+    """The S2C008 message for ``%(ENV_<name>)s`` (made once per name: a deferred variable is
+    usually used by thousands of options)."""
+    return (
+        f"%(ENV_{name})s is not defined in this environment: it is deferred to circusd, which "
+        f"must have {name} in its environment (supervisord would refuse to start without it)"
+    )
+
+
 def _strip_double_percent(s: str) -> str:
     return s.replace("%%", "")
 
@@ -502,9 +512,7 @@ class _Builder:
                 for undefined in sorted(dm.undefined):
                     self.find(
                         "S2C008",
-                        f"%(ENV_{undefined})s is not defined in this environment: it is "
-                        f"deferred to circusd, which must have {undefined} in its environment "
-                        "(supervisord would refuse to start without it)",
+                        _s2c008(undefined),
                         loc,
                         section,
                         option,
@@ -662,9 +670,7 @@ class _Builder:
                     for name in sorted(undefined):
                         self.find(
                             "S2C008",
-                            f"%(ENV_{name})s is not defined in this environment: it is "
-                            f"deferred to circusd, which must have {name} in its environment "
-                            "(supervisord would refuse to start without it)",
+                            _s2c008(name),
                             loc,
                             section,
                             option,
