@@ -158,6 +158,14 @@ def _rev_layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
 _MISSING = object()
 
 
+def _values(m: Mapping[str, object], keys: tuple[str, ...]) -> list[object]:
+    """``[m[k] for k in keys]`` with ``_MISSING`` for an absent key."""
+    if type(m) is _Layered:
+        return _lookup_all(m.rev, keys)
+    get = m.get
+    return [get(k, _MISSING) for k in keys]
+
+
 def _lookup_all(
     rev_layers: tuple[Mapping[str, object], ...], keys: tuple[str, ...]
 ) -> list[object]:
@@ -583,17 +591,7 @@ class _Builder:
         with the same results and side effects; None when the slow path must decide (errors,
         values holding this build's sentinel characters...). Nothing is done before None."""
         keys = tpl.keys
-        layers = maps.real
-        if type(layers) is _Layered:
-            rev = layers.rev
-            if len(rev) == 2:
-                top, under = rev
-                rvals = [top[k] if k in top else under.get(k, _MISSING) for k in keys]
-            else:
-                rvals = _lookup_all(rev, keys)
-        else:
-            get = layers.get
-            rvals = [get(k, _MISSING) for k in keys]
+        rvals = _values(maps.real, keys)
         real: str | None = None
         if _MISSING not in rvals:
             try:
@@ -602,17 +600,7 @@ class _Builder:
                 return None
         if deferrable and not self.resolve and not tpl.not_deferrable:
             # _try_defer: expand with markers (an undefined identifier-like ENV_X is deferred)
-            layers = maps.defer
-            if type(layers) is _Layered:
-                rev = layers.rev
-                if len(rev) == 2:
-                    top, under = rev
-                    dvals = [top[k] if k in top else under.get(k, _MISSING) for k in keys]
-                else:
-                    dvals = _lookup_all(rev, keys)
-            else:
-                get = layers.get
-                dvals = [get(k, _MISSING) for k in keys]
+            dvals = _values(maps.defer, keys)
             undefined: set[str] = set()  # names
             if _MISSING in dvals:
                 for k, v in zip(keys, dvals, strict=True):

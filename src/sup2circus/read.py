@@ -29,7 +29,6 @@ as supervisord does, so it ends in "no section header" (ConfigError, with a hint
 
 from __future__ import annotations
 
-import gc
 import os
 import platform
 import re
@@ -479,13 +478,10 @@ def _read(
     then its own [include] is not followed, as supervisor would not follow it."""
     # Reading makes one RawOption and Loc per option, tens of thousands on big configs, and no
     # reference cycles: the cyclic garbage collector's passes over them would only cost time.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    from .api import collector_paused
+
+    with collector_paused():
         return _read_config(text, filename, here, base, environ, host_node_name)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _read_config(
