@@ -476,22 +476,6 @@ def _read(
     """Read like supervisord; a file without [supervisord] (after following its includes, or
     when following them fails) is read as a conf.d snippet included by an empty main config:
     then its own [include] is not followed, as supervisor would not follow it."""
-    # Reading makes one RawOption and Loc per option, tens of thousands on big configs, and no
-    # reference cycles: the cyclic garbage collector's passes over them would only cost time.
-    from .api import collector_paused
-
-    with collector_paused():
-        return _read_config(text, filename, here, base, environ, host_node_name)
-
-
-def _read_config(
-    text: str,
-    filename: str,
-    here: str,
-    base: str,
-    environ: Mapping[str, str] | None,
-    host_node_name: str | None,
-) -> RawConfig:
     probe = _Reader()
     probe_text = probe.read(text, filename, here)
     # the probe's parse is reused for the first attempt (parsing is most of read's time)

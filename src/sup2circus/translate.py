@@ -1525,34 +1525,36 @@ class _Translator:
         names = [self.watcher_name(p) for p in procs]
         group_prio = {g.name: g.priority for g in self.m.groups}
         sup_prio = [group_prio.get(p.group_name, p.priority) for p in procs]
-        process = self.process
         finish = self._finish
         found = self.ctx.findings
-        # each process's findings, to put them in source order afterwards (see _source_order)
+        # each process's findings, to put them in source order afterwards (see _source_order;
+        # _finish reports nothing, so the blocks are contiguous)
         blocks: list[tuple[str, int, int, int]] = []
+
+        def process(p: ProcessSpec, name: str) -> _Pending | None:
+            start = len(found)
+            pending = self.process(p, name)
+            if len(found) > start:
+                blocks.append((p.section_loc.file, p.section_loc.line, start, len(found)))
+            return pending
+
         if not self.stop_order and _ordered(sup_prio, names):
             # ordered for all processes, so for those converted too: -priority it is, and each
             # watcher can be made at once
             out = []
             for p, name, sp in zip(procs, names, sup_prio, strict=True):
-                start = len(found)
                 pending = process(p, name)
                 if pending is not None:
                     out.append(finish(pending, -sp))
-                if len(found) > start:
-                    blocks.append((p.section_loc.file, p.section_loc.line, start, len(found)))
             _source_order(found, blocks)
             return out
         pendings: list[_Pending] = []
         kept_prio: list[int] = []
         for p, name, sp in zip(procs, names, sup_prio, strict=True):
-            start = len(found)
             pending = process(p, name)
             if pending is not None:
                 pendings.append(pending)
                 kept_prio.append(sp)
-            if len(found) > start:
-                blocks.append((p.section_loc.file, p.section_loc.line, start, len(found)))
         _source_order(found, blocks)
         n = len(pendings)
         if self.stop_order or not _ordered(kept_prio, [w[0] for w in pendings]):
