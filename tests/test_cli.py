@@ -47,7 +47,8 @@ def _fake_findings(path: str, text: str, files: list[str]) -> list[Finding]:
             raise RuntimeError(f"boom {SECRET}")
         inc = re.search(r";!include\s+(\S+)", line)
         if inc:
-            sub = os.path.join(os.path.dirname(path) or ".", inc.group(1))
+            # like supervisor: relative to the directory of the including file, made absolute
+            sub = os.path.join(os.path.dirname(os.path.abspath(path)), inc.group(1))
             files.append(sub)
             with open(sub, encoding="utf-8") as fh:
                 out += _fake_findings(sub, fh.read(), files)

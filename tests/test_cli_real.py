@@ -380,3 +380,20 @@ def test_conversion_flags_reach_the_converter(tmp_path: Path) -> None:
     assert ("S2C101", "warning") in {(c, s) for *_, c, s in rows(plain.stderr)}
     assert ("S2C101", "info") in {(c, s) for *_, c, s in rows(exact.stderr)}  # exact via hooks
     assert "ipc:///run/s2ctest/" in runtime.stdout and "ipc:///tmp/" not in runtime.stdout
+
+
+@pytest.mark.parametrize("case", ["t32_duplicates_includes", "invalid_integer", "seed"])
+def test_absolute_path_below_cwd_reads_as_the_relative_one(tmp_path: Path, case: str) -> None:
+    # a FILE given by its absolute path below the current directory is read by its relative
+    # path: findings and errors name it as shown, and nothing else changes
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    shutil.copytree(fixtures / case, tmp_path / case)
+    rel = sh(f"{case}/supervisord.conf", cwd=tmp_path)
+    absolute = sh(str(tmp_path / case / "supervisord.conf"), cwd=tmp_path)
+    assert (absolute.returncode, absolute.stdout, absolute.stderr) == (
+        rel.returncode,
+        rel.stdout,
+        rel.stderr,
+    )
+    assert f"{case}/supervisord.conf:" in rel.stderr
+    assert f"{tmp_path}/{case}/supervisord.conf" not in rel.stderr

@@ -95,6 +95,34 @@ def test_small_conversion_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert sorted(set(NOT_NEEDED) & modules) == []
 
 
+def test_output_file_without_tempfile(tmp_path: Path) -> None:
+    # -o writes through a temp file of its own (tempfile imports random, shutil, bz2, lzma...)
+    (tmp_path / "supervisord.conf").write_text(SMALL)
+    rc, modules, _ = _modules_after(tmp_path, "supervisord.conf", "--output", "circus.ini")
+    assert rc == 0 and "[watcher:web]" in (tmp_path / "circus.ini").read_text()
+    assert sorted(set(NOT_NEEDED) & modules) == []
+    # (-o is parsed by click through a NoSuchOption for a long option "-o", which imports
+    # difflib for its suggestions: click's cost, not ours)
+    rc, modules, _ = _modules_after(tmp_path, "supervisord.conf", "-o", "circus.ini")
+    assert rc == 0 and "tempfile" not in modules
+    assert sorted(os.listdir(tmp_path)) == ["circus.ini", "supervisord.conf"]
+
+
+def test_temp_file_is_new_private_and_beside_the_target(tmp_path: Path) -> None:
+    names = set()
+    for _ in range(50):
+        fd, name = cli._temp_file(str(tmp_path), ".circus.ini.")
+        os.close(fd)
+        assert os.path.dirname(name) == str(tmp_path)
+        base = os.path.basename(name)
+        assert base.startswith(".circus.ini.") and base.endswith(".tmp")
+        assert os.stat(name).st_mode & 0o777 == 0o600
+        names.add(name)
+    assert len(names) == 50
+    with pytest.raises(FileNotFoundError):
+        cli._temp_file(str(tmp_path / "missing"), "x.")
+
+
 def test_toml_parsed_only_for_a_pyproject_naming_sup2circus(tmp_path: Path) -> None:
     (tmp_path / "supervisord.conf").write_text(SMALL)
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n')
@@ -130,6 +158,28 @@ def test_console_entry_freezes_the_heap_at_exit_and_exits_normally(tmp_path: Pat
     assert "FROZEN True" in res.stderr
     assert res.stdout.startswith("buffered, not flushed by the probe\n")
     assert "Found " in res.stdout
+    # ... and the conversion is left to the process's end, in a frozen reference cycle (it
+    # is not freed object by object, neither when main returns nor at the interpreter's exit)
+    probe = (
+        "import gc, sys\n"
+        "from sup2circus import cli\n"
+        "sys.argv = ['sup2circus', *sys.argv[1:]]\n"
+        "try:\n"
+        "    cli.main()\n"
+        "except SystemExit as exc:\n"
+        "    keep = cli._left_to_exit\n"
+        "    srcs = [type(k).__name__ for k in keep if k is not keep]\n"
+        "    print('KEPT', srcs, keep[-1] is keep, gc.get_freeze_count() > 1000, exc.code)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", probe, "supervisord.conf", "-o", "circus.ini"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "KEPT ['_Source'] True True 0" in res.stdout, res.stdout + res.stderr
+    assert "[watcher:web]" in (tmp_path / "circus.ini").read_text()
     # called with arguments (in-process use, tests), main() leaves the collector alone
     import gc
 
@@ -137,6 +187,7 @@ def test_console_entry_freezes_the_heap_at_exit_and_exits_normally(tmp_path: Pat
     with pytest.raises(SystemExit):
         cli.main(["--isolated", "--check", str(tmp_path / "supervisord.conf")])
     assert gc.get_freeze_count() == before
+    assert cli._left_to_exit is None
 
 
 # ---------------------------------------------------------------------------- fast paths
