@@ -286,12 +286,21 @@ class Finding(Record):
         return (self.file, self.line, self.column, self.code, self.option or "")
 
 
+_KEY_AS_IS = attrgetter("file", "line", "column", "code", "option")
+
+
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """``sorted(findings, key=Finding.sort_key)``, without a Python call per finding (a big
     config has tens of thousands): the keys are built inline, with the position as the last
     element so that equal keys keep their order (the sort is stable) and findings are never
     compared."""
     items = findings if isinstance(findings, list | tuple) else list(findings)
+    try:
+        # the keys made in C; an option compares as itself, which is the same order unless
+        # None meets a string (the error below), where sort_key reads None as ""
+        return sorted(items, key=_KEY_AS_IS)
+    except TypeError:
+        pass
     decorated = [(f.file, f.line, f.column, f.code, f.option or "", i) for i, f in enumerate(items)]
     decorated.sort()
     return [items[d[5]] for d in decorated]
