@@ -153,3 +153,56 @@ def test_process_spec_positional() -> None:
     positional = ProcessSpec(*args)
     assert by_name == positional
     assert [getattr(positional, n) for n in b._PROCESS_SPEC_ARGS] == list(args)
+
+
+_VALUES = st.sampled_from(
+    [
+        "",
+        "a",
+        "1",
+        "None",
+        "True",
+        "AUTO",
+        "FILE",
+        0,
+        1,
+        2,
+        -1,
+        True,
+        False,
+        None,
+        LogKind.AUTO,
+        LogKind.FILE,
+        LogKind.NONE,
+        ("a", "1"),
+        (("A", "1"),),
+        (),
+    ]
+)
+
+
+def _differ_by_repr(values: tuple[object, ...]) -> bool:
+    return values.count(values[0]) != len(values) and len(set(map(repr, values))) > 1
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_VALUES, min_size=1, max_size=4).map(tuple))
+def test_differ(values: tuple[object, ...]) -> None:
+    assert b._differ(values) == _differ_by_repr(values)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(LogKind)), st.sampled_from([None, "", "/a", "/b", "AUTO", "a, b"])
+        ),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_varying_logfile_by_parts(pairs: list[tuple[LogKind, str | None]]) -> None:
+    logs = [LogSpec(k, p, 1, 1, False, 0, False) for k, p in pairs]
+    procs: list[Any] = [("n", i, "c", None, log, log, ()) for i, log in enumerate(logs)]
+    expected = _differ_by_repr(tuple((log.kind, log.path) for log in logs))
+    assert ("stdout_logfile" in b._varying(procs)) == expected

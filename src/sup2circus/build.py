@@ -1359,9 +1359,8 @@ class _Builder:
                 self._skip_section(name, exc)
 
         # groups.sort(): by (priority, name), stable
-        order = sorted(
-            range(len(entry_groups)), key=lambda i: (entry_groups[i].priority, entry_groups[i].name)
-        )
+        sort_keys = [(g.priority, g.name) for g in entry_groups]
+        order = sorted(range(len(entry_groups)), key=sort_keys.__getitem__)
         groups: list[GroupSpec] = []
         processes: list[ProcessSpec] = []
         seen_groups: dict[str, GroupSpec] = {}
@@ -1505,13 +1504,21 @@ class _Builder:
         opts = sec.options
         if program_name is None:
             program_name = self._name(section.split(":", 1)[1], sec, None)
-        creal: dict[str, object] = {
-            "here": self.here,
-            "program_name": program_name,
-            "host_node_name": self.node,
-            "group_name": group_name,
-        }
-        cdefer = dict(creal)
+        # common_expansions, already updated with the [supervisord] expansions (all ENV_
+        # names: no key in common) as at each process's start: copies of those dicts are
+        # cheaper than the first process's update; nothing looks at them before
+        environ_real = self.environ.real
+        environ_defer = self.environ.defer
+        creal: dict[str, object] = dict(environ_real)
+        creal["here"] = self.here
+        creal["program_name"] = program_name
+        creal["host_node_name"] = self.node
+        creal["group_name"] = group_name
+        cdefer: dict[str, object] = dict(environ_defer)
+        cdefer["here"] = self.here
+        cdefer["program_name"] = program_name
+        cdefer["host_node_name"] = self.node
+        cdefer["group_name"] = group_name
         common = _Maps(creal, cdefer)
         # what supervisor's get() expands with: the [supervisord] expansions under
         # common_expansions. A live view: common's dicts are mutated below, like supervisor's.
@@ -1588,8 +1595,6 @@ class _Builder:
             (opts.get("stdout_logfile"), st.channels[0]),
             (opts.get("stderr_logfile"), st.channels[1]),
         )
-        environ_real = self.environ.real
-        environ_defer = self.environ.defer
         logspecs = self._logspecs
         # what differs between the processes of the program
         procs: list[_Proc] = []
@@ -1599,8 +1604,9 @@ class _Builder:
             creal["numprocs"] = numprocs
             cdefer["process_num"] = process_num
             cdefer["numprocs"] = numprocs
-            creal.update(environ_real)
-            cdefer.update(environ_defer)
+            if process_num != numprocs_start:  # (the first one's dicts hold them already)
+                creal.update(environ_real)
+                cdefer.update(environ_defer)
 
             if env_opt is None:
                 env_text = env_real = _NO_ENV  # dict_of_key_value_pairs('') (never mutated)
@@ -2271,8 +2277,15 @@ def _by_name(p: ProcessSpec) -> str:
 def _differ(values: tuple[object, ...]) -> bool:
     """Whether the values have more than one repr (equal values of the types compared here:
     str, int, bool, None, LogKind and tuples of them, have equal reprs, so only unequal ones
-    need their reprs compared)."""
-    return values.count(values[0]) != len(values) and len(set(map(repr, values))) > 1
+    need their reprs compared; unequal values of _REPR_INJECTIVE types have unequal ones)."""
+    if values.count(values[0]) == len(values):
+        return False
+    return _REPR_INJECTIVE.issuperset(map(type, values)) or len(set(map(repr, values))) > 1
+
+
+# types whose unequal values have unequal reprs, across the types too (a str's repr starts
+# with a quote, an int's with a digit or "-", then True/False, None and <LogKind.X: 'X'>)
+_REPR_INJECTIVE = frozenset({str, int, bool, type(None), LogKind})
 
 
 def _varying(procs: list[_Proc]) -> frozenset[str]:
@@ -2290,7 +2303,9 @@ def _varying(procs: list[_Proc]) -> frozenset[str]:
     for ch, logs in (("stdout", outs), ("stderr", errs)):
         if logs.count(logs[0]) == len(logs):
             continue  # equal LogSpecs: equal fields
-        if _differ(tuple((log.kind, log.path) for log in logs)):
+        # the reprs of the (kind, path) pairs differ iff those of the kinds or of the paths
+        # do (a LogKind's repr holds no ", ": it ends where the pair's first ", " starts)
+        if _differ(tuple(map(_KIND, logs))) or _differ(tuple(map(_PATH, logs))):
             out.add(f"{ch}_logfile")
         if _differ(tuple(log.maxbytes for log in logs)):
             out.add(f"{ch}_logfile_maxbytes")
@@ -2306,6 +2321,8 @@ def _varying(procs: list[_Proc]) -> frozenset[str]:
     return _VARIES.setdefault(varies, varies)
 
 
+_KIND = operator.attrgetter("kind")
+_PATH = operator.attrgetter("path")
 _VARIES: dict[frozenset[str], frozenset[str]] = {}  # one object per set (there are a few)
 
 
