@@ -206,3 +206,28 @@ def test_varying_logfile_by_parts(pairs: list[tuple[LogKind, str | None]]) -> No
     procs: list[Any] = [("n", i, "c", None, log, log, ()) for i, log in enumerate(logs)]
     expected = _differ_by_repr(tuple((log.kind, log.path) for log in logs))
     assert ("stdout_logfile" in b._varying(procs)) == expected
+
+
+def _build_text(text: str) -> Any:
+    from sup2circus.read import read_text
+
+    env = {"HOME": "/home/h", "X": "x"}
+    raw = read_text(text, base_dir="/x", environ=env, host_node_name="n")
+    return b.build(raw, ConvertOptions(environ=env, host_node_name="n"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.sampled_from(["web", "w1", "a.b", "_x", "é"]),
+    env=st.sampled_from(["", "environment = program_name=p,X=y", "environment = A=%(ENV_X)s"]),
+    numprocs=st.sampled_from(["", "numprocs = 1", "numprocs = 1\nnumprocs_start = 4"]),
+)
+def test_default_process_name_equals_expanded_one(name: str, env: str, numprocs: str) -> None:
+    """No process_name: the program's name, as the expansion of %(program_name)s gives."""
+    body = f"command = /bin/true\n{env}\n{numprocs}\n"
+    implicit = _build_text(f"[program:{name}]\n{body}")
+    explicit = _build_text(f"[program:{name}]\nprocess_name = %(program_name)s\n{body}")
+    assert [p.name for p in implicit.processes] == [p.name for p in explicit.processes] == [name]
+    assert [(f.code, f.message) for f in implicit.findings] == [
+        (f.code, f.message) for f in explicit.findings
+    ]

@@ -1538,6 +1538,7 @@ class _Builder:
         numprocs_start = st.numprocs_start
         env_opt = opts.get("environment")
         env_raw = _Val("", "") if env_opt is None else _Val(env_opt.value, env_opt.value)
+        env_tpl = self._tpl(env_raw.text) if "%" in env_raw.text else None
         serverurl: str | None = None
         if "serverurl" in opts:
             sv = self.get(sec, "serverurl", None, maps)
@@ -1611,9 +1612,22 @@ class _Builder:
             if env_opt is None:
                 env_text = env_real = _NO_ENV  # dict_of_key_value_pairs('') (never mutated)
             else:
-                ev = self.ev(
-                    env_raw, common, "environment", env_loc, section, "environment", deferrable=True
+                # self.ev(env_raw, ...), whose first step is this when env_tpl is not None
+                ev = (
+                    None
+                    if env_tpl is None
+                    else self._ev_fast(env_tpl, common, env_loc, section, "environment", True)
                 )
+                if ev is None:
+                    ev = self.ev(
+                        env_raw,
+                        common,
+                        "environment",
+                        env_loc,
+                        section,
+                        "environment",
+                        deferrable=True,
+                    )
                 env_text, env_real = self._parse_env(ev, sec, "environment")
             for k, v in env_text.items():
                 key = "ENV_" + k
@@ -1691,14 +1705,20 @@ class _Builder:
                 )
             command = self._deferrable(sec, "command", cmd_opt, maps).text
 
-            nv = None
-            if pn_tpl is not None:
-                nv = self._ev_fast(pn_tpl, common, pn_loc, section, "process_name", False)
-            if nv is None:
-                nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+            if pn_opt is None:
+                # the default %(program_name)s: common's program_name (its ENV_ names cannot
+                # replace it), with nothing to report
+                name = program_name
+            else:
+                nv = None
+                if pn_tpl is not None:
+                    nv = self._ev_fast(pn_tpl, common, pn_loc, section, "process_name", False)
+                if nv is None:
+                    nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+                name = nv.text
             procs.append(
                 (
-                    nv.text,
+                    name,
                     process_num,
                     command,
                     directory,
@@ -1719,6 +1739,7 @@ class _Builder:
         # (positional arguments: a call with 36 keywords costs more than the object; the order
         # is checked against ProcessSpec's signature at import, see _PROCESS_SPEC_ARGS)
         new = ProcessSpec if _PROCESS_SPEC_POSITIONAL else _process_spec_by_keywords
+        section_loc = sec.loc
         out = [
             new(
                 section,
@@ -1750,7 +1771,7 @@ class _Builder:
                 stderr,
                 environment,
                 serverurl,
-                sec.loc,  # section_loc
+                section_loc,
                 sec_options,  # options
                 varies,  # varies_with_process_num
                 socket,
