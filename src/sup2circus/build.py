@@ -30,8 +30,8 @@ import pwd
 import re
 import shlex
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from typing import NamedTuple, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from . import datatypes as dt
 from .api import ConvertOptions
@@ -203,6 +203,7 @@ class _Tpl:
 
     __slots__ = (
         "_bad",
+        "getter",
         "keys",
         "not_deferrable",
         "notes_deferred",
@@ -210,12 +211,22 @@ class _Tpl:
         "plain",
         "positional",
         "ukeys",
+        "verbatim",
     )
 
-    def __init__(self, keys: tuple[str, ...], positional: str, plain: str) -> None:
+    def __init__(
+        self, keys: tuple[str, ...], positional: str, plain: str, verbatim: bool = False
+    ) -> None:
         self.keys = keys
         self.ukeys = tuple(dict.fromkeys(keys))
         self.positional = positional
+        # ``tuple(d[k] for k in keys)`` of a dict ``d`` (KeyError if one is missing), in C
+        self.getter: Callable[[Mapping[str, object]], tuple[object, ...]] = (
+            operator.itemgetter(*keys) if len(keys) > 1 else _getter1(keys)
+        )
+        # no spec has a precision: a str value formatted without error appears whole in the
+        # result (%s, %r, %a and widths keep it; %c only takes one character)
+        self.verbatim = verbatim
         # whether _note_uses can report anything (set by the builder: _Builder._tpl)
         self.notes_deferred = True
         self.notes_resolved = True
@@ -232,10 +243,19 @@ class _Tpl:
         return bad
 
 
+def _getter1(keys: tuple[str, ...]) -> Callable[[Mapping[str, object]], tuple[object, ...]]:
+    """The :attr:`_Tpl.getter` of zero or one key (``itemgetter`` of one key gives no tuple)."""
+    if not keys:
+        return lambda d: ()
+    key = keys[0]
+    return lambda d: (d[key],)
+
+
 def _parse_tpl(s: str) -> _Tpl | None:
     keys: list[str] = []
     parts: list[str] = []
     pos = 0
+    verbatim = True
     for m in _SPEC_RE.finditer(s):
         lit = s[pos : m.start()]
         if "%" in lit:
@@ -247,12 +267,14 @@ def _parse_tpl(s: str) -> _Tpl | None:
         else:
             keys.append(key)
             parts.append("%" + m.group(2))
+            if "." in m.group(2):
+                verbatim = False
         pos = m.end()
     lit = s[pos:]
     if "%" in lit:
         return None
     parts.append(lit)
-    return _Tpl(tuple(keys), "".join(parts), _strip_double_percent(s))
+    return _Tpl(tuple(keys), "".join(parts), _strip_double_percent(s), verbatim)
 
 
 class _Maps:
@@ -393,7 +415,7 @@ class _Builder:
         self._tpls: dict[str, _Tpl | None] = {}
         self._conv_cache: dict[tuple[Callable[[str], object], str], object] = {}
         self._users: dict[str, bool] = {}
-        self._isdir: dict[str, bool] = {}
+        self._dirs: dict[str, tuple[str, bool]] = {}  # head -> dirname, whether a directory
         self._options_copies: dict[str, tuple[RawSection, dict[str, RawOption]]] = {}
         self._logspecs: dict[tuple[object, ...], LogSpec] = {}  # those without a path
         self._settings_memo: dict[tuple[tuple[str, str], ...], _Settings] = {}
@@ -591,18 +613,45 @@ class _Builder:
         with the same results and side effects; None when the slow path must decide (errors,
         values holding this build's sentinel characters...). Nothing is done before None."""
         keys = tpl.keys
-        rvals = _values(maps.real, keys)
-        real: str | None = None
-        if _MISSING not in rvals:
+        # the values: from the top dict of the maps in one C call when it holds them all
+        # (first match wins: then they are the maps' values), else layer by layer
+        m = maps.real
+        top = m.rev[0] if type(m) is _Layered else m
+        rvals: Sequence[object] | None = None
+        if type(top) is dict:
             try:
-                real = tpl.positional % tuple(rvals)
+                rvals = tpl.getter(top)
+            except KeyError:
+                rvals = None  # one is missing (or elsewhere)
+        real: str | None = None
+        if rvals is None:
+            rvals = _values(m, keys)
+            if _MISSING not in rvals:
+                try:
+                    real = tpl.positional % tuple(rvals)
+                except Exception:
+                    return None
+        else:
+            try:
+                real = tpl.positional % rvals
             except Exception:
                 return None
         if deferrable and not self.resolve and not tpl.not_deferrable:
             # _try_defer: expand with markers (an undefined identifier-like ENV_X is deferred)
-            dvals = _values(maps.defer, keys)
+            m = maps.defer
+            top = m.rev[0] if type(m) is _Layered else m
+            dvals: Sequence[object] | None = None
+            if type(top) is dict:
+                try:
+                    dvals = tpl.getter(top)
+                except KeyError:
+                    dvals = None  # one is missing (or elsewhere)
+            some_missing = False
+            if dvals is None:
+                dvals = _values(m, keys)
+                some_missing = _MISSING in dvals
             undefined: set[str] = set()  # names
-            if _MISSING in dvals:
+            if some_missing:
                 for k, v in zip(keys, dvals, strict=True):
                     if v is _MISSING:
                         if not (k.startswith("ENV_") and _ENV_NAME_RE.match(k[4:])):
@@ -623,10 +672,15 @@ class _Builder:
                 except Exception:
                     return None
             # the names whose values hold markers (or are deferred) must be used as plain %(X)s
+            # (none when nothing is undefined and no marker is in a verbatim result)
             marked = False
             bad = False
             marker_names = self._marker_names
-            for k, v in zip(keys, dvals, strict=True):
+            for k, v in (
+                zip(keys, dvals, strict=True)
+                if undefined or not tpl.verbatim or ENV_MARK_START in text
+                else ()
+            ):
                 if (isinstance(v, str) and ENV_MARK_START in v and self._markers_in(v)) or (
                     undefined and k[4:] in undefined
                 ):
@@ -1034,12 +1088,15 @@ class _Builder:
     def _check_dir(self, path: str, sec: RawSection, opt: str) -> None:
         if (ENV_MARK_START in path and ENV_MARK_RE.search(path)) or path == "syslog":
             return
-        d = os.path.dirname(path)
+        # os.path.dirname(path) only depends on the path up to its last "/" (the head)
+        head = path[: path.rfind("/") + 1]
+        known = self._dirs.get(head)
+        if known is None:
+            d = os.path.dirname(path)
+            known = self._dirs[head] = (d, bool(d) and os.path.isdir(d))
+        d, isdir = known
         if not d:
             return
-        isdir = self._isdir.get(d)
-        if isdir is None:
-            isdir = self._isdir[d] = os.path.isdir(d)
         if not isdir:
             self.find(
                 "S2C012",
@@ -1163,7 +1220,7 @@ class _Builder:
                 sec = self.sections[name]
                 pname = self._name(name.split(":", 1)[1], sec, None)
                 priority = self.value(dt.integer, sec, "priority", "999", gmaps)
-                all_procs.extend(self.processes(sec, pname, "program"))
+                all_procs.extend(self.processes(sec, pname, "program", program_name=pname))
                 entry_groups.append(self._homogeneous(pname, priority, sec))
                 bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
@@ -1292,7 +1349,9 @@ class _Builder:
                         hint="add socket = tcp://127.0.0.1:9000 or unix:///run/app.sock",
                     )
                 sock = self._fcgi_socket(sv.text, owner, mode, backlog, sec)
-                all_procs.extend(self.processes(sec, pname, "fcgi-program", socket=sock))
+                all_procs.extend(
+                    self.processes(sec, pname, "fcgi-program", socket=sock, program_name=pname)
+                )
                 entry_groups.append(self._homogeneous(pname, priority, sec))
                 bounds += (start, len(all_procs))
             except _UndefinedEnv as exc:
@@ -1300,9 +1359,8 @@ class _Builder:
                 self._skip_section(name, exc)
 
         # groups.sort(): by (priority, name), stable
-        order = sorted(
-            range(len(entry_groups)), key=lambda i: (entry_groups[i].priority, entry_groups[i].name)
-        )
+        sort_keys = [(g.priority, g.name) for g in entry_groups]
+        order = sorted(range(len(entry_groups)), key=sort_keys.__getitem__)
         groups: list[GroupSpec] = []
         processes: list[ProcessSpec] = []
         seen_groups: dict[str, GroupSpec] = {}
@@ -1438,18 +1496,29 @@ class _Builder:
         events: tuple[str, ...] = (),
         buffer_size: int = 10,
         result_handler: str | None = None,
+        program_name: str | None = None,
     ) -> list[ProcessSpec]:
-        """``_processes_from_section`` (sorted by (priority, name) like supervisor)."""
+        """``_processes_from_section`` (sorted by (priority, name) like supervisor).
+        ``program_name``: the section's name (:meth:`_name`) when the caller made it."""
         section = sec.name
         opts = sec.options
-        program_name = self._name(section.split(":", 1)[1], sec, None)
-        creal: dict[str, object] = {
-            "here": self.here,
-            "program_name": program_name,
-            "host_node_name": self.node,
-            "group_name": group_name,
-        }
-        cdefer = dict(creal)
+        if program_name is None:
+            program_name = self._name(section.split(":", 1)[1], sec, None)
+        # common_expansions, already updated with the [supervisord] expansions (all ENV_
+        # names: no key in common) as at each process's start: copies of those dicts are
+        # cheaper than the first process's update; nothing looks at them before
+        environ_real = self.environ.real
+        environ_defer = self.environ.defer
+        creal: dict[str, object] = dict(environ_real)
+        creal["here"] = self.here
+        creal["program_name"] = program_name
+        creal["host_node_name"] = self.node
+        creal["group_name"] = group_name
+        cdefer: dict[str, object] = dict(environ_defer)
+        cdefer["here"] = self.here
+        cdefer["program_name"] = program_name
+        cdefer["host_node_name"] = self.node
+        cdefer["group_name"] = group_name
         common = _Maps(creal, cdefer)
         # what supervisor's get() expands with: the [supervisord] expansions under
         # common_expansions. A live view: common's dicts are mutated below, like supervisor's.
@@ -1469,6 +1538,7 @@ class _Builder:
         numprocs_start = st.numprocs_start
         env_opt = opts.get("environment")
         env_raw = _Val("", "") if env_opt is None else _Val(env_opt.value, env_opt.value)
+        env_tpl = self._tpl(env_raw.text) if "%" in env_raw.text else None
         serverurl: str | None = None
         if "serverurl" in opts:
             sv = self.get(sec, "serverurl", None, maps)
@@ -1514,36 +1584,18 @@ class _Builder:
                 hint="remove killasgroup=false (stopasgroup implies killasgroup)",
             )
 
-        env_loc = self.loc(sec, "environment")
+        env_loc = sec.loc if env_opt is None else env_opt.loc  # self.loc(sec, "environment")
         pn_val = _Val(process_name, process_name)
         pn_tpl = self._tpl(process_name) if "%" in process_name else None
-        pn_loc = self.loc(sec, "process_name")
+        pn_loc = sec.loc if pn_opt is None else pn_opt.loc
         dir_opt = opts.get("directory")
         cmd_opt = opts.get("command")
-        # per output channel: what does not depend on the process number, computed once when
-        # it is valid (an invalid value is read again, and fails, where supervisor reads it)
-        channels = [
-            (
-                ch,
-                cmax,
-                cev,
-                opts.get(lf_key),
-                lf_key,
-                self.loc(sec, lf_key),
-                bu_key,
-                backups,
-                mb_key,
-                maxbytes,
-                sy_key,
-                syslog,
-            )
-            for (ch, lf_key, bu_key, mb_key, sy_key), cmax, cev, (backups, maxbytes, syslog) in (
-                (_CHANNEL_KEYS[0], st.out_cmax, st.out_events, st.out_statics),
-                (_CHANNEL_KEYS[1], st.err_cmax, st.err_events, st.err_statics),
-            )
-        ]
-        environ_real = self.environ.real
-        environ_defer = self.environ.defer
+        # per output channel: the *_logfile option, and what does not depend on the process
+        # number (see _Settings.channels)
+        channels = (
+            (opts.get("stdout_logfile"), st.channels[0]),
+            (opts.get("stderr_logfile"), st.channels[1]),
+        )
         logspecs = self._logspecs
         # what differs between the processes of the program
         procs: list[_Proc] = []
@@ -1553,15 +1605,29 @@ class _Builder:
             creal["numprocs"] = numprocs
             cdefer["process_num"] = process_num
             cdefer["numprocs"] = numprocs
-            creal.update(environ_real)
-            cdefer.update(environ_defer)
+            if process_num != numprocs_start:  # (the first one's dicts hold them already)
+                creal.update(environ_real)
+                cdefer.update(environ_defer)
 
             if env_opt is None:
                 env_text = env_real = _NO_ENV  # dict_of_key_value_pairs('') (never mutated)
             else:
-                ev = self.ev(
-                    env_raw, common, "environment", env_loc, section, "environment", deferrable=True
+                # self.ev(env_raw, ...), whose first step is this when env_tpl is not None
+                ev = (
+                    None
+                    if env_tpl is None
+                    else self._ev_fast(env_tpl, common, env_loc, section, "environment", True)
                 )
+                if ev is None:
+                    ev = self.ev(
+                        env_raw,
+                        common,
+                        "environment",
+                        env_loc,
+                        section,
+                        "environment",
+                        deferrable=True,
+                    )
                 env_text, env_real = self._parse_env(ev, sec, "environment")
             for k, v in env_text.items():
                 key = "ENV_" + k
@@ -1577,13 +1643,11 @@ class _Builder:
             )
 
             logs: list[LogSpec] = []
-            for (
+            for lf_opt, (
                 ch,
                 cmax,
                 cev,
-                lf_opt,
                 lf_key,
-                lf_loc,
                 bu_key,
                 backups,
                 mb_key,
@@ -1598,8 +1662,11 @@ class _Builder:
                 else:
                     lv = self._deferrable(sec, lf_key, lf_opt, maps)
                     if "%" in lv.text or (lv.real is not None and "%" in lv.real):
-                        # log file names are expanded twice (the second time with common)
-                        lv = self.ev(lv, common, lf_key, lf_loc, section, lf_key, deferrable=True)
+                        # log file names are expanded twice (the second time with common;
+                        # the option is set: its loc is self.loc(sec, lf_key))
+                        lv = self.ev(
+                            lv, common, lf_key, lf_opt.loc, section, lf_key, deferrable=True
+                        )
                     kind_, path = self._logfile(lv.text)
                     if path is not None:
                         self._check_dir(path, sec, lf_key)
@@ -1638,14 +1705,20 @@ class _Builder:
                 )
             command = self._deferrable(sec, "command", cmd_opt, maps).text
 
-            nv = None
-            if pn_tpl is not None:
-                nv = self._ev_fast(pn_tpl, common, pn_loc, section, "process_name", False)
-            if nv is None:
-                nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+            if pn_opt is None:
+                # the default %(program_name)s: common's program_name (its ENV_ names cannot
+                # replace it), with nothing to report
+                name = program_name
+            else:
+                nv = None
+                if pn_tpl is not None:
+                    nv = self._ev_fast(pn_tpl, common, pn_loc, section, "process_name", False)
+                if nv is None:
+                    nv = self.ev(pn_val, common, "process_name", pn_loc, section, "process_name")
+                name = nv.text
             procs.append(
                 (
-                    nv.text,
+                    name,
                     process_num,
                     command,
                     directory,
@@ -1663,44 +1736,48 @@ class _Builder:
         startsecs = st.startsecs
         startretries = st.startretries
         stopwaitsecs = st.stopwaitsecs
+        # (positional arguments: a call with 36 keywords costs more than the object; the order
+        # is checked against ProcessSpec's signature at import, see _PROCESS_SPEC_ARGS)
+        new = ProcessSpec if _PROCESS_SPEC_POSITIONAL else _process_spec_by_keywords
+        section_loc = sec.loc
         out = [
-            ProcessSpec(
-                section=section,
-                kind=kind,
-                program_name=program_name,
-                group_name=group_name,
-                name=name,
-                process_num=process_num,
-                numprocs=numprocs,
-                numprocs_start=numprocs_start,
-                command=command,
-                argv=_split(command),
-                directory=directory,
-                umask=umask,
-                priority=priority,
-                autostart=autostart,
-                autorestart=autorestart_,
-                exitcodes=exitcodes,
-                startsecs=startsecs,
-                startretries=startretries,
-                user=user,
-                stopsignal=stopsignal,
-                stopsignal_name=stopsignal_name,
-                stopwaitsecs=stopwaitsecs,
-                stopasgroup=stopasgroup,
-                killasgroup=killasgroup,
-                redirect_stderr=redirect_stderr,
-                stdout=stdout,
-                stderr=stderr,
-                environment=environment,
-                serverurl=serverurl,
-                section_loc=sec.loc,
-                options=sec_options,
-                varies_with_process_num=varies,
-                socket=socket,
-                events=events,
-                buffer_size=buffer_size,
-                result_handler=result_handler,
+            new(
+                section,
+                kind,
+                program_name,
+                group_name,
+                name,
+                process_num,
+                numprocs,
+                numprocs_start,
+                command,
+                _split(command),  # argv
+                directory,
+                umask,
+                priority,
+                autostart,
+                autorestart_,  # autorestart
+                exitcodes,
+                startsecs,
+                startretries,
+                user,
+                stopsignal,
+                stopsignal_name,
+                stopwaitsecs,
+                stopasgroup,
+                killasgroup,
+                redirect_stderr,
+                stdout,
+                stderr,
+                environment,
+                serverurl,
+                section_loc,
+                sec_options,  # options
+                varies,  # varies_with_process_num
+                socket,
+                events,
+                buffer_size,
+                result_handler,
             )
             for name, process_num, command, directory, stdout, stderr, environment in procs
         ]
@@ -1779,6 +1856,10 @@ class _Builder:
             err_events=err_events,
             out_statics=statics[0],
             err_statics=statics[1],
+            channels=(
+                _channel(_CHANNEL_KEYS[0], out_cmax, out_events, statics[0]),
+                _channel(_CHANNEL_KEYS[1], err_cmax, err_events, statics[1]),
+            ),
         )
         if memo:
             self._settings_memo[key] = settings
@@ -1788,18 +1869,22 @@ class _Builder:
         """``get(sec, opt, None, maps, deferrable=True)`` of a program section's option that
         is set (``raw``)."""
         text = raw.value
-        v = _Val(text, text)
         if "%" not in text:
-            return v
+            return _Val(text, text)
         tpl = self._tpl(text)
         if tpl is not None:
             fast = self._ev_fast(tpl, maps, raw.loc, sec.name, opt, True)
             if fast is not None:
                 return fast
-        return self.ev(v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=True)
+        return self.ev(
+            _Val(text, text), maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=True
+        )
 
     def _logfile(self, text: str) -> tuple[LogKind, str | None]:
         """The log kind and path (``~`` expanded) of an expanded ``*_logfile`` value."""
+        if text[:1] == "/":
+            # an absolute path: not a magic value, nothing to expand (the same as below)
+            return LogKind.FILE, text
         lk, p = dt.logfile_name(text)
         if p == "":
             return LogKind.NONE, None  # '' is falsy: no log file at all
@@ -1992,16 +2077,19 @@ class _NotDeferrable(Exception):
 
 
 # shlex.split (POSIX, whitespace_split, no commenters) only treats quotes, backslashes and
-# its whitespace specially: without the former, its tokens are the runs of non-whitespace.
-_SPLIT_SPECIAL_RE = re.compile(r"[\\'\"]")
-_SPLIT_TOKEN_RE = re.compile(r"[^ \t\r\n]+")
+# its whitespace (" \t\r\n") specially: without the former, its tokens are the runs of
+# non-whitespace -- str.split()'s words when no other character str.split() takes for
+# whitespace is there either.
+_SPLIT_SPECIAL_RE = re.compile(
+    "[\\\\'\"\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
 
 
 def _split(command: str) -> tuple[str, ...]:
     """shlex.split like supervisor's spawn; () when unparsable (supervisor: BadCommand).
     Tokens are interned: the same words recur in thousands of commands (memory)."""
     if _SPLIT_SPECIAL_RE.search(command) is None:
-        return tuple(map(sys.intern, _SPLIT_TOKEN_RE.findall(command)))
+        return tuple(map(sys.intern, command.split()))
     return _split_shlex(command)
 
 
@@ -2067,6 +2155,21 @@ def _what(fn_name: str) -> str:
     }.get(fn_name, "invalid")
 
 
+# see _Settings.channels
+_Channel = tuple[str, int, bool, str, str, "int | None", str, "int | None", str, "bool | None"]
+
+
+def _channel(
+    names: tuple[str, str, str, str, str],
+    cmax: int,
+    events: bool,
+    statics: tuple[int | None, int | None, bool | None],
+) -> _Channel:
+    ch, lf_key, bu_key, mb_key, sy_key = names
+    backups, maxbytes, syslog = statics
+    return (ch, cmax, events, lf_key, bu_key, backups, mb_key, maxbytes, sy_key, syslog)
+
+
 class _Settings(NamedTuple):
     """See :meth:`_Builder._settings`."""
 
@@ -2090,6 +2193,10 @@ class _Settings(NamedTuple):
     # *_logfile_backups, *_logfile_maxbytes, *_syslog (or None: see static_value)
     out_statics: tuple[int | None, int | None, bool | None]
     err_statics: tuple[int | None, int | None, bool | None]
+    # per channel (stdout, stderr): the channel, its *_capture_maxbytes and *_events_enabled
+    # values, then the names of its *_logfile, *_logfile_backups, *_logfile_maxbytes and
+    # *_syslog options, each of the last three followed by its static value (or None)
+    channels: tuple[_Channel, _Channel]
 
 
 _SETTINGS_OPTIONS = frozenset(
@@ -2134,6 +2241,56 @@ _NO_VARIES: frozenset[str] = frozenset()
 _NO_ENV: dict[str, str] = {}
 
 
+# ProcessSpec's parameters, in order (built positionally when its signature still has them)
+_PROCESS_SPEC_ARGS = (
+    "section",
+    "kind",
+    "program_name",
+    "group_name",
+    "name",
+    "process_num",
+    "numprocs",
+    "numprocs_start",
+    "command",
+    "argv",
+    "directory",
+    "umask",
+    "priority",
+    "autostart",
+    "autorestart",
+    "exitcodes",
+    "startsecs",
+    "startretries",
+    "user",
+    "stopsignal",
+    "stopsignal_name",
+    "stopwaitsecs",
+    "stopasgroup",
+    "killasgroup",
+    "redirect_stderr",
+    "stdout",
+    "stderr",
+    "environment",
+    "serverurl",
+    "section_loc",
+    "options",
+    "varies_with_process_num",
+    "socket",
+    "events",
+    "buffer_size",
+    "result_handler",
+)
+_PROCESS_SPEC_POSITIONAL = (
+    ProcessSpec.__init__.__code__.co_varnames[1 : len(_PROCESS_SPEC_ARGS) + 1] == _PROCESS_SPEC_ARGS
+    and ProcessSpec.__init__.__code__.co_argcount == len(_PROCESS_SPEC_ARGS) + 1
+)
+
+
+def _process_spec_by_keywords(*args: Any) -> ProcessSpec:
+    """``ProcessSpec(*args)`` with the arguments passed by name (if its signature changed)."""
+    return ProcessSpec(**dict(zip(_PROCESS_SPEC_ARGS, args, strict=True)))
+
+
 def _by_name(p: ProcessSpec) -> str:
     return p.name
 
@@ -2141,8 +2298,15 @@ def _by_name(p: ProcessSpec) -> str:
 def _differ(values: tuple[object, ...]) -> bool:
     """Whether the values have more than one repr (equal values of the types compared here:
     str, int, bool, None, LogKind and tuples of them, have equal reprs, so only unequal ones
-    need their reprs compared)."""
-    return values.count(values[0]) != len(values) and len(set(map(repr, values))) > 1
+    need their reprs compared; unequal values of _REPR_INJECTIVE types have unequal ones)."""
+    if values.count(values[0]) == len(values):
+        return False
+    return _REPR_INJECTIVE.issuperset(map(type, values)) or len(set(map(repr, values))) > 1
+
+
+# types whose unequal values have unequal reprs, across the types too (a str's repr starts
+# with a quote, an int's with a digit or "-", then True/False, None and <LogKind.X: 'X'>)
+_REPR_INJECTIVE = frozenset({str, int, bool, type(None), LogKind})
 
 
 def _varying(procs: list[_Proc]) -> frozenset[str]:
@@ -2160,7 +2324,9 @@ def _varying(procs: list[_Proc]) -> frozenset[str]:
     for ch, logs in (("stdout", outs), ("stderr", errs)):
         if logs.count(logs[0]) == len(logs):
             continue  # equal LogSpecs: equal fields
-        if _differ(tuple((log.kind, log.path) for log in logs)):
+        # the reprs of the (kind, path) pairs differ iff those of the kinds or of the paths
+        # do (a LogKind's repr holds no ", ": it ends where the pair's first ", " starts)
+        if _differ(tuple(map(_KIND, logs))) or _differ(tuple(map(_PATH, logs))):
             out.add(f"{ch}_logfile")
         if _differ(tuple(log.maxbytes for log in logs)):
             out.add(f"{ch}_logfile_maxbytes")
@@ -2176,6 +2342,8 @@ def _varying(procs: list[_Proc]) -> frozenset[str]:
     return _VARIES.setdefault(varies, varies)
 
 
+_KIND = operator.attrgetter("kind")
+_PATH = operator.attrgetter("path")
 _VARIES: dict[frozenset[str], frozenset[str]] = {}  # one object per set (there are a few)
 
 
