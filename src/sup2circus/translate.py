@@ -31,7 +31,7 @@ from .model import (
     env_marker,
 )
 from .redact import shown_env_name
-from .rules import finding
+from .rules import RULES
 
 VERSION = "0.1.0"
 
@@ -59,7 +59,7 @@ DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 class _Ctx:
     """The findings of one translation (a plain class: a dataclass costs import time)."""
 
-    __slots__ = ("exact_codes", "findings", "once", "once_sec", "opts")
+    __slots__ = ("exact_codes", "findings", "forced", "once", "once_sec", "opts")
 
     def __init__(self, opts: ConvertOptions, exact_codes: frozenset[str] = frozenset()) -> None:
         self.opts = opts
@@ -68,6 +68,10 @@ class _Ctx:
         self.exact_codes = exact_codes
         # add_once per section: section -> bits of the codes already reported (_ONCE_BITS)
         self.once_sec: dict[str, int] = {}
+        # the severity of the codes reproduced by the hooks (--exact): info, whatever is asked
+        self.forced: dict[str, Severity] = (
+            dict.fromkeys(exact_codes, Severity.INFO) if opts.exact else {}
+        )
 
     def add(
         self,
@@ -78,9 +82,14 @@ class _Ctx:
         option: str | None,
         severity: Severity | None = None,
     ) -> None:
-        if self.opts.exact and code in self.exact_codes:
-            severity = Severity.INFO  # reproduced by the hooks
-        self.findings.append(finding(code, message, loc, section, option, severity))
+        # rules.finding(code, ..., severity), with the severity of the codes the hooks reproduce
+        # forced to info, made here (one call less per finding: tens of thousands per config)
+        sev = self.forced.get(code, severity)
+        if sev is None:
+            sev = RULES[code].severity
+        self.findings.append(
+            Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)
+        )
 
     def add_once(
         self, key: str, code: str, message: str, loc: Loc, section: str | None, option: str | None
@@ -146,6 +155,8 @@ def _replace_markers(value: str, style: str = "circus") -> str:
 _PLAIN_ENV_VALUE = re.compile(r'[^\s;$"](?:[^\n;$]*[^\s;$"])?').fullmatch
 # A value circus reads back as is as an option, with no $(circus.*) / ((circus.*)) in it.
 _PLAIN_VALUE = re.compile(r'[^\s;"(](?:[^\n;(]*[^\s;"(])?').fullmatch
+# Words circus_syntax writes as they are (is_safe_token), separated by single spaces.
+_PLAIN_WORDS = cs.SAFE_WORDS_RE.fullmatch
 
 
 def _env_spelling(value: str) -> str | None:
@@ -324,7 +335,11 @@ class _Translator:
             exact_codes = frozenset(EXACT_CODES)
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
         # codes whose severity becomes info (reproduced by the hooks)
-        self.exact_severity: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
+        exact_severity: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
+        # the severity of the codes process() reports itself (as rules.finding would)
+        self.severities: dict[str, Severity] = {
+            c: exact_severity.get(c, RULES[c].severity) for c in _ONCE_BITS
+        }
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
         # supervisord stops one group at a time; --exact reproduces it when there are several
@@ -592,6 +607,7 @@ class _Translator:
         opts = self.opts
         pair = self._pair
         fappend = ctx.findings.append
+        sevs = self.severities
         options: list[tuple[str, str] | None] = []
         comments: list[str] = []
         ok = True
@@ -616,15 +632,18 @@ class _Translator:
             env_pairs, env_intent = self._env_slow(p, name, pattern, wrapper_env)
         if env_pairs and not seen & _BIT_123:
             seen |= _BIT_123
+            loc = p.loc_of("environment") if p.environment else sd.loc_of("environment")
             fappend(
-                finding(
+                Finding(
                     "S2C123",
+                    sevs["S2C123"],
                     f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
                     "(a side effect of every [env:...] section)",
-                    p.loc_of("environment") if p.environment else sd.loc_of("environment"),
+                    loc.file,
+                    loc.line,
                     sec if p.environment else "supervisord",
                     "environment",
-                    self.exact_severity.get("S2C123"),
+                    loc.column,
                 )
             )
 
@@ -808,69 +827,94 @@ class _Translator:
             tokens: list[str] | tuple[str, ...] = [*pre_argv, *tail]
         else:
             pre_argv = tokens = program_argv
-        marked = ENV_MARK_START in " ".join(tokens)
-        deferred = _deferred_map(tokens, "circus") if marked else None
-        pre = _join_argv(pre_argv, deferred)
-        post = _join_argv(tail, deferred) if tail else ""
+        joined = " ".join(tokens)
+        marked = ENV_MARK_START in joined
         argv: list[str] | tuple[str, ...]
-        if wrapped:
-            cmd = (
-                f"{pre} {_PWD_SEG} {post}"
-                if pre and post
-                else " ".join(filter(None, (pre, _PWD_SEG, post)))
-            )
-            argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
-        else:
-            # usually spelled as the user wrote it: then keep one string, the model's
-            cmd = p.command if pre == p.command else pre
-            argv = pre_argv
-        if wrapped or wrapper_env:
-            comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
-            if comment is None:
-                why = []
-                if wrapper_env:
-                    why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
-                if use_umask:
-                    assert umask is not None
-                    why.append(f"umask {format(umask, '03o')}")
-                if "2>&1" in redirs:
-                    why.append("stderr into stdout, in order")
-                if "1>&2" in redirs:
-                    why.append("stdout into stderr")
-                comment = (
-                    "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
-                )
-                if not wrapper_env:
-                    self._wrapper_comments[wrap_key] = comment
-            comments.append(comment)
-            comments.append(
-                "runs: "
-                + " ".join([_replace_markers(a) for a in program_argv] if marked else program_argv)
-            )
-        # the argv circus will run, and the user's program (shared tuples when nothing changes)
-        if marked:
-            intended = tuple([_replace_markers(a) for a in argv])
-            if argv is program_argv:
-                intent_program = intended
+        if (
+            not wrapped
+            and not wrapper_env
+            and _PLAIN_WORDS(joined) is not None
+            and joined.count(" ") == len(tokens) - 1
+            and (not marked or len(set(ENV_MARK_RE.findall(joined))) == 1)
+        ):
+            # the usual command: words that need no quoting, with at most one distinct deferred
+            # reference. Each word is spelled as itself with its markers replaced (as
+            # _token_ok's safe words; tested against the general path below), and reads back.
+            argv = program_argv
+            if marked:
+                intended = tuple([_replace_markers(a) for a in argv])
+                pre = " ".join(intended)
             else:
-                intent_program = tuple([_replace_markers(a) for a in program_argv])
+                intended = argv
+                pre = joined
+            intent_program = intended
+            cmd = p.command if pre == p.command else pre
         else:
-            intended = argv if argv is program_argv else tuple(argv)
-            intent_program = program_argv
-        if not all(map(_token_ok, argv)):
-            # not every token reads back as itself: check the whole command
-            check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
-            refs_ok = _only_our_refs(f"{pre} {post}", " ".join(tokens))
-            if check != list(intended) or not refs_ok:
-                add(
-                    "S2C501",
-                    "the command cannot be written so that circus reads back the same argv "
-                    "(newline followed by spaces inside an argument?); watcher not converted",
-                    p.loc_of("command"),
-                    sec,
-                    "command",
+            deferred = _deferred_map(tokens, "circus") if marked else None
+            pre = _join_argv(pre_argv, deferred)
+            post = _join_argv(tail, deferred) if tail else ""
+            if wrapped:
+                cmd = (
+                    f"{pre} {_PWD_SEG} {post}"
+                    if pre and post
+                    else " ".join(filter(None, (pre, _PWD_SEG, post)))
                 )
-                ok = False
+                argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
+            else:
+                # usually spelled as the user wrote it: then keep one string, the model's
+                cmd = p.command if pre == p.command else pre
+                argv = pre_argv
+            if wrapped or wrapper_env:
+                comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
+                if comment is None:
+                    why = []
+                    if wrapper_env:
+                        why.append(
+                            "sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)"
+                        )
+                    if use_umask:
+                        assert umask is not None
+                        why.append(f"umask {format(umask, '03o')}")
+                    if "2>&1" in redirs:
+                        why.append("stderr into stdout, in order")
+                    if "1>&2" in redirs:
+                        why.append("stdout into stderr")
+                    comment = (
+                        "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+                    )
+                    if not wrapper_env:
+                        self._wrapper_comments[wrap_key] = comment
+                comments.append(comment)
+                comments.append(
+                    "runs: "
+                    + " ".join(
+                        [_replace_markers(a) for a in program_argv] if marked else program_argv
+                    )
+                )
+            # the argv circus will run, and the user's program (shared tuples when nothing changes)
+            if marked:
+                intended = tuple([_replace_markers(a) for a in argv])
+                if argv is program_argv:
+                    intent_program = intended
+                else:
+                    intent_program = tuple([_replace_markers(a) for a in program_argv])
+            else:
+                intended = argv if argv is program_argv else tuple(argv)
+                intent_program = program_argv
+            if not all(map(_token_ok, argv)):
+                # not every token reads back as itself: check the whole command
+                check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
+                refs_ok = _only_our_refs(f"{pre} {post}", " ".join(tokens))
+                if check != list(intended) or not refs_ok:
+                    add(
+                        "S2C501",
+                        "the command cannot be written so that circus reads back the same argv "
+                        "(newline followed by spaces inside an argument?); watcher not converted",
+                        p.loc_of("command"),
+                        sec,
+                        "command",
+                    )
+                    ok = False
         if (
             program_argv
             and "/" in program_argv[0]
@@ -957,38 +1001,51 @@ class _Translator:
                 respawn = exact_respawn(p)
         options.append(_RESPAWN[respawn])
         # S2C101-103 become info under --exact (as in ctx.add)
-        exact_sev = self.exact_severity
         if p.autorestart is AutoRestart.UNEXPECTED and not seen & _BIT_101:
             seen |= _BIT_101
+            loc = p.loc_of("autorestart")
             fappend(
-                finding(
+                Finding(
                     "S2C101",
+                    sevs["S2C101"],
                     self._s2c101(p),
-                    p.loc_of("autorestart"),
+                    loc.file,
+                    loc.line,
                     sec,
                     "autorestart",
-                    exact_sev.get("S2C101"),
+                    loc.column,
                 )
             )
         if p.startsecs > 0 and not seen & _BIT_102:
             seen |= _BIT_102
-            opt = "startretries" if p.is_set("startretries") else "startsecs"
+            opt = "startretries" if "startretries" in p.options else "startsecs"
+            loc = p.loc_of(opt)
             fappend(
-                finding(
+                Finding(
                     "S2C102",
+                    sevs["S2C102"],
                     self._s2c102(p.startsecs, p.startretries),
-                    p.loc_of(opt),
+                    loc.file,
+                    loc.line,
                     sec,
                     opt,
-                    exact_sev.get("S2C102"),
+                    loc.column,
                 )
             )
         if (p.stopasgroup or p.killasgroup) and not seen & _BIT_103:
             seen |= _BIT_103
             opt = "stopasgroup" if p.stopasgroup else "killasgroup"
+            loc = p.loc_of(opt)
             fappend(
-                finding(
-                    "S2C103", self._s2c103(opt), p.loc_of(opt), sec, opt, exact_sev.get("S2C103")
+                Finding(
+                    "S2C103",
+                    sevs["S2C103"],
+                    self._s2c103(opt),
+                    loc.file,
+                    loc.line,
+                    sec,
+                    opt,
+                    loc.column,
                 )
             )
         if seen != seen_before:
@@ -1058,33 +1115,36 @@ class _Translator:
         """The watcher of a translated process, at circus priority ``prio``."""
         name, options, prio_index, env_section, env, processes, source, comments, i = pending
         options[prio_index] = self._num_pair("priority", prio)
+        # positional arguments (Intent's and Watcher's field order): a third faster than by
+        # keyword, for every watcher
+        argv, program_argv, wd, ienv, wenv, uid, sig, grace, auto, respawn, out, err, um, hooks = i
         intent = Intent(
-            argv=i[0],
-            program_argv=i[1],
-            working_dir=i[2],
-            env=i[3],
-            wrapper_env=i[4],
-            uid=i[5],
-            stop_signal=i[6],
-            graceful_timeout=i[7],
-            autostart=i[8],
-            respawn=i[9],
-            priority=prio,
-            numprocesses=1,
-            stdout=i[10],
-            stderr=i[11],
-            umask=i[12],
-            hooks=i[13],
+            argv,
+            program_argv,
+            wd,
+            ienv,
+            wenv,
+            uid,
+            sig,
+            grace,
+            auto,
+            respawn,
+            prio,
+            1,
+            out,
+            err,
+            um,
+            hooks,
         )
         return Watcher(
-            name=name,
-            options=tuple(options),  # type: ignore[arg-type]  # the placeholder is filled
-            env_section=env_section,
-            env=env,
-            intent=intent,
-            processes=processes,
-            source=source,
-            comments=comments,
+            name,
+            tuple(options),  # type: ignore[arg-type]  # the placeholder is filled
+            env_section,
+            env,
+            intent,
+            processes,
+            source,
+            comments,
         )
 
     # ------------------------------------------------------------------ per-process helpers
