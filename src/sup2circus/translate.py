@@ -792,64 +792,63 @@ class _Translator:
         use_umask = umask is not None and not opts.no_wrappers
         program_argv = p.argv
         wrapped = use_umask or bool(redirs)
-        pre_argv: list[str] | tuple[str, ...]
-        tail: list[str] | tuple[str, ...] = ()
         # the wrapper's script and comment depend on this only (shared strings)
         wrap_key = (umask if use_umask else None, *redirs)
-        if wrapper_env or wrapped:
-            env_argv: list[str] = []
-            if wrapper_env:
-                env_argv += [ENV] + [f"{k}={v}" for k, v in wrapper_env]
-                if program_argv and "=" in program_argv[0]:
-                    env_argv.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
-            pre_argv = env_argv
-            if wrapped:
-                # sh (dash) always exports PWD=<cwd>: restore circusd's own PWD, or unset it
-                # when circusd has none (then circus leaves the reference literal, equal to
-                # the 2nd arg).
-                script = self._scripts.get(wrap_key)
-                if script is None:
-                    script = ""
-                    if use_umask:
-                        assert umask is not None
-                        script += f"umask {format(umask, '03o')} && "
-                    script += (
-                        'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && '
-                        'shift 2 && exec "$0" "$@"'
-                    )
-                    if redirs:
-                        script += " " + " ".join(redirs)
-                    self._scripts[wrap_key] = script
-                pre_argv += [SH, "-c", script, *program_argv[:1]]
-                tail = program_argv[1:]
-            else:
-                pre_argv += program_argv
-            tokens: list[str] | tuple[str, ...] = [*pre_argv, *tail]
-        else:
-            pre_argv = tokens = program_argv
-        joined = " ".join(tokens)
-        marked = ENV_MARK_START in joined
+        # sh (dash) always exports PWD=<cwd>: the script restores circusd's own PWD, or unsets it
+        # when circusd has none (then circus leaves the reference literal, equal to the 2nd arg)
+        script = self._script(wrap_key) if wrapped else ""
         argv: list[str] | tuple[str, ...]
+        joined = " ".join(program_argv)
+        marked = ENV_MARK_START in joined
         if (
-            not wrapped
-            and not wrapper_env
+            not wrapper_env
             and _PLAIN_WORDS(joined) is not None
-            and joined.count(" ") == len(tokens) - 1
+            and joined.count(" ") == len(program_argv) - 1
             and (not marked or len(set(ENV_MARK_RE.findall(joined))) == 1)
+            and (not wrapped or _token_ok(script))
         ):
-            # the usual command: words that need no quoting, with at most one distinct deferred
+            # The usual command: words that need no quoting, with at most one distinct deferred
             # reference. Each word is spelled as itself with its markers replaced (as
-            # _token_ok's safe words; tested against the general path below), and reads back.
-            argv = program_argv
-            if marked:
-                intended = tuple([_replace_markers(a) for a in argv])
-                pre = " ".join(intended)
+            # _token_ok's safe words), the result has no other space than between words, and
+            # every token reads back (tested against the general path below).
+            spelled = _replace_markers(joined) if marked else joined
+            words = spelled.split(" ") if marked else program_argv
+            if wrapped:
+                first = words[0]
+                cmd = f"{SH} -c {cs.quote_plain(script)} {first} {_PWD_SEG}"
+                if len(words) > 1:
+                    cmd += spelled[len(first) :]
+                argv = [SH, "-c", script, program_argv[0], PWD_REF, PWD_REF, *program_argv[1:]]
+                intended = (SH, "-c", script, first, PWD_REF, PWD_REF, *words[1:])
+                intent_program = tuple(words) if marked else program_argv
+                comments.append(self._wrapper_comment(wrap_key, wrapper_env, True))
+                comments.append("runs: " + spelled)
             else:
-                intended = argv
-                pre = joined
-            intent_program = intended
-            cmd = p.command if pre == p.command else pre
+                # usually spelled as the user wrote it: then keep one string, the model's
+                cmd = p.command if spelled == p.command else spelled
+                argv = program_argv
+                intended = intent_program = tuple(words) if marked else program_argv
         else:
+            pre_argv: list[str] | tuple[str, ...]
+            tail: list[str] | tuple[str, ...] = ()
+            if wrapper_env or wrapped:
+                env_argv: list[str] = []
+                if wrapper_env:
+                    env_argv += [ENV] + [f"{k}={v}" for k, v in wrapper_env]
+                    if program_argv and "=" in program_argv[0]:
+                        env_argv.append(
+                            "--"
+                        )  # pragma: no cover - `env` would take it as NAME=VALUE
+                pre_argv = env_argv
+                if wrapped:
+                    pre_argv += [SH, "-c", script, *program_argv[:1]]
+                    tail = program_argv[1:]
+                else:
+                    pre_argv += program_argv
+                tokens: list[str] | tuple[str, ...] = [*pre_argv, *tail]
+            else:
+                pre_argv = tokens = program_argv
+            marked = ENV_MARK_START in " ".join(tokens)
             deferred = _deferred_map(tokens, "circus") if marked else None
             pre = _join_argv(pre_argv, deferred)
             post = _join_argv(tail, deferred) if tail else ""
@@ -865,33 +864,15 @@ class _Translator:
                 cmd = p.command if pre == p.command else pre
                 argv = pre_argv
             if wrapped or wrapper_env:
-                comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
-                if comment is None:
-                    why = []
-                    if wrapper_env:
-                        why.append(
-                            "sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)"
-                        )
-                    if use_umask:
-                        assert umask is not None
-                        why.append(f"umask {format(umask, '03o')}")
-                    if "2>&1" in redirs:
-                        why.append("stderr into stdout, in order")
-                    if "1>&2" in redirs:
-                        why.append("stdout into stderr")
-                    comment = (
-                        "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
-                    )
-                    if not wrapper_env:
-                        self._wrapper_comments[wrap_key] = comment
-                comments.append(comment)
+                comments.append(self._wrapper_comment(wrap_key, wrapper_env, wrapped))
                 comments.append(
                     "runs: "
                     + " ".join(
                         [_replace_markers(a) for a in program_argv] if marked else program_argv
                     )
                 )
-            # the argv circus will run, and the user's program (shared tuples when nothing changes)
+            # the argv circus will run, and the user's program (shared tuples when nothing
+            # changes)
             if marked:
                 intended = tuple([_replace_markers(a) for a in argv])
                 if argv is program_argv:
@@ -1148,6 +1129,52 @@ class _Translator:
         )
 
     # ------------------------------------------------------------------ per-process helpers
+    def _script(self, wrap_key: tuple[int | str | None, ...]) -> str:
+        """The ``sh -c`` script of a wrapper: ``wrap_key`` is the umask (or None) and the
+        redirections (shared strings)."""
+        script = self._scripts.get(wrap_key)
+        if script is None:
+            umask = wrap_key[0]
+            redirs = cast("tuple[str, ...]", wrap_key[1:])
+            script = ""
+            if umask is not None:
+                assert isinstance(umask, int)
+                script += f"umask {format(umask, '03o')} && "
+            script += (
+                'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && '
+                'shift 2 && exec "$0" "$@"'
+            )
+            if redirs:
+                script += " " + " ".join(redirs)
+            self._scripts[wrap_key] = script
+        return script
+
+    def _wrapper_comment(
+        self,
+        wrap_key: tuple[int | str | None, ...],
+        wrapper_env: list[tuple[str, str]],
+        wrapped: bool,
+    ) -> str:
+        """The comment saying what the wrapper does (shared strings, without wrapper_env)."""
+        comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
+        if comment is None:
+            umask = wrap_key[0]
+            redirs = wrap_key[1:]
+            why = []
+            if wrapper_env:
+                why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
+            if umask is not None:
+                assert isinstance(umask, int)
+                why.append(f"umask {format(umask, '03o')}")
+            if "2>&1" in redirs:
+                why.append("stderr into stdout, in order")
+            if "1>&2" in redirs:
+                why.append("stdout into stderr")
+            comment = "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+            if not wrapper_env:
+                self._wrapper_comments[wrap_key] = comment
+        return comment
+
     def _pair(self, key: str, value: str) -> tuple[str, str]:
         """The option ``(key, value)``, one shared tuple per distinct pair."""
         t = (key, value)
