@@ -9,6 +9,7 @@ it may report; the rule texts live in :mod:`.rules`.
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import posixpath
 import re
@@ -1414,7 +1415,9 @@ class _Translator:
                 (_STREAM_MAX_BYTES[chan], str(max_bytes)),
                 (_STREAM_BACKUP_COUNT[chan], str(backups)),
             )
-        stream_opts += (_FILE_STREAM_CLASS[chan], (_STREAM_FILENAME[chan], spelled), *sizes)
+        stream_opts.append(_FILE_STREAM_CLASS[chan])
+        stream_opts.append((_STREAM_FILENAME[chan], spelled))
+        stream_opts += sizes
         if max_bytes > 0 and backups == 0:
             add(
                 "S2C111",
@@ -1439,7 +1442,7 @@ class _Translator:
                     sec,
                     f"{chan}_logfile",
                 )
-        return Stream(kind="file", path=spelled, max_bytes=max_bytes, backup_count=backups)
+        return Stream("file", spelled, max_bytes, backups)
 
     def _socket(self, p: ProcessSpec) -> str | None:
         s = p.socket
@@ -1609,7 +1612,13 @@ class _Translator:
         break ties differently from supervisord.
         """
         procs = self.m.processes
-        names = [self.watcher_name(p) for p in procs]
+        # watcher_name, inline
+        names = [
+            p.name
+            if p.group_name == p.program_name and p.name == p.program_name and p.numprocs == 1
+            else f"{p.group_name}:{p.name}"
+            for p in procs
+        ]
         group_prio = {g.name: g.priority for g in self.m.groups}
         sup_prio = [group_prio.get(p.group_name, p.priority) for p in procs]
         finish = self._finish
@@ -1617,20 +1626,18 @@ class _Translator:
         # each process's findings, to put them in source order afterwards (see _source_order;
         # _finish reports nothing, so the blocks are contiguous)
         blocks: list[tuple[str, int, int, int]] = []
-
-        def process(p: ProcessSpec, name: str) -> _Pending | None:
-            start = len(found)
-            pending = self.process(p, name)
-            if len(found) > start:
-                blocks.append((p.section_loc.file, p.section_loc.line, start, len(found)))
-            return pending
+        block = blocks.append
+        translate = self.process
 
         if not self.stop_order and _ordered(sup_prio, names):
             # ordered for all processes, so for those converted too: -priority it is, and each
             # watcher can be made at once
             out = []
             for p, name, sp in zip(procs, names, sup_prio, strict=True):
-                pending = process(p, name)
+                start = len(found)
+                pending = translate(p, name)
+                if len(found) > start:
+                    block((p.section_loc.file, p.section_loc.line, start, len(found)))
                 if pending is not None:
                     out.append(finish(pending, -sp))
             _source_order(found, blocks)
@@ -1638,7 +1645,10 @@ class _Translator:
         pendings: list[_Pending] = []
         kept_prio: list[int] = []
         for p, name, sp in zip(procs, names, sup_prio, strict=True):
-            pending = process(p, name)
+            start = len(found)
+            pending = translate(p, name)
+            if len(found) > start:
+                block((p.section_loc.file, p.section_loc.line, start, len(found)))
             if pending is not None:
                 pendings.append(pending)
                 kept_prio.append(sp)
@@ -1659,15 +1669,15 @@ def _source_order(found: list[Finding], blocks: list[tuple[str, int, int, int]])
     priority) they are shuffled, and the sort of tens of thousands costs twice as much."""
     if len(blocks) < 2:
         return
-    ordered = sorted(blocks, key=_block_key)
+    ordered = sorted(blocks, key=_BLOCK_KEY)
     if ordered == blocks:
         return
     first, last = blocks[0][2], blocks[-1][3]
     found[first:last] = [f for _, _, start, end in ordered for f in found[start:end]]
 
 
-def _block_key(block: tuple[str, int, int, int]) -> tuple[str, int]:
-    return block[0], block[1]
+# a block's (file, section line)
+_BLOCK_KEY = operator.itemgetter(0, 1)
 
 
 def _ordered(sup_prio: list[int], names: list[str]) -> bool:
