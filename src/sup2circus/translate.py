@@ -813,7 +813,15 @@ class _Translator:
             # _token_ok's safe words), the result has no other space than between words, and
             # every token reads back (tested against the general path below).
             spelled = _replace_markers(joined) if marked else joined
-            words = spelled.split(" ") if marked else program_argv
+            words = (
+                # the words without a marker stay the model's strings (shared, not copies)
+                [
+                    w if ENV_MARK_START in a else a
+                    for a, w in zip(program_argv, spelled.split(" "), strict=True)
+                ]
+                if marked
+                else program_argv
+            )
             if wrapped:
                 first = words[0]
                 cmd = f"{SH} -c {cs.quote_plain(script)} {first} {_PWD_SEG}"
