@@ -23,6 +23,8 @@ CIRCUS_VAR_RE = re.compile(r"\$\(circus\.([\w\.\-]+)\)|\(\(circus\.([\w\.\-]+)\)
 ENV_DOLLAR_RE = re.compile(r"\$([A-Z]+[A-Z0-9_]*)")
 
 _SAFE_TOKEN_RE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+# safe words (is_safe_token) separated by single spaces
+SAFE_WORDS_RE = re.compile(rf"{_SAFE_TOKEN_RE.pattern}(?: {_SAFE_TOKEN_RE.pattern})*")
 # no fnmatch special character
 _GLOB_PLAIN_RE = re.compile(r"[^*?\[]*")
 # shlex.split (posix, whitespace_split, no commenters) returns such a string as its one word

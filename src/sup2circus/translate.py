@@ -9,6 +9,7 @@ it may report; the rule texts live in :mod:`.rules`.
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import posixpath
 import re
@@ -31,7 +32,7 @@ from .model import (
     env_marker,
 )
 from .redact import shown_env_name
-from .rules import finding
+from .rules import RULES
 
 VERSION = "0.1.0"
 
@@ -59,7 +60,7 @@ DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 class _Ctx:
     """The findings of one translation (a plain class: a dataclass costs import time)."""
 
-    __slots__ = ("exact_codes", "findings", "once", "once_sec", "opts")
+    __slots__ = ("exact_codes", "findings", "forced", "once", "once_sec", "opts")
 
     def __init__(self, opts: ConvertOptions, exact_codes: frozenset[str] = frozenset()) -> None:
         self.opts = opts
@@ -68,6 +69,10 @@ class _Ctx:
         self.exact_codes = exact_codes
         # add_once per section: section -> bits of the codes already reported (_ONCE_BITS)
         self.once_sec: dict[str, int] = {}
+        # the severity of the codes reproduced by the hooks (--exact): info, whatever is asked
+        self.forced: dict[str, Severity] = (
+            dict.fromkeys(exact_codes, Severity.INFO) if opts.exact else {}
+        )
 
     def add(
         self,
@@ -78,9 +83,14 @@ class _Ctx:
         option: str | None,
         severity: Severity | None = None,
     ) -> None:
-        if self.opts.exact and code in self.exact_codes:
-            severity = Severity.INFO  # reproduced by the hooks
-        self.findings.append(finding(code, message, loc, section, option, severity))
+        # rules.finding(code, ..., severity), with the severity of the codes the hooks reproduce
+        # forced to info, made here (one call less per finding: tens of thousands per config)
+        sev = self.forced.get(code, severity)
+        if sev is None:
+            sev = RULES[code].severity
+        self.findings.append(
+            Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)
+        )
 
     def add_once(
         self, key: str, code: str, message: str, loc: Loc, section: str | None, option: str | None
@@ -146,6 +156,8 @@ def _replace_markers(value: str, style: str = "circus") -> str:
 _PLAIN_ENV_VALUE = re.compile(r'[^\s;$"](?:[^\n;$]*[^\s;$"])?').fullmatch
 # A value circus reads back as is as an option, with no $(circus.*) / ((circus.*)) in it.
 _PLAIN_VALUE = re.compile(r'[^\s;"(](?:[^\n;(]*[^\s;"(])?').fullmatch
+# Words circus_syntax writes as they are (is_safe_token), separated by single spaces.
+_PLAIN_WORDS = cs.SAFE_WORDS_RE.fullmatch
 
 
 def _env_spelling(value: str) -> str | None:
@@ -324,7 +336,11 @@ class _Translator:
             exact_codes = frozenset(EXACT_CODES)
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
         # codes whose severity becomes info (reproduced by the hooks)
-        self.exact_severity: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
+        exact_severity: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
+        # the severity of the codes process() reports itself (as rules.finding would)
+        self.severities: dict[str, Severity] = {
+            c: exact_severity.get(c, RULES[c].severity) for c in _ONCE_BITS
+        }
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
         # supervisord stops one group at a time; --exact reproduces it when there are several
@@ -592,6 +608,7 @@ class _Translator:
         opts = self.opts
         pair = self._pair
         fappend = ctx.findings.append
+        sevs = self.severities
         options: list[tuple[str, str] | None] = []
         comments: list[str] = []
         ok = True
@@ -616,15 +633,18 @@ class _Translator:
             env_pairs, env_intent = self._env_slow(p, name, pattern, wrapper_env)
         if env_pairs and not seen & _BIT_123:
             seen |= _BIT_123
+            loc = p.loc_of("environment") if p.environment else sd.loc_of("environment")
             fappend(
-                finding(
+                Finding(
                     "S2C123",
+                    sevs["S2C123"],
                     f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
                     "(a side effect of every [env:...] section)",
-                    p.loc_of("environment") if p.environment else sd.loc_of("environment"),
+                    loc.file,
+                    loc.line,
                     sec if p.environment else "supervisord",
                     "environment",
-                    self.exact_severity.get("S2C123"),
+                    loc.column,
                 )
             )
 
@@ -773,104 +793,118 @@ class _Translator:
         use_umask = umask is not None and not opts.no_wrappers
         program_argv = p.argv
         wrapped = use_umask or bool(redirs)
-        pre_argv: list[str] | tuple[str, ...]
-        tail: list[str] | tuple[str, ...] = ()
         # the wrapper's script and comment depend on this only (shared strings)
         wrap_key = (umask if use_umask else None, *redirs)
-        if wrapper_env or wrapped:
-            env_argv: list[str] = []
-            if wrapper_env:
-                env_argv += [ENV] + [f"{k}={v}" for k, v in wrapper_env]
-                if program_argv and "=" in program_argv[0]:
-                    env_argv.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
-            pre_argv = env_argv
-            if wrapped:
-                # sh (dash) always exports PWD=<cwd>: restore circusd's own PWD, or unset it
-                # when circusd has none (then circus leaves the reference literal, equal to
-                # the 2nd arg).
-                script = self._scripts.get(wrap_key)
-                if script is None:
-                    script = ""
-                    if use_umask:
-                        assert umask is not None
-                        script += f"umask {format(umask, '03o')} && "
-                    script += (
-                        'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && '
-                        'shift 2 && exec "$0" "$@"'
-                    )
-                    if redirs:
-                        script += " " + " ".join(redirs)
-                    self._scripts[wrap_key] = script
-                pre_argv += [SH, "-c", script, *program_argv[:1]]
-                tail = program_argv[1:]
-            else:
-                pre_argv += program_argv
-            tokens: list[str] | tuple[str, ...] = [*pre_argv, *tail]
-        else:
-            pre_argv = tokens = program_argv
-        marked = ENV_MARK_START in " ".join(tokens)
-        deferred = _deferred_map(tokens, "circus") if marked else None
-        pre = _join_argv(pre_argv, deferred)
-        post = _join_argv(tail, deferred) if tail else ""
+        # sh (dash) always exports PWD=<cwd>: the script restores circusd's own PWD, or unsets it
+        # when circusd has none (then circus leaves the reference literal, equal to the 2nd arg)
+        script = self._script(wrap_key) if wrapped else ""
         argv: list[str] | tuple[str, ...]
-        if wrapped:
-            cmd = (
-                f"{pre} {_PWD_SEG} {post}"
-                if pre and post
-                else " ".join(filter(None, (pre, _PWD_SEG, post)))
+        joined = " ".join(program_argv)
+        marked = ENV_MARK_START in joined
+        if (
+            not wrapper_env
+            and _PLAIN_WORDS(joined) is not None
+            and joined.count(" ") == len(program_argv) - 1
+            and (not marked or len(set(ENV_MARK_RE.findall(joined))) == 1)
+            and (not wrapped or _token_ok(script))
+        ):
+            # The usual command: words that need no quoting, with at most one distinct deferred
+            # reference. Each word is spelled as itself with its markers replaced (as
+            # _token_ok's safe words), the result has no other space than between words, and
+            # every token reads back (tested against the general path below).
+            spelled = _replace_markers(joined) if marked else joined
+            words = (
+                # the words without a marker stay the model's strings (shared, not copies)
+                [
+                    w if ENV_MARK_START in a else a
+                    for a, w in zip(program_argv, spelled.split(" "), strict=True)
+                ]
+                if marked
+                else program_argv
             )
-            argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
-        else:
-            # usually spelled as the user wrote it: then keep one string, the model's
-            cmd = p.command if pre == p.command else pre
-            argv = pre_argv
-        if wrapped or wrapper_env:
-            comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
-            if comment is None:
-                why = []
-                if wrapper_env:
-                    why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
-                if use_umask:
-                    assert umask is not None
-                    why.append(f"umask {format(umask, '03o')}")
-                if "2>&1" in redirs:
-                    why.append("stderr into stdout, in order")
-                if "1>&2" in redirs:
-                    why.append("stdout into stderr")
-                comment = (
-                    "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
-                )
-                if not wrapper_env:
-                    self._wrapper_comments[wrap_key] = comment
-            comments.append(comment)
-            comments.append(
-                "runs: "
-                + " ".join([_replace_markers(a) for a in program_argv] if marked else program_argv)
-            )
-        # the argv circus will run, and the user's program (shared tuples when nothing changes)
-        if marked:
-            intended = tuple([_replace_markers(a) for a in argv])
-            if argv is program_argv:
-                intent_program = intended
+            if wrapped:
+                first = words[0]
+                cmd = f"{SH} -c {cs.quote_plain(script)} {first} {_PWD_SEG}"
+                if len(words) > 1:
+                    cmd += spelled[len(first) :]
+                argv = [SH, "-c", script, program_argv[0], PWD_REF, PWD_REF, *program_argv[1:]]
+                intended = (SH, "-c", script, first, PWD_REF, PWD_REF, *words[1:])
+                intent_program = tuple(words) if marked else program_argv
+                comments.append(self._wrapper_comment(wrap_key, wrapper_env, True))
+                comments.append("runs: " + spelled)
             else:
-                intent_program = tuple([_replace_markers(a) for a in program_argv])
+                # usually spelled as the user wrote it: then keep one string, the model's
+                cmd = p.command if spelled == p.command else spelled
+                argv = program_argv
+                intended = intent_program = tuple(words) if marked else program_argv
         else:
-            intended = argv if argv is program_argv else tuple(argv)
-            intent_program = program_argv
-        if not all(map(_token_ok, argv)):
-            # not every token reads back as itself: check the whole command
-            check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
-            refs_ok = _only_our_refs(f"{pre} {post}", " ".join(tokens))
-            if check != list(intended) or not refs_ok:
-                add(
-                    "S2C501",
-                    "the command cannot be written so that circus reads back the same argv "
-                    "(newline followed by spaces inside an argument?); watcher not converted",
-                    p.loc_of("command"),
-                    sec,
-                    "command",
+            pre_argv: list[str] | tuple[str, ...]
+            tail: list[str] | tuple[str, ...] = ()
+            if wrapper_env or wrapped:
+                env_argv: list[str] = []
+                if wrapper_env:
+                    env_argv += [ENV] + [f"{k}={v}" for k, v in wrapper_env]
+                    if program_argv and "=" in program_argv[0]:
+                        env_argv.append(
+                            "--"
+                        )  # pragma: no cover - `env` would take it as NAME=VALUE
+                pre_argv = env_argv
+                if wrapped:
+                    pre_argv += [SH, "-c", script, *program_argv[:1]]
+                    tail = program_argv[1:]
+                else:
+                    pre_argv += program_argv
+                tokens: list[str] | tuple[str, ...] = [*pre_argv, *tail]
+            else:
+                pre_argv = tokens = program_argv
+            marked = ENV_MARK_START in " ".join(tokens)
+            deferred = _deferred_map(tokens, "circus") if marked else None
+            pre = _join_argv(pre_argv, deferred)
+            post = _join_argv(tail, deferred) if tail else ""
+            if wrapped:
+                cmd = (
+                    f"{pre} {_PWD_SEG} {post}"
+                    if pre and post
+                    else " ".join(filter(None, (pre, _PWD_SEG, post)))
                 )
-                ok = False
+                argv = [*pre_argv, PWD_REF, PWD_REF, *tail]
+            else:
+                # usually spelled as the user wrote it: then keep one string, the model's
+                cmd = p.command if pre == p.command else pre
+                argv = pre_argv
+            if wrapped or wrapper_env:
+                comments.append(self._wrapper_comment(wrap_key, wrapper_env, wrapped))
+                comments.append(
+                    "runs: "
+                    + " ".join(
+                        [_replace_markers(a) for a in program_argv] if marked else program_argv
+                    )
+                )
+            # the argv circus will run, and the user's program (shared tuples when nothing
+            # changes)
+            if marked:
+                intended = tuple([_replace_markers(a) for a in argv])
+                if argv is program_argv:
+                    intent_program = intended
+                else:
+                    intent_program = tuple([_replace_markers(a) for a in program_argv])
+            else:
+                intended = argv if argv is program_argv else tuple(argv)
+                intent_program = program_argv
+            if not all(map(_token_ok, argv)):
+                # not every token reads back as itself: check the whole command
+                check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
+                refs_ok = _only_our_refs(f"{pre} {post}", " ".join(tokens))
+                if check != list(intended) or not refs_ok:
+                    add(
+                        "S2C501",
+                        "the command cannot be written so that circus reads back the same argv "
+                        "(newline followed by spaces inside an argument?); watcher not converted",
+                        p.loc_of("command"),
+                        sec,
+                        "command",
+                    )
+                    ok = False
         if (
             program_argv
             and "/" in program_argv[0]
@@ -957,38 +991,51 @@ class _Translator:
                 respawn = exact_respawn(p)
         options.append(_RESPAWN[respawn])
         # S2C101-103 become info under --exact (as in ctx.add)
-        exact_sev = self.exact_severity
         if p.autorestart is AutoRestart.UNEXPECTED and not seen & _BIT_101:
             seen |= _BIT_101
+            loc = p.loc_of("autorestart")
             fappend(
-                finding(
+                Finding(
                     "S2C101",
+                    sevs["S2C101"],
                     self._s2c101(p),
-                    p.loc_of("autorestart"),
+                    loc.file,
+                    loc.line,
                     sec,
                     "autorestart",
-                    exact_sev.get("S2C101"),
+                    loc.column,
                 )
             )
         if p.startsecs > 0 and not seen & _BIT_102:
             seen |= _BIT_102
-            opt = "startretries" if p.is_set("startretries") else "startsecs"
+            opt = "startretries" if "startretries" in p.options else "startsecs"
+            loc = p.loc_of(opt)
             fappend(
-                finding(
+                Finding(
                     "S2C102",
+                    sevs["S2C102"],
                     self._s2c102(p.startsecs, p.startretries),
-                    p.loc_of(opt),
+                    loc.file,
+                    loc.line,
                     sec,
                     opt,
-                    exact_sev.get("S2C102"),
+                    loc.column,
                 )
             )
         if (p.stopasgroup or p.killasgroup) and not seen & _BIT_103:
             seen |= _BIT_103
             opt = "stopasgroup" if p.stopasgroup else "killasgroup"
+            loc = p.loc_of(opt)
             fappend(
-                finding(
-                    "S2C103", self._s2c103(opt), p.loc_of(opt), sec, opt, exact_sev.get("S2C103")
+                Finding(
+                    "S2C103",
+                    sevs["S2C103"],
+                    self._s2c103(opt),
+                    loc.file,
+                    loc.line,
+                    sec,
+                    opt,
+                    loc.column,
                 )
             )
         if seen != seen_before:
@@ -1058,36 +1105,85 @@ class _Translator:
         """The watcher of a translated process, at circus priority ``prio``."""
         name, options, prio_index, env_section, env, processes, source, comments, i = pending
         options[prio_index] = self._num_pair("priority", prio)
+        # positional arguments (Intent's and Watcher's field order): a third faster than by
+        # keyword, for every watcher
+        argv, program_argv, wd, ienv, wenv, uid, sig, grace, auto, respawn, out, err, um, hooks = i
         intent = Intent(
-            argv=i[0],
-            program_argv=i[1],
-            working_dir=i[2],
-            env=i[3],
-            wrapper_env=i[4],
-            uid=i[5],
-            stop_signal=i[6],
-            graceful_timeout=i[7],
-            autostart=i[8],
-            respawn=i[9],
-            priority=prio,
-            numprocesses=1,
-            stdout=i[10],
-            stderr=i[11],
-            umask=i[12],
-            hooks=i[13],
+            argv,
+            program_argv,
+            wd,
+            ienv,
+            wenv,
+            uid,
+            sig,
+            grace,
+            auto,
+            respawn,
+            prio,
+            1,
+            out,
+            err,
+            um,
+            hooks,
         )
         return Watcher(
-            name=name,
-            options=tuple(options),  # type: ignore[arg-type]  # the placeholder is filled
-            env_section=env_section,
-            env=env,
-            intent=intent,
-            processes=processes,
-            source=source,
-            comments=comments,
+            name,
+            tuple(options),  # type: ignore[arg-type]  # the placeholder is filled
+            env_section,
+            env,
+            intent,
+            processes,
+            source,
+            comments,
         )
 
     # ------------------------------------------------------------------ per-process helpers
+    def _script(self, wrap_key: tuple[int | str | None, ...]) -> str:
+        """The ``sh -c`` script of a wrapper: ``wrap_key`` is the umask (or None) and the
+        redirections (shared strings)."""
+        script = self._scripts.get(wrap_key)
+        if script is None:
+            umask = wrap_key[0]
+            redirs = cast("tuple[str, ...]", wrap_key[1:])
+            script = ""
+            if umask is not None:
+                assert isinstance(umask, int)
+                script += f"umask {format(umask, '03o')} && "
+            script += (
+                'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && '
+                'shift 2 && exec "$0" "$@"'
+            )
+            if redirs:
+                script += " " + " ".join(redirs)
+            self._scripts[wrap_key] = script
+        return script
+
+    def _wrapper_comment(
+        self,
+        wrap_key: tuple[int | str | None, ...],
+        wrapper_env: list[tuple[str, str]],
+        wrapped: bool,
+    ) -> str:
+        """The comment saying what the wrapper does (shared strings, without wrapper_env)."""
+        comment = None if wrapper_env else self._wrapper_comments.get(wrap_key)
+        if comment is None:
+            umask = wrap_key[0]
+            redirs = wrap_key[1:]
+            why = []
+            if wrapper_env:
+                why.append("sets " + ", ".join(k for k, _ in wrapper_env) + " exactly (env)")
+            if umask is not None:
+                assert isinstance(umask, int)
+                why.append(f"umask {format(umask, '03o')}")
+            if "2>&1" in redirs:
+                why.append("stderr into stdout, in order")
+            if "1>&2" in redirs:
+                why.append("stdout into stderr")
+            comment = "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+            if not wrapper_env:
+                self._wrapper_comments[wrap_key] = comment
+        return comment
+
     def _pair(self, key: str, value: str) -> tuple[str, str]:
         """The option ``(key, value)``, one shared tuple per distinct pair."""
         t = (key, value)
@@ -1327,7 +1423,9 @@ class _Translator:
                 (_STREAM_MAX_BYTES[chan], str(max_bytes)),
                 (_STREAM_BACKUP_COUNT[chan], str(backups)),
             )
-        stream_opts += (_FILE_STREAM_CLASS[chan], (_STREAM_FILENAME[chan], spelled), *sizes)
+        stream_opts.append(_FILE_STREAM_CLASS[chan])
+        stream_opts.append((_STREAM_FILENAME[chan], spelled))
+        stream_opts += sizes
         if max_bytes > 0 and backups == 0:
             add(
                 "S2C111",
@@ -1352,7 +1450,7 @@ class _Translator:
                     sec,
                     f"{chan}_logfile",
                 )
-        return Stream(kind="file", path=spelled, max_bytes=max_bytes, backup_count=backups)
+        return Stream("file", spelled, max_bytes, backups)
 
     def _socket(self, p: ProcessSpec) -> str | None:
         s = p.socket
@@ -1522,7 +1620,13 @@ class _Translator:
         break ties differently from supervisord.
         """
         procs = self.m.processes
-        names = [self.watcher_name(p) for p in procs]
+        # watcher_name, inline
+        names = [
+            p.name
+            if p.group_name == p.program_name and p.name == p.program_name and p.numprocs == 1
+            else f"{p.group_name}:{p.name}"
+            for p in procs
+        ]
         group_prio = {g.name: g.priority for g in self.m.groups}
         sup_prio = [group_prio.get(p.group_name, p.priority) for p in procs]
         finish = self._finish
@@ -1530,20 +1634,18 @@ class _Translator:
         # each process's findings, to put them in source order afterwards (see _source_order;
         # _finish reports nothing, so the blocks are contiguous)
         blocks: list[tuple[str, int, int, int]] = []
-
-        def process(p: ProcessSpec, name: str) -> _Pending | None:
-            start = len(found)
-            pending = self.process(p, name)
-            if len(found) > start:
-                blocks.append((p.section_loc.file, p.section_loc.line, start, len(found)))
-            return pending
+        block = blocks.append
+        translate = self.process
 
         if not self.stop_order and _ordered(sup_prio, names):
             # ordered for all processes, so for those converted too: -priority it is, and each
             # watcher can be made at once
             out = []
             for p, name, sp in zip(procs, names, sup_prio, strict=True):
-                pending = process(p, name)
+                start = len(found)
+                pending = translate(p, name)
+                if len(found) > start:
+                    block((p.section_loc.file, p.section_loc.line, start, len(found)))
                 if pending is not None:
                     out.append(finish(pending, -sp))
             _source_order(found, blocks)
@@ -1551,7 +1653,10 @@ class _Translator:
         pendings: list[_Pending] = []
         kept_prio: list[int] = []
         for p, name, sp in zip(procs, names, sup_prio, strict=True):
-            pending = process(p, name)
+            start = len(found)
+            pending = translate(p, name)
+            if len(found) > start:
+                block((p.section_loc.file, p.section_loc.line, start, len(found)))
             if pending is not None:
                 pendings.append(pending)
                 kept_prio.append(sp)
@@ -1572,15 +1677,15 @@ def _source_order(found: list[Finding], blocks: list[tuple[str, int, int, int]])
     priority) they are shuffled, and the sort of tens of thousands costs twice as much."""
     if len(blocks) < 2:
         return
-    ordered = sorted(blocks, key=_block_key)
+    ordered = sorted(blocks, key=_BLOCK_KEY)
     if ordered == blocks:
         return
     first, last = blocks[0][2], blocks[-1][3]
     found[first:last] = [f for _, _, start, end in ordered for f in found[start:end]]
 
 
-def _block_key(block: tuple[str, int, int, int]) -> tuple[str, int]:
-    return block[0], block[1]
+# a block's (file, section line)
+_BLOCK_KEY = operator.itemgetter(0, 1)
 
 
 def _ordered(sup_prio: list[int], names: list[str]) -> bool:

@@ -12,6 +12,7 @@ holds little more than the result.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 from .circus_model import CircusConfig
@@ -79,7 +80,7 @@ class _Writer:
 def write(cfg: CircusConfig) -> str:
     """The circus.ini text of ``cfg``."""
     w = _Writer()
-    for _ in _fill(w, cfg):
+    for _ in _fill(w, cfg, sys.maxsize):
         pass
     return "".join(w.out)
 
@@ -93,16 +94,16 @@ def write_pieces(cfg: CircusConfig) -> Iterator[str]:
     a big circus.ini streamed to a file is never held whole."""
     w = _Writer()
     out = w.out
-    for _ in _fill(w, cfg):
-        if len(out) >= PIECE:
-            yield "".join(out)
-            out.clear()
+    for _ in _fill(w, cfg, PIECE):
+        yield "".join(out)
+        out.clear()
     if out:
         yield "".join(out)
 
 
-def _fill(w: _Writer, cfg: CircusConfig) -> Iterator[None]:
-    """Append the text to ``w.out``, pausing (yielding) after every watcher."""
+def _fill(w: _Writer, cfg: CircusConfig, piece: int) -> Iterator[None]:
+    """Append the text to ``w.out``, pausing (yielding) after a watcher once ``w.out`` holds
+    ``piece`` strings or more."""
     out = w.out
     ap = out.append
     ap("\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header))
@@ -132,5 +133,6 @@ def _fill(w: _Writer, cfg: CircusConfig) -> Iterator[None]:
             ap(wa.env_section)
             ap("]")
             items(wa.env)
-        yield
+        if len(out) >= piece:
+            yield
     ap("\n")
