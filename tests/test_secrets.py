@@ -246,6 +246,9 @@ SECRET_CHARS = st.text(
 # found in CI: a malformed value whose text supervisor's parser reads as a variable *name*
 @example(prefix="'0 ", suffix="=0{0", quote="'", key="PASSWORD", where="program")
 @example(prefix="'{", suffix="=' ", quote="'", key="PASSWORD", where="program")
+# found by a later run: a %(...)s inside the value, whose "name" supervisor's message quotes
+@example(prefix="%(", suffix=")s", quote='"', key="PASSWORD", where="program")
+@example(prefix="%(", suffix=")s", quote="", key="A", where="supervisord")
 def test_hypothesis_env_values_never_in_messages(
     prefix: str, suffix: str, quote: str, key: str, where: str
 ) -> None:

@@ -2112,8 +2112,14 @@ def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
         return s % expansions
     except KeyError as ex:
         shown = [*sorted(k for k in expansions if not k.startswith("ENV_")), "ENV_<name>"]
+        missing = str(ex)
+        if (name == "environment" or name.endswith(".environment")) and not (
+            isinstance(ex.args[0], str) and ex.args[0].startswith("ENV_")
+        ):
+            # a %(...)s inside an environment value: its "name" is part of the value (a secret)
+            missing = "a name that is part of a variable's value, not shown"
         raise ValueError(
-            f"Format string for {name!r} contains names ({ex}) which cannot be expanded. "
+            f"Format string for {name!r} contains names ({missing}) which cannot be expanded. "
             f"Available names: {', '.join(shown)} (one per environment variable)"
         ) from None
     except Exception as ex:
