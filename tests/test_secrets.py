@@ -265,3 +265,18 @@ def test_hypothesis_env_values_never_in_messages(
         return
     for f in conv.findings:
         assert_no_secret(secret, f.message)
+
+
+@pytest.mark.parametrize("where", ["program", "supervisord"])
+def test_badly_formatted_environment_value_is_not_quoted(where: str) -> None:
+    """Python's "unsupported format character 'Q' (0x51)" quotes a character of the value."""
+    env = 'PASSWORD="s3%Qcret"'
+    if where == "program":
+        text = BASE.format(sup_env="", prog_env=f"environment = {env}")
+    else:
+        text = BASE.format(sup_env=f"environment = {env}", prog_env="")
+    with pytest.raises(Sup2CircusError) as info:
+        sup2circus.convert_text(text, filename="/tmp/s2c-secrets.conf", base_dir="/tmp")
+    message = str(info.value)
+    assert "badly formatted" in message and "at index 13" in message
+    assert "Q" not in message and "0x51" not in message

@@ -2123,7 +2123,13 @@ def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
             f"Available names: {', '.join(shown)} (one per environment variable)"
         ) from None
     except Exception as ex:
-        raise ValueError(f"Format string for {name!r} is badly formatted: {ex}") from None
+        why = str(ex)
+        if name == "environment" or name.endswith(".environment"):
+            # "unsupported format character 'x' (0x78) at index 3" quotes a character of the
+            # value (a secret): only where it is
+            at = re.search(r"at index \d+", why)
+            why = "a % not followed by a known conversion" + (f" ({at.group()})" if at else "")
+        raise ValueError(f"Format string for {name!r} is badly formatted: {why}") from None
 
 
 def _env_error(text: str, exc: ValueError) -> str:
