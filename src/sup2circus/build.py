@@ -30,7 +30,7 @@ import pwd
 import re
 import shlex
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 from . import datatypes as dt
@@ -164,6 +164,20 @@ def _values(m: Mapping[str, object], keys: tuple[str, ...]) -> list[object]:
         return _lookup_all(m.rev, keys)
     get = m.get
     return [get(k, _MISSING) for k in keys]
+
+
+def _template_values(tpl: _Tpl, m: Mapping[str, object]) -> tuple[tuple[object, ...], bool]:
+    """The values of ``tpl``'s keys in ``m`` (``_MISSING`` for an absent one), and whether one
+    is absent: from the top dict of the maps in one C call when it holds them all (first match
+    wins: then they are the maps' values), else layer by layer."""
+    top = m.rev[0] if type(m) is _Layered else m
+    if type(top) is dict:
+        try:
+            return tpl.getter(top), False
+        except KeyError:
+            pass  # one is missing (or in a lower layer)
+    values = tuple(_values(m, tpl.keys))
+    return values, _MISSING in values
 
 
 def _lookup_all(
@@ -613,43 +627,16 @@ class _Builder:
         with the same results and side effects; None when the slow path must decide (errors,
         values holding this build's sentinel characters...). Nothing is done before None."""
         keys = tpl.keys
-        # the values: from the top dict of the maps in one C call when it holds them all
-        # (first match wins: then they are the maps' values), else layer by layer
-        m = maps.real
-        top = m.rev[0] if type(m) is _Layered else m
-        rvals: Sequence[object] | None = None
-        if type(top) is dict:
-            try:
-                rvals = tpl.getter(top)
-            except KeyError:
-                rvals = None  # one is missing (or elsewhere)
+        rvals, missing = _template_values(tpl, maps.real)
         real: str | None = None
-        if rvals is None:
-            rvals = _values(m, keys)
-            if _MISSING not in rvals:
-                try:
-                    real = tpl.positional % tuple(rvals)
-                except Exception:
-                    return None
-        else:
+        if not missing:
             try:
                 real = tpl.positional % rvals
             except Exception:
                 return None
         if deferrable and not self.resolve and not tpl.not_deferrable:
             # _try_defer: expand with markers (an undefined identifier-like ENV_X is deferred)
-            m = maps.defer
-            top = m.rev[0] if type(m) is _Layered else m
-            dvals: Sequence[object] | None = None
-            if type(top) is dict:
-                try:
-                    dvals = tpl.getter(top)
-                except KeyError:
-                    dvals = None  # one is missing (or elsewhere)
-            some_missing = False
-            if dvals is None:
-                dvals = _values(m, keys)
-                some_missing = _MISSING in dvals
+            dvals, some_missing = _template_values(tpl, maps.defer)
             undefined: set[str] = set()  # names
             if some_missing:
                 for k, v in zip(keys, dvals, strict=True):
