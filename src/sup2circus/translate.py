@@ -1620,13 +1620,7 @@ class _Translator:
         break ties differently from supervisord.
         """
         procs = self.m.processes
-        # watcher_name, inline
-        names = [
-            p.name
-            if p.group_name == p.program_name and p.name == p.program_name and p.numprocs == 1
-            else f"{p.group_name}:{p.name}"
-            for p in procs
-        ]
+        names = list(map(self.watcher_name, procs))
         group_prio = {g.name: g.priority for g in self.m.groups}
         sup_prio = [group_prio.get(p.group_name, p.priority) for p in procs]
         finish = self._finish
@@ -1637,15 +1631,20 @@ class _Translator:
         block = blocks.append
         translate = self.process
 
+        def process(p: ProcessSpec, name: str) -> _Pending | None:
+            """:meth:`process`, recording the block of findings it made."""
+            start = len(found)
+            pending = translate(p, name)
+            if len(found) > start:
+                block((p.section_loc.file, p.section_loc.line, start, len(found)))
+            return pending
+
         if not self.stop_order and _ordered(sup_prio, names):
             # ordered for all processes, so for those converted too: -priority it is, and each
             # watcher can be made at once
             out = []
             for p, name, sp in zip(procs, names, sup_prio, strict=True):
-                start = len(found)
-                pending = translate(p, name)
-                if len(found) > start:
-                    block((p.section_loc.file, p.section_loc.line, start, len(found)))
+                pending = process(p, name)
                 if pending is not None:
                     out.append(finish(pending, -sp))
             _source_order(found, blocks)
@@ -1653,10 +1652,7 @@ class _Translator:
         pendings: list[_Pending] = []
         kept_prio: list[int] = []
         for p, name, sp in zip(procs, names, sup_prio, strict=True):
-            start = len(found)
-            pending = translate(p, name)
-            if len(found) > start:
-                block((p.section_loc.file, p.section_loc.line, start, len(found)))
+            pending = process(p, name)
             if pending is not None:
                 pendings.append(pending)
                 kept_prio.append(sp)
