@@ -2092,6 +2092,12 @@ def _kv_pairs(text: str) -> dict[str, str]:
     return dt.dict_of_key_value_pairs(text)
 
 
+def _holds_secrets(name: str) -> bool:
+    """Whether the value ``name`` (an option, or section.option) names is an environment= list,
+    whose values may be secrets."""
+    return name == "environment" or name.endswith(".environment")
+
+
 def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
     """supervisor's ``expand`` with messages that never print the value (it may hold
     expanded environment values, i.e. secrets) nor the environment's variable names."""
@@ -2100,7 +2106,7 @@ def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
     except KeyError as ex:
         shown = [*sorted(k for k in expansions if not k.startswith("ENV_")), "ENV_<name>"]
         missing = str(ex)
-        if (name == "environment" or name.endswith(".environment")) and not (
+        if _holds_secrets(name) and not (
             isinstance(ex.args[0], str) and ex.args[0].startswith("ENV_")
         ):
             # a %(...)s inside an environment value: its "name" is part of the value (a secret)
@@ -2111,7 +2117,7 @@ def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
         ) from None
     except Exception as ex:
         why = str(ex)
-        if name == "environment" or name.endswith(".environment"):
+        if _holds_secrets(name):
             # "unsupported format character 'x' (0x78) at index 3" quotes a character of the
             # value (a secret): only where it is
             at = re.search(r"at index \d+", why)

@@ -23,6 +23,7 @@ Never a traceback unless ``SUP2CIRCUS_DEBUG=1`` is set.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -319,8 +320,6 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         # The conversions' objects (a million for 10,000 programs) are not freed one by one
         # either: frozen in a reference cycle, they stay until the process ends. Nothing they
         # hold needs finalizing (strings, numbers, records; the files are closed).
-        import gc
-
         gc.freeze()
         keep = _left_to_exit
         if keep:
@@ -413,8 +412,6 @@ def _run(args: Args) -> int:
         if _left_to_exit is not None:
             # Left to the exit (see main): out of the collector's sight before it resumes, or
             # its next pass would walk every object the conversion made.
-            import gc
-
             gc.freeze()
         return rc
 

@@ -60,19 +60,22 @@ DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 class _Ctx:
     """The findings of one translation (a plain class: a dataclass costs import time)."""
 
-    __slots__ = ("exact_codes", "findings", "forced", "once", "once_sec", "opts")
+    __slots__ = ("findings", "forced", "once", "once_sec", "opts")
 
     def __init__(self, opts: ConvertOptions, exact_codes: frozenset[str] = frozenset()) -> None:
         self.opts = opts
         self.findings: list[Finding] = []
         self.once: set[tuple[str, str]] = set()
-        self.exact_codes = exact_codes
         # add_once per section: section -> bits of the codes already reported (_ONCE_BITS)
         self.once_sec: dict[str, int] = {}
         # the severity of the codes reproduced by the hooks (--exact): info, whatever is asked
-        self.forced: dict[str, Severity] = (
-            dict.fromkeys(exact_codes, Severity.INFO) if opts.exact else {}
-        )
+        self.forced: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
+
+    def severity(self, code: str, given: Severity | None = None) -> Severity:
+        """The severity a finding of ``code`` gets: info for a code the hooks reproduce, else
+        ``given``, else the rule's."""
+        sev = self.forced.get(code, given)
+        return RULES[code].severity if sev is None else sev
 
     def add(
         self,
@@ -83,13 +86,19 @@ class _Ctx:
         option: str | None,
         severity: Severity | None = None,
     ) -> None:
-        # rules.finding(code, ..., severity), with the severity of the codes the hooks reproduce
-        # forced to info, made here (one call less per finding: tens of thousands per config)
-        sev = self.forced.get(code, severity)
-        if sev is None:
-            sev = RULES[code].severity
+        # rules.finding(code, ..., severity) with self.severity, made here (one call less per
+        # finding: tens of thousands per config)
         self.findings.append(
-            Finding(code, sev, message, loc.file, loc.line, section, option, loc.column)
+            Finding(
+                code,
+                self.severity(code, severity),
+                message,
+                loc.file,
+                loc.line,
+                section,
+                option,
+                loc.column,
+            )
         )
 
     def add_once(
@@ -335,12 +344,8 @@ class _Translator:
 
             exact_codes = frozenset(EXACT_CODES)
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
-        # codes whose severity becomes info (reproduced by the hooks)
-        exact_severity: dict[str, Severity] = dict.fromkeys(exact_codes, Severity.INFO)
-        # the severity of the codes process() reports itself (as rules.finding would)
-        self.severities: dict[str, Severity] = {
-            c: exact_severity.get(c, RULES[c].severity) for c in _ONCE_BITS
-        }
+        # the severity of the codes process() reports itself, without ctx.add
+        self.severities: dict[str, Severity] = {c: self.ctx.severity(c) for c in _ONCE_BITS}
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
         # supervisord stops one group at a time; --exact reproduces it when there are several
