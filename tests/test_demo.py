@@ -128,8 +128,8 @@ def _program_lines(text: str) -> list[str]:
 
 def test_docs_show_what_the_converter_writes():
     """docs/docker.md's before/after block is the current conversion of docker/supervisord.conf
-    (refresh with: python tests/e2e/demo.py --write-docs)."""
+    (refresh with: cd tests && python -m e2e.demo --write-docs)."""
     # (the README's copy of this section is kept in sync by scripts/sync_readme.py and its
     # own test)
     current = demo.docs_block(demo.DOCS.read_text())
-    assert current == demo.render_side_by_side(), "run: python tests/e2e/demo.py --write-docs"
+    assert current == demo.render_side_by_side(), "run: cd tests && python -m e2e.demo --write-docs"

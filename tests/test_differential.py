@@ -31,6 +31,7 @@ from sup2circus.api import Conversion
 from sup2circus.circus_model import CircusConfig
 from sup2circus.findings import Severity
 from sup2circus.rules import RULES
+from sup2circus.translate import PWD_RESTORE
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = sorted((ROOT / "fixtures").glob("*/supervisord.conf"))
@@ -108,15 +109,15 @@ def sup_streams(p: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
 
 
 SH_WRAPPER = re.compile(
-    r"(?:umask ([0-7]+) && )?"
-    r'(if \[ "\$1" = "\$2" \]; then unset PWD; else export PWD="\$1"; fi && shift 2 && )?'
-    r'exec "\$0" "\$@"(?: (2>&1|1>&2))?'
+    r'(?P<pwd>\[ "\$1" = "\$2" \]&&unset PWD\|\|PWD=\$1;shift 2;)?'
+    r"(?:umask (?P<umask>[0-7]+)&&)?"
+    r'exec "\$0" "\$@"(?: (?P<redirect>2>&1|1>&2))?'
 )
 
 
 def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str | None], str, int | None]:
     """Split the converter's wrappers off a circus argv: ``env K=V... [--]`` and
-    ``sh -c '[umask NNN && ]exec "$0" "$@"[ 2>&1| 1>&2]'``. Returns the program argv, the
+    ``sh -c '[PWD restore][umask NNN&&]exec "$0" "$@"[ 2>&1| 1>&2]'``. Returns the program argv, the
     wrapper environment, the redirection ('' / '2>&1' / '1>&2') and the umask."""
     env: dict[str, str | None] = {}
     rest = list(argv)
@@ -133,10 +134,10 @@ def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str | None], str, int 
     if len(rest) >= 4 and os.path.basename(rest[0]) == "sh" and rest[1] == "-c":
         m = SH_WRAPPER.fullmatch(rest[2])
         if m:
-            umask = int(m.group(1), 8) if m.group(1) else None
-            redirect = m.group(3) or ""
+            umask = int(m["umask"], 8) if m["umask"] else None
+            redirect = m["redirect"] or ""
             rest = rest[3:]
-            if m.group(2) and len(rest) >= 3:
+            if m["pwd"] and len(rest) >= 3:
                 # PWD restore: prog '$(circus.env.PWD)' '$(''circus.env.PWD)' args...
                 env["PWD"] = None if rest[1] == rest[2] else rest[1]  # None: unset
                 rest = [rest[0], *rest[3:]]
@@ -412,7 +413,7 @@ def test_circus_judge_env_rules(tmp_path: Path) -> None:
 
 
 def test_unwrap() -> None:
-    argv = ["env", "A=1", "B= x ", "sh", "-c", 'umask 027 && exec "$0" "$@" 2>&1', "/bin/app", "-x"]
+    argv = ["env", "A=1", "B= x ", "sh", "-c", 'umask 027&&exec "$0" "$@" 2>&1', "/bin/app", "-x"]
     assert unwrap(argv) == (["/bin/app", "-x"], {"A": "1", "B": " x "}, "2>&1", 0o27)
     assert unwrap(shlex.split("/bin/app a b")) == (["/bin/app", "a", "b"], {}, "", None)
 
@@ -454,8 +455,7 @@ def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_unwrap_pwd_restore() -> None:
-    script = 'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && shift 2 && '
-    script += 'exec "$0" "$@" 1>&2'
+    script = PWD_RESTORE + 'exec "$0" "$@" 1>&2'
     pwd_ref = "$(circus.env.PWD)"
     assert unwrap(["/bin/sh", "-c", script, "/bin/app", "/srv", pwd_ref, "-x"]) == (
         ["/bin/app", "-x"],

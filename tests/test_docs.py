@@ -71,3 +71,11 @@ def test_codes_are_well_formed() -> None:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
         assert "\n" not in rule.title
     assert len({r.name for r in RULES.values()}) == len(RULES)
+
+
+def test_wrapper_example_is_what_the_converter_writes() -> None:
+    # docs/conversion.md explains the sh -c wrapper with the demo's gunicorn command
+    from sup2circus import convert_text
+
+    ini = convert_text((ROOT / "docker" / "supervisord.conf").read_text()).text
+    assert docs._WRAPPER_EXAMPLE in ini.splitlines()

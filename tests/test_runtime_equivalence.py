@@ -75,6 +75,29 @@ def test_cases_exist_and_use_the_probe() -> None:
 
 
 @pytest.mark.daemons
+def test_sh_wrapper_keeps_a_stale_daemon_pwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """supervisord hands its children its own PWD even when it names another directory (the
+    usual case with directory=); sh would export PWD=<cwd>, the wrapper restores the daemon's.
+    The other cases run the daemons without PWD (the wrapper's unset branch)."""
+    case = runtime.Case("stale_pwd", tmp_path / "supervisord.conf")
+    case.conf.write_text(
+        "[supervisord]\nnodaemon=true\nlogfile=%(here)s/s.log\npidfile=%(here)s/s.pid\n"
+        "[program:wrapped]\ncommand=@PROBE@ wrapped\ndirectory=/usr/share\n"
+        "redirect_stderr=true\nstdout_logfile=%(here)s/w.out\n"
+    )
+    monkeypatch.setitem(runtime.DAEMON_ENV, "PWD", "/")
+    result = runtime.run_case(case)
+    report = result.report()
+    assert [d.field for d in result.diffs] == ["stdin"], report  # S2C106, as everywhere
+    for seen in (result.supervisor, result.circus):
+        assert [(o.fields["cwd"], o.fields["env"].get("PWD")) for o in seen] == [
+            ("/usr/share", "/")
+        ], report
+
+
+@pytest.mark.daemons
 def test_probe_records_what_it_was_given() -> None:
     import subprocess
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import configparser
+import shlex
+from pathlib import Path
 
 from sup2circus import ConvertOptions, convert_text
 
@@ -84,3 +86,31 @@ def test_findings_at_one_place_come_in_source_order() -> None:
     assert [f.message.split("watcher ")[1].split()[0] for f in s2c123] == ["zeta", "alpha", "mid"]
     starts = [w.name for w in conv.circus.watchers]  # type: ignore[attr-defined]
     assert starts == ["alpha", "mid", "zeta"]
+
+
+def test_runs_comment_shows_the_argv_with_shell_quoting() -> None:
+    # the comment above a wrapped watcher must show where one argument ends (issue 14)
+    conf = (
+        "[program:nginx]\ncommand=nginx -g 'daemon off;' --x \"a b\" %(ENV_HOME)s\n"
+        "redirect_stderr=true\nstdout_logfile=/dev/stdout\n"
+    )
+    ini = convert_text(conf).text
+    runs = [line for line in ini.splitlines() if line.startswith("# runs: ")]
+    assert runs == ["# runs: nginx -g 'daemon off;' --x 'a b' '$(circus.env.HOME)'"]
+    assert shlex.split(runs[0][len("# runs: ") :]) == [
+        "nginx",
+        "-g",
+        "daemon off;",
+        "--x",
+        "a b",
+        "$(circus.env.HOME)",
+    ]
+
+
+def test_demo_wrapped_commands_fit_in_160_characters() -> None:
+    # the sh -c wrapper (stderr into stdout, circusd's PWD restored) stays readable (issue 14)
+    conf = Path(__file__).resolve().parent.parent / "docker" / "supervisord.conf"
+    ini = convert_text(conf.read_text()).text
+    cmds = [line[len("cmd = ") :] for line in ini.splitlines() if line.startswith("cmd = ")]
+    assert len(cmds) == 2 and all("/bin/sh -c" in c for c in cmds)
+    assert max(map(len, cmds)) <= 160, cmds

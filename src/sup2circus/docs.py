@@ -158,14 +158,98 @@ def conversion_matrix(rules_md_path: str = "rules.md", heading_level: int = 2) -
     return "\n".join(lines) + "\n"
 
 
+# How the written circus.ini reads, and why (hand-written prose, appended to conversion.md).
+_WRAPPER_EXAMPLE = (
+    'cmd = /bin/sh -c \'[ "$1" = "$2" ]&&unset PWD||PWD=$1;shift 2;exec "$0" "$@" 2>&1\' '
+    "gunicorn '$(circus.env.PWD)' '$(''circus.env.PWD)' app:app -b 127.0.0.1:5000"
+)
+_HOW_IT_IS_WRITTEN = """
+## How the circus.ini is written
+
+### What a watcher holds
+
+Each watcher is one supervisor process (`[watcher:web]`, or `[watcher:group:web_00]` for a
+group or `numprocs`), introduced by a `# from [program:web]` comment that names its section.
+
+Always written, because circus's default differs from what supervisord does: `cmd`,
+`copy_env = true` (circus's default is an empty environment), `priority` (circus starts the
+highest first), `graceful_timeout` (circus's default is 30 s, supervisor's `stopwaitsecs` 10 s),
+and for log files the stream class, file, `max_bytes` and `backup_count` (circus's default is
+one file that grows forever; supervisor's is 50 MB x 10 backups).
+
+Also written although circus 0.19's default is the same: `autostart`, `respawn` and
+`stop_signal`. They answer the questions an operator has about each program (does it start,
+is it restarted, how is it stopped); `respawn = true` in particular is the converter's choice
+for supervisor's `autorestart=unexpected`, reported as
+[S2C101](rules.md#s2c101-autorestart-unexpected), and is easier to check when it is visible;
+and a circus release that changed one of these defaults would change nothing in a file that
+states them. Measured on the largest real-world config of the test corpus (224 lines, 28
+programs, 562 lines of circus.ini): these three lines are 79 of the 562; the log options are
+252 (9 a program, and they must stay).
+
+Left to circus's defaults, because they are what supervisord does: `working_dir` when there is
+no `directory` (both use the daemon's own), `uid` when there is no `user`, streams for output
+that goes to the daemon's own stdout or stderr (the child inherits them).
+
+A command that runs through a wrapper gets two comments: `# wrapper:` says what the wrapper
+does, and `# runs:` shows the program's argv in shell quoting (`# runs: nginx -g 'daemon off;'`),
+so that where one argument ends is never in doubt.
+
+### The sh -c wrapper
+
+circus has no `redirect_stderr` and no per-watcher `umask`; a shell around the command does both
+exactly:
+
+```ini
+@WRAPPER_EXAMPLE@
+```
+
+* `exec "$0" "$@"` replaces the shell by the program (`$0`, then its arguments): the program
+  itself is circusd's child and gets the stop signal. `2>&1` puts stderr on stdout's stream,
+  in order; `umask 027&&` comes before `exec` when supervisor sets a umask.
+* The shell exports `PWD=<its working directory>` (dash and bash both do, even when `PWD` was not
+  in their environment), while supervisord hands its children its own `PWD`: none, or one that
+  names another directory. circus substitutes the first `$(circus.env.PWD)` with circusd's `PWD`
+  and leaves it literal when circusd has none; the second is spelled so that circus never
+  substitutes it. Equal arguments: no `PWD` (unset it); otherwise circusd's `PWD` is restored.
+  A plain assignment (`PWD=$1`) is enough, since `PWD` is already exported, and is never split.
+
+Measured with the probe under both daemons, the short form being
+`sh -c 'exec "$0" "$@" 2>&1' PROGRAM ARGS...` ( the daemon started in a run directory, the
+programs with `redirect_stderr=true`, with or without `directory=/usr/share`), the `PWD` each
+program saw:
+
+| daemon's `PWD` | program | supervisord | circusd, this wrapper | circusd, short form |
+| --- | --- | --- | --- | --- |
+| none | no wrapper, `directory=/usr/share` | unset | unset | unset |
+| none | wrapped, `directory=/usr/share` | unset | unset | `/usr/share` |
+| none | wrapped, no `directory` | unset | unset | the run directory |
+| PWD=/ | no wrapper, `directory=/usr/share` | `/` | `/` | `/` |
+| PWD=/ | wrapped, `directory=/usr/share` | `/` | `/` | `/usr/share` |
+| PWD=/ | wrapped, no `directory` | `/` | `/` | the run directory |
+
+Decision: the wrapper stays exact, in a shorter spelling. The short form without the `PWD`
+arguments would change `PWD` for every wrapped program (in a container, where the daemon usually
+has no `PWD`, it would add one) and would need a finding on each; restoring it costs 85
+characters and keeps the conversion exact with no finding. The demo's longest command went
+from 184 to 152 characters (the short form: 67). Tests:
+`tests/test_runtime_equivalence.py::test_sh_wrapper_keeps_a_stale_daemon_pwd` (stale `PWD`),
+the `redirect`, `docker` and `dir_umask` runtime cases (no `PWD`), and
+`tests/test_verify.py::test_verify_sh_wrapper_restoring_pwd`. See also
+[semantics.md](semantics.md).
+""".replace("@WRAPPER_EXAMPLE@", _WRAPPER_EXAMPLE)
+
+
 def conversion_md() -> str:
     return (
         "# Conversion matrix\n\n"
-        + GENERATED.format(src="src/sup2circus/mapping.py")
+        + GENERATED.format(src="src/sup2circus/mapping.py and src/sup2circus/docs.py")
         + "\n\nEvery option supervisor 4.3 reads, and what sup2circus makes of it in circus 0.19. "
         "Options not listed are unknown to supervisor: they are reported as "
-        f"{_code_link('S2C004', 'rules.md')} with the closest valid name.\n\n"
+        f"{_code_link('S2C004', 'rules.md')} with the closest valid name. How the differences "
+        "between the two daemons were established: [semantics.md](semantics.md).\n\n"
         + conversion_matrix("rules.md", 2)
+        + _HOW_IT_IS_WRITTEN
     )
 
 

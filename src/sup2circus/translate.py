@@ -13,6 +13,7 @@ import operator
 import os
 import posixpath
 import re
+import shlex
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -41,6 +42,9 @@ STDERR_DEVICES = frozenset({"/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/pro
 
 SH = "/bin/sh"
 PWD_REF = "$(circus.env.PWD)"
+# The start of every sh -c wrapper script: sh exports PWD=<its cwd>, so the script hands the
+# program circusd's own PWD (or none), as supervisord would (docs/conversion.md, "The sh wrapper")
+PWD_RESTORE = '[ "$1" = "$2" ]&&unset PWD||PWD=$1;shift 2;'
 ENV = "/usr/bin/env"
 
 LOGLEVELS = {
@@ -836,7 +840,7 @@ class _Translator:
                 intended = (SH, "-c", script, first, PWD_REF, PWD_REF, *words[1:])
                 intent_program = tuple(words) if marked else program_argv
                 comments.append(self._wrapper_comment(wrap_key, wrapper_env, True))
-                comments.append("runs: " + spelled)
+                comments.append("runs: " + shlex.join(words))
             else:
                 # usually spelled as the user wrote it: then keep one string, the model's
                 cmd = p.command if spelled == p.command else spelled
@@ -881,7 +885,7 @@ class _Translator:
                 comments.append(self._wrapper_comment(wrap_key, wrapper_env, wrapped))
                 comments.append(
                     "runs: "
-                    + " ".join(
+                    + shlex.join(
                         [_replace_markers(a) for a in program_argv] if marked else program_argv
                     )
                 )
@@ -1150,14 +1154,13 @@ class _Translator:
         if script is None:
             umask = wrap_key[0]
             redirs = cast("tuple[str, ...]", wrap_key[1:])
-            script = ""
+            # $1 is circusd's PWD as circus substitutes it, $2 the same reference spelled so
+            # that circus leaves it alone: equal when circusd has no PWD (then unset it)
+            script = PWD_RESTORE
             if umask is not None:
                 assert isinstance(umask, int)
-                script += f"umask {format(umask, '03o')} && "
-            script += (
-                'if [ "$1" = "$2" ]; then unset PWD; else export PWD="$1"; fi && '
-                'shift 2 && exec "$0" "$@"'
-            )
+                script += f"umask {format(umask, '03o')}&&"
+            script += 'exec "$0" "$@"'
             if redirs:
                 script += " " + " ".join(redirs)
             self._scripts[wrap_key] = script

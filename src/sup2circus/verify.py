@@ -27,6 +27,7 @@ from typing import Any
 from .api import Conversion
 from .circus_model import CircusConfig, Intent, Stream
 from .circus_model import Watcher as WatcherModel
+from .translate import PWD_RESTORE
 
 __all__ = ["LoadedWatcher", "load_circus", "verify"]
 
@@ -412,15 +413,12 @@ def _circus_env_rewrite(value: str, environ: Mapping[str, str]) -> str:
     return _UPPER_VAR.sub(lambda m: environ.get(m.group(1), ""), value).strip()
 
 
-_PWD_RESTORE = 'then unset PWD; else export PWD="$1"; fi && shift 2'
-
-
 def _resolve_pwd_restore(argv: list[str], environ: Mapping[str, str]) -> None:
     """The converter's sh wrappers restore circusd's PWD: ``sh -c '...' prog
     '$(circus.env.PWD)' '$(''circus.env.PWD)'`` -- circus substitutes the first (when PWD is
     set), never the second. Apply that to the intended argv."""
     for i in range(len(argv) - 4):
-        if argv[i + 1] == "-c" and _PWD_RESTORE in argv[i + 2]:
+        if argv[i + 1] == "-c" and PWD_RESTORE in argv[i + 2]:
             if argv[i + 4] == "$(circus.env.PWD)" and "PWD" in environ:
                 argv[i + 4] = environ["PWD"]
             return

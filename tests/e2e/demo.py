@@ -1,6 +1,6 @@
 """The docker/ demo run on the host: the very same files, only ports and paths rewritten.
 
-``python tests/e2e/demo.py --write-docs`` refreshes the before/after block of docs/docker.md
+``cd tests && python -m e2e.demo --write-docs`` refreshes the before/after block of docs/docker.md
 from the current converter (tests/test_demo.py fails while it is stale)."""
 
 from __future__ import annotations
@@ -354,7 +354,7 @@ def render_side_by_side() -> str:
     after = html.escape(ini, quote=False)
     return (
         f"{DOCS_BEGIN} (tests/test_demo.py checks that this is what the converter writes; "
-        "refresh with: python tests/e2e/demo.py --write-docs) -->\n"
+        "refresh with: cd tests && python -m e2e.demo --write-docs) -->\n"
         "<table>\n"
         "<tr><th>supervisord.conf (before)</th><th>circus.ini (after)</th></tr>\n"
         f'<tr><td valign="top">\n<pre lang="ini">\n{before}</pre>\n'
@@ -381,5 +381,5 @@ if __name__ == "__main__":
     import sys
 
     if sys.argv[1:] != ["--write-docs"]:
-        sys.exit("usage: python tests/e2e/demo.py --write-docs")
+        sys.exit("usage: cd tests && python -m e2e.demo --write-docs")
     write_docs()
