@@ -1,5 +1,10 @@
-"""Copy the docs fragments into README.md between their markers (tests/test_readme.py checks
-that the README is in sync): docs/docker.md, docs/ci.md, docs/performance.md."""
+"""Copy marked blocks of docs/ into README.md (tests/test_readme.py checks that the README is
+in sync).
+
+A block is marked in its doc with ``<!-- readme:NAME -->`` ... ``<!-- /readme:NAME -->`` and
+appears in the README between ``<!-- BEGIN NAME (from DOC) -->`` and ``<!-- END NAME -->``.
+Only these short blocks are copied; the README links to the rest of each doc.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +14,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENTS = {
-    "docker-demo": "docs/docker.md",
-    "ci": "docs/ci.md",
-    "performance": "docs/performance.md",
+    "performance-headline": "docs/performance.md",
+    "pre-commit": "docs/ci.md",
 }
 
 
+def block(name: str, rel: str) -> str:
+    """The text of the block NAME in the doc REL (without its markers)."""
+    doc = (ROOT / rel).read_text()
+    m = re.search(rf"<!-- readme:{name} -->\n(.*?)\n<!-- /readme:{name} -->", doc, re.S)
+    if m is None:
+        raise SystemExit(f"{rel}: no <!-- readme:{name} --> block")
+    return m.group(1)
+
+
 def synced(readme: str) -> str:
+    """README text with every fragment replaced by its doc's current block."""
     for name, rel in FRAGMENTS.items():
-        path = ROOT / rel
-        if not path.exists():
-            continue
-        body = path.read_text().strip("\n")
         begin, end = f"<!-- BEGIN {name} (from {rel}) -->", f"<!-- END {name} -->"
         pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-        block = f"{begin}\n{body}\n{end}"
-        m = pattern.search(readme)
-        if m:
-            readme = readme[: m.start()] + block + readme[m.end() :]
-        else:
-            readme = readme.rstrip("\n") + "\n\n" + block + "\n"
+        if pattern.search(readme) is None:
+            raise SystemExit(f"README.md: no {begin} ... {end}")
+        replacement = f"{begin}\n{block(name, rel)}\n{end}"
+        readme = pattern.sub(lambda _m, r=replacement: r, readme, count=1)
     return readme
 
 

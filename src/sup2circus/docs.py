@@ -195,7 +195,7 @@ A command that runs through a wrapper gets two comments: `# wrapper:` says what 
 does, and `# runs:` shows the program's argv in shell quoting (`# runs: nginx -g 'daemon off;'`),
 so that where one argument ends is never in doubt.
 
-### The sh -c wrapper
+### The sh wrapper
 
 circus has no `redirect_stderr` and no per-watcher `umask`; a shell around the command does both
 exactly:
