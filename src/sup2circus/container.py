@@ -211,8 +211,9 @@ class Names(NamedTuple):
 
     source: str  # the supervisord.conf, as shown
     watchers: dict[str, str]  # "group:process" -> watcher name
-    outputs: dict[str, str]  # watcher name -> where its stdout goes, in words
+    outputs: dict[str, str]  # watcher name -> where its stdout goes ("to ..."), in words
     endpoint: str | None  # circusd's control endpoint
+    copied: tuple[str, str] = ("", "")  # the Dockerfile's (source, destination) of the config
 
     def resolve(self, spec: str) -> list[str] | None:
         """The watchers a supervisorctl name means: ``all``, ``GROUP:*``, ``GROUP:``,
@@ -244,11 +245,11 @@ def convert_names(path: str, shown: str, options: ConvertOptions) -> Names | Non
             watchers[process] = watcher.name
         stream = watcher.intent.stdout
         if stream.kind == "file":
-            outputs[watcher.name] = f"tail -f {stream.path}"
+            outputs[watcher.name] = f"to {stream.path} (tail -f {stream.path})"
         elif stream.kind == "null":
             outputs[watcher.name] = "nowhere (discarded)"
         else:
-            outputs[watcher.name] = "circusd's stdout (docker logs)"
+            outputs[watcher.name] = "to circusd's stdout (docker logs)"
     endpoint = dict(getattr(conversion.circus, "circus", ())).get("endpoint")
     return Names(shown, watchers, outputs, endpoint)
 
@@ -373,7 +374,7 @@ def _tail(specs: Sequence[str], names: Names | None) -> str:
         found = names.resolve(process) or []
         if len(found) == 1 and found[0] in names.outputs:
             where = names.outputs[found[0]]
-    return f"circus keeps no log buffer to tail: the watcher's output goes to {where}"
+    return f"circus keeps no log buffer to tail: the watcher's stdout goes {where}"
 
 
 # ---------------------------------------------------------------------------- one command
@@ -387,6 +388,7 @@ class Context(NamedTuple):
     main_conf: str  # the config supervisord reads in the image
     convert_step: bool = False  # name the conversion step where supervisord runs
     endpoint: str | None = None  # circusd's control endpoint, when the main config is known
+    converted: bool = False  # a RUN converts the config already
 
     def step(self) -> str:
         return f"RUN sup2circus --strict {self.main_conf} -o {CIRCUS_INI}"
@@ -398,6 +400,8 @@ def check_command(cmd: Command, line: int, ctx: Context, where: str) -> Finding 
     argv = cmd.argv
     program = os.path.basename(argv[0])
     loc = Loc(ctx.path, line)
+    if converts(cmd):
+        return None
     section = where if where.isupper() else None
     if program == "supervisorctl":
         return finding("S2C604", _supervisorctl_message(cmd, ctx, where), loc, section)
@@ -512,7 +516,9 @@ def check_script(text: str, path: str, ctx: Context | None = None) -> list[Findi
             out.append(unparsed(str(exc), loc, None))
             continue
         found = [f for c in cmds if (f := check_command(c, line, ctx, "the script"))]
-        out.extend(found or [mention(logical, loc, None)])
+        if not found and not any(map(converts, cmds)):
+            found.append(mention(logical, loc, None))
+        out.extend(found)
     return out
 
 
@@ -574,11 +580,12 @@ def check_dockerfile(text: str, path: str, options: ConvertOptions) -> list[Find
     steps = _without_heredocs(instructions(text))
     copies = [(i, c) for i in steps if (c := _config_copy(i)) is not None]
     main_conf = _main_conf(steps, copies)
-    names, dest = _names(path, copies, options)
+    names, named = _names(path, copies, options)
     # circusctl's endpoint is known when the converted copy is the config supervisord reads
-    endpoint = names.endpoint if names is not None and dest == main_conf else None
-    # The conversion step is named once: on the config's COPY, else where supervisord runs.
-    ctx = Context(path, names, main_conf, not copies, endpoint)
+    endpoint = names.endpoint if names is not None and named[1] == main_conf else None
+    # The conversion step is named on the config's COPY, else where supervisord runs.
+    converted = any(map(converts, _run_commands(steps)))
+    ctx = Context(path, names, main_conf, not copies and not converted, endpoint, converted)
     out: list[Finding] = []
     for step in steps:
         out.extend(_check_instruction(step, ctx, copies))
@@ -619,7 +626,7 @@ def _check_instruction(
     if keyword in ("COPY", "ADD"):
         copy = next((c for i, c in copies if i is step), None)
         if copy is not None:
-            return [_copy_finding(step, copy, ctx)]
+            return [] if ctx.converted else [_copy_finding(step, copy, ctx, copies[-1][0].line)]
     if keyword in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"):
         return _check_commands(step, ctx)
     return [mention(step.value, loc, keyword)]
@@ -644,7 +651,14 @@ def _check_commands(step: Instruction, ctx: Context) -> list[Finding]:
         f = check_command(cmd, _line_of(step, cmd.argv[0]), ctx, keyword)
         if f is not None:
             out.append(f)
-    return out or [mention(value, loc, keyword)]
+    if out or any(map(converts, cmds)):
+        return out
+    return [mention(value, loc, keyword)]
+
+
+def converts(cmd: Command) -> bool:
+    """Whether ``cmd`` is the conversion step itself (``sup2circus ... -o circus.ini``)."""
+    return os.path.basename(cmd.argv[0]) == "sup2circus" and "--check" not in cmd.argv
 
 
 def _exec_form(value: str) -> list[Command] | None:
@@ -724,16 +738,19 @@ def _config_copy(step: Instruction) -> tuple[str, str] | None:
     return None
 
 
-def _copy_finding(step: Instruction, copy: tuple[str, str], ctx: Context) -> Finding:
+def _copy_finding(
+    step: Instruction, copy: tuple[str, str], ctx: Context, last_copy: int
+) -> Finding:
     source, dest = copy
+    after = "it" if step.line == last_copy else f"the last config copy (line {last_copy})"
     watchers = ""
-    if ctx.names is not None:
+    if ctx.names is not None and copy == ctx.names.copied:
         listed = ", ".join(dict.fromkeys(ctx.names.watchers.values())) or "none"
-        watchers = f"; its watchers: {listed}"
+        watchers = f"; {source} converts to the watchers {listed}"
     return finding(
         "S2C602",
         f"{step.keyword} {source} {dest} copies a supervisor config: keep it, and convert "
-        f"after it while building: `{ctx.step()}` "
+        f"after {after} while building: `{ctx.step()}` "
         f"(the file supervisord reads, with its [include]s){watchers}",
         Loc(ctx.path, step.line),
         step.keyword,
@@ -762,6 +779,16 @@ def _main_conf(steps: list[Instruction], copies: list[tuple[Instruction, tuple[s
     return DEFAULT_MAIN_CONF
 
 
+def _run_commands(steps: list[Instruction]) -> Iterator[Command]:
+    """The commands of every RUN that can be parsed."""
+    for step in steps:
+        if step.keyword == "RUN":
+            try:
+                yield from _exec_form(step.value) or commands(step.value)
+            except Unparsed:
+                continue
+
+
 def _dash_c(argv: Sequence[str]) -> str | None:
     for n, word in enumerate(argv):
         if word in ("-c", "--configuration") and n + 1 < len(argv):
@@ -773,22 +800,23 @@ def _dash_c(argv: Sequence[str]) -> str | None:
 
 def _names(
     path: str, copies: list[tuple[Instruction, tuple[str, str]]], options: ConvertOptions
-) -> tuple[Names | None, str]:
+) -> tuple[Names | None, tuple[str, str]]:
     """The watcher names of the first copied config found in the build context (the
     Dockerfile's directory, the current directory, or the Dockerfile's parent directory),
-    and where the image has it."""
+    and that copy's (source, destination)."""
     here = os.path.dirname(os.path.abspath(path))
     roots = (here, os.getcwd(), os.path.dirname(here))
-    for _step, (source, dest) in copies:
+    for _step, copy in copies:
+        source = copy[0]
         if os.path.isabs(source) or "*" in source or "$" in source:
             continue
         for root in roots:
             candidate = os.path.join(root, source)
             if os.path.isfile(candidate):
-                shown = (
-                    os.path.relpath(candidate) if candidate.startswith(os.getcwd()) else candidate
-                )
+                shown = os.path.relpath(candidate)
+                if shown.startswith(os.pardir):
+                    shown = candidate
                 names = convert_names(candidate, shown, options)
                 if names is not None:
-                    return names, dest
-    return None, ""
+                    return names._replace(copied=copy), copy
+    return None, ("", "")
