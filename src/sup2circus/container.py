@@ -647,8 +647,8 @@ def _check_commands(step: Instruction, ctx: Context) -> list[Finding]:
     except Unparsed as exc:
         return [unparsed(str(exc), loc, keyword)]
     out: list[Finding] = []
-    for cmd in cmds:
-        f = check_command(cmd, _line_of(step, cmd.argv[0]), ctx, keyword)
+    for cmd, line in zip(cmds, _lines_of(step, cmds), strict=True):
+        f = check_command(cmd, line, ctx, keyword)
         if f is not None:
             out.append(f)
     if out or any(map(converts, cmds)):
@@ -680,12 +680,23 @@ def _exec_form(value: str) -> list[Command] | None:
     return [Command(tuple(argv))]
 
 
-def _line_of(step: Instruction, word: str) -> int:
-    """The physical line of a multi-line instruction where ``word`` first appears."""
-    for offset, text in enumerate(step.content.splitlines()):
-        if word in text:
-            return step.line + offset
-    return step.line
+def _lines_of(step: Instruction, cmds: list[Command]) -> list[int]:
+    """The physical line of each command of a (multi-line) instruction: its words are looked
+    for in order in the text as written, up to the first that mentions supervisor."""
+    content, offset, out = step.content, 0, []
+    for cmd in cmds:
+        where = offset
+        for n, word in enumerate(cmd.argv):
+            at = content.find(word, offset)
+            if at < 0:
+                continue
+            offset = at + len(word)
+            if n == 0 or _MENTION.search(word):
+                where = at
+            if _MENTION.search(word):
+                break
+        out.append(step.line + content.count("\n", 0, where))
+    return out
 
 
 def _copy_words(step: Instruction) -> list[str] | None:
