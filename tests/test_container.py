@@ -272,7 +272,9 @@ def test_healthcheck_status_maps_names_of_the_copied_config(tmp_path: Path) -> N
     )
     assert replacement(checks[1]) == '[ "$(circusctl status bg:job)" = active ]'
     assert replacement(checks[2]) == container._ALL_ACTIVE
-    assert "no process nosuch there (supervisorctl fails too)" in checks[3].message
+    assert "names from supervisord.conf; no watcher for nosuch in its conversion" in (
+        checks[3].message
+    )
     assert "rewrite the whole pipeline" in checks[4].message
     for f in checks:
         assert "exits 3 for a process that is not running" in f.message

@@ -26,7 +26,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from .findings import Finding, InputError, Loc
+from .findings import Finding, InputError, Loc, sorted_findings
 from .rules import finding
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ _INSTALLERS = {
 # supervisorctl's options that take a value (supervisor/options.py ClientOptions)
 _CTL_VALUE_OPTS = frozenset(
     {"-c", "--configuration", "-s", "--serverurl", "-u", "--username", "-p", "--password"}
+    | {"-r", "--history-file"}
 )
-_CTL_VALUE_OPTS |= {"-r", "--history-file"}
 
 
 def file_kind(path: str) -> str | None:
@@ -92,8 +92,6 @@ def check_file(path: str, options: ConvertOptions) -> Conversion:
         found = check_dockerfile(text, path, options)
     else:
         found = check_script(text, path)
-    from .findings import sorted_findings
-
     return Conversion("", tuple(sorted_findings(found)), path, (path,))
 
 
@@ -216,10 +214,8 @@ class Names(NamedTuple):
     copied: tuple[str, str] = ("", "")  # the Dockerfile's (source, destination) of the config
 
     def resolve(self, spec: str) -> list[str] | None:
-        """The watchers a supervisorctl name means: ``all``, ``GROUP:*``, ``GROUP:``,
-        ``GROUP:PROCESS`` or ``NAME`` (= ``NAME:NAME``); None when the config has none."""
-        if spec == "all":
-            return list(self.watchers.values())
+        """The watchers a supervisorctl name means: ``GROUP:*``, ``GROUP:``,
+        ``GROUP:PROCESS`` or ``NAME`` (= ``NAME:NAME``); None when the conversion has none."""
         group, _, process = spec.partition(":") if ":" in spec else (spec, ":", spec)
         if process in ("", "*"):
             found = [w for p, w in self.watchers.items() if p.split(":", 1)[0] == group]
@@ -340,7 +336,7 @@ def _names_note(specs: Sequence[str], names: Names | None, missing: list[str]) -
         return f"; {NAME_RULE}"
     note = f"; names from {names.source}"
     if missing:
-        note += f"; no process {', '.join(missing)} there (supervisorctl fails too)"
+        note += f"; no watcher for {', '.join(missing)} in its conversion"
     return note
 
 
