@@ -437,6 +437,10 @@ def _validate(args: Args) -> None:
             )
         if args.exit_zero:
             raise _UsageProblem("--exit-zero only applies to --check")
+        from .container import file_kind
+
+        if args.files[0] != "-" and file_kind(args.files[0]) is not None:
+            raise _UsageProblem(f"{args.files[0]}: use --check for Dockerfiles and shell scripts")
     if args.statistics and args.output_format in ("github", "sarif"):
         raise _UsageProblem("--statistics works with --output-format text or json only")
 
@@ -498,6 +502,11 @@ def _convert_one(
     from .findings import InputError
 
     texts: dict[str, str] = {}
+    if name != "-":
+        from .container import check_file, file_kind
+
+        if file_kind(name) is not None:  # a Dockerfile or a shell script: the lines around
+            return _Source(name, check_file(name, options), texts)
     if name == "-":
         text = stdin_text if stdin_text is not None else _read_stdin()
         conv = api.convert_text(

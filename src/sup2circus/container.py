@@ -1,0 +1,829 @@
+"""The lines around the config: supervisor in Dockerfiles and shell scripts (``--check``).
+
+A migration is not done when supervisord.conf is converted: the image still installs
+supervisor, runs supervisord as PID 1 and asks supervisorctl for its health. This module finds
+those lines and says, for each, what replaces it under circus (codes S2C6xx):
+
+* installing supervisor (apt-get, apt, apk, yum, dnf, pip)             -> S2C601
+* copying its config (COPY/ADD of supervisord.conf or into /etc/supervisor) -> S2C602, with
+  the conversion step to add to the build
+* CMD/ENTRYPOINT/RUN (or a script) running supervisord                  -> S2C603, exec form
+* supervisorctl in a HEALTHCHECK, a RUN or a script                     -> S2C604, the circusctl
+  command with the converted watcher names and the same exit-status meaning
+* a line that mentions supervisor but cannot be parsed                  -> S2C605
+* a line that mentions supervisor in a way not recognised above          -> S2C606
+
+Dockerfiles are parsed with dockerfile-parse, shell words with :mod:`shlex`. Nothing from the
+files is executed; a copied supervisord.conf found in the build context is converted (read,
+never run) to name the watchers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from .findings import Finding, InputError, Loc, sorted_findings
+from .rules import finding
+
+if TYPE_CHECKING:
+    from .api import Conversion, ConvertOptions
+
+DOCKERFILE, SHELL = "dockerfile", "shell"
+CIRCUS_INI = "/etc/circus.ini"
+EXEC_FORM = f'["circusd", "{CIRCUS_INI}"]'
+DEFAULT_MAIN_CONF = "/etc/supervisor/supervisord.conf"
+MAX_SIZE = 4 * 1024 * 1024
+
+_SHEBANG = re.compile(rb"#!\s*(?:\S*/)?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash)(?:\s|$)")
+_MENTION = re.compile(r"supervisor", re.I)
+_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+# Words that may precede a command without being it (shell keywords and plain wrappers).
+_PREFIXES = frozenset(
+    {"exec", "sudo", "command", "nohup", "time", "!", "{", "then", "else", "do"}
+    | {"if", "elif", "while", "until"}
+)
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&"})
+_INSTALLERS = {
+    "apt-get": "install",
+    "apt": "install",
+    "apk": "add",
+    "yum": "install",
+    "dnf": "install",
+    "microdnf": "install",
+    "pip": "install",
+    "pip3": "install",
+}
+# supervisorctl's options that take a value (supervisor/options.py ClientOptions)
+_CTL_VALUE_OPTS = frozenset(
+    {"-c", "--configuration", "-s", "--serverurl", "-u", "--username", "-p", "--password"}
+    | {"-r", "--history-file"}
+)
+
+
+def file_kind(path: str) -> str | None:
+    """``DOCKERFILE`` or ``SHELL`` when ``--check`` should read ``path`` as one, else None
+    (a supervisor config). By name: ``Dockerfile``, ``*.Dockerfile``, ``Dockerfile.*``,
+    ``Containerfile``; ``*.sh``; else a ``#!`` line naming sh, bash, dash or ash."""
+    base = os.path.basename(path)
+    if base in ("Dockerfile", "Containerfile") or base.endswith(".Dockerfile"):
+        return DOCKERFILE
+    if base.startswith(("Dockerfile.", "Containerfile.")):
+        return DOCKERFILE
+    if base.endswith(".sh"):
+        return SHELL
+    try:
+        with open(path, "rb") as fh:
+            head = fh.readline(256)
+    except OSError:
+        return None
+    return SHELL if _SHEBANG.match(head) else None
+
+
+def check_file(path: str, options: ConvertOptions) -> Conversion:
+    """The findings of one Dockerfile or shell script, as a conversion without text."""
+    from .api import Conversion
+
+    text = _read(path)
+    if file_kind(path) == DOCKERFILE:
+        found = check_dockerfile(text, path, options)
+    else:
+        found = check_script(text, path)
+    return Conversion("", tuple(sorted_findings(found)), path, (path,))
+
+
+def _read(path: str) -> str:
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("is not a regular file", path)
+        if st.st_size > MAX_SIZE:
+            raise InputError(f"file too large ({st.st_size} bytes; limit {MAX_SIZE})", path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path) from None
+
+
+# ---------------------------------------------------------------------------- shell words
+
+
+class Command(NamedTuple):
+    """One simple command: its words (prefixes and assignments removed), and whether its
+    output goes into a pipe."""
+
+    argv: tuple[str, ...]
+    piped: bool = False
+
+
+class Unparsed(Exception):
+    """Shell text :mod:`shlex` cannot split, or whose words depend on expansions."""
+
+
+def commands(text: str) -> list[Command]:
+    """The simple commands of a line of shell, including those inside ``sh -c '...'``.
+    Raises :class:`Unparsed` for text shlex cannot split and for command substitutions
+    (``$(...)``, backquotes), whose commands shlex cannot see."""
+    import shlex
+
+    if "$(" in text or "`" in text:
+        raise Unparsed("a command substitution ($(...) or `...`)")
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError as exc:
+        raise Unparsed(str(exc)) from None
+    out: list[Command] = []
+    words: list[str] = []
+    for token in [*tokens, ";"]:
+        if token in _SEPARATORS:
+            if words:
+                out.extend(_command(words, token == "|"))
+            words = []
+        elif set(token) <= set("<>&|") or token.startswith((">", "<")):
+            words.append("\0redirect")
+        else:
+            words.append(token)
+    return out
+
+
+def _command(words: list[str], piped: bool) -> Iterator[Command]:
+    """The command in ``words``: redirections, prefixes and assignments dropped; ``sh -c``
+    opened."""
+    argv: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "\0redirect":
+            if argv and argv[-1].isdigit():
+                argv.pop()  # the fd of 2>&1
+            skip = True  # its target
+        else:
+            argv.append(word)
+    while argv and (argv[0] in _PREFIXES or _is_assignment(argv[0])):
+        argv.pop(0)
+    if argv and argv[0] == "env":
+        argv.pop(0)
+        while argv and (_is_assignment(argv[0]) or argv[0].startswith("-")):
+            argv.pop(0)
+    if not argv:
+        return
+    script = _shell_script(argv)
+    if script is not None:
+        yield from commands(script)
+        return
+    yield Command(tuple(argv), piped)
+
+
+def _is_assignment(word: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", word, re.S) is not None
+
+
+def _shell_script(argv: Sequence[str]) -> str | None:
+    """The script of ``sh -c SCRIPT`` (also ``bash -ec SCRIPT``...), else None."""
+    if os.path.basename(argv[0]) not in _SHELLS:
+        return None
+    for n, word in enumerate(argv[1:], 1):
+        if not word.startswith("-"):
+            return None
+        if "c" in word[1:] and not word.startswith("--"):
+            return argv[n + 1] if n + 1 < len(argv) else None
+    return None
+
+
+# ---------------------------------------------------------------------------- names
+
+
+class Names(NamedTuple):
+    """The watchers of a converted supervisord.conf: each supervisor process name
+    (``group:name``) and its watcher's name, and where the watcher's output goes."""
+
+    source: str  # the supervisord.conf, as shown
+    watchers: dict[str, str]  # "group:process" -> watcher name
+    outputs: dict[str, str]  # watcher name -> where its stdout goes ("to ..."), in words
+    endpoint: str | None  # circusd's control endpoint
+    copied: tuple[str, str] = ("", "")  # the Dockerfile's (source, destination) of the config
+
+    def resolve(self, spec: str) -> list[str] | None:
+        """The watchers a supervisorctl name means: ``GROUP:*``, ``GROUP:``,
+        ``GROUP:PROCESS`` or ``NAME`` (= ``NAME:NAME``); None when the conversion has none."""
+        group, _, process = spec.partition(":") if ":" in spec else (spec, ":", spec)
+        if process in ("", "*"):
+            found = [w for p, w in self.watchers.items() if p.split(":", 1)[0] == group]
+            return found or None
+        watcher = self.watchers.get(f"{group}:{process}")
+        return [watcher] if watcher is not None else None
+
+
+def convert_names(path: str, shown: str, options: ConvertOptions) -> Names | None:
+    """Convert the supervisord.conf at ``path`` (never run) to learn its watcher names; None
+    when it cannot be converted."""
+    from .api import convert_file
+    from .findings import Sup2CircusError
+
+    try:
+        conversion = convert_file(path, options, render=False)
+    except (Sup2CircusError, OSError, UnicodeDecodeError):
+        return None
+    watchers: dict[str, str] = {}
+    outputs: dict[str, str] = {}
+    for watcher in getattr(conversion.circus, "watchers", ()):
+        for process in watcher.processes:
+            watchers[process] = watcher.name
+        stream = watcher.intent.stdout
+        if stream.kind == "file":
+            outputs[watcher.name] = f"to {stream.path} (tail -f {stream.path})"
+        elif stream.kind == "null":
+            outputs[watcher.name] = "nowhere (discarded)"
+        else:
+            outputs[watcher.name] = "to circusd's stdout (docker logs)"
+    endpoint = dict(getattr(conversion.circus, "circus", ())).get("endpoint")
+    return Names(shown, watchers, outputs, endpoint)
+
+
+NAME_RULE = (
+    "watcher names: NAME for a program alone in its group with numprocs=1, GROUP:PROCESS "
+    "otherwise (see the [watcher:NAME] sections of circus.ini)"
+)
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
+# ---------------------------------------------------------------------------- supervisorctl
+
+
+class Replacement(NamedTuple):
+    """The circus side of one supervisorctl command."""
+
+    command: str  # the circusctl command line(s), or "" when there is none
+    note: str  # what differs, in words
+
+
+_STATUS_NOTE = (
+    "circusctl status exits 0 whatever the state, where supervisorctl status exits 3 for a "
+    "process that is not running and 4 for an unknown name: this compares the output, and "
+    "exits 1 then"
+)
+_ALL_ACTIVE = "circusctl status | awk '!/: active$/ {bad=1} END {exit bad || !NR}'"
+
+
+def supervisorctl(argv: Sequence[str], names: Names | None, main_conf: str) -> Replacement:
+    """What replaces ``supervisorctl ARGS`` under circus."""
+    rest = list(argv[1:])
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0)
+        if option in _CTL_VALUE_OPTS and rest:
+            rest.pop(0)
+    if not rest:
+        return Replacement("circusctl", "circusctl has an interactive shell too")
+    action, specs = rest[0], rest[1:]
+    if action == "status":
+        return _status(specs, names)
+    if action in ("start", "stop", "restart"):
+        return _control(action, specs, names)
+    if action in ("reread", "update"):
+        alone = "; reread alone applies nothing: circus has no separate step" * (action == "reread")
+        return Replacement(
+            f"sup2circus --strict {main_conf} -o {CIRCUS_INI} && circusctl reloadconfig",
+            "circusd reads circus.ini: convert the changed config again, then reload" + alone,
+        )
+    if action == "shutdown":
+        return Replacement("circusctl quit", "circusd stops every watcher and exits 0")
+    if action == "tail":
+        return Replacement("", _tail(specs, names))
+    return Replacement("", f"sup2circus knows no circusctl equivalent of {action}")
+
+
+def _watchers(specs: Sequence[str], names: Names | None) -> tuple[list[str], list[str]]:
+    """The watcher names (``*`` for all, ``GROUP:*`` globs) ``specs`` mean, and the specs the
+    config does not have."""
+    out: list[str] = []
+    missing: list[str] = []
+    for spec in specs:
+        group, _, process = spec.partition(":")
+        if spec == "all":
+            found: list[str] | None = ["*"]
+        elif names is not None:
+            found = names.resolve(spec)
+        elif ":" in spec and process in ("", "*"):
+            found = [f"{group}:*"]
+        else:
+            found = [group if group == process else spec]
+        if found is None:
+            missing.append(spec)
+            found = [spec]
+        out.extend(w for w in found if w not in out)
+    return out, missing
+
+
+def _names_note(specs: Sequence[str], names: Names | None, missing: list[str]) -> str:
+    if not specs or specs == ["all"]:
+        return ""
+    if names is None:
+        return f"; {NAME_RULE}"
+    note = f"; names from {names.source}"
+    if missing:
+        note += f"; no watcher for {', '.join(missing)} in its conversion"
+    return note
+
+
+def _status(specs: Sequence[str], names: Names | None) -> Replacement:
+    watchers, missing = _watchers(specs, names)
+    note = _STATUS_NOTE + _names_note(specs, names, missing)
+    if not specs or "*" in watchers:
+        return Replacement(_ALL_ACTIVE, note)
+    if any(w.endswith(":*") for w in watchers):
+        return Replacement(
+            _ALL_ACTIVE, "circusctl status takes no glob: this checks every watcher; " + note
+        )
+    tests = " && ".join(f'[ "$(circusctl status {_quote(w)})" = active ]' for w in watchers)
+    return Replacement(tests, note)
+
+
+def _control(action: str, specs: Sequence[str], names: Names | None) -> Replacement:
+    watchers, missing = _watchers(specs, names)
+    if "*" in watchers:
+        command = f"circusctl {action}"
+    else:
+        command = " && ".join(f"circusctl {action} {_quote(w)}" for w in watchers)
+    note = "circusctl takes one watcher or glob per command, and exits 3 for an unknown one"
+    return Replacement(command, note + _names_note(specs, names, missing))
+
+
+def _tail(specs: Sequence[str], names: Names | None) -> str:
+    process = next((s for s in specs if not s.startswith("-") and not s.isdigit()), None)
+    where = "where circus.ini's stdout_stream/stderr_stream send it"
+    if process is not None and names is not None:
+        found = names.resolve(process) or []
+        if len(found) == 1 and found[0] in names.outputs:
+            where = names.outputs[found[0]]
+    return f"circus keeps no log buffer to tail: the watcher's stdout goes {where}"
+
+
+# ---------------------------------------------------------------------------- one command
+
+
+class Context(NamedTuple):
+    """What the replacement text of a file's lines needs."""
+
+    path: str
+    names: Names | None
+    main_conf: str  # the config supervisord reads in the image
+    convert_step: bool = False  # name the conversion step where supervisord runs
+    endpoint: str | None = None  # circusd's control endpoint, when the main config is known
+    converted: bool = False  # a RUN converts the config already
+
+    def step(self) -> str:
+        return f"RUN sup2circus --strict {self.main_conf} -o {CIRCUS_INI}"
+
+
+def check_command(cmd: Command, line: int, ctx: Context, where: str) -> Finding | None:
+    """A finding for one simple command that uses supervisor, else None. ``where`` says
+    what runs it (``RUN``, ``HEALTHCHECK``, ``the script``...)."""
+    argv = cmd.argv
+    program = os.path.basename(argv[0])
+    loc = Loc(ctx.path, line)
+    if converts(cmd):
+        return None
+    section = where if where.isupper() else None
+    if program == "supervisorctl":
+        return finding("S2C604", _supervisorctl_message(cmd, ctx, where), loc, section)
+    if program == "supervisord":
+        step = f"; convert while building, before it: `{ctx.step()}`" if ctx.convert_step else ""
+        return finding("S2C603", _supervisord(where) + step, loc, section)
+    installed = _installed(argv)
+    if installed is not None:
+        return finding(
+            "S2C601",
+            f"{installed} installs supervisor: remove it from this install and install "
+            "circus instead: `pip install --no-cache-dir 'sup2circus[circus]'` (circusd, "
+            "circusctl, and sup2circus for the conversion step and --exact's hooks)",
+            loc,
+            section,
+        )
+    if any(_MENTION.search(w) for w in argv):
+        return mention(" ".join(argv), loc, section)
+    return None
+
+
+def _supervisorctl_message(cmd: Command, ctx: Context, where: str) -> str:
+    shown = " ".join(_quote(w) for w in cmd.argv)
+    new = supervisorctl(cmd.argv, ctx.names, ctx.main_conf)
+    text = f"{where} runs `{shown}`: "
+    text += f"use `{new.command}` ({new.note})" if new.command else new.note
+    if cmd.piped:
+        text += (
+            "; its output goes into a pipe, and circusctl prints other words (status: active "
+            "or stopped, not RUNNING or STOPPED): rewrite the whole pipeline"
+        )
+    if "circusctl" in new.command:
+        endpoint = f"ENV CIRCUSCTL_ENDPOINT={ctx.endpoint}" if ctx.endpoint else "set "
+        endpoint += "" if ctx.endpoint else "CIRCUSCTL_ENDPOINT to the one in its header"
+        text += f"; circusctl needs circus.ini's endpoint ({endpoint})"
+    return text
+
+
+def _supervisord(where: str) -> str:
+    if where in ("CMD", "ENTRYPOINT"):
+        return (
+            f"{where} runs supervisord: run circusd on the converted config instead, in exec "
+            f"form so that circusd is PID 1 and gets docker stop's SIGTERM: "
+            f"`{where} {EXEC_FORM}`"
+        )
+    if where == "RUN":
+        return (
+            "RUN starts supervisord while building the image: nothing it starts survives the "
+            f"build step; start circusd at run time instead: `CMD {EXEC_FORM}`"
+        )
+    return (
+        f"{where} runs supervisord: run circusd on the converted config instead, as the "
+        f"shell's last command so that it replaces the shell: `exec circusd {CIRCUS_INI}`"
+    )
+
+
+def _installed(argv: Sequence[str]) -> str | None:
+    """``apt-get install supervisor`` (the words shown) when ``argv`` installs supervisor."""
+    words = list(argv)
+    program = os.path.basename(words[0])
+    if re.fullmatch(r"python[0-9.]*", program) and words[1:3] == ["-m", "pip"]:
+        words, program = words[2:], "pip"
+    verb = _INSTALLERS.get(program)
+    if verb is None or verb not in words:
+        return None
+    for word in words[words.index(verb) + 1 :]:
+        if re.split(r"[=<>~!\[; ]", word, maxsplit=1)[0].lower() == "supervisor":
+            return f"`{program} {verb} {word}`"
+    return None
+
+
+def mention(text: str, loc: Loc, section: str | None) -> Finding:
+    shown = " ".join(text.split())
+    if len(shown) > 120:
+        shown = shown[:117] + "..."
+    return finding(
+        "S2C606",
+        f"mentions supervisor in a way sup2circus does not recognise: `{shown}`; check by hand "
+        "what it needs under circus",
+        loc,
+        section,
+    )
+
+
+def unparsed(why: str, loc: Loc, section: str | None) -> Finding:
+    return finding(
+        "S2C605",
+        f"could not parse this line ({why}) and it mentions supervisor: check by hand what "
+        "it needs under circus",
+        loc,
+        section,
+    )
+
+
+# ---------------------------------------------------------------------------- shell scripts
+
+
+def check_script(text: str, path: str, ctx: Context | None = None) -> list[Finding]:
+    """The findings of a shell script: each logical line's commands."""
+    ctx = ctx or Context(path, None, DEFAULT_MAIN_CONF)
+    out: list[Finding] = []
+    for line, logical, heredoc in _logical_lines(text):
+        if not _MENTION.search(logical):
+            continue
+        loc = Loc(path, line)
+        if heredoc:
+            out.append(mention(logical, loc, None))
+            continue
+        try:
+            cmds = commands(logical)
+        except Unparsed as exc:
+            out.append(unparsed(str(exc), loc, None))
+            continue
+        found = [f for c in cmds if (f := check_command(c, line, ctx, "the script"))]
+        if not found and not any(map(converts, cmds)):
+            found.append(mention(logical, loc, None))
+        out.extend(found)
+    return out
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(first line number, text, inside a here-document) of each logical line: lines joined
+    at a trailing backslash; a here-document's body lines are yielded one by one."""
+    lines = text.splitlines()
+    n = 0
+    while n < len(lines):
+        start, joined = n, lines[n]
+        while joined.endswith("\\") and n + 1 < len(lines):
+            n += 1
+            joined = joined[:-1] + " " + lines[n]
+        n += 1
+        yield start + 1, joined, False
+        for match in re.finditer(r"<<(-?)\s*['\"]?(\w+)['\"]?", joined):
+            strip, delimiter = match.group(1), match.group(2)
+            while n < len(lines):
+                body = lines[n].lstrip("\t") if strip else lines[n]
+                n += 1
+                if body == delimiter:
+                    break
+                yield n, lines[n - 1], True
+
+
+# ---------------------------------------------------------------------------- Dockerfiles
+
+_COPY_FLAGS_WITH_FROM = re.compile(r"--from(=|$)")
+
+
+class Instruction(NamedTuple):
+    keyword: str
+    line: int  # 1-based, the first line
+    content: str  # as written, continuation lines included
+    value: str  # dockerfile-parse's value (continuations joined)
+
+
+def instructions(text: str) -> list[Instruction]:
+    """The instructions of a Dockerfile (comments left out), with dockerfile-parse."""
+    import io
+
+    from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
+
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")), env_replace=False)
+    return [
+        Instruction(i["instruction"], i["startline"] + 1, i["content"], i["value"])
+        for i in parser.structure
+        if i["instruction"] != "COMMENT"
+    ]
+
+
+_KNOWN = frozenset(
+    {"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT"}
+    | {"VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"}
+)
+
+
+def check_dockerfile(text: str, path: str, options: ConvertOptions) -> list[Finding]:
+    steps = _without_heredocs(instructions(text))
+    copies = [(i, c) for i in steps if (c := _config_copy(i)) is not None]
+    main_conf = _main_conf(steps, copies)
+    names, named = _names(path, copies, options)
+    # circusctl's endpoint is known when the converted copy is the config supervisord reads
+    endpoint = names.endpoint if names is not None and named[1] == main_conf else None
+    # The conversion step is named on the config's COPY, else where supervisord runs.
+    converted = any(map(converts, _run_commands(steps)))
+    ctx = Context(path, names, main_conf, not copies and not converted, endpoint, converted)
+    out: list[Finding] = []
+    for step in steps:
+        out.extend(_check_instruction(step, ctx, copies))
+    return out
+
+
+def _without_heredocs(steps: list[Instruction]) -> list[Instruction]:
+    """The instructions, a here-document (``RUN <<EOF``) becoming one unparsed step: the
+    parser reads its body lines as instructions."""
+    out: list[Instruction] = []
+    n = 0
+    while n < len(steps):
+        step = steps[n]
+        n += 1
+        match = re.search(r"<<-?\s*['\"]?(\w+)['\"]?", step.value)
+        if match is None or step.keyword not in ("RUN", "COPY", "ADD"):
+            out.append(step)
+            continue
+        body = [step.content]
+        while n < len(steps) and steps[n].content.strip() != match.group(1):
+            body.append(steps[n].content)
+            n += 1
+        n += 1
+        out.append(Instruction("HEREDOC", step.line, "".join(body), step.keyword))
+    return out
+
+
+def _check_instruction(
+    step: Instruction, ctx: Context, copies: list[tuple[Instruction, tuple[str, str]]]
+) -> list[Finding]:
+    keyword, loc = step.keyword, Loc(ctx.path, step.line)
+    if not _MENTION.search(step.content):
+        return []
+    if keyword == "HEREDOC":
+        return [unparsed(f"a here-document in {step.value}", loc, step.value)]
+    if keyword not in _KNOWN:
+        return [unparsed(f"unknown instruction {keyword}", loc, keyword)]
+    if keyword in ("COPY", "ADD"):
+        copy = next((c for i, c in copies if i is step), None)
+        if copy is not None:
+            return [] if ctx.converted else [_copy_finding(step, copy, ctx, copies[-1][0].line)]
+    if keyword in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"):
+        return _check_commands(step, ctx)
+    return [mention(step.value, loc, keyword)]
+
+
+def _check_commands(step: Instruction, ctx: Context) -> list[Finding]:
+    keyword, value = step.keyword, step.value
+    loc = Loc(ctx.path, step.line)
+    if keyword == "HEALTHCHECK":
+        match = re.match(r"((?:--\S+\s+)*)CMD\s+(.*)", value, re.S | re.I)
+        if match is None:
+            return [mention(value, loc, keyword)]
+        value = match.group(2)
+    try:
+        cmds = _exec_form(value)
+        if cmds is None:
+            cmds = commands(value)
+    except Unparsed as exc:
+        return [unparsed(str(exc), loc, keyword)]
+    out: list[Finding] = []
+    for cmd, line in zip(cmds, _lines_of(step, cmds), strict=True):
+        f = check_command(cmd, line, ctx, keyword)
+        if f is not None:
+            out.append(f)
+    if out or any(map(converts, cmds)):
+        return out
+    return [mention(value, loc, keyword)]
+
+
+def converts(cmd: Command) -> bool:
+    """Whether ``cmd`` is the conversion step itself (``sup2circus ... -o circus.ini``)."""
+    return os.path.basename(cmd.argv[0]) == "sup2circus" and "--check" not in cmd.argv
+
+
+def _exec_form(value: str) -> list[Command] | None:
+    """The command of an exec-form (JSON array) value; None for the shell form (Docker reads
+    a value that is not a JSON array of strings as shell form too)."""
+    if not value.lstrip().startswith("["):
+        return None
+    import json
+
+    try:
+        argv = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(argv, list) or not argv or not all(isinstance(w, str) for w in argv):
+        return None
+    script = _shell_script(argv)
+    if script is not None:
+        return commands(script)
+    return [Command(tuple(argv))]
+
+
+def _lines_of(step: Instruction, cmds: list[Command]) -> list[int]:
+    """The physical line of each command of a (multi-line) instruction: its words are looked
+    for in order in the text as written, up to the first that mentions supervisor."""
+    content, offset, out = step.content, 0, []
+    for cmd in cmds:
+        where = offset
+        for n, word in enumerate(cmd.argv):
+            at = content.find(word, offset)
+            if at < 0:
+                continue
+            offset = at + len(word)
+            if n == 0 or _MENTION.search(word):
+                where = at
+            if _MENTION.search(word):
+                break
+        out.append(step.line + content.count("\n", 0, where))
+    return out
+
+
+def _copy_words(step: Instruction) -> list[str] | None:
+    """The sources and destination of COPY/ADD (flags dropped); None when it copies from
+    another stage or image (``--from``)."""
+    import shlex
+
+    exec_form = _json_words(step.value)
+    if exec_form is not None:
+        words = exec_form
+    else:
+        try:
+            words = shlex.split(step.value)
+        except ValueError:
+            return None
+    flags = [w for w in words if w.startswith("--")]
+    if any(_COPY_FLAGS_WITH_FROM.match(f) for f in flags):
+        return None
+    return [w for w in words if not w.startswith("--")]
+
+
+def _json_words(value: str) -> list[str] | None:
+    stripped = re.sub(r"^(--\S+\s+)*", "", value.strip())
+    if not stripped.startswith("["):
+        return None
+    import json
+
+    try:
+        words = json.loads(stripped)
+    except ValueError:
+        return None
+    if isinstance(words, list) and all(isinstance(w, str) for w in words):
+        return words
+    return None
+
+
+def _config_copy(step: Instruction) -> tuple[str, str] | None:
+    """(source, destination) when COPY/ADD copies a supervisor config: a source named
+    supervisord.conf, or a destination in /etc/supervisor or named supervisord.conf."""
+    if step.keyword not in ("COPY", "ADD"):
+        return None
+    words = _copy_words(step)
+    if words is None or len(words) < 2:
+        return None
+    *sources, dest = words
+    into_supervisor = dest.startswith("/etc/supervisor") or dest.endswith("supervisord.conf")
+    for source in sources:
+        if os.path.basename(source.rstrip("/")) == "supervisord.conf" or into_supervisor:
+            return source, dest
+    return None
+
+
+def _copy_finding(
+    step: Instruction, copy: tuple[str, str], ctx: Context, last_copy: int
+) -> Finding:
+    source, dest = copy
+    after = "it" if step.line == last_copy else f"the last config copy (line {last_copy})"
+    watchers = ""
+    if ctx.names is not None and copy == ctx.names.copied:
+        listed = ", ".join(dict.fromkeys(ctx.names.watchers.values())) or "none"
+        watchers = f"; {source} converts to the watchers {listed}"
+    return finding(
+        "S2C602",
+        f"{step.keyword} {source} {dest} copies a supervisor config: keep it, and convert "
+        f"after {after} while building: `{ctx.step()}` "
+        f"(the file supervisord reads, with its [include]s){watchers}",
+        Loc(ctx.path, step.line),
+        step.keyword,
+    )
+
+
+def _main_conf(steps: list[Instruction], copies: list[tuple[Instruction, tuple[str, str]]]) -> str:
+    """The config supervisord reads in the image: its ``-c`` in CMD/ENTRYPOINT, else a
+    config copied to a supervisord.conf, else Debian's default."""
+    for step in steps:
+        if step.keyword not in ("CMD", "ENTRYPOINT", "RUN"):
+            continue
+        try:
+            cmds = _exec_form(step.value) or commands(step.value)
+        except Unparsed:
+            continue
+        for cmd in cmds:
+            conf = _dash_c(cmd.argv) if os.path.basename(cmd.argv[0]) == "supervisord" else None
+            if conf:
+                return conf
+    for _step, (source, dest) in copies:
+        if dest.endswith("supervisord.conf"):
+            return dest
+        if dest.endswith("/") and os.path.basename(source) == "supervisord.conf":
+            return dest + "supervisord.conf"
+    return DEFAULT_MAIN_CONF
+
+
+def _run_commands(steps: list[Instruction]) -> Iterator[Command]:
+    """The commands of every RUN that can be parsed."""
+    for step in steps:
+        if step.keyword == "RUN":
+            try:
+                yield from _exec_form(step.value) or commands(step.value)
+            except Unparsed:
+                continue
+
+
+def _dash_c(argv: Sequence[str]) -> str | None:
+    for n, word in enumerate(argv):
+        if word in ("-c", "--configuration") and n + 1 < len(argv):
+            return argv[n + 1]
+        if word.startswith("--configuration="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def _names(
+    path: str, copies: list[tuple[Instruction, tuple[str, str]]], options: ConvertOptions
+) -> tuple[Names | None, tuple[str, str]]:
+    """The watcher names of the first copied config found in the build context (the
+    Dockerfile's directory, the current directory, or the Dockerfile's parent directory),
+    and that copy's (source, destination)."""
+    here = os.path.dirname(os.path.abspath(path))
+    roots = (here, os.getcwd(), os.path.dirname(here))
+    for _step, copy in copies:
+        source = copy[0]
+        if os.path.isabs(source) or "*" in source or "$" in source:
+            continue
+        for root in roots:
+            candidate = os.path.join(root, source)
+            if os.path.isfile(candidate):
+                shown = os.path.relpath(candidate)
+                if shown.startswith(os.pardir):
+                    shown = candidate
+                names = convert_names(candidate, shown, options)
+                if names is not None:
+                    return names._replace(copied=copy), copy
+    return None, ("", "")
