@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -410,12 +412,116 @@ def test_output_into_missing_directory(tmp_path: Path) -> None:
     assert not out.parent.exists()
 
 
-def test_output_is_a_directory(tmp_path: Path) -> None:
-    (tmp_path / "d").mkdir()
-    r = run("-o", str(tmp_path / "d"), write(tmp_path / "s.conf", GOOD))
-    assert r.exit_code == 2
-    assert "cannot write" in r.stderr
-    assert list((tmp_path / "d").iterdir()) == []
+def _special_file(path: Path, kind: str) -> Iterator[None]:
+    """Make ``path`` a ``kind`` of non-regular file (root makes device nodes)."""
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "character device":  # the same device as /dev/null
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.stat("/dev/null").st_rdev)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        try:
+            yield
+        finally:
+            sock.close()
+        return
+    yield
+
+
+SPECIAL_KINDS = ["directory", "fifo", "character device", "socket"]
+
+
+def _assert_refused(r: Result, path: Path, kind: str) -> None:
+    assert r.exit_code == 2, r.stderr
+    assert r.stdout == ""
+    assert r.stderr.splitlines()[-1] == (
+        f"sup2circus: error: cannot write {path}: it is a{'n' if kind[0] in 'aeiou' else ''} "
+        f"{kind.replace('fifo', 'FIFO')}; -o replaces regular files only (left untouched)"
+    )
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_output_refuses_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    if kind == "character device" and os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    target = tmp_path / "out" / "target"
+    target.parent.mkdir()
+    for _ in _special_file(target, kind):
+        before = target.lstat()
+        r = run("-o", str(target), write(tmp_path / "s.conf", GOOD))
+        _assert_refused(r, target, kind)
+        after = target.lstat()
+        assert (after.st_mode, after.st_ino, after.st_rdev) == (
+            before.st_mode,
+            before.st_ino,
+            before.st_rdev,
+        )
+        # nothing written into a directory, no temp file left beside the target
+        assert [p.name for p in target.parent.iterdir()] == ["target"]
+        if kind == "directory":
+            assert list(target.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_output_refuses_a_symlink_to_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    if kind == "character device" and os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    real = tmp_path / "real"
+    link = tmp_path / "link"
+    for _ in _special_file(real, kind):
+        link.symlink_to(real)
+        r = run("-o", str(link), write(tmp_path / "s.conf", GOOD))
+        _assert_refused(r, link, kind)
+        assert link.is_symlink() and os.readlink(link) == str(real)
+        assert stat.S_IFMT(real.lstat().st_mode) != stat.S_IFREG
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_output_through_a_symlink_replaces_the_file_it_leads_to(
+    tmp_path: Path, existing: bool
+) -> None:
+    """The link stays a link; its target is replaced atomically in the target's directory."""
+    (tmp_path / "links").mkdir()
+    (tmp_path / "files").mkdir()
+    real = tmp_path / "files" / "circus.ini"
+    if existing:
+        real.write_text("old\n")
+        real.chmod(0o640)
+    link = tmp_path / "links" / "circus.ini"
+    link.symlink_to("../files/circus.ini")
+    r = run("-o", str(link), write(tmp_path / "s.conf", GOOD))
+    assert r.exit_code == 0, r.stderr
+    assert link.is_symlink() and os.readlink(link) == "../files/circus.ini"
+    assert real.read_text().startswith("# converted from")
+    if existing:
+        assert real.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in (tmp_path / "links").iterdir()] == ["circus.ini"]
+    assert [p.name for p in (tmp_path / "files").iterdir()] == ["circus.ini"]
+
+
+def test_write_atomic_through_a_symlink_renames_in_the_target_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "files").mkdir()
+    real = tmp_path / "files" / "f"
+    real.write_text("old\n")
+    link = tmp_path / "f"
+    link.symlink_to(real)
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def recording_replace(a: str, b: str) -> None:
+        renames.append((a, b))
+        real_replace(a, b)
+
+    monkeypatch.setattr(cli.os, "replace", recording_replace)
+    cli.write_atomic(str(link), "new\n")
+    [(tmp, dest)] = renames
+    assert dest == str(real) and os.path.dirname(tmp) == str(real.parent)
+    assert real.read_text() == "new\n" and link.is_symlink()
 
 
 def test_write_atomic_replaces_content(tmp_path: Path) -> None:

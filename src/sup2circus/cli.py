@@ -23,8 +23,10 @@ Never a traceback unless ``SUP2CIRCUS_DEBUG=1`` is set.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -837,15 +839,45 @@ def _temp_file(directory: str, prefix: str) -> tuple[int, str]:
     raise FileExistsError(17, "No usable temporary file name found", directory)  # pragma: no cover
 
 
+#: What ``-o`` names when it is not a regular file, by ``stat.S_IFMT``.
+_FILE_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotARegularFileError(OSError):
+    """``-o`` names something circus.ini must not replace (a device, a FIFO, a directory...)."""
+
+
+def output_target(path: str) -> str:
+    """The file ``-o path`` replaces: ``path``, or the file a symlink at ``path`` leads to (the
+    link stays a link). Raises :class:`NotARegularFileError` when that exists and is not a
+    regular file: replacing ``/dev/null`` or a FIFO with a file would break what uses it."""
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    if not stat.S_ISREG(mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise NotARegularFileError(
+            errno.EINVAL, f"it is {kind}; -o replaces regular files only (left untouched)", path
+        )
+    return target
+
+
 def write_atomic(path: str, text: str | Iterable[str]) -> None:
     """Write ``text`` (or its pieces, in order) to ``path`` atomically: a temp file in the same
-    directory, fsync, ``os.replace``. On any failure (KeyboardInterrupt included) the old file is
-    untouched and the temp file is removed. A new file gets mode 0666 & ~umask; a replaced one
-    keeps its mode."""
-    target = os.path.abspath(path)
+    directory, fsync, ``os.replace``. A symlink is written through: the file it leads to is
+    replaced, in that file's directory. On any failure (KeyboardInterrupt included) the old file
+    is untouched and the temp file is removed. A new file gets mode 0666 & ~umask; a replaced one
+    keeps its mode. Anything but a regular file is refused (see :func:`output_target`)."""
+    target = output_target(path)
     directory = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise IsADirectoryError(21, "Is a directory", path)
     try:
         mode = os.stat(target).st_mode & 0o7777
     except FileNotFoundError:
