@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 else:
     from .findings import record
 
-DOCS_BASE_URL = "https://github.com/sup2circus/sup2circus/blob/main/docs/rules.md"
-
 
 @record(frozen=True)
 class Rule(Record):
@@ -59,8 +57,14 @@ class Rule(Record):
         _set(self, "observes", observes)
 
     @property
-    def url(self) -> str:
-        return f"{DOCS_BASE_URL}#{self.code.lower()}-{self.name}"
+    def anchor(self) -> str:
+        """This rule's section in docs/rules.md."""
+        return f"{self.code.lower()}-{self.name}"
+
+    @property
+    def explain(self) -> str:
+        """The command that documents this rule: sup2circus has no public web home to link to."""
+        return f"sup2circus --explain {self.code}"
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
