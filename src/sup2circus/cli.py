@@ -7,6 +7,10 @@ Two modes:
 * lint: ``sup2circus --check FILE...`` converts without writing and reports every file's
   findings on stdout, in one report.
 
+The text report lists errors and warnings and counts the infos (``--show-info`` lists them);
+json, github and sarif list every finding, and report a failed run in the same document
+(:class:`sup2circus.report.Failure`) instead of an error line, so a CI job parses one format.
+
 Exit status:
 
 * 0  -- converted / checked (findings below the ``--fail-on`` threshold, or none);
@@ -66,6 +70,7 @@ Examples:
   sup2circus - < supervisord.conf          (includes resolve against the current directory)
   sup2circus --check --output-format github supervisord.conf conf.d/*.conf
   sup2circus --explain S2C101
+  sup2circus --explain                     (every code with its title)
 
 \b
 Inline suppression (in the supervisord.conf):
