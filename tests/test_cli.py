@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -247,11 +249,11 @@ def test_convert_json_findings_on_stderr(tmp_path: Path) -> None:
         "column",
         "section",
         "option",
-        "url",
+        "explain",
     }
     assert first["severity"] == "warning"
     assert first["file"] == path and first["line"] == 3 and first["section"] == "program:web"
-    assert first["url"] == RULES["S2C101"].url
+    assert first["explain"] == "sup2circus --explain S2C101"
 
 
 def test_convert_json_without_findings_is_an_empty_array(tmp_path: Path) -> None:
@@ -410,12 +412,116 @@ def test_output_into_missing_directory(tmp_path: Path) -> None:
     assert not out.parent.exists()
 
 
-def test_output_is_a_directory(tmp_path: Path) -> None:
-    (tmp_path / "d").mkdir()
-    r = run("-o", str(tmp_path / "d"), write(tmp_path / "s.conf", GOOD))
-    assert r.exit_code == 2
-    assert "cannot write" in r.stderr
-    assert list((tmp_path / "d").iterdir()) == []
+def _special_file(path: Path, kind: str) -> Iterator[None]:
+    """Make ``path`` a ``kind`` of non-regular file (root makes device nodes)."""
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "character device":  # the same device as /dev/null
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.stat("/dev/null").st_rdev)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        try:
+            yield
+        finally:
+            sock.close()
+        return
+    yield
+
+
+SPECIAL_KINDS = ["directory", "fifo", "character device", "socket"]
+
+
+def _assert_refused(r: Result, path: Path, kind: str) -> None:
+    assert r.exit_code == 2, r.stderr
+    assert r.stdout == ""
+    assert r.stderr.splitlines()[-1] == (
+        f"sup2circus: error: cannot write {path}: it is a{'n' if kind[0] in 'aeiou' else ''} "
+        f"{kind.replace('fifo', 'FIFO')}; -o replaces regular files only (left untouched)"
+    )
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_output_refuses_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    if kind == "character device" and os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    target = tmp_path / "out" / "target"
+    target.parent.mkdir()
+    for _ in _special_file(target, kind):
+        before = target.lstat()
+        r = run("-o", str(target), write(tmp_path / "s.conf", GOOD))
+        _assert_refused(r, target, kind)
+        after = target.lstat()
+        assert (after.st_mode, after.st_ino, after.st_rdev) == (
+            before.st_mode,
+            before.st_ino,
+            before.st_rdev,
+        )
+        # nothing written into a directory, no temp file left beside the target
+        assert [p.name for p in target.parent.iterdir()] == ["target"]
+        if kind == "directory":
+            assert list(target.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_output_refuses_a_symlink_to_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    if kind == "character device" and os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    real = tmp_path / "real"
+    link = tmp_path / "link"
+    for _ in _special_file(real, kind):
+        link.symlink_to(real)
+        r = run("-o", str(link), write(tmp_path / "s.conf", GOOD))
+        _assert_refused(r, link, kind)
+        assert link.is_symlink() and os.readlink(link) == str(real)
+        assert stat.S_IFMT(real.lstat().st_mode) != stat.S_IFREG
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_output_through_a_symlink_replaces_the_file_it_leads_to(
+    tmp_path: Path, existing: bool
+) -> None:
+    """The link stays a link; its target is replaced atomically in the target's directory."""
+    (tmp_path / "links").mkdir()
+    (tmp_path / "files").mkdir()
+    real = tmp_path / "files" / "circus.ini"
+    if existing:
+        real.write_text("old\n")
+        real.chmod(0o640)
+    link = tmp_path / "links" / "circus.ini"
+    link.symlink_to("../files/circus.ini")
+    r = run("-o", str(link), write(tmp_path / "s.conf", GOOD))
+    assert r.exit_code == 0, r.stderr
+    assert link.is_symlink() and os.readlink(link) == "../files/circus.ini"
+    assert real.read_text().startswith("# converted from")
+    if existing:
+        assert real.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in (tmp_path / "links").iterdir()] == ["circus.ini"]
+    assert [p.name for p in (tmp_path / "files").iterdir()] == ["circus.ini"]
+
+
+def test_write_atomic_through_a_symlink_renames_in_the_target_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "files").mkdir()
+    real = tmp_path / "files" / "f"
+    real.write_text("old\n")
+    link = tmp_path / "f"
+    link.symlink_to(real)
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def recording_replace(a: str, b: str) -> None:
+        renames.append((a, b))
+        real_replace(a, b)
+
+    monkeypatch.setattr(cli.os, "replace", recording_replace)
+    cli.write_atomic(str(link), "new\n")
+    [(tmp, dest)] = renames
+    assert dest == str(real) and os.path.dirname(tmp) == str(real.parent)
+    assert real.read_text() == "new\n" and link.is_symlink()
 
 
 def test_write_atomic_replaces_content(tmp_path: Path) -> None:
@@ -556,7 +662,7 @@ def test_check_writes_nothing(tmp_path: Path) -> None:
     ],
 )
 def test_check_fail_on(tmp_path: Path, fail_on: str, content: str, code: int) -> None:
-    r = run("--check", "--fail-on", fail_on, write(tmp_path / "s.conf", content))
+    r = run("--check", "--show-info", "--fail-on", fail_on, write(tmp_path / "s.conf", content))
     assert r.exit_code == code
     assert len(text_findings(r.stdout)) == 1
 
@@ -572,7 +678,7 @@ def test_check_several_files_one_report(tmp_path: Path) -> None:
     a = write(tmp_path / "a.conf", WARN)
     b = write(tmp_path / "b.conf", INFO)
     c = write(tmp_path / "c.conf", GOOD)
-    r = run("--check", a, b, c)
+    r = run("--check", "--show-info", a, b, c)
     assert r.exit_code == 1
     assert [(row[0], row[3]) for row in text_findings(r.stdout)] == [
         (a, "S2C101"),
@@ -618,7 +724,7 @@ def test_check_unreadable_even_with_exit_zero_and_ignore(tmp_path: Path) -> None
 
 
 def test_check_stdin(tmp_path: Path) -> None:
-    r = run("--check", "-", write(tmp_path / "b.conf", INFO), input=WARN)
+    r = run("--check", "--show-info", "-", write(tmp_path / "b.conf", INFO), input=WARN)
     assert r.exit_code == 1
     assert {row[0] for row in text_findings(r.stdout)} == {"<stdin>", str(tmp_path / "b.conf")}
 
@@ -731,12 +837,11 @@ def test_explain(tmp_path: Path) -> None:
     r = run("--explain", "S2C101")
     assert r.exit_code == 0
     out = r.stdout
-    rule = RULES["S2C101"]
     assert out.startswith("S2C101 autorestart-unexpected: ")
     for heading in ("What supervisor does", "What circus does", "How to fix", "How to suppress"):
         assert heading in out
     assert "Example:" in out and "[program:job]" in out
-    assert rule.url in out
+    assert "http" not in out  # no made-up address: this page is the documentation
     assert run("--explain", "s2c101").stdout == out
     assert run("--explain", "autorestart-unexpected").stdout == out
 
@@ -894,3 +999,209 @@ def test_output_is_encoded_in_chunks_without_changing_a_byte(
     for errors in ("backslashreplace", "surrogateescape"):
         assert b"".join(cli._encoded(text, errors)) == text.encode("utf-8", errors)
     assert list(cli._encoded("")) == []
+
+
+# ---------------------------------------------------------------------------- --show-info
+
+WARN_AND_INFO = WARN + "[program:db]\ncommand = /bin/db ;! S2C106\nstdout_logfile = x ;! S2C110\n"
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["convert", "check"])
+def test_text_lists_warnings_and_counts_infos(tmp_path: Path, check: bool) -> None:
+    path = write(tmp_path / "s.conf", WARN_AND_INFO)
+    r = run(*(["--check"] if check else []), path)
+    report = r.stdout if check else r.stderr
+    assert r.exit_code == (1 if check else 0)
+    assert text_findings(report) == [(path, 3, 1, "S2C101", "warning")]
+    assert report.splitlines()[-1] == (
+        "Found 3 findings in 1 file: 1 warning, 2 infos; 1 at or above warning. "
+        "Not listed: 2 infos (--show-info lists them)."
+    )
+    shown = run(*(["--check"] if check else []), "--show-info", path)
+    listed = shown.stdout if check else shown.stderr
+    assert [row[3] for row in text_findings(listed)] == ["S2C101", "S2C106", "S2C110"]
+    assert "Not listed" not in listed
+    # infos that fail are listed without --show-info
+    failing = run(*(["--check"] if check else []), "--fail-on", "info", path)
+    assert len(text_findings(failing.stdout if check else failing.stderr)) == 3
+
+
+def test_only_infos_leave_one_summary_line(tmp_path: Path) -> None:
+    r = run(write(tmp_path / "s.conf", INFO))
+    assert r.exit_code == 0
+    assert r.stderr == (
+        "Found 1 finding in 1 file: 1 info; 0 at or above warning. "
+        "Not listed: 1 info (--show-info lists them).\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif"])
+def test_machine_formats_keep_the_infos(tmp_path: Path, fmt: str) -> None:
+    path = write(tmp_path / "s.conf", WARN_AND_INFO)
+    r = run("--check", "--output-format", fmt, path)
+    for code in ("S2C101", "S2C106", "S2C110"):
+        assert code in r.stdout
+    assert r.stdout == run("--check", "--show-info", "--output-format", fmt, path).stdout
+
+
+# ---------------------------------------------------------------------------- failures in format
+
+
+def _failure(doc: str) -> dict[str, object]:
+    data = json.loads(doc)  # the whole stream is one JSON document
+    assert isinstance(data, dict)
+    return data
+
+
+def test_json_fatal_config_error_is_json(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.conf", "[program:web]\nstartsecs = soon ;!config-error\n")
+    r = run("--output-format", "json", path)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert _failure(r.stderr) == {
+        "error": {
+            "message": "invalid value 'soon' for startsecs (an integer)",
+            "file": path,
+            "line": 2,
+            "details": [],
+        },
+        "exit_code": 2,
+        "findings": [],
+    }
+    text = run(path)
+    assert (
+        text.stderr
+        == f"sup2circus: error: {path}:2: invalid value 'soon' for startsecs (an integer)\n"
+    )
+
+
+def test_json_fatal_missing_file_is_json(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.conf")
+    r = run("--output-format", "json", missing)
+    assert r.exit_code == 2 and r.stdout == ""
+    error = _failure(r.stderr)["error"]
+    assert isinstance(error, dict) and error["file"] == missing
+    assert error["message"] == "could not find config file"
+
+
+def test_json_unwritable_output_keeps_the_findings(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.conf", WARN)
+    (tmp_path / "d").mkdir()
+    r = run("--output-format", "json", "-o", str(tmp_path / "d"), path)
+    assert r.exit_code == 2 and r.stdout == ""
+    doc = _failure(r.stderr)
+    assert doc["exit_code"] == 2
+    assert doc["error"] == {
+        "message": f"cannot write {tmp_path / 'd'}: it is a directory; -o replaces regular "
+        "files only (left untouched)",
+        "file": None,
+        "line": None,
+        "details": [],
+    }
+    findings = doc["findings"]
+    assert isinstance(findings, list) and [f["code"] for f in findings] == ["S2C101"]
+
+
+def test_json_strict_failure_is_one_document(tmp_path: Path) -> None:
+    r = run("--output-format", "json", "--strict", write(tmp_path / "s.conf", WARN))
+    assert r.exit_code == 1 and r.stdout == ""
+    doc = _failure(r.stderr)
+    assert doc["exit_code"] == 1
+    assert doc["error"]["message"].startswith("--strict: 1 finding(s)")  # type: ignore[index]
+
+
+def test_json_verify_failure_lists_the_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sup2circus.verify as verify_mod
+
+    monkeypatch.setattr(verify_mod, "verify", lambda c: ["watcher 'web': argv differs"])
+    r = run("--output-format", "json", "--verify", write(tmp_path / "s.conf", GOOD))
+    assert r.exit_code == 1 and r.stdout == ""
+    error = _failure(r.stderr)["error"]
+    assert isinstance(error, dict)
+    assert error["details"] == ["verify: watcher 'web': argv differs"]
+
+
+def test_json_verify_without_circus_is_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "circus" else real(name, *a)
+    )
+    r = run("--output-format", "json", "--verify", write(tmp_path / "s.conf", GOOD))
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "pip install" in _failure(r.stderr)["error"]["message"]  # type: ignore[index]
+
+
+def test_check_json_bad_setting_is_json_on_stdout(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.sup2circus]\nfail-on = "fatal"\n')
+    path = write(tmp_path / "s.conf", WARN)
+    r = CliRunner().invoke(
+        cli.cli,
+        ["--check", "--config", str(tmp_path / "pyproject.toml"), "--output-format", "json", path],
+    )
+    assert r.exit_code == 2
+    assert r.stderr == ""
+    doc = _failure(r.stdout)
+    assert doc["exit_code"] == 2 and doc["findings"] == []
+    assert "fail-on" in doc["error"]["message"]  # type: ignore[index]
+
+
+def test_github_fatal_error_is_an_error_command(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.conf", "[program:web]\nstartsecs = soon ;!config-error\n")
+    r = run("--output-format", "github", path)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == (
+        f"::error file={path},line=2,title=sup2circus::"
+        "invalid value 'soon' for startsecs (an integer)\n"
+    )
+
+
+def test_sarif_fatal_error_is_a_failed_invocation(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.conf", "[program:web]\nstartsecs = soon ;!config-error\n")
+    r = run("--output-format", "sarif", path)
+    assert r.exit_code == 2 and r.stdout == ""
+    (sarif_run,) = json.loads(r.stderr)["runs"]
+    assert sarif_run["results"] == []
+    (invocation,) = sarif_run["invocations"]
+    assert invocation["executionSuccessful"] is False and invocation["exitCode"] == 2
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["message"]["text"] == "invalid value 'soon' for startsecs (an integer)"
+
+
+def test_usage_errors_stay_text_in_every_format() -> None:
+    r = run("--output-format", "json")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "sup2circus: error: missing FILE" in r.stderr
+
+
+# ---------------------------------------------------------------------------- --verify says what
+
+
+def test_verify_ok_says_what_it_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sup2circus.verify as verify_mod
+
+    monkeypatch.setattr(verify_mod, "verify", lambda c: [])
+    monkeypatch.setattr(verify_mod, "verified", lambda c: "circus 9.9 loads 2 watchers as intended")
+    r = run("--verify", write(tmp_path / "s.conf", GOOD))
+    assert r.exit_code == 0
+    assert r.stderr == "sup2circus: verify: circus 9.9 loads 2 watchers as intended\n"
+    # the json report stays one document
+    r = run("--verify", "--output-format", "json", write(tmp_path / "s.conf", GOOD))
+    assert json.loads(r.stderr) == []
+
+
+# ---------------------------------------------------------------------------- --explain lists
+
+
+def test_explain_without_code_lists_every_code() -> None:
+    r = run("--explain")
+    assert r.exit_code == 0 and r.stderr == ""
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(RULES)
+    for line, rule in zip(lines, RULES.values(), strict=True):
+        code, severity, title = line.split(None, 2)
+        assert (code, severity, title) == (rule.code, rule.severity.value, rule.title)

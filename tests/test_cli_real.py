@@ -127,7 +127,7 @@ def test_output_file_and_json(tmp_path: Path) -> None:
     assert "[watcher:nginx]" in out.read_text()
     data = json.loads(r.stderr)
     assert data and all(
-        {"code", "severity", "message", "file", "line", "section", "option", "url"} <= set(d)
+        {"code", "severity", "message", "file", "line", "section", "option", "explain"} <= set(d)
         for d in data
     )
     s2c101 = [d for d in data if d["code"] == "S2C101"]
@@ -211,7 +211,7 @@ def test_check_clean_and_dirty(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout
     assert all(s == "info" for *_, s in rows(r.stdout))
     dirty = w(tmp_path / "dirty.conf", SEED)
-    r = sh("--check", str(clean), str(dirty))
+    r = sh("--check", "--show-info", str(clean), str(dirty))
     assert r.returncode == 1
     assert {f for f, *_ in rows(r.stdout)} == {str(clean), str(dirty)}
     assert sh("--check", "--exit-zero", str(dirty)).returncode == 0
@@ -365,7 +365,7 @@ def test_conversion_flags_reach_the_converter(tmp_path: Path) -> None:
         plain = sh(str(src))
         baked = sh("--resolve-env", str(src))
         bare = sh("--no-wrappers", str(src))
-        exact = sh("--exact", str(src))
+        exact = sh("--exact", "--show-info", str(src))
         runtime = sh("--runtime-dir", "/run/s2ctest", str(src))
     finally:
         del os.environ["S2C_TEST_TOKEN"]
@@ -388,8 +388,8 @@ def test_absolute_path_below_cwd_reads_as_the_relative_one(tmp_path: Path, case:
     # path: findings and errors name it as shown, and nothing else changes
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     shutil.copytree(fixtures / case, tmp_path / case)
-    rel = sh(f"{case}/supervisord.conf", cwd=tmp_path)
-    absolute = sh(str(tmp_path / case / "supervisord.conf"), cwd=tmp_path)
+    rel = sh("--show-info", f"{case}/supervisord.conf", cwd=tmp_path)
+    absolute = sh("--show-info", str(tmp_path / case / "supervisord.conf"), cwd=tmp_path)
     assert (absolute.returncode, absolute.stdout, absolute.stderr) == (
         rel.returncode,
         rel.stdout,

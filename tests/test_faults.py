@@ -4,8 +4,9 @@ output file is intact, no temp file is left behind, and the error is one line wi
 The tests run as root, and root ignores file permissions: the permission cases run the CLI as
 ``nobody`` (``setpriv --reuid nobody --regid nogroup --clear-groups``). /root (and so the pyenv
 interpreter and its site-packages) is not readable by nobody, so those runs use the system
-interpreter (/usr/bin/python3, ``-I -S``) with the package's source tree and a private copy of
-click on ``sys.path`` -- a control run proves the unprivileged process really is unprivileged.
+interpreter (/usr/bin/python3, ``-I -S``) with private copies of the package and of click in a
+world-readable temp dir on ``sys.path`` (the checkout itself may be under a 0700 directory) -- a
+control run proves the unprivileged process really is unprivileged.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ nodaemon = true
 command = /usr/bin/python3 -m http.server 8000
 """
 OLD = "; the previous circus.ini -- must survive any failed write\n[circus]\n"
-SRC = os.path.dirname(os.path.dirname(os.path.abspath(sup2circus.__file__)))
 NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
 
 
@@ -160,11 +160,12 @@ def nobody_cmd() -> Iterator[list[str]]:
     lib = tempfile.mkdtemp(prefix="s2cnb")
     try:
         os.chmod(lib, 0o755)
-        shutil.copytree(os.path.dirname(click.__file__), os.path.join(lib, "click"))
-        code = (
-            f"import sys; sys.path[:0] = [{SRC!r}, {lib!r}]; "
-            "from sup2circus.cli import main; main()"
-        )
+        # The checkout may sit under a directory nobody cannot traverse (a clone in /root):
+        # nobody imports copies of the package and of click from a world-readable directory.
+        for package in (sup2circus, click):
+            source = os.path.dirname(os.path.abspath(package.__file__ or ""))
+            shutil.copytree(source, os.path.join(lib, package.__name__))
+        code = f"import sys; sys.path[:0] = [{lib!r}]; from sup2circus.cli import main; main()"
         chosen = None
         for py in ("/usr/bin/python3", sys.executable):
             probe = subprocess.run(
@@ -177,10 +178,7 @@ def nobody_cmd() -> Iterator[list[str]]:
                 chosen = py
                 break
         if chosen is None:
-            pytest.fail(
-                "no interpreter can import sup2circus as nobody (is the source tree "
-                f"{SRC} world-readable?): {probe.stderr[-500:]}"
-            )
+            pytest.fail(f"no interpreter can import sup2circus as nobody: {probe.stderr[-500:]}")
         yield [*NOBODY, chosen, "-I", "-S", "-c", code]
     finally:
         shutil.rmtree(lib, ignore_errors=True)

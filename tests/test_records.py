@@ -259,6 +259,14 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         "suppressed: 'int' = 0",
         "fail_on: 'Severity' = <Severity.WARNING: 'warning'>",
         "exit_zero: 'bool' = False",
+        "show_info: 'bool' = True",
+    ),
+    "report.Failure": (
+        "message: 'str'",
+        "exit_code: 'int'",
+        "file: 'str | None' = None",
+        "line: 'int | None' = None",
+        "details: 'tuple[str, ...]' = ()",
     ),
     "report.Stat": (
         "code: 'str'",
@@ -306,6 +314,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         "config: 'str | None' = None",
         "isolated: 'bool' = False",
         "statistics: 'bool' = False",
+        "show_info: 'bool' = False",
         "explain: 'str | None' = None",
         "resolve_env: 'bool' = False",
         "no_wrappers: 'bool' = False",

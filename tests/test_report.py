@@ -95,14 +95,14 @@ def test_json() -> None:
             "column": f.column,
             "section": f.section,
             "option": f.option,
-            "url": RULES[f.code].url,
+            "explain": f"sup2circus --explain {f.code}",
         }
     assert json.loads(report.render_json([])) == []
 
 
-def test_json_url_of_unknown_code_is_null() -> None:
+def test_json_explain_of_unknown_code_is_null() -> None:
     f = Finding("X999", Severity.INFO, "m", "f", 1)
-    assert json.loads(report.render_json([f]))[0]["url"] is None
+    assert json.loads(report.render_json([f]))[0]["explain"] is None
 
 
 def _gh_unescape(text: str) -> str:
@@ -143,11 +143,22 @@ def _schema() -> dict[str, object]:
     return schema
 
 
-@pytest.mark.parametrize("findings", [FINDINGS, []], ids=["findings", "empty"])
-def test_sarif_valid_against_schema(findings: list[Finding]) -> None:
+FAILURE = report.Failure(
+    "invalid value 'soon' for startsecs", 2, "dir with space/a.conf", 3, ("verify: one", "two")
+)
+
+
+@pytest.mark.parametrize(
+    ("findings", "failure"),
+    [(FINDINGS, None), ([], None), (FINDINGS, FAILURE), ([], report.Failure("bad setting", 2))],
+    ids=["findings", "empty", "failure", "failure-nowhere"],
+)
+def test_sarif_valid_against_schema(
+    findings: list[Finding], failure: report.Failure | None
+) -> None:
     import jsonschema
 
-    doc = json.loads(report.render_sarif(findings, "0.1.0"))
+    doc = json.loads(report.render_sarif(findings, "0.1.0", failure))
     schema = _schema()
     validator_cls = jsonschema.validators.validator_for(schema)
     validator_cls.check_schema(schema)
@@ -176,7 +187,8 @@ def test_sarif_content() -> None:
     assert rule_ids == sorted({f.code for f in FINDINGS})
     for r in driver["rules"]:
         assert r["shortDescription"]["text"] == RULES[r["id"]].title
-        assert r["helpUri"] == RULES[r["id"]].url
+        assert "helpUri" not in r  # sup2circus has no public web home to link to
+        assert r["help"]["text"].endswith(f"More: sup2circus --explain {r['id']}")
     results = run["results"]
     assert len(results) == len(FINDINGS)
     for f, res in zip(FINDINGS, results, strict=True):
@@ -206,7 +218,7 @@ def test_statistics() -> None:
         "name": "autorestart-unexpected",
         "severity": "warning",
         "count": 3,
-        "url": RULES["S2C101"].url,
+        "explain": "sup2circus --explain S2C101",
     }
 
 
@@ -250,3 +262,95 @@ def test_every_line_break_is_joined_in_the_text_report(ch: str) -> None:
 def test_the_line_breaks_are_those_of_splitlines() -> None:
     every = {c for c in map(chr, range(0x110000)) if len(f"a{c}b".splitlines()) == 2}
     assert set(report._LINE_BREAKS) == every
+
+
+# ---------------------------------------------------------------------------- --show-info
+
+
+def test_text_hides_infos_below_fail_on_and_counts_them() -> None:
+    hidden = report.render_text(FINDINGS, report.Summary(files=2, show_info=False))
+    codes = [line.split(": ", 1)[1].split()[0] for line in hidden.splitlines()[:-1]]
+    assert codes == ["S2C101", "S2C120", "S2C902"]  # the info S2C106 is not listed...
+    assert hidden.splitlines()[-1] == (  # ...but counted
+        "Found 4 findings in 2 files: 1 error, 2 warnings, 1 info; 3 at or above warning. "
+        "Not listed: 1 info (--show-info lists them)."
+    )
+    shown = report.render_text(FINDINGS, report.Summary(files=2, show_info=True))
+    assert len(shown.splitlines()) == len(FINDINGS) + 1 and "Not listed" not in shown
+    # an info that fails (--fail-on info) is always listed
+    failing = report.render_text(
+        FINDINGS, report.Summary(files=2, fail_on=Severity.INFO, show_info=False)
+    )
+    assert failing == report.render_text(
+        FINDINGS, report.Summary(files=2, fail_on=Severity.INFO, show_info=True)
+    )
+    assert "S2C106" in failing
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif"])
+def test_machine_formats_keep_every_finding(fmt: str) -> None:
+    out = report.render(fmt, FINDINGS, summary=report.Summary(files=2, show_info=False))
+    assert out == report.render(fmt, FINDINGS)
+    assert "S2C106" in out
+
+
+# ---------------------------------------------------------------------------- failures
+
+
+def test_json_failure_is_an_object_with_the_findings() -> None:
+    doc = json.loads(report.render_json(FINDINGS, FAILURE))
+    assert doc == {
+        "error": {
+            "message": "invalid value 'soon' for startsecs",
+            "file": "dir with space/a.conf",
+            "line": 3,
+            "details": ["verify: one", "two"],
+        },
+        "exit_code": 2,
+        "findings": json.loads(report.render_json(FINDINGS)),
+    }
+    stats = json.loads(report.render("json", FINDINGS, stats=True, failure=FAILURE))
+    assert stats["exit_code"] == 2 and stats["findings"] == json.loads(
+        report.render_statistics_json(FINDINGS)
+    )
+
+
+def test_github_failure_is_an_error_line() -> None:
+    lines = report.render_github(FINDINGS, FAILURE).splitlines()
+    assert lines[:-1] == report.render_github(FINDINGS).splitlines()
+    assert lines[-1] == (
+        "::error file=dir with space/a.conf,line=3,title=sup2circus::"
+        "invalid value 'soon' for startsecs%0Averify: one%0Atwo"
+    )
+    (bare,) = report.render_github([], report.Failure("bad setting: x", 2)).splitlines()
+    assert bare == "::error title=sup2circus::bad setting: x"
+
+
+def test_sarif_failure_is_a_failed_invocation() -> None:
+    doc = json.loads(report.render_sarif(FINDINGS, "0.1.0", FAILURE))
+    (run,) = doc["runs"]
+    assert len(run["results"]) == len(FINDINGS)
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False and invocation["exitCode"] == 2
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error"
+    assert note["message"]["text"] == "invalid value 'soon' for startsecs verify: one two"
+    loc = note["locations"][0]["physicalLocation"]
+    assert loc == {
+        "artifactLocation": {"uri": "dir%20with%20space/a.conf"},
+        "region": {"startLine": 3},
+    }
+    assert "invocations" not in json.loads(report.render_sarif(FINDINGS, "0.1.0"))["runs"][0]
+
+
+def test_failure_located() -> None:
+    assert FAILURE.located() == "dir with space/a.conf:3: invalid value 'soon' for startsecs"
+    assert report.Failure("m", 2, "f").located() == "f: m"
+    assert report.Failure("m", 2).located() == "m"
+
+
+def test_no_made_up_addresses() -> None:
+    """sup2circus has no public web home: no output links to one."""
+    out = report.render_sarif(FINDINGS, "0.1.0") + report.render_json(FINDINGS)
+    urls = set(re.findall(r"https?://[^\s\"]+", out))
+    assert urls == {report.SARIF_SCHEMA}

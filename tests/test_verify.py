@@ -541,3 +541,35 @@ def test_verify_fcgi_socket() -> None:
     problems = verify(_tamper(conv, "[socket:tcp]", "[socket:tcp2]"))
     assert "socket 'tcp': circus does not load it" in problems, problems
     assert any("stdin_socket 'tcp' is not a circus socket" in p for p in problems), problems
+
+
+def test_verified_names_circus_version_and_watchers() -> None:
+    import circus
+
+    from sup2circus.verify import verified
+
+    conv = real()
+    assert verify(conv) == []
+    assert verified(conv) == (
+        f"circus {circus.__version__} loads 2 watchers as intended "
+        "(argv, cwd, environment, user, stop and restart, streams, sockets, start order)"
+    )
+
+
+def test_verify_success_line_from_the_command(tmp_path: Path) -> None:
+    import subprocess
+
+    import circus
+
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text("[program:one]\ncommand=/bin/true\n", encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, "-m", "sup2circus", "--isolated", "--verify", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.splitlines()[-1].startswith(
+        f"sup2circus: verify: circus {circus.__version__} loads 1 watcher as intended ("
+    )

@@ -7,6 +7,10 @@ Two modes:
 * lint: ``sup2circus --check FILE...`` converts without writing and reports every file's
   findings on stdout, in one report.
 
+The text report lists errors and warnings and counts the infos (``--show-info`` lists them);
+json, github and sarif list every finding, and report a failed run in the same document
+(:class:`sup2circus.report.Failure`) instead of an error line, so a CI job parses one format.
+
 Exit status:
 
 * 0  -- converted / checked (findings below the ``--fail-on`` threshold, or none);
@@ -23,8 +27,10 @@ Never a traceback unless ``SUP2CIRCUS_DEBUG=1`` is set.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -47,13 +53,13 @@ if TYPE_CHECKING:
     from dataclasses import dataclass as record
 
     from .api import Conversion, ConvertOptions
+    from .report import Failure
     from .settings import Settings
 else:
     from .findings import record
 
 PROG = "sup2circus"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
-BUG_URL = "https://github.com/sup2circus/sup2circus/issues"
 UNREADABLE_CODE, INVALID_CODE = "S2C900", "S2C901"
 CIRCUS_EXTRA_HINT = "install the circus extra: pip install 'sup2circus[circus]'"
 
@@ -64,6 +70,7 @@ Examples:
   sup2circus - < supervisord.conf          (includes resolve against the current directory)
   sup2circus --check --output-format github supervisord.conf conf.d/*.conf
   sup2circus --explain S2C101
+  sup2circus --explain                     (every code with its title)
 
 \b
 Inline suppression (in the supervisord.conf):
@@ -81,13 +88,15 @@ Exit status:
 """
 
 
-class _Exit(Exception):
-    def __init__(self, code: int) -> None:
-        self.code = code
-
-
 class _UsageProblem(Exception):
     pass
+
+
+class _Failed(Exception):
+    """The run failed as a whole; reported in the output format by :func:`_report_failure`."""
+
+    def __init__(self, failure: Failure) -> None:
+        self.failure = failure
 
 
 def _write(text: str | Iterable[str], err: bool = False) -> None:
@@ -176,7 +185,18 @@ def _error(message: str) -> None:
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--statistics", is_flag=True, help="Count findings per code instead of listing them.")
-@click.option("--explain", metavar="CODE", help="Explain a finding code and exit.")
+@click.option(
+    "--show-info",
+    is_flag=True,
+    help="Text format: list info findings too (by default the summary line only counts them).",
+)
+@click.option(
+    "--explain",
+    metavar="[CODE]",
+    is_flag=False,
+    flag_value="",
+    help="Explain a finding code and exit; without CODE, list every code with its title.",
+)
 @click.option(
     "--resolve-env",
     is_flag=True,
@@ -234,6 +254,7 @@ class Args(Record):
     config: str | None
     isolated: bool
     statistics: bool
+    show_info: bool
     explain: str | None
     resolve_env: bool
     no_wrappers: bool
@@ -256,6 +277,7 @@ class Args(Record):
         config: str | None = None,
         isolated: bool = False,
         statistics: bool = False,
+        show_info: bool = False,
         explain: str | None = None,
         resolve_env: bool = False,
         no_wrappers: bool = False,
@@ -276,6 +298,7 @@ class Args(Record):
         _set(self, "config", config)
         _set(self, "isolated", isolated)
         _set(self, "statistics", statistics)
+        _set(self, "show_info", show_info)
         _set(self, "explain", explain)
         _set(self, "resolve_env", resolve_env)
         _set(self, "no_wrappers", no_wrappers)
@@ -350,30 +373,50 @@ def _internal_error(exc: BaseException) -> int:
     # The exception's text is not shown: it could hold a value from the config (a secret).
     _write(
         f"{PROG}: internal error: {type(exc).__name__}{where}. This is a bug in sup2circus "
-        f"{__version__}; please report it at {BUG_URL} with a config that triggers it "
+        f"{__version__}; please report it to its maintainers with a config that triggers it "
         "(set SUP2CIRCUS_DEBUG=1 to see the traceback).\n",
         err=True,
     )
     return EXIT_INTERNAL
 
 
+def _report_failure(args: Args, failure: Failure, findings: Sequence[Finding] = ()) -> int:
+    """Say why the run failed: one error line in the text format (after its details); in the
+    others, one document with the ``findings`` and the failure, where the report goes."""
+    fmt = _fmt(args)
+    if fmt == "text":
+        for detail in failure.details:
+            _write(f"{PROG}: {' '.join(detail.splitlines())}\n", err=True)
+        _error(failure.located())
+    else:
+        from .report import render_pieces
+
+        pieces = render_pieces(
+            fmt, findings, stats=args.statistics, version=__version__, failure=failure
+        )
+        _write(pieces, err=not args.check)
+    return failure.exit_code
+
+
 def _guarded(args: Args) -> int:
+    from .report import Failure
     from .settings import SettingsError
 
     try:
         return _run(args)
-    except _Exit as exc:
-        return exc.code
-    except (_UsageProblem, SettingsError) as exc:
+    except _UsageProblem as exc:
         ctx = click.get_current_context(silent=True)
-        usage = ctx.get_usage() + "\n" if ctx is not None and isinstance(exc, _UsageProblem) else ""
-        hint = f"Try '{PROG} --help' for help.\n" if usage else ""
-        _write(usage + hint, err=True)
+        if ctx is not None:
+            _write(f"{ctx.get_usage()}\nTry '{PROG} --help' for help.\n", err=True)
         _error(str(exc))
         return EXIT_INPUT
+    except _Failed as exc:
+        return _report_failure(args, exc.failure)
+    except SettingsError as exc:
+        return _report_failure(args, Failure(str(exc), EXIT_INPUT))
     except Sup2CircusError as exc:
-        _error(exc.format())
-        return EXIT_INPUT
+        message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+        return _report_failure(args, Failure(message, EXIT_INPUT, exc.file, exc.line))
     except KeyboardInterrupt:
         _write("\nInterrupted.\n", err=True)
         return EXIT_INTERRUPTED
@@ -633,15 +676,15 @@ def _render(
     *,
     files: int,
     suppressed: int,
-    err: bool,
-    always_summary: bool,
+    err: bool = True,
+    always_summary: bool = False,
 ) -> Iterator[str]:
     from .report import Summary, render_pieces, use_color
 
     fmt = _fmt(args)
     summary = None
     if fmt == "text" and (always_summary or findings):
-        summary = Summary(files, suppressed, settings.fail_on, args.exit_zero)
+        summary = Summary(files, suppressed, settings.fail_on, args.exit_zero, args.show_info)
     color = fmt == "text" and use_color(sys.stderr if err else sys.stdout)
     return render_pieces(
         fmt, findings, summary=summary, color=color, stats=args.statistics, version=__version__
@@ -660,29 +703,33 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
     src = _convert_one(args.files[0], options, None, keep_model=True)
     report, suppressed = _process(src.conversion.findings, src.texts, settings, presorted=True)
     src.texts = {}  # read for suppression comments only
-    fmt = _fmt(args)
-    if report or fmt != "text":
-        _write(
-            _render(
-                args,
-                report,
-                settings,
-                files=len(src.conversion.files_read) or 1,
-                suppressed=suppressed,
-                err=True,
-                always_summary=False,
-            ),
-            err=True,
-        )
+    files = len(src.conversion.files_read) or 1
+    # The text report comes first; the other formats' one document, last (it holds the failure)
+    text_format = _fmt(args) == "text"
+    if report and text_format:
+        _write(_render(args, report, settings, files=files, suppressed=suppressed), err=True)
+    failure = _deliver(args, settings, src.conversion, report)
+    if failure is not None:
+        return _report_failure(args, failure, report)
+    if not text_format:
+        _write(_render(args, report, settings, files=files, suppressed=suppressed), err=True)
+    return EXIT_OK
+
+
+def _deliver(
+    args: Args, settings: Settings, conv: Conversion, report: Sequence[Finding]
+) -> Failure | None:
+    """--strict, --verify, then circus.ini to stdout or ``-o``; why not, if it was not."""
+    from .report import Failure
+
     if args.strict:
         failing = [f for f in report if settings.fails(f)]
         if failing:
-            _error(
+            return Failure(
                 f"--strict: {len(failing)} finding(s) at or above {settings.fail_on.value}; "
-                "nothing written"
+                "nothing written",
+                EXIT_FINDINGS,
             )
-            return EXIT_FINDINGS
-    conv = src.conversion
     if args.verify:
         from .api import Conversion
 
@@ -691,28 +738,34 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
             Conversion(text, conv.findings, conv.source, conv.files_read, conv.circus, conv.texts)
         )
         if problems:
-            for p in problems:
-                _write(f"{PROG}: verify: {' '.join(p.splitlines())}\n", err=True)
-            _error(f"--verify: circus would not run what was intended ({len(problems)} problems)")
-            return EXIT_FINDINGS
+            return Failure(
+                f"--verify: circus would not run what was intended ({len(problems)} problems)",
+                EXIT_FINDINGS,
+                details=tuple(f"verify: {p}" for p in problems),
+            )
+        if _fmt(args) == "text":  # the other formats' stream holds their one document
+            from .verify import verified
+
+            _write(f"{PROG}: verify: {verified(conv)}\n", err=True)
     if args.output and args.output != "-":
         target = os.path.realpath(args.output)
-        if any(os.path.realpath(p) == target for p in src.conversion.files_read):
-            _error(f"refusing to overwrite the input file {args.output} with circus.ini")
-            return EXIT_INPUT
+        if any(os.path.realpath(p) == target for p in conv.files_read):
+            return Failure(
+                f"refusing to overwrite the input file {args.output} with circus.ini", EXIT_INPUT
+            )
         try:
             write_atomic(args.output, conv.pieces())
         except OSError as exc:
-            _error(f"cannot write {args.output}: {exc.strerror or exc}")
-            return EXIT_INPUT
+            return Failure(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_INPUT)
     else:
         _write(conv.pieces())
-    return EXIT_OK
+    return None
 
 
 def _verify_unavailable() -> NoReturn:
-    _error(f"--verify needs circus: {CIRCUS_EXTRA_HINT}")
-    raise _Exit(EXIT_INPUT)
+    from .report import Failure
+
+    raise _Failed(Failure(f"--verify needs circus: {CIRCUS_EXTRA_HINT}", EXIT_INPUT))
 
 
 def _verify(conversion: Conversion) -> list[str]:
@@ -818,12 +871,18 @@ def explain_text(code: str) -> str:
     if rule.example:
         example = "\n".join("  " + line for line in rule.example.splitlines())
         parts.append(f"Example:\n{example}")
-    parts.append(f"More: {rule.url}")
     return "\n".join(parts) + "\n"
 
 
+def rules_list() -> str:
+    """``--explain`` without a code: every code, its default severity and its one-line title."""
+    from .rules import RULES
+
+    return "".join(f"{r.code}  {r.severity.value:<7}  {r.title}\n" for r in RULES.values())
+
+
 def _explain(code: str) -> int:
-    _write(explain_text(code))
+    _write(explain_text(code) if code.strip() else rules_list())
     return EXIT_OK
 
 
@@ -846,15 +905,45 @@ def _temp_file(directory: str, prefix: str) -> tuple[int, str]:
     raise FileExistsError(17, "No usable temporary file name found", directory)  # pragma: no cover
 
 
+#: What ``-o`` names when it is not a regular file, by ``stat.S_IFMT``.
+_FILE_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotARegularFileError(OSError):
+    """``-o`` names something circus.ini must not replace (a device, a FIFO, a directory...)."""
+
+
+def output_target(path: str) -> str:
+    """The file ``-o path`` replaces: ``path``, or the file a symlink at ``path`` leads to (the
+    link stays a link). Raises :class:`NotARegularFileError` when that exists and is not a
+    regular file: replacing ``/dev/null`` or a FIFO with a file would break what uses it."""
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    if not stat.S_ISREG(mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise NotARegularFileError(
+            errno.EINVAL, f"it is {kind}; -o replaces regular files only (left untouched)", path
+        )
+    return target
+
+
 def write_atomic(path: str, text: str | Iterable[str]) -> None:
     """Write ``text`` (or its pieces, in order) to ``path`` atomically: a temp file in the same
-    directory, fsync, ``os.replace``. On any failure (KeyboardInterrupt included) the old file is
-    untouched and the temp file is removed. A new file gets mode 0666 & ~umask; a replaced one
-    keeps its mode."""
-    target = os.path.abspath(path)
+    directory, fsync, ``os.replace``. A symlink is written through: the file it leads to is
+    replaced, in that file's directory. On any failure (KeyboardInterrupt included) the old file
+    is untouched and the temp file is removed. A new file gets mode 0666 & ~umask; a replaced one
+    keeps its mode. Anything but a regular file is refused (see :func:`output_target`)."""
+    target = output_target(path)
     directory = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise IsADirectoryError(21, "Is a directory", path)
     try:
         mode = os.stat(target).st_mode & 0o7777
     except FileNotFoundError:

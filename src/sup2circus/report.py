@@ -3,10 +3,14 @@
 * text: ``path:line:col: CODE severity message``, one line each, then a summary line (colour only
   when the stream is a terminal and ``NO_COLOR`` is unset);
 * json: one array of objects with ``code``, ``severity``, ``message``, ``file``, ``line``,
-  ``column``, ``section``, ``option`` and ``url`` (the rule's entry in docs/rules.md);
+  ``column``, ``section``, ``option`` and ``explain`` (the command documenting the code);
 * github: GitHub Actions workflow commands (``::warning file=...,line=...,col=...,title=CODE::``);
   ``info`` becomes ``notice``;
-* sarif: one SARIF 2.1.0 log with the rules (id, name, short description, help URI) and results.
+* sarif: one SARIF 2.1.0 log with the rules (id, name, short description, help) and results.
+
+A run that fails as a whole (see :class:`Failure`) is reported in the json, github and sarif
+documents too. No URL is made up: sup2circus has no public web home, so a finding points at
+``sup2circus --explain CODE``.
 
 The ``json`` module is imported only by the formats that need it (cold start).
 """
@@ -27,7 +31,6 @@ else:
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/sup2circus/sup2circus"
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _ANSI = {"red": "31", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2", "green": "32"}
@@ -66,11 +69,11 @@ def _has_break(text: str) -> bool:
     return any(ch in text for ch in _LINE_BREAKS)
 
 
-def url_of(code: str) -> str | None:
+def explain_of(code: str) -> str | None:
     from .rules import RULES
 
     r = RULES.get(code)
-    return r.url if r is not None else None
+    return r.explain if r is not None else None
 
 
 # ---------------------------------------------------------------------------- text
@@ -82,6 +85,7 @@ class Summary(Record):
     suppressed: int
     fail_on: Severity
     exit_zero: bool
+    show_info: bool  # list the info findings below fail_on too (else only count them)
 
     def __init__(
         self,
@@ -89,11 +93,67 @@ class Summary(Record):
         suppressed: int = 0,
         fail_on: Severity = Severity.WARNING,
         exit_zero: bool = False,
+        show_info: bool = True,
     ) -> None:
         _set(self, "files", files)
         _set(self, "suppressed", suppressed)
         _set(self, "fail_on", fail_on)
         _set(self, "exit_zero", exit_zero)
+        _set(self, "show_info", show_info)
+
+    def hides(self, f: Finding) -> bool:
+        """Whether the text report counts ``f`` without listing it: infos, unless they fail
+        (--fail-on info) or --show-info asks for them, would bury the findings that matter."""
+        return (
+            not self.show_info
+            and f.severity is Severity.INFO
+            and Severity.INFO.rank < self.fail_on.rank
+        )
+
+
+@record(frozen=True)
+class Failure(Record):
+    """Why a run failed as a whole (bad input, a bad setting, an output that cannot be written,
+    --strict, --verify): the json, github and sarif formats report it in their own document, so
+    a CI job parses one format. ``details``: one line each (--verify's problems)."""
+
+    message: str
+    exit_code: int
+    file: str | None
+    line: int | None
+    details: tuple[str, ...]
+
+    def __init__(
+        self,
+        message: str,
+        exit_code: int,
+        file: str | None = None,
+        line: int | None = None,
+        details: tuple[str, ...] = (),
+    ) -> None:
+        _set(self, "message", message)
+        _set(self, "exit_code", exit_code)
+        _set(self, "file", file)
+        _set(self, "line", line)
+        _set(self, "details", details)
+
+    def located(self) -> str:
+        """The message after its ``file:line:``, when it has one (for the text format)."""
+        if self.file is None:
+            return self.message
+        return (
+            f"{self.file}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.file}: {self.message}"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "details": list(self.details),
+        }
 
 
 def text_line(f: Finding, color: bool = False) -> str:
@@ -125,6 +185,9 @@ def summary_line(findings: Sequence[Finding], summary: Summary, color: bool = Fa
     text = (
         f"Found {_plural(len(findings), 'finding')} in {files}: {', '.join(parts)}{supp}; {tail}."
     )
+    hidden = sum(1 for f in findings if summary.hides(f))
+    if hidden:
+        text += f" Not listed: {_plural(hidden, 'info')} (--show-info lists them)."
     return _paint(text, "red" if failing else None, color, bold=bool(failing))
 
 
@@ -142,9 +205,13 @@ def iter_text(
     findings: Sequence[Finding], summary: Summary | None = None, color: bool = False
 ) -> Iterator[str]:
     """The text report in pieces of :data:`TEXT_BATCH` lines, each ending with a newline: a
-    report of tens of thousands of findings is never built whole."""
-    for start in range(0, len(findings), TEXT_BATCH):
-        batch = findings[start : start + TEXT_BATCH]
+    report of tens of thousands of findings is never built whole. The summary counts every
+    finding; the lines leave out those it hides (see :meth:`Summary.hides`)."""
+    listed = findings
+    if summary is not None and not summary.show_info:
+        listed = [f for f in findings if not summary.hides(f)]
+    for start in range(0, len(listed), TEXT_BATCH):
+        batch = listed[start : start + TEXT_BATCH]
         if color:
             lines = [text_line(f, color) for f in batch]
         else:  # text_line(f) without colour, inlined (tens of thousands of lines)
@@ -212,25 +279,19 @@ def render_statistics_text(
     return "".join(line + "\n" for line in lines)
 
 
-def render_statistics_json(findings: Sequence[Finding]) -> str:
-    import json
-
-    return (
-        json.dumps(
-            [
-                {
-                    "code": s.code,
-                    "name": s.name,
-                    "severity": s.severity.value,
-                    "count": s.count,
-                    "url": url_of(s.code),
-                }
-                for s in statistics(findings)
-            ],
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n"
+def render_statistics_json(findings: Sequence[Finding], failure: Failure | None = None) -> str:
+    return _json_document(
+        [
+            {
+                "code": s.code,
+                "name": s.name,
+                "severity": s.severity.value,
+                "count": s.count,
+                "explain": explain_of(s.code),
+            }
+            for s in statistics(findings)
+        ],
+        failure,
     )
 
 
@@ -239,14 +300,23 @@ def render_statistics_json(findings: Sequence[Finding]) -> str:
 
 def finding_dict(f: Finding) -> dict[str, object]:
     d = f.to_dict()
-    d["url"] = url_of(f.code)
+    d["explain"] = explain_of(f.code)
     return d
 
 
-def render_json(findings: Sequence[Finding]) -> str:
+def render_json(findings: Sequence[Finding], failure: Failure | None = None) -> str:
+    return _json_document([finding_dict(f) for f in findings], failure)
+
+
+def _json_document(entries: list[dict[str, object]], failure: Failure | None) -> str:
+    """The entries' array; after a failure, an object: ``{"error": {"message", "file", "line",
+    "details"}, "exit_code": N, "findings": [the entries]}``."""
     import json
 
-    return json.dumps([finding_dict(f) for f in findings], indent=2, ensure_ascii=False) + "\n"
+    doc: object = entries
+    if failure is not None:
+        doc = {"error": failure.to_dict(), "exit_code": failure.exit_code, "findings": entries}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 # ---------------------------------------------------------------------------- github
@@ -267,8 +337,17 @@ def github_line(f: Finding) -> str:
     return f"::{_GITHUB_LEVEL[f.severity]} {props}::{_gh_data(f'{f.code} {f.message}')}"
 
 
-def render_github(findings: Sequence[Finding]) -> str:
-    return "".join(github_line(f) + "\n" for f in findings)
+def render_github(findings: Sequence[Finding], failure: Failure | None = None) -> str:
+    lines = [github_line(f) for f in findings]
+    if failure is not None:
+        where = "".join(
+            f"{key}={_gh_prop(str(value))},"
+            for key, value in (("file", failure.file), ("line", failure.line))
+            if value
+        )
+        text = "\n".join((failure.message, *failure.details))
+        lines.append(f"::error {where}title=sup2circus::{_gh_data(text)}")
+    return "".join(line + "\n" for line in lines)
 
 
 # ---------------------------------------------------------------------------- sarif
@@ -286,7 +365,9 @@ def _artifact_uri(path: str) -> str:
     return quote(path.replace(os.sep, "/"))
 
 
-def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
+def sarif_log(
+    findings: Sequence[Finding], version: str, failure: Failure | None = None
+) -> dict[str, object]:
     from .rules import RULES
 
     codes = sorted({f.code for f in findings})
@@ -301,8 +382,7 @@ def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
                     "name": r.name,
                     "shortDescription": {"text": r.title},
                     "fullDescription": {"text": f"supervisor: {r.supervisor} circus: {r.circus}"},
-                    "help": {"text": f"{r.fix}\n{r.url}"},
-                    "helpUri": r.url,
+                    "help": {"text": f"{r.fix}\nMore: {r.explain}"},
                     "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
                 }
             )
@@ -331,30 +411,50 @@ def sarif_log(findings: Sequence[Finding], version: str) -> dict[str, object]:
         if props:
             result["properties"] = props
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "sup2circus",
-                        "version": version,
-                        "semanticVersion": version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": rules,
-                    }
-                },
-                "results": results,
+    run: dict[str, object] = {
+        "tool": {
+            "driver": {
+                "name": "sup2circus",
+                "version": version,
+                "semanticVersion": version,
+                "rules": rules,
             }
-        ],
+        },
+        "results": results,
+    }
+    if failure is not None:
+        run["invocations"] = [_sarif_invocation(failure)]
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _sarif_invocation(failure: Failure) -> dict[str, object]:
+    """A failed run: SARIF's tool execution notification (not a result: no rule was broken)."""
+    notification: dict[str, object] = {
+        "level": "error",
+        "message": {"text": _one_line(" ".join((failure.message, *failure.details)))},
+    }
+    if failure.file:
+        region = {"region": {"startLine": failure.line}} if failure.line else {}
+        notification["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _artifact_uri(failure.file)},
+                    **region,
+                }
+            }
+        ]
+    return {
+        "executionSuccessful": False,
+        "exitCode": failure.exit_code,
+        "toolExecutionNotifications": [notification],
     }
 
 
-def render_sarif(findings: Sequence[Finding], version: str) -> str:
+def render_sarif(findings: Sequence[Finding], version: str, failure: Failure | None = None) -> str:
     import json
 
-    return json.dumps(sarif_log(findings, version), indent=2, ensure_ascii=False) + "\n"
+    log = sarif_log(findings, version, failure)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
 # ---------------------------------------------------------------------------- dispatch
@@ -368,10 +468,19 @@ def render(
     color: bool = False,
     stats: bool = False,
     version: str = "",
+    failure: Failure | None = None,
 ) -> str:
     """The whole report in format ``fmt`` (``--statistics``: text and json only)."""
     return "".join(
-        render_pieces(fmt, findings, summary=summary, color=color, stats=stats, version=version)
+        render_pieces(
+            fmt,
+            findings,
+            summary=summary,
+            color=color,
+            stats=stats,
+            version=version,
+            failure=failure,
+        )
     )
 
 
@@ -383,13 +492,21 @@ def render_pieces(
     color: bool = False,
     stats: bool = False,
     version: str = "",
+    failure: Failure | None = None,
 ) -> Iterator[str]:
-    """:func:`render` in pieces (the text report is rendered a batch at a time)."""
+    """:func:`render` in pieces (the text report is rendered a batch at a time). ``failure``:
+    the run failed; the text format leaves saying so to the caller (one error line)."""
     if fmt == "text" and not stats:
         yield from iter_text(findings, summary, color)
     else:
         yield _render_whole(
-            fmt, findings, summary=summary, color=color, stats=stats, version=version
+            fmt,
+            findings,
+            summary=summary,
+            color=color,
+            stats=stats,
+            version=version,
+            failure=failure,
         )
 
 
@@ -401,15 +518,18 @@ def _render_whole(
     color: bool,
     stats: bool,
     version: str,
+    failure: Failure | None,
 ) -> str:
     if fmt == "text":
         return render_statistics_text(findings, summary, color)
     if fmt == "json":
-        return render_statistics_json(findings) if stats else render_json(findings)
+        if stats:
+            return render_statistics_json(findings, failure)
+        return render_json(findings, failure)
     if stats:
         raise ValueError("--statistics works with the text and json formats only")
     if fmt == "github":
-        return render_github(findings)
+        return render_github(findings, failure)
     if fmt == "sarif":
-        return render_sarif(findings, version)
+        return render_sarif(findings, version, failure)
     raise ValueError(f"unknown output format {fmt!r}")

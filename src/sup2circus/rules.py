@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 else:
     from .findings import record
 
-DOCS_BASE_URL = "https://github.com/sup2circus/sup2circus/blob/main/docs/rules.md"
-
 
 @record(frozen=True)
 class Rule(Record):
@@ -59,8 +57,14 @@ class Rule(Record):
         _set(self, "observes", observes)
 
     @property
-    def url(self) -> str:
-        return f"{DOCS_BASE_URL}#{self.code.lower()}-{self.name}"
+    def anchor(self) -> str:
+        """This rule's section in docs/rules.md."""
+        return f"{self.code.lower()}-{self.name}"
+
+    @property
+    def explain(self) -> str:
+        """The command that documents this rule: sup2circus has no public web home to link to."""
+        return f"sup2circus --explain {self.code}"
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
@@ -659,7 +663,7 @@ _RULES: tuple[Rule, ...] = (
         "S2C602",
         "container-copies-config",
         "The image copies a supervisor config: add the conversion step after it",
-        I,
+        W,
         "Reads the copied supervisord.conf (or the conf.d file its [include] picks up) when it "
         "starts.",
         "circusd reads circus.ini: convert the config while building, with --strict so that a "

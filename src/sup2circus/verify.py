@@ -618,3 +618,15 @@ def verify(conversion: Conversion) -> list[str]:
     if conversion.circus is not None and config is None:
         problems.append("internal: the conversion carries no circus model to compare with")
     return problems
+
+
+def verified(conversion: Conversion) -> str:
+    """What :func:`verify` checked when it found nothing, in one line (for ``--verify``)."""
+    import circus
+
+    config = conversion.circus
+    n = len(config.watchers) if isinstance(config, CircusConfig) else 0
+    return (
+        f"circus {circus.__version__} loads {n} watcher{'' if n == 1 else 's'} as intended "
+        "(argv, cwd, environment, user, stop and restart, streams, sockets, start order)"
+    )
