@@ -76,6 +76,7 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "S2C501",
         "S2C117",
         "S2C125",
+        "S2C015",
         note="expanded, comments and %% resolved, re-quoted so circus's parser returns the same "
         "argv",
     ),
@@ -168,6 +169,7 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "S2C503",
         "S2C008",
         "S2C007",
+        "S2C016",
     ),
     _p("directory", None, "working_dir", "exact", "S2C501"),
     _p("umask", None, 'sh -c \'umask NNN && exec "$0" "$@"\' wrapper', "exact (wrapper)", "S2C104"),
@@ -278,9 +280,19 @@ _SERVERS: tuple[OptionMapping, ...] = (
         "S2C001",
         "S2C002",
         "S2C003",
+        "S2C015",
+        "S2C017",
         section="include",
     ),
-    _p("supervisor.rpcinterface_factory", None, "-", "none", "S2C305", section="rpcinterface"),
+    _p(
+        "supervisor.rpcinterface_factory",
+        None,
+        "-",
+        "none",
+        "S2C305",
+        "S2C307",
+        section="rpcinterface",
+    ),
 )
 
 MAPPING: tuple[OptionMapping, ...] = (

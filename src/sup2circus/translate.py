@@ -20,7 +20,7 @@ from . import __name__ as _pkg
 from . import circus_syntax as cs
 from .api import ConvertOptions
 from .circus_model import CircusConfig, Intent, Socket, Stream, Watcher
-from .findings import Finding, Loc, Severity
+from .findings import Finding, Loc, Severity, merge_duplicates
 from .model import (
     ENV_MARK_RE,
     ENV_MARK_START,
@@ -29,6 +29,7 @@ from .model import (
     LogSpec,
     ProcessSpec,
     SupervisorConfig,
+    as_written,
     env_marker,
 )
 from .redact import shown_env_name
@@ -358,7 +359,6 @@ class _Translator:
         self._pairs: dict[tuple[str, str], tuple[str, str]] = {}
         self._num_pairs: dict[tuple[str, int], tuple[str, str]] = {}
         self._tuples: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        self._users: dict[str, bool] = {}
         self._scripts: dict[tuple[int | str | None, ...], str] = {}
         self._wrapper_comments: dict[tuple[int | str | None, ...], str] = {}
         self._env_entry: dict[tuple[str, str], tuple[tuple[str, str], tuple[str, str]] | None] = {}
@@ -367,7 +367,6 @@ class _Translator:
             tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None,
         ] = {}
         self._stream_pairs: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
-        self._missing_dirs: dict[str, str] = {}
         self._messages101: dict[tuple[bool, tuple[int, ...]], str] = {}
         self._messages102: dict[tuple[int, int], str] = {}
 
@@ -913,14 +912,14 @@ class _Translator:
         if (
             program_argv
             and "/" in program_argv[0]
-            and not program_argv[0].startswith("/")
+            and not program_argv[0].startswith(("/", ENV_MARK_START))  # deferred: not relative
             and p.directory
         ):
             add(
                 "S2C117",
-                f"command {program_argv[0]} is relative: supervisord resolves it against "
-                "its own working directory, circus against working_dir "
-                f"({p.directory}); use an absolute path",
+                f"command {as_written(program_argv[0])} is relative: supervisord resolves it "
+                "against its own working directory, circus against working_dir "
+                f"({as_written(p.directory)}); use an absolute path",
                 p.loc_of("command"),
                 sec,
                 "command",
@@ -973,16 +972,6 @@ class _Translator:
                     "user",
                 )
                 ok = False
-            if not user.isdigit() and not self._user_exists(user):
-                ctx.add_once(
-                    f"user:{sec}",
-                    "S2C011",
-                    f"user {user} does not exist on this machine; fine if it exists where "
-                    "circusd runs",
-                    p.loc_of("user") if p.user else sd.loc_of("user"),
-                    sec if p.user else "supervisord",
-                    "user",
-                )
 
         # ---------------- lifecycle
         options.append(_AUTOSTART[p.autostart])
@@ -1309,19 +1298,6 @@ class _Translator:
             self.childlogdir, f"{_safe_file_name(name)}-{chan}---{self.safe_ident}.log"
         )
 
-    def _user_exists(self, user: str) -> bool:
-        known = self._users.get(user)
-        if known is None:
-            import pwd
-
-            try:
-                pwd.getpwnam(user)
-                known = True
-            except KeyError:
-                known = False
-            self._users[user] = known
-        return known
-
     def _s2c101(self, p: ProcessSpec) -> str:
         key = (p.is_set("autorestart"), p.exitcodes)
         msg = self._messages101.get(key)
@@ -1440,21 +1416,6 @@ class _Translator:
                 sec,
                 f"{chan}_logfile_backups",
             )
-        if ENV_MARK_START not in path or not ENV_MARK_RE.search(path):
-            head = path[: path.rfind("/") + 1]  # posixpath.dirname depends on this only
-            missing = self._missing_dirs.get(head)
-            if missing is None:
-                d = posixpath.dirname(path)
-                missing = self._missing_dirs[head] = d if d and not os.path.isdir(d) else ""
-            if missing:
-                add(
-                    "S2C012",
-                    f"directory {missing} of the {chan} log does not exist on this machine: "
-                    "supervisord refuses to start without it, circusd silently drops the watcher",
-                    p.loc_of(f"{chan}_logfile"),
-                    sec,
-                    f"{chan}_logfile",
-                )
         return Stream("file", spelled, max_bytes, backups)
 
     def _socket(self, p: ProcessSpec) -> str | None:
@@ -1574,6 +1535,14 @@ class _Translator:
                 "SUPERVISOR_GROUP_NAME, SUPERVISOR_SERVER_URL in the children",
                 first.section_loc,
                 first.section,
+                None,
+            )
+        if not watchers:
+            ctx.add(
+                "S2C017",
+                "no programs: circusd would run nothing; did an [include] miss?",
+                Loc(m.raw.main_file, 1),
+                None,
                 None,
             )
         # case clashes
@@ -1709,4 +1678,4 @@ def _only_our_refs(written: str, value: str) -> bool:
 def translate(model: SupervisorConfig, opts: ConvertOptions) -> tuple[CircusConfig, list[Finding]]:
     t = _Translator(model, opts)
     cfg = t.run()
-    return cfg, list(model.findings) + t.ctx.findings
+    return cfg, merge_duplicates([*model.findings, *t.ctx.findings])
