@@ -1046,7 +1046,7 @@ class _Builder:
             self.find(
                 "S2C011",
                 f"user {user!r} does not exist on this machine (supervisord refuses to start "
-                "where it does not exist)",
+                "where it does not exist; nothing to do if it exists where the config runs)",
                 self.loc(sec, "user"),
                 "supervisord",
                 "user",
@@ -1569,7 +1569,8 @@ class _Builder:
                 self.find(
                     "S2C011",
                     f"user {user!r} does not exist on this machine (supervisord refuses to "
-                    "start where it does not exist)",
+                    "start where it does not exist; nothing to do if it exists where the config "
+                    "runs)",
                     self.loc(sec, "user"),
                     section,
                     "user",

@@ -126,10 +126,8 @@ _UNKNOWN: Any = object()
 _EnvResult = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
 
 # codes reported at most once per section (each always with the same key made from the section)
-_ONCE_BITS = {"S2C120": 1, "S2C125": 2, "S2C101": 4, "S2C102": 8, "S2C103": 16, "S2C123": 32}
-_BIT_101, _BIT_102, _BIT_103, _BIT_123 = (
-    _ONCE_BITS[c] for c in ("S2C101", "S2C102", "S2C103", "S2C123")
-)
+_ONCE_BITS = {"S2C120": 1, "S2C125": 2, "S2C101": 4, "S2C102": 8, "S2C103": 16}
+_BIT_101, _BIT_102, _BIT_103 = (_ONCE_BITS[c] for c in ("S2C101", "S2C102", "S2C103"))
 
 
 # --------------------------------------------------------------------------- deferred env
@@ -347,6 +345,9 @@ class _Translator:
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
         # the severity of the codes process() reports itself, without ctx.add
         self.severities: dict[str, Severity] = {c: self.ctx.severity(c) for c in _ONCE_BITS}
+        # S2C123: (environment= location, section) -> the watchers it gives an [env:...] section
+        # (with where each watcher's section is, to name them in source order)
+        self.env_name_watchers: dict[tuple[Loc, str], list[tuple[tuple[str, int, int], str]]] = {}
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
         # supervisord stops one group at a time; --exact reproduces it when there are several
@@ -635,22 +636,15 @@ class _Translator:
             env_pairs, env_intent = fast
         else:
             env_pairs, env_intent = self._env_slow(p, name, pattern, wrapper_env)
-        if env_pairs and not seen & _BIT_123:
-            seen |= _BIT_123
-            loc = p.loc_of("environment") if p.environment else sd.loc_of("environment")
-            fappend(
-                Finding(
-                    "S2C123",
-                    sevs["S2C123"],
-                    f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
-                    "(a side effect of every [env:...] section)",
-                    loc.file,
-                    loc.line,
-                    sec if p.environment else "supervisord",
-                    "environment",
-                    loc.column,
-                )
+        if env_pairs:
+            # one S2C123 per environment= line, naming its watchers (reported by run())
+            where = (
+                (p.loc_of("environment"), sec)
+                if p.environment
+                else (sd.loc_of("environment"), "supervisord")
             )
+            in_source = (p.section_loc.file, p.section_loc.line, p.process_num)
+            self.env_name_watchers.setdefault(where, []).append((in_source, name))
 
         # ---------------- streams
         out_log = p.stdout
@@ -1475,6 +1469,18 @@ class _Translator:
         circus = self.circus_section()
         self.other_sections()
         watchers = self._watchers()
+        for (loc, section), placed in self.env_name_watchers.items():
+            names = [name for _, name in sorted(placed)]
+            ctx.add(
+                "S2C123",
+                "circus adds __name__=env:NAME to the environment of "
+                + ("watcher " if len(names) == 1 else "watchers ")
+                + ", ".join(names)
+                + " (NAME: the watcher's; a side effect of every [env:...] section)",
+                loc,
+                section,
+                "environment",
+            )
         # groups
         for g in m.groups:
             if g.heterogeneous:
