@@ -107,5 +107,6 @@ def test_unrendered_conversion_streams_the_same_text(
     assert lean.findings == whole.findings
     pieces = list(lean.pieces())
     assert "".join(pieces) == whole.text
-    assert len(pieces) > 1 or len(whole.text) < 200
+    # pieces end after a watcher: a config without one is a single piece
+    assert len(pieces) > 1 or len(whole.text) < 200 or not lean.circus.watchers  # type: ignore[attr-defined]
     assert list(whole.pieces()) == [whole.text]

@@ -100,8 +100,9 @@ def test_check_dir_cache(paths: list[str]) -> None:
         d = os.path.dirname(path)
         if d and not os.path.isdir(d):
             message = (
-                f"the directory {d!r} of stdout_logfile does not exist on this machine "
-                "(supervisord refuses to start where it is missing)"
+                f"the directory {d!r} of stdout_logfile does not exist on this machine: where "
+                "it is missing, supervisord refuses to start and circusd silently drops the "
+                "watcher (nothing to do if it exists where circusd runs)"
             )
             if message not in expected:
                 expected.append(message)

@@ -30,6 +30,7 @@ from sup2circus import ConfigError, ConvertOptions, convert_file
 from sup2circus.api import Conversion
 from sup2circus.circus_model import CircusConfig
 from sup2circus.findings import Severity
+from sup2circus.model import ENV_MARK_START
 from sup2circus.rules import RULES
 from sup2circus.translate import PWD_RESTORE
 
@@ -469,3 +470,56 @@ def test_unwrap_pwd_restore() -> None:
         "1>&2",
         None,
     )
+
+
+# --------------------------------------------------------------------------- what is reported
+def _finding_key(f: dict[str, object]) -> tuple[object, ...]:
+    return (f["file"], f["line"], f["column"], f["code"], f["section"], f["option"])
+
+
+def _checked(conf: Path) -> list[dict[str, object]] | None:
+    """What ``sup2circus --check --output-format json`` reports for ``conf`` (None: refused)."""
+    from click.testing import CliRunner
+
+    from sup2circus.cli import cli
+
+    args = ["--isolated", "--check", "--exit-zero", "--output-format", "json", str(conf)]
+    r = CliRunner().invoke(cli, args, catch_exceptions=False)
+    if r.exit_code != 0:
+        return None
+    fields = ("code", "severity", "message", "file", "line", "column", "section", "option")
+    return [{k: f[k] for k in fields} for f in json.loads(r.stdout)]
+
+
+@pytest.mark.parametrize("conf", CORPUS, ids=_ids(CORPUS))
+def test_realworld_findings_once_and_as_checked(conf: Path) -> None:
+    """Each fact is reported once (one finding per file, line, column, code, section and
+    option); ``--check`` reports exactly what the conversion does; and no output shows the
+    internal marker of a deferred %(ENV_X)s."""
+    try:
+        conv = convert_file(conf)
+    except ConfigError as err:
+        assert ENV_MARK_START not in str(err)
+        assert _checked(conf) is None
+        return
+    found = [f.to_dict() for f in conv.findings]
+    keys = [_finding_key(f) for f in found]
+    assert len(keys) == len(set(keys)), [k for k in keys if keys.count(k) > 1]
+    assert _checked(conf) == found
+    assert ENV_MARK_START not in conv.text
+    for f in conv.findings:
+        assert ENV_MARK_START not in f.message, f
+    # with every variable defined (deferred, not undefined) and with --resolve-env too
+    for options in (
+        ConvertOptions(environ=environment_for(conf)),
+        ConvertOptions(environ=environment_for(conf), resolve_env=True, no_wrappers=True),
+    ):
+        try:
+            other = convert_file(conf, options)
+        except ConfigError as err:  # e.g. numprocs = %(ENV_X)s with X = "v-x"
+            assert ENV_MARK_START not in str(err)
+            continue
+        assert ENV_MARK_START not in other.text
+        assert all(ENV_MARK_START not in f.message for f in other.findings)
+        other_keys = [_finding_key(f.to_dict()) for f in other.findings]
+        assert len(other_keys) == len(set(other_keys))

@@ -280,3 +280,86 @@ def test_badly_formatted_environment_value_is_not_quoted(where: str) -> None:
     message = str(info.value)
     assert "badly formatted" in message and "at index 13" in message
     assert "Q" not in message and "0x51" not in message
+
+
+# ---------------------------------------------------------------------------- whole-dict %s
+SECRET_TOKEN = "Tk8SECRETq3"
+WHOLE_DICT = {
+    "command-s": "[program:app]\ncommand = /bin/echo %s\n",
+    "command-r": "[program:app]\ncommand = /bin/echo %r\n",
+    "command-width": "[program:app]\ncommand = /bin/echo %-20s\n",
+    "command-precision": "[program:app]\ncommand = /bin/echo %.500s\n",
+    "command-named-then-bare": "[program:app]\ncommand = /bin/echo %s %(program_name)s\n",
+    "command-after-double-percent": "[program:app]\ncommand = /bin/echo 100%%%s\n",
+    "logfile": "[program:app]\ncommand = /bin/true\nstdout_logfile = /tmp/%s.log\n",
+    "logfile-second-expansion": "[program:app]\ncommand = /bin/true\nstdout_logfile = /tmp/%%s\n",
+    "directory": "[program:app]\ncommand = /bin/true\ndirectory = /srv/%s\n",
+    "environment": "[program:app]\ncommand = /bin/true\nenvironment = A=%s\n",
+    "supervisord-environment": "[program:app]\ncommand = /bin/true\n",  # see below
+    "supervisord-logfile": "[program:app]\ncommand = /bin/true\n",
+    "include-files": "[include]\nfiles = %s\n",
+}
+SUPERVISORD_EXTRA = {
+    "supervisord-environment": "environment = A=%s\n",
+    "supervisord-logfile": "logfile = /tmp/%s.log\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHOLE_DICT))
+def test_bare_percent_s_never_writes_the_environment(case: str, tmp_path: Path) -> None:
+    """A %-conversion with no (name) would format supervisor's whole expansion dict (every
+    environment value): an error finding naming the option (S2C015), never the values, and
+    nothing of the environment in circus.ini."""
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon = true\n" + SUPERVISORD_EXTRA.get(case, "") + WHOLE_DICT[case]
+    )
+    environ = {"HOME": "/root", "PATH": "/usr/bin:/bin", "SECRET_TOKEN": SECRET_TOKEN}
+    conv = sup2circus.convert_file(conf, ConvertOptions(environ=environ))
+    assert SECRET_TOKEN not in conv.text
+    for f in conv.findings:
+        assert SECRET_TOKEN not in f.message, f
+        assert "SECRET_TOKEN" not in f.message, f
+    flagged = [f for f in conv.findings if f.code == "S2C015"]
+    assert len(flagged) == 1, conv.findings
+    assert flagged[0].severity.value == "error"
+    assert flagged[0].option is not None and flagged[0].option in flagged[0].message
+    # also through the CLI, in every format
+    for fmt in FORMATS:
+        r = CliRunner(env={"SECRET_TOKEN": SECRET_TOKEN}).invoke(
+            cli, ["--isolated", "--output-format", fmt, str(conf)], catch_exceptions=False
+        )
+        assert SECRET_TOKEN not in r.stdout + r.stderr
+
+
+def test_named_percent_forms_are_not_whole_dict() -> None:
+    from sup2circus.model import takes_whole_mapping
+
+    assert takes_whole_mapping("%s") and takes_whole_mapping("a %% %r")
+    assert takes_whole_mapping("%%%s") and takes_whole_mapping("% s")
+    assert not takes_whole_mapping("%(program_name)s %%s %%(x)s 100%%")
+
+
+# ---------------------------------------------------------------------------- --resolve-env
+def test_resolve_env_names_the_baked_variables_once_never_the_values(tmp_path: Path) -> None:
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon = true\nenvironment = FROM_CONFIG=1\n\n"
+        "[program:a]\ncommand = /bin/a %(ENV_API_TOKEN)s %(ENV_FROM_CONFIG)s\n"
+        "environment = T=%(ENV_API_TOKEN)s\nnumprocs = 2\n"
+        "process_name = %(program_name)s_%(process_num)d\n\n"
+        "[program:b]\ncommand = /bin/b\ndirectory = %(ENV_WORKDIR)s\n"
+    )
+    environ = {"API_TOKEN": SECRET_TOKEN, "WORKDIR": "/srv", "UNUSED": "x"}
+    conv = sup2circus.convert_file(conf, ConvertOptions(resolve_env=True, environ=environ))
+    assert SECRET_TOKEN in conv.text  # asked for by name: baked in
+    baked = [f for f in conv.findings if f.code == "S2C016"]
+    assert len(baked) == 1, conv.findings
+    assert "API_TOKEN, WORKDIR" in baked[0].message
+    for f in conv.findings:
+        assert SECRET_TOKEN not in f.message and "/srv" not in f.message
+        assert "UNUSED" not in f.message and "FROM_CONFIG" not in f.message
+    # without --resolve-env nothing is baked: no S2C016
+    plain = sup2circus.convert_file(conf, ConvertOptions(environ=environ))
+    assert not [f for f in plain.findings if f.code == "S2C016"]
+    assert SECRET_TOKEN not in plain.text

@@ -54,6 +54,7 @@ from .model import (
     SupervisorConfig,
     SupervisordSpec,
     env_marker,
+    takes_whole_mapping,
 )
 from .redact import shown_env_name
 from .rules import finding
@@ -437,6 +438,10 @@ class _Builder:
         # supervisor's self.environ_expansions (os.environ, then [supervisord] environment)
         self.environ = _Maps()
         self.odd_env_keys: set[str] = set()  # machine ENV_ names that cannot be deferred
+        # --resolve-env: the ENV_ names whose value comes from this machine's environment (not
+        # from [supervisord] environment=), and those baked in, with where each was first used
+        self.machine_env_keys = {f"ENV_{k}" for k in self.env}
+        self.baked: dict[str, Loc] = {}
         for k, v in self.env.items():
             # only identifier-like names can be deferred (a marker must name them exactly)
             deferrable = not self.resolve and _ENV_NAME_RE.match(k) is not None
@@ -542,6 +547,11 @@ class _Builder:
                 real = _expand(value.real, rec, name)
             except ValueError as exc:
                 real_err = str(exc)
+        if real_err is None and (
+            takes_whole_mapping(value.text)
+            or (value.real is not None and takes_whole_mapping(value.real))
+        ):
+            raise _NotConverted(_whole_mapping_message(option), loc, option, code="S2C015")
         if deferrable and not self.resolve:
             try:
                 text, dm = self._try_defer(value.text, maps.defer, name)
@@ -571,7 +581,7 @@ class _Builder:
                     "not defined in this environment and cannot be deferred here"
                 )
                 if not self.resolve:
-                    raise _UndefinedEnv(msg, loc, option, hint=_ENV_HINT)
+                    raise _NotConverted(msg, loc, option, hint=_ENV_HINT)
                 raise self.error(msg, loc, hint=_ENV_HINT)
             m = re.search(r"contains names \('ENV_([^']*)'\)", real_err)
             if m:
@@ -586,7 +596,7 @@ class _Builder:
                     "(supervisord refuses to start without it too)"
                 )
                 if not self.resolve:
-                    raise _UndefinedEnv(msg, loc, option, hint=_ENV_HINT)
+                    raise _NotConverted(msg, loc, option, hint=_ENV_HINT)
                 raise self.error(msg, loc, hint=_ENV_HINT)
             hint = (
                 "use only the names available in this option, or write %% for a literal %"
@@ -608,9 +618,8 @@ class _Builder:
             # what _note_uses can report: host_node_name, machine ENV_ names that cannot be
             # deferred; when resolved, also any ENV_ name
             tpl.notes_deferred = "host_node_name" in keys or not keys.isdisjoint(self.odd_env_keys)
-            tpl.notes_resolved = tpl.notes_deferred or (
-                not self.resolve and any(k.startswith("ENV_") for k in keys)
-            )
+            # (with --resolve-env: the names baked in, S2C016)
+            tpl.notes_resolved = tpl.notes_deferred or any(k.startswith("ENV_") for k in keys)
         return tpl
 
     def _markers_in(self, value: str) -> tuple[str, ...]:
@@ -739,6 +748,9 @@ class _Builder:
                 section,
                 option,
             )
+        if self.resolve:
+            for key in used & self.machine_env_keys:
+                self.baked.setdefault(key[4:], loc)
         if not resolved or self.resolve or maps is None:
             return
         for key in sorted(used):
@@ -781,12 +793,12 @@ class _Builder:
         m = maps() if callable(maps) else maps
         try:
             return self.ev(v, m, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
-        except _UndefinedEnv as exc:
+        except _NotConverted as exc:
             if sec.name != "supervisord":
                 raise
             # a daemon setting: leave it at supervisor's default, loudly
             self.find(
-                "S2C014",
+                exc.code,
                 f"{exc.message}; {opt} is not converted (supervisor's default is used)",
                 raw.loc,
                 sec.name,
@@ -794,7 +806,7 @@ class _Builder:
             )
             return None if default is None else _Val(default, default)
 
-    def _skip_section(self, name: str, exc: _UndefinedEnv) -> None:
+    def _skip_section(self, name: str, exc: _NotConverted) -> None:
         """A section whose values need a variable this machine does not define: not
         converted, with an error finding (a fact of the converting machine, not exit 2)."""
         sec = self.sections[name]
@@ -1007,6 +1019,8 @@ class _Builder:
         nodaemon = self.conv(dt.boolean, val("nodaemon", "false"), sec, "nodaemon")
         silent = self.conv(dt.boolean, val("silent", "false"), sec, "silent")
         childlogdir = dt.expanduser(text("childlogdir", self._tempdir()), self.env)
+        if "childlogdir" in sec.options:
+            self._check_dir(os.path.join(childlogdir, ""), sec, "childlogdir")
         nocleanup = self.conv(dt.boolean, val("nocleanup", "false"), sec, "nocleanup")
         strip_ansi = self.conv(dt.boolean, val("strip_ansi", "false"), sec, "strip_ansi")
 
@@ -1026,12 +1040,13 @@ class _Builder:
         env_text, env_real = self._parse_env(ev2, sec, "environment")
         for k, v in env_text.items():
             self.environ.set(f"ENV_{k}", env_real.get(k), v)
+            self.machine_env_keys.discard(f"ENV_{k}")
 
         if user is not None and not self._user_exists(user):
             self.find(
                 "S2C011",
                 f"user {user!r} does not exist on this machine (supervisord refuses to start "
-                "where it does not exist)",
+                "where it does not exist; nothing to do if it exists where the config runs)",
                 self.loc(sec, "user"),
                 "supervisord",
                 "user",
@@ -1057,6 +1072,19 @@ class _Builder:
             silent=silent,
             section_loc=sec.loc,
             options=dict(sec.options),
+        )
+
+    def report_baked(self) -> None:
+        """S2C016 once per conversion: the variables --resolve-env took from this machine (the
+        names only: the values may be secrets)."""
+        if not self.baked:
+            return
+        self.find(
+            "S2C016",
+            f"--resolve-env: the values of {', '.join(sorted(self.baked))} were taken from "
+            "this machine's environment and written into circus.ini (circusd will not read "
+            "them from its own environment)",
+            next(iter(self.baked.values())),  # where the first was used
         )
 
     def _tempdir(self) -> str:
@@ -1087,8 +1115,9 @@ class _Builder:
         if not isdir:
             self.find(
                 "S2C012",
-                f"the directory {d!r} of {opt} does not exist on this machine (supervisord "
-                "refuses to start where it is missing)",
+                f"the directory {d!r} of {opt} does not exist on this machine: where it is "
+                "missing, supervisord refuses to start and circusd silently drops the watcher "
+                "(nothing to do if it exists where circusd runs)",
                 self.loc(sec, opt),
                 sec.name,
                 opt,
@@ -1195,7 +1224,7 @@ class _Builder:
                     )
                 )
                 bounds += (start, len(all_procs))
-            except _UndefinedEnv as exc:
+            except _NotConverted as exc:
                 del all_procs[start:]
                 self._skip_section(name, exc)
 
@@ -1210,7 +1239,7 @@ class _Builder:
                 all_procs.extend(self.processes(sec, pname, "program", program_name=pname))
                 entry_groups.append(self._homogeneous(pname, priority, sec))
                 bounds += (start, len(all_procs))
-            except _UndefinedEnv as exc:
+            except _NotConverted as exc:
                 del all_procs[start:]
                 self._skip_section(name, exc)
 
@@ -1279,7 +1308,7 @@ class _Builder:
                 )
                 entry_groups.append(self._homogeneous(pool_name, priority, sec))
                 bounds += (start, len(all_procs))
-            except _UndefinedEnv as exc:
+            except _NotConverted as exc:
                 del all_procs[start:]
                 self._skip_section(name, exc)
 
@@ -1341,7 +1370,7 @@ class _Builder:
                 )
                 entry_groups.append(self._homogeneous(pname, priority, sec))
                 bounds += (start, len(all_procs))
-            except _UndefinedEnv as exc:
+            except _NotConverted as exc:
                 del all_procs[start:]
                 self._skip_section(name, exc)
 
@@ -1540,7 +1569,8 @@ class _Builder:
                 self.find(
                     "S2C011",
                     f"user {user!r} does not exist on this machine (supervisord refuses to "
-                    "start where it does not exist)",
+                    "start where it does not exist; nothing to do if it exists where the config "
+                    "runs)",
                     self.loc(sec, "user"),
                     section,
                     "user",
@@ -1801,7 +1831,7 @@ class _Builder:
         numprocs_start = value(dt.integer, sec, "numprocs_start", "0", maps)
         if numprocs > MAX_NUMPROCS:
             # supervisord would try to run them all; one watcher per process would be absurd
-            raise _UndefinedEnv(
+            raise _NotConverted(
                 f"numprocs={numprocs} is more than sup2circus converts ({MAX_NUMPROCS} processes "
                 "per program)",
                 self.loc(sec, "numprocs"),
@@ -1907,7 +1937,7 @@ class _Builder:
                         options=dict(sec.options),
                     )
                 )
-            except _UndefinedEnv as exc:
+            except _NotConverted as exc:
                 self._skip_section(name, exc)
         here_maps = self.environ.merged(_Maps({"here": self.here}, {"here": self.here}))
         for name, sec in self.sections.items():
@@ -1962,7 +1992,7 @@ class _Builder:
                         options=dict(sec.options),
                     )
                 )
-            except _UndefinedEnv as exc:
+            except _NotConverted as exc:
                 self._skip_section(name, exc)
         ctl = self.sections.get("supervisorctl")
         if ctl is not None:
@@ -2021,6 +2051,18 @@ class _Builder:
                     self.loc(sec, key),
                     hint="the factory must be module:attribute",
                 )
+            top = fv.text.strip().split(":")[0].split(".")[0]
+            # supervisor itself is wherever supervisord runs
+            if top != "supervisor" and not _module_found(top):
+                self.find(
+                    "S2C307",
+                    f"[{name}] factory module {top!r} is not installed on this machine: where it "
+                    "is missing, supervisord refuses to start (circus loads no XML-RPC "
+                    "extension anyway)",
+                    self.loc(sec, key),
+                    name,
+                    key,
+                )
             for opt in sec.options:
                 if opt != key:
                     self.get(sec, opt, None, env_only)
@@ -2047,9 +2089,12 @@ class _Builder:
 MAX_NUMPROCS = 10_000
 
 
-class _UndefinedEnv(ConfigError):
-    """%(ENV_X)s names a variable the converting machine does not define, in a place circus
-    cannot defer: a fact of this machine, reported as S2C014 (unless --resolve-env)."""
+class _NotConverted(ConfigError):
+    """A value sup2circus does not convert although supervisord would accept it: the section
+    (in [supervisord], the option) is skipped with an error finding of ``code``. S2C014:
+    %(ENV_X)s names a variable the converting machine does not define, in a place circus
+    cannot defer (unless --resolve-env). S2C015: a bare %s would expand the whole expansion
+    dict (the environment's values)."""
 
     def __init__(
         self, message: str, loc: Loc, option: str | None, hint: str = "", code: str = "S2C014"
@@ -2123,6 +2168,24 @@ def _expand(s: str, expansions: Mapping[str, object], name: str) -> str:
             at = re.search(r"at index \d+", why)
             why = "a % not followed by a known conversion" + (f" ({at.group()})" if at else "")
         raise ValueError(f"Format string for {name!r} is badly formatted: {why}") from None
+
+
+def _module_found(name: str) -> bool:
+    """Whether the top-level module ``name`` can be found here: looked up, never imported."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _whole_mapping_message(option: str) -> str:
+    return (
+        f"{option} holds a %-conversion with no (name) (a bare %s, %r...): supervisord would "
+        "write its whole expansion dictionary there, the value of every environment variable "
+        "included (write %% for a literal %)"
+    )
 
 
 def _env_error(text: str, exc: ValueError) -> str:
@@ -2379,6 +2442,7 @@ def build(raw: RawConfig, options: ConvertOptions | None = None) -> SupervisorCo
     groups, processes = b.groups()
     servers = b.servers()
     others = b.others()
+    b.report_baked()
     return SupervisorConfig(
         raw=raw,
         supervisord=supd,

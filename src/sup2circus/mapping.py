@@ -76,6 +76,7 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "S2C501",
         "S2C117",
         "S2C125",
+        "S2C015",
         note="expanded, comments and %% resolved, re-quoted so circus's parser returns the same "
         "argv",
     ),
@@ -168,6 +169,7 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "S2C503",
         "S2C008",
         "S2C007",
+        "S2C016",
     ),
     _p("directory", None, "working_dir", "exact", "S2C501"),
     _p("umask", None, 'sh -c \'umask NNN && exec "$0" "$@"\' wrapper', "exact (wrapper)", "S2C104"),
@@ -216,16 +218,22 @@ _SUPERVISORD: tuple[OptionMapping, ...] = tuple(
     _p(o, d, c, f, *codes, section="supervisord")
     for o, d, c, f, codes in (
         ("nodaemon", "false", "- (circusd --daemon on the command line)", "approx", ("S2C201",)),
-        ("logfile", "supervisord.log", "[circus] logoutput", "approx", ("S2C202",)),
+        ("logfile", "supervisord.log", "[circus] logoutput", "approx", ("S2C202", "S2C012")),
         ("logfile_maxbytes", "50MB", "-", "none", ("S2C202",)),
         ("logfile_backups", "10", "-", "none", ("S2C202",)),
         ("loglevel", "info", "[circus] loglevel (renamed)", "exact", ("S2C203",)),
         ("pidfile", "supervisord.pid", "[circus] pidfile", "approx", ("S2C204",)),
         ("umask", "022", "[circus] umask (only when daemonizing)", "exact", ("S2C206",)),
-        ("user", None, "uid on every watcher", "approx", ("S2C122",)),
+        ("user", None, "uid on every watcher", "approx", ("S2C122", "S2C011")),
         ("directory", None, "-", "none", ("S2C205",)),
-        ("childlogdir", "(temp dir)", "directory of AUTO log files", "approx", ("S2C110",)),
-        ("environment", "", "[env] (+ `env` wrapper)", "exact", ("S2C115",)),
+        (
+            "childlogdir",
+            "(temp dir)",
+            "directory of AUTO log files",
+            "approx",
+            ("S2C110", "S2C012"),
+        ),
+        ("environment", "", "[env] (+ `env` wrapper)", "exact", ("S2C115", "S2C123", "S2C015")),
         ("minfds", "1024", "-", "none", ("S2C205",)),
         ("minprocs", "200", "-", "none", ("S2C205",)),
         ("identifier", "supervisor", "-", "none", ("S2C205",)),
@@ -278,9 +286,19 @@ _SERVERS: tuple[OptionMapping, ...] = (
         "S2C001",
         "S2C002",
         "S2C003",
+        "S2C015",
+        "S2C017",
         section="include",
     ),
-    _p("supervisor.rpcinterface_factory", None, "-", "none", "S2C305", section="rpcinterface"),
+    _p(
+        "supervisor.rpcinterface_factory",
+        None,
+        "-",
+        "none",
+        "S2C305",
+        "S2C307",
+        section="rpcinterface",
+    ),
 )
 
 MAPPING: tuple[OptionMapping, ...] = (

@@ -41,6 +41,24 @@ def env_marker(name: str) -> str:
     return f"{ENV_MARK_START}{name}{ENV_MARK_END}"
 
 
+def as_written(value: str) -> str:
+    """``value`` as the user wrote its deferred references (``%(ENV_X)s``), for messages: the
+    marker is internal and never shown."""
+    if ENV_MARK_START not in value:
+        return value
+    return ENV_MARK_RE.sub(r"%(ENV_\1)s", value)
+
+
+# A %-conversion with no (name): formatted with supervisor's expansion dict, it takes the whole
+# dict (%s gives its repr: every environment variable's value). "%%" pairs are skipped first.
+_WHOLE_MAPPING_RE = re.compile(r"%%|%(?!\()")
+
+
+def takes_whole_mapping(value: str) -> bool:
+    """Whether ``value % expansions`` would format the whole expansion dict somewhere."""
+    return "%" in value and any(m.group() != "%%" for m in _WHOLE_MAPPING_RE.finditer(value))
+
+
 def deferred_names(value: str) -> list[str]:
     """Names of the deferred environment references in ``value``, in order."""
     return ENV_MARK_RE.findall(value)

@@ -39,7 +39,7 @@ from typing import Any
 
 from .datatypes import expand
 from .findings import ConfigError, Finding, InputError, Loc, Sup2CircusError
-from .model import RawConfig, RawOption, RawSection
+from .model import RawConfig, RawOption, RawSection, takes_whole_mapping
 from .rules import finding
 
 __all__ = ["MAX_FILE_SIZE", "read_file", "read_text"]
@@ -575,7 +575,23 @@ def _read_as(
                         "files",
                     )
                 )
-        for pattern in files.split():
+        patterns = files.split()
+        if takes_whole_mapping(parser.get("include", "files")):
+            # the patterns would be words of the environment's values: never shown nor globbed
+            patterns = []
+            findings.append(
+                finding(
+                    "S2C015",
+                    "[include] files holds a %-conversion with no (name) (a bare %s, %r...): "
+                    "supervisord would glob the words of its whole expansion dictionary, the "
+                    "value of every environment variable included; nothing is included (write "
+                    "%% for a literal %)",
+                    floc,
+                    "include",
+                    "files",
+                )
+            )
+        for pattern in patterns:
             full = os.path.join(base, pattern)
             import glob  # only for [include] (cold start)
 

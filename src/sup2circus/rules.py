@@ -184,10 +184,11 @@ _RULES: tuple[Rule, ...] = (
         "S2C012",
         "missing-log-directory",
         "Log file directory does not exist here",
-        W,
+        I,
         "Refuses to start when a log file's directory is missing.",
         "circusd silently drops the whole watcher (only a WARNING in its log) when a "
-        "FileStream's directory is missing.",
+        "FileStream's directory is missing. A fact of the converting machine (configs are "
+        "often converted or linted elsewhere than where they run): info.",
         "Make sure the directory exists on the target (e.g. RUN mkdir -p in the Dockerfile).",
         observes=("stdout", "stderr"),
     ),
@@ -214,6 +215,45 @@ _RULES: tuple[Rule, ...] = (
         "literally.",
         "[program:web]\ncommand = /usr/bin/web\nnumprocs = %(ENV_WORKERS)s",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr", "start_order"),
+    ),
+    Rule(
+        "S2C015",
+        "whole-expansion-dict",
+        "A %-conversion with no (name) would expand the whole expansion dictionary",
+        E,
+        "Formats a bare %s (or %r, %5s...) with its whole expansion dictionary: the option "
+        "gets the dictionary's repr, the value of every environment variable included.",
+        "Not converted, so that no environment value (a secret) is written anywhere: the "
+        "section (in [supervisord], the option; in [include], the files) is skipped, and the "
+        "message never shows the values.",
+        "Write %% for a literal %, or name the value: %(program_name)s, %(ENV_X)s...",
+        "[program:web]\ncommand = /usr/bin/printf %s",
+        observes=("argv", "cwd", "env", "user", "stdout", "stderr", "start_order"),
+    ),
+    Rule(
+        "S2C016",
+        "env-baked",
+        "--resolve-env wrote this machine's environment values into circus.ini",
+        W,
+        "Expands %(ENV_X)s from its own environment each time it starts.",
+        "With --resolve-env the converting machine's values are written into circus.ini: "
+        "circusd uses them whatever its own environment holds. The finding names the "
+        "variables (never their values), once per conversion.",
+        "Make sure the values may be written where circus.ini goes (image layers, "
+        "repositories), or convert without --resolve-env to defer them to circusd's "
+        "environment.",
+        observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
+    ),
+    Rule(
+        "S2C017",
+        "no-programs",
+        "No programs: circusd would run nothing",
+        W,
+        "Runs the programs of the config and of the files its [include] names.",
+        "The converted circus.ini has no watcher, so circusd would run nothing: usually an "
+        "[include] pattern matched nothing here, or the file is not the main config.",
+        "Convert where the included files exist, or convert the file that holds the programs.",
+        "[supervisord]\nnodaemon = true\n\n[include]\nfiles = conf.d/*.conf",
     ),
     # ------------------------------------------------------------------ S2C1xx programs
     Rule(
@@ -601,6 +641,19 @@ _RULES: tuple[Rule, ...] = (
         "Loads an XML-RPC extension factory into supervisord.",
         "No XML-RPC: the extension is not loaded (and sup2circus never imports it).",
         "Nothing, unless tools depend on that extension's API.",
+    ),
+    Rule(
+        "S2C307",
+        "rpcinterface-module-missing",
+        "An [rpcinterface:x] factory's module is not installed here",
+        I,
+        "Imports the factory when it starts and refuses to start when its module is missing.",
+        "No XML-RPC: the extension is not loaded. sup2circus only looks the top-level module "
+        "up (importlib.util.find_spec), never imports it. A fact of the converting machine: "
+        "info.",
+        "Nothing, if the module is installed where supervisord would run.",
+        "[rpcinterface:twiddler]\nsupervisor.rpcinterface_factory = supervisor_twiddler."
+        "rpcinterface:make_twiddler_rpcinterface",
     ),
     Rule(
         "S2C306",

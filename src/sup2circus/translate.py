@@ -21,7 +21,7 @@ from . import __name__ as _pkg
 from . import circus_syntax as cs
 from .api import ConvertOptions
 from .circus_model import CircusConfig, Intent, Socket, Stream, Watcher
-from .findings import Finding, Loc, Severity
+from .findings import Finding, Loc, Severity, merge_duplicates
 from .model import (
     ENV_MARK_RE,
     ENV_MARK_START,
@@ -30,6 +30,7 @@ from .model import (
     LogSpec,
     ProcessSpec,
     SupervisorConfig,
+    as_written,
     env_marker,
 )
 from .redact import shown_env_name
@@ -129,10 +130,8 @@ _UNKNOWN: Any = object()
 _EnvResult = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
 
 # codes reported at most once per section (each always with the same key made from the section)
-_ONCE_BITS = {"S2C120": 1, "S2C125": 2, "S2C101": 4, "S2C102": 8, "S2C103": 16, "S2C123": 32}
-_BIT_101, _BIT_102, _BIT_103, _BIT_123 = (
-    _ONCE_BITS[c] for c in ("S2C101", "S2C102", "S2C103", "S2C123")
-)
+_ONCE_BITS = {"S2C120": 1, "S2C125": 2, "S2C101": 4, "S2C102": 8, "S2C103": 16}
+_BIT_101, _BIT_102, _BIT_103 = (_ONCE_BITS[c] for c in ("S2C101", "S2C102", "S2C103"))
 
 
 # --------------------------------------------------------------------------- deferred env
@@ -350,6 +349,9 @@ class _Translator:
         self.ctx = _Ctx(opts, exact_codes=exact_codes)
         # the severity of the codes process() reports itself, without ctx.add
         self.severities: dict[str, Severity] = {c: self.ctx.severity(c) for c in _ONCE_BITS}
+        # S2C123: (environment= location, section) -> the watchers it gives an [env:...] section
+        # (with where each watcher's section is, to name them in source order)
+        self.env_name_watchers: dict[tuple[Loc, str], list[tuple[tuple[str, int, int], str]]] = {}
         self.sockets: list[Socket] = []
         self.socket_names: dict[str, str] = {}
         # supervisord stops one group at a time; --exact reproduces it when there are several
@@ -362,7 +364,6 @@ class _Translator:
         self._pairs: dict[tuple[str, str], tuple[str, str]] = {}
         self._num_pairs: dict[tuple[str, int], tuple[str, str]] = {}
         self._tuples: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        self._users: dict[str, bool] = {}
         self._scripts: dict[tuple[int | str | None, ...], str] = {}
         self._wrapper_comments: dict[tuple[int | str | None, ...], str] = {}
         self._env_entry: dict[tuple[str, str], tuple[tuple[str, str], tuple[str, str]] | None] = {}
@@ -371,7 +372,6 @@ class _Translator:
             tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None,
         ] = {}
         self._stream_pairs: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
-        self._missing_dirs: dict[str, str] = {}
         self._messages101: dict[tuple[bool, tuple[int, ...]], str] = {}
         self._messages102: dict[tuple[int, int], str] = {}
 
@@ -640,22 +640,15 @@ class _Translator:
             env_pairs, env_intent = fast
         else:
             env_pairs, env_intent = self._env_slow(p, name, pattern, wrapper_env)
-        if env_pairs and not seen & _BIT_123:
-            seen |= _BIT_123
-            loc = p.loc_of("environment") if p.environment else sd.loc_of("environment")
-            fappend(
-                Finding(
-                    "S2C123",
-                    sevs["S2C123"],
-                    f"circus adds __name__=env:{pattern} to the environment of watcher {name} "
-                    "(a side effect of every [env:...] section)",
-                    loc.file,
-                    loc.line,
-                    sec if p.environment else "supervisord",
-                    "environment",
-                    loc.column,
-                )
+        if env_pairs:
+            # one S2C123 per environment= line, naming its watchers (reported by run())
+            where = (
+                (p.loc_of("environment"), sec)
+                if p.environment
+                else (sd.loc_of("environment"), "supervisord")
             )
+            in_source = (p.section_loc.file, p.section_loc.line, p.process_num)
+            self.env_name_watchers.setdefault(where, []).append((in_source, name))
 
         # ---------------- streams
         out_log = p.stdout
@@ -917,14 +910,14 @@ class _Translator:
         if (
             program_argv
             and "/" in program_argv[0]
-            and not program_argv[0].startswith("/")
+            and not program_argv[0].startswith(("/", ENV_MARK_START))  # deferred: not relative
             and p.directory
         ):
             add(
                 "S2C117",
-                f"command {program_argv[0]} is relative: supervisord resolves it against "
-                "its own working directory, circus against working_dir "
-                f"({p.directory}); use an absolute path",
+                f"command {as_written(program_argv[0])} is relative: supervisord resolves it "
+                "against its own working directory, circus against working_dir "
+                f"({as_written(p.directory)}); use an absolute path",
                 p.loc_of("command"),
                 sec,
                 "command",
@@ -977,16 +970,6 @@ class _Translator:
                     "user",
                 )
                 ok = False
-            if not user.isdigit() and not self._user_exists(user):
-                ctx.add_once(
-                    f"user:{sec}",
-                    "S2C011",
-                    f"user {user} does not exist on this machine; fine if it exists where "
-                    "circusd runs",
-                    p.loc_of("user") if p.user else sd.loc_of("user"),
-                    sec if p.user else "supervisord",
-                    "user",
-                )
 
         # ---------------- lifecycle
         options.append(_AUTOSTART[p.autostart])
@@ -1312,19 +1295,6 @@ class _Translator:
             self.childlogdir, f"{_safe_file_name(name)}-{chan}---{self.safe_ident}.log"
         )
 
-    def _user_exists(self, user: str) -> bool:
-        known = self._users.get(user)
-        if known is None:
-            import pwd
-
-            try:
-                pwd.getpwnam(user)
-                known = True
-            except KeyError:
-                known = False
-            self._users[user] = known
-        return known
-
     def _s2c101(self, p: ProcessSpec) -> str:
         key = (p.is_set("autorestart"), p.exitcodes)
         msg = self._messages101.get(key)
@@ -1443,21 +1413,6 @@ class _Translator:
                 sec,
                 f"{chan}_logfile_backups",
             )
-        if ENV_MARK_START not in path or not ENV_MARK_RE.search(path):
-            head = path[: path.rfind("/") + 1]  # posixpath.dirname depends on this only
-            missing = self._missing_dirs.get(head)
-            if missing is None:
-                d = posixpath.dirname(path)
-                missing = self._missing_dirs[head] = d if d and not os.path.isdir(d) else ""
-            if missing:
-                add(
-                    "S2C012",
-                    f"directory {missing} of the {chan} log does not exist on this machine: "
-                    "supervisord refuses to start without it, circusd silently drops the watcher",
-                    p.loc_of(f"{chan}_logfile"),
-                    sec,
-                    f"{chan}_logfile",
-                )
         return Stream("file", spelled, max_bytes, backups)
 
     def _socket(self, p: ProcessSpec) -> str | None:
@@ -1517,6 +1472,18 @@ class _Translator:
         circus = self.circus_section()
         self.other_sections()
         watchers = self._watchers()
+        for (loc, section), placed in self.env_name_watchers.items():
+            names = [name for _, name in sorted(placed)]
+            ctx.add(
+                "S2C123",
+                "circus adds __name__=env:NAME to the environment of "
+                + ("watcher " if len(names) == 1 else "watchers ")
+                + ", ".join(names)
+                + " (NAME: the watcher's; a side effect of every [env:...] section)",
+                loc,
+                section,
+                "environment",
+            )
         # groups
         for g in m.groups:
             if g.heterogeneous:
@@ -1577,6 +1544,14 @@ class _Translator:
                 "SUPERVISOR_GROUP_NAME, SUPERVISOR_SERVER_URL in the children",
                 first.section_loc,
                 first.section,
+                None,
+            )
+        if not watchers:
+            ctx.add(
+                "S2C017",
+                "no programs: circusd would run nothing; did an [include] miss?",
+                Loc(m.raw.main_file, 1),
+                None,
                 None,
             )
         # case clashes
@@ -1712,4 +1687,4 @@ def _only_our_refs(written: str, value: str) -> bool:
 def translate(model: SupervisorConfig, opts: ConvertOptions) -> tuple[CircusConfig, list[Finding]]:
     t = _Translator(model, opts)
     cfg = t.run()
-    return cfg, list(model.findings) + t.ctx.findings
+    return cfg, merge_duplicates([*model.findings, *t.ctx.findings])
