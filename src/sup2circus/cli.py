@@ -27,29 +27,24 @@ import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .findings import (
     ConfigError,
     Finding,
-    MutableRecord,
-    Record,
     Severity,
     Sup2CircusError,
-    _set,
     sorted_findings,
 )
 
 if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-
-    from .api import Conversion, ConvertOptions
+    from .api import Conversion
+    from .options import ConvertOptions
     from .settings import Settings
-else:
-    from .findings import record
 
 PROG = "sup2circus"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -219,69 +214,27 @@ def cli(ctx: click.Context, /, **kw: object) -> None:
     ctx.exit(_guarded(Args.from_kwargs(kw)))
 
 
-@record(frozen=True)
-class Args(Record):
-    files: tuple[str, ...]
-    output: str | None
-    check: bool
-    output_format: str | None
-    fail_on: str | None
-    exit_zero: bool
-    strict: bool
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-    severities: tuple[str, ...]
-    config: str | None
-    isolated: bool
-    statistics: bool
-    explain: str | None
-    resolve_env: bool
-    no_wrappers: bool
-    exact: bool
-    runtime_dir: str | None
-    verify: bool
-
-    def __init__(
-        self,
-        files: tuple[str, ...] = (),
-        output: str | None = None,
-        check: bool = False,
-        output_format: str | None = None,
-        fail_on: str | None = None,
-        exit_zero: bool = False,
-        strict: bool = False,
-        select: tuple[str, ...] = (),
-        ignore: tuple[str, ...] = (),
-        severities: tuple[str, ...] = (),
-        config: str | None = None,
-        isolated: bool = False,
-        statistics: bool = False,
-        explain: str | None = None,
-        resolve_env: bool = False,
-        no_wrappers: bool = False,
-        exact: bool = False,
-        runtime_dir: str | None = None,
-        verify: bool = False,
-    ) -> None:
-        _set(self, "files", files)
-        _set(self, "output", output)
-        _set(self, "check", check)
-        _set(self, "output_format", output_format)
-        _set(self, "fail_on", fail_on)
-        _set(self, "exit_zero", exit_zero)
-        _set(self, "strict", strict)
-        _set(self, "select", select)
-        _set(self, "ignore", ignore)
-        _set(self, "severities", severities)
-        _set(self, "config", config)
-        _set(self, "isolated", isolated)
-        _set(self, "statistics", statistics)
-        _set(self, "explain", explain)
-        _set(self, "resolve_env", resolve_env)
-        _set(self, "no_wrappers", no_wrappers)
-        _set(self, "exact", exact)
-        _set(self, "runtime_dir", runtime_dir)
-        _set(self, "verify", verify)
+@dataclass(frozen=True, slots=True)
+class Args:
+    files: tuple[str, ...] = ()
+    output: str | None = None
+    check: bool = False
+    output_format: str | None = None
+    fail_on: str | None = None
+    exit_zero: bool = False
+    strict: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    config: str | None = None
+    isolated: bool = False
+    statistics: bool = False
+    explain: str | None = None
+    resolve_env: bool = False
+    no_wrappers: bool = False
+    exact: bool = False
+    runtime_dir: str | None = None
+    verify: bool = False
 
     @classmethod
     def from_kwargs(cls, kw: dict[str, object]) -> Args:
@@ -442,7 +395,7 @@ def _validate(args: Args) -> None:
 
 
 def _options(args: Args, settings: Settings) -> ConvertOptions:
-    from .api import ConvertOptions
+    from .options import ConvertOptions
 
     return ConvertOptions(
         resolve_env=args.resolve_env,
@@ -469,23 +422,13 @@ def _read_stdin() -> str:
         ) from None
 
 
-@record()
-class _Source(MutableRecord):
+@dataclass(slots=True)
+class _Source:
     """One converted input: its conversion, and the text of every file it read."""
 
     name: str
     conversion: Conversion
     texts: dict[str, str]
-
-    def __init__(
-        self,
-        name: str,
-        conversion: Conversion,
-        texts: dict[str, str],
-    ) -> None:
-        self.name = name
-        self.conversion = conversion
-        self.texts = texts
 
 
 def _convert_one(

@@ -16,14 +16,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from .findings import Finding, Record, Severity, _set
-
-if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-else:
-    from .findings import record
+from .findings import Finding, Severity
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -76,24 +71,12 @@ def url_of(code: str) -> str | None:
 # ---------------------------------------------------------------------------- text
 
 
-@record(frozen=True)
-class Summary(Record):
+@dataclass(frozen=True, slots=True)
+class Summary:
     files: int
-    suppressed: int
-    fail_on: Severity
-    exit_zero: bool
-
-    def __init__(
-        self,
-        files: int,
-        suppressed: int = 0,
-        fail_on: Severity = Severity.WARNING,
-        exit_zero: bool = False,
-    ) -> None:
-        _set(self, "files", files)
-        _set(self, "suppressed", suppressed)
-        _set(self, "fail_on", fail_on)
-        _set(self, "exit_zero", exit_zero)
+    suppressed: int = 0
+    fail_on: Severity = Severity.WARNING
+    exit_zero: bool = False
 
 
 def text_line(f: Finding, color: bool = False) -> str:
@@ -164,24 +147,12 @@ def iter_text(
 # ---------------------------------------------------------------------------- statistics
 
 
-@record(frozen=True)
-class Stat(Record):
+@dataclass(frozen=True, slots=True)
+class Stat:
     code: str
     name: str
     severity: Severity
     count: int
-
-    def __init__(
-        self,
-        code: str,
-        name: str,
-        severity: Severity,
-        count: int,
-    ) -> None:
-        _set(self, "code", code)
-        _set(self, "name", name)
-        _set(self, "severity", severity)
-        _set(self, "count", count)
 
 
 def statistics(findings: Iterable[Finding]) -> list[Stat]:

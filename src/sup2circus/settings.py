@@ -31,15 +31,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from .findings import FACTORY, Finding, Record, Severity, _set
+from .findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from dataclasses import dataclass as record
-else:
-    from .findings import record
+    pass
 
 ALL = "ALL"
 TOOL_TABLE = "tool.sup2circus"
@@ -49,39 +47,16 @@ class SettingsError(Exception):
     """A bad setting (on the command line or in a config file): a usage error, exit 2."""
 
 
-@record(frozen=True)
-class Settings(Record):
-    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"severity": dict}
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-    severity: Mapping[str, Severity]
-    fail_on: Severity
-    exact: bool | None
-    no_wrappers: bool | None
-    runtime_dir: str | None
-    source: str | None  # the config file these came from, if any
-
-    def __init__(
-        self,
-        select: tuple[str, ...] = (ALL,),
-        ignore: tuple[str, ...] = (),
-        severity: Mapping[str, Severity] = FACTORY,
-        fail_on: Severity = Severity.WARNING,
-        exact: bool | None = None,
-        no_wrappers: bool | None = None,
-        runtime_dir: str | None = None,
-        source: str | None = None,
-    ) -> None:
-        _set(self, "select", select)
-        _set(self, "ignore", ignore)
-        _set(
-            self, "severity", self._rec_factories["severity"]() if severity is FACTORY else severity
-        )
-        _set(self, "fail_on", fail_on)
-        _set(self, "exact", exact)
-        _set(self, "no_wrappers", no_wrappers)
-        _set(self, "runtime_dir", runtime_dir)
-        _set(self, "source", source)
+@dataclass(frozen=True, slots=True)
+class Settings:
+    select: tuple[str, ...] = (ALL,)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    exact: bool | None = None
+    no_wrappers: bool | None = None
+    runtime_dir: str | None = None
+    source: str | None = None  # the config file these came from, if any
 
     # ---------------------------------------------------------------- applying them
 
