@@ -7,10 +7,8 @@ Pipeline: :mod:`.read` (supervisor-exact ini reading with locations) -> :mod:`.b
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
@@ -72,19 +70,18 @@ def convert_text(
     from .read import read_text
 
     opts = options or ConvertOptions()
-    with collector_paused():
-        return _convert_raw(
-            read_text(
-                text,
-                filename=filename,
-                base_dir=base_dir,
-                environ=opts.env(),
-                host_node_name=opts.host_node_name,
-            ),
-            opts,
-            filename,
-            render,
-        )
+    return _convert_raw(
+        read_text(
+            text,
+            filename=filename,
+            base_dir=base_dir,
+            environ=opts.env(),
+            host_node_name=opts.host_node_name,
+        ),
+        opts,
+        filename,
+        render,
+    )
 
 
 def convert_file(
@@ -95,29 +92,12 @@ def convert_file(
     from .read import read_file
 
     opts = options or ConvertOptions()
-    with collector_paused():
-        return _convert_raw(
-            read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name),
-            opts,
-            os.fspath(path),
-            render,
-        )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one conversion.
-
-    The pipeline makes hundreds of thousands of small objects and no reference cycles
-    (tests/test_api_memory.py checks this), so the collector's passes only cost time: with 10,000
-    programs they were a third of the conversion. Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _convert_raw(
+        read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name),
+        opts,
+        os.fspath(path),
+        render,
+    )
 
 
 def _convert_raw(

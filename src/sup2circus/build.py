@@ -145,11 +145,6 @@ def _layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
     return m.layers if type(m) is _Layered else (m,)
 
 
-def _rev_layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
-    """The dicts to look a key up in, first match wins (``m[key]``)."""
-    return m.rev if type(m) is _Layered else (m,)
-
-
 _MISSING = object()
 
 
@@ -178,7 +173,8 @@ def _template_values(tpl: _Tpl, m: Mapping[str, object]) -> tuple[tuple[object, 
 def _lookup_all(
     rev_layers: tuple[Mapping[str, object], ...], keys: tuple[str, ...]
 ) -> list[object]:
-    """``[m[k] for k in keys]`` with ``_MISSING`` for an absent key (m: see _rev_layers)."""
+    """``[m[k] for k in keys]`` with ``_MISSING`` for an absent key, ``rev_layers`` being the
+    dicts of ``m`` to look a key up in, first match wins."""
     if len(rev_layers) == 1:
         get = rev_layers[0].get
         return [get(k, _MISSING) for k in keys]
@@ -1824,8 +1820,6 @@ class _Builder:
             out_events=out_events,
             err_cmax=err_cmax,
             err_events=err_events,
-            out_statics=statics[0],
-            err_statics=statics[1],
             channels=(
                 _channel(_CHANNEL_KEYS[0], out_cmax, out_events, statics[0]),
                 _channel(_CHANNEL_KEYS[1], err_cmax, err_events, statics[1]),
@@ -2178,9 +2172,6 @@ class _Settings(NamedTuple):
     out_events: bool
     err_cmax: int
     err_events: bool
-    # *_logfile_backups, *_logfile_maxbytes, *_syslog (or None: see static_value)
-    out_statics: tuple[int | None, int | None, bool | None]
-    err_statics: tuple[int | None, int | None, bool | None]
     # per channel (stdout, stderr): the channel, its *_capture_maxbytes and *_events_enabled
     # values, then the names of its *_logfile, *_logfile_backups, *_logfile_maxbytes and
     # *_syslog options, each of the last three followed by its static value (or None)

@@ -241,16 +241,16 @@ class Args:
         return cls(**kw)  # type: ignore[arg-type]
 
 
-# What the process's conversions made, left to the exit when it is the console entry's (see
-# main); None otherwise.
-_left_to_exit: list[object] | None = None
-
-
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry point."""
-    global _left_to_exit
     if argv is None:
-        _left_to_exit = []
+        # The one speed trick of the tool, for the console script's own short-lived process
+        # only: no cyclic garbage collection. The conversion makes a million small objects and
+        # no reference cycles (tests/test_api_memory.py), so the collector's passes only cost
+        # time: --check of 10,000 programs takes PLACEHOLDER CPU with them and PLACEHOLDER without
+        # (bench/gen.py files; the 3-program --check is unchanged). The heap is frozen at
+        # exit, so the interpreter's final collection has nothing to walk.
+        gc.disable()
     try:
         rv = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
     except click.exceptions.Exit as exc:  # pragma: no cover - depends on click version
@@ -267,16 +267,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Exception as exc:  # pragma: no cover - _guarded catches these first
         rv = _internal_error(exc)
     if argv is None:
-        # The process is about to exit: spare the interpreter's final garbage collection the
-        # walk over every object alive (click's, ours; ~10% of a small --check's CPU time).
-        # Nothing is skipped: objects are still finalized and files closed.
-        # The conversions' objects (a million for 10,000 programs) are not freed one by one
-        # either: frozen in a reference cycle, they stay until the process ends. Nothing they
-        # hold needs finalizing (strings, numbers, records; the files are closed).
         gc.freeze()
-        keep = _left_to_exit
-        if keep:
-            keep.append(keep)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -355,18 +346,7 @@ def _run(args: Args) -> int:
         fail_on=args.fail_on,
     )
     options = _options(args, settings)
-    from .api import collector_paused
-
-    # Reporting tens of thousands of findings allocates enough to set off full collections
-    # over everything the conversion made (a tenth of a second on 10,000 programs), and the
-    # CLI makes no reference cycles either.
-    with collector_paused():
-        rc = _check(args, settings, options) if args.check else _convert(args, settings, options)
-        if _left_to_exit is not None:
-            # Left to the exit (see main): out of the collector's sight before it resumes, or
-            # its next pass would walk every object the conversion made.
-            gc.freeze()
-        return rc
+    return _check(args, settings, options) if args.check else _convert(args, settings, options)
 
 
 def _validate(args: Args) -> None:
@@ -471,10 +451,7 @@ def _convert_one(
         conv = api.Conversion(
             conv.text, conv.findings, conv.source, conv.files_read, texts=conv.texts
         )
-    src = _Source(name, conv, texts)
-    if _left_to_exit is not None:
-        _left_to_exit.append(src)
-    return src
+    return _Source(name, conv, texts)
 
 
 def _error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:
