@@ -30,12 +30,8 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity
-
-if TYPE_CHECKING:
-    pass
 
 UNUSED_CODE = "S2C902"
 

@@ -56,7 +56,7 @@ DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 
 
 class _Ctx:
-    """The findings of one translation (a plain class: a dataclass costs import time)."""
+    """The findings of one translation."""
 
     __slots__ = ("findings", "forced", "once", "once_sec", "opts")
 
