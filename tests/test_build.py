@@ -685,7 +685,7 @@ def test_host_node_name_finding(tmp_path: Path) -> None:
     assert [f.code for f in m.findings if f.option == "command"] == ["S2C010"]
 
 
-def test_varies_with_process_num(tmp_path: Path) -> None:
+def test_values_expanded_per_process_num(tmp_path: Path) -> None:
     m = _model(
         tmp_path,
         SUPD + "[program:w]\ncommand=/bin/w\nnumprocs=2\nprocess_name=%(process_num)d\n"
@@ -694,11 +694,9 @@ def test_varies_with_process_num(tmp_path: Path) -> None:
         "numprocs=2\nprocess_name=v%(process_num)d\n",
     )
     by = {p.name: p for p in m.processes}
-    assert by["0"].varies_with_process_num == frozenset(
-        {"process_name", "stdout_logfile", "stderr_logfile_backups"}
-    )
+    assert [by[n].stdout.path for n in ("0", "1")] == ["/tmp/w-0.log", "/tmp/w-1.log"]
     assert [p.stderr.backups for p in m.processes if p.program_name == "w"] == [0, 1]
-    assert by["v1"].varies_with_process_num == frozenset({"process_name", "command"})
+    assert [by[n].command for n in ("v0", "v1")] == ["/bin/v 0", "/bin/v 1"]
 
 
 def test_start_order_groups(tmp_path: Path) -> None:

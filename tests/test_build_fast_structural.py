@@ -20,7 +20,7 @@ from sup2circus import build as b
 from sup2circus import datatypes as dt
 from sup2circus.api import ConvertOptions
 from sup2circus.findings import Loc
-from sup2circus.model import AutoRestart, LogKind, LogSpec, ProcessSpec, RawConfig, RawSection
+from sup2circus.model import LogKind, RawConfig, RawSection
 
 
 def _builder() -> b._Builder:
@@ -107,106 +107,6 @@ def test_check_dir_cache(paths: list[str]) -> None:
             if message not in expected:
                 expected.append(message)
     assert [f.message for f in builder.findings] == expected
-
-
-def test_process_spec_positional() -> None:
-    assert b._PROCESS_SPEC_POSITIONAL  # the fast way is the one in use
-    log = LogSpec(LogKind.AUTO, None, 1, 2, False, 0, False)
-    args = (
-        "program:a",
-        "program",
-        "a",
-        "g",
-        "a_1",
-        1,
-        2,
-        0,
-        "cmd x",
-        ("cmd", "x"),
-        "/d",
-        0o22,
-        5,
-        True,
-        AutoRestart.UNEXPECTED,
-        (0, 2),
-        1,
-        3,
-        "u",
-        15,
-        "TERM",
-        10,
-        False,
-        True,
-        False,
-        log,
-        log,
-        (("A", "1"),),
-        None,
-        Loc("f", 2),
-        {},
-        frozenset({"command"}),
-        None,
-        ("TICK_5",),
-        7,
-        "m:f",
-    )
-    by_name = b._process_spec_by_keywords(*args)
-    positional = ProcessSpec(*args)
-    assert by_name == positional
-    assert [getattr(positional, n) for n in b._PROCESS_SPEC_ARGS] == list(args)
-
-
-_VALUES = st.sampled_from(
-    [
-        "",
-        "a",
-        "1",
-        "None",
-        "True",
-        "AUTO",
-        "FILE",
-        0,
-        1,
-        2,
-        -1,
-        True,
-        False,
-        None,
-        LogKind.AUTO,
-        LogKind.FILE,
-        LogKind.NONE,
-        ("a", "1"),
-        (("A", "1"),),
-        (),
-    ]
-)
-
-
-def _differ_by_repr(values: tuple[object, ...]) -> bool:
-    return values.count(values[0]) != len(values) and len(set(map(repr, values))) > 1
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.lists(_VALUES, min_size=1, max_size=4).map(tuple))
-def test_differ(values: tuple[object, ...]) -> None:
-    assert b._differ(values) == _differ_by_repr(values)
-
-
-@settings(max_examples=800, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(list(LogKind)), st.sampled_from([None, "", "/a", "/b", "AUTO", "a, b"])
-        ),
-        min_size=2,
-        max_size=4,
-    )
-)
-def test_varying_logfile_by_parts(pairs: list[tuple[LogKind, str | None]]) -> None:
-    logs = [LogSpec(k, p, 1, 1, False, 0, False) for k, p in pairs]
-    procs: list[Any] = [("n", i, "c", None, log, log, ()) for i, log in enumerate(logs)]
-    expected = _differ_by_repr(tuple((log.kind, log.path) for log in logs))
-    assert ("stdout_logfile" in b._varying(procs)) == expected
 
 
 def _build_text(text: str) -> Any:

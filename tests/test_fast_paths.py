@@ -87,8 +87,6 @@ def write_ref(cfg: CircusConfig) -> str:
 
     parts: list[str] = ["\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header)]
     parts.append(block("circus", cfg.circus))
-    if cfg.global_env:
-        parts.append(block("env", cfg.global_env))
     for s in cfg.sockets:
         parts.append(block(f"socket:{s.name}", s.options, s.comments))
     for w in cfg.watchers:
@@ -207,7 +205,6 @@ def test_replace_markers(value: str) -> None:
         return f"$(circus.env.{m.group(1)})"  # type: ignore[attr-defined]
 
     assert tr._replace_markers(value) == ENV_MARK_RE.sub(repl, value)
-    assert tr._replace_markers(value, "env") == ENV_MARK_RE.sub(lambda m: f"${m.group(1)}", value)
 
 
 @SETTINGS
@@ -267,18 +264,15 @@ def _watcher(
         max_size=4,
     ),
     st.lists(TEXT, max_size=3).map(tuple),
-    ITEMS,
 )
 def test_write_is_the_plain_writer(
     watchers: list[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...],
                          tuple[str, ...], str]],
     header: tuple[str, ...],
-    global_env: tuple[tuple[str, str], ...],
 ) -> None:  # fmt: skip
     cfg = CircusConfig(
         header=header,
         circus=(("endpoint", "ipc:///x"), ("multicast_endpoint", "")),
-        global_env=global_env,
         sockets=(Socket("s", (("path", "/p"),), ("from [fcgi-program:x]\nsocket",)),),
         watchers=tuple(_watcher(*w) for w in watchers),
     )

@@ -88,7 +88,6 @@ def conversion(text: str, *watchers: Watcher, deferred: tuple[str, ...] = ()) ->
     cfg = CircusConfig(
         header=(),
         circus=CIRCUS_OPTS,
-        global_env=(),
         watchers=watchers or (watcher(),),
         deferred_env=deferred,
     )

@@ -3,10 +3,10 @@ with a loud finding."""
 
 from __future__ import annotations
 
-from .api import Conversion, ConvertOptions, convert, convert_file, convert_text
+from ._version import __version__
+from .api import Conversion, convert, convert_file, convert_text
 from .findings import ConfigError, Finding, InputError, Loc, Severity, Sup2CircusError
-
-__version__ = "0.1.0"
+from .options import ConvertOptions
 
 __all__ = [
     "ConfigError",

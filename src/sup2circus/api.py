@@ -7,94 +7,31 @@ Pipeline: :mod:`.read` (supervisor-exact ini reading with locations) -> :mod:`.b
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
-from .findings import FACTORY, Finding, Record, Severity, _set, sorted_findings
+from .findings import Finding, Severity, sorted_findings
+from .options import ConvertOptions
 
 if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-
     from .circus_model import CircusConfig
     from .model import RawConfig
-else:
-    from .findings import record
 
 
-@record(frozen=True)
-class ConvertOptions(Record):
-    """Knobs of one conversion.
-
-    * ``resolve_env``: bake the converting machine's values of ``%(ENV_X)s`` in instead of
-      deferring them to circusd's environment (``$(circus.env.X)``).
-    * ``no_wrappers``: never wrap commands in ``sh -c``/``env``; approximate and report.
-    * ``exact``: reproduce supervisor's restart/stop semantics with sup2circus's circus hooks.
-    * ``runtime_dir``: where ipc:// endpoints go when the config names no unix socket.
-    * ``environ``: the environment ``%(ENV_X)s`` reads (default: ``os.environ``).
-    * ``host_node_name``: the value of ``%(host_node_name)s`` (default: ``platform.node()``).
-    """
-
-    resolve_env: bool
-    no_wrappers: bool
-    exact: bool
-    runtime_dir: str
-    environ: Mapping[str, str] | None
-    host_node_name: str | None
-
-    def __init__(
-        self,
-        resolve_env: bool = False,
-        no_wrappers: bool = False,
-        exact: bool = False,
-        runtime_dir: str = "/tmp",
-        environ: Mapping[str, str] | None = None,
-        host_node_name: str | None = None,
-    ) -> None:
-        _set(self, "resolve_env", resolve_env)
-        _set(self, "no_wrappers", no_wrappers)
-        _set(self, "exact", exact)
-        _set(self, "runtime_dir", runtime_dir)
-        _set(self, "environ", environ)
-        _set(self, "host_node_name", host_node_name)
-
-    def env(self) -> Mapping[str, str]:
-        return os.environ if self.environ is None else self.environ
-
-
-@record(frozen=True)
-class Conversion(Record):
+@dataclass(frozen=True, slots=True)
+class Conversion:
     """The result of one conversion: the circus.ini text and the findings, sorted."""
 
-    _rec_no_compare: ClassVar[tuple[str, ...]] = ("circus", "texts")
-    _rec_no_repr: ClassVar[tuple[str, ...]] = ("circus", "texts")
-    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"texts": dict}
     text: str
     findings: tuple[Finding, ...]
     source: str
-    files_read: tuple[str, ...]
+    files_read: tuple[str, ...] = ()
     # The translated circus model (see sup2circus.translate.CircusConfig), for --verify.
-    circus: object  # not compared, not in repr
+    circus: object = field(default=None, compare=False, repr=False)
     # The text of every file read (path -> text), for inline suppression comments.
-    texts: Mapping[str, str]  # not compared, not in repr
-
-    def __init__(
-        self,
-        text: str,
-        findings: tuple[Finding, ...],
-        source: str,
-        files_read: tuple[str, ...] = (),
-        circus: object = None,
-        texts: Mapping[str, str] = FACTORY,
-    ) -> None:
-        _set(self, "text", text)
-        _set(self, "findings", findings)
-        _set(self, "source", source)
-        _set(self, "files_read", files_read)
-        _set(self, "circus", circus)
-        _set(self, "texts", self._rec_factories["texts"]() if texts is FACTORY else texts)
+    texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def worst(self) -> Severity | None:
         if not self.findings:
@@ -133,19 +70,18 @@ def convert_text(
     from .read import read_text
 
     opts = options or ConvertOptions()
-    with collector_paused():
-        return _convert_raw(
-            read_text(
-                text,
-                filename=filename,
-                base_dir=base_dir,
-                environ=opts.env(),
-                host_node_name=opts.host_node_name,
-            ),
-            opts,
-            filename,
-            render,
-        )
+    return _convert_raw(
+        read_text(
+            text,
+            filename=filename,
+            base_dir=base_dir,
+            environ=opts.env(),
+            host_node_name=opts.host_node_name,
+        ),
+        opts,
+        filename,
+        render,
+    )
 
 
 def convert_file(
@@ -156,29 +92,12 @@ def convert_file(
     from .read import read_file
 
     opts = options or ConvertOptions()
-    with collector_paused():
-        return _convert_raw(
-            read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name),
-            opts,
-            os.fspath(path),
-            render,
-        )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one conversion.
-
-    The pipeline makes hundreds of thousands of small objects and no reference cycles
-    (tests/test_api_memory.py checks this), so the collector's passes only cost time: with 10,000
-    programs they were a third of the conversion. Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _convert_raw(
+        read_file(os.fspath(path), environ=opts.env(), host_node_name=opts.host_node_name),
+        opts,
+        os.fspath(path),
+        render,
+    )
 
 
 def _convert_raw(

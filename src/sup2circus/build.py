@@ -31,10 +31,10 @@ import re
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple, TypeVar
+from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 from . import datatypes as dt
-from .api import ConvertOptions
 from .findings import ConfigError, Finding, Loc, Severity
 from .mapping import OPEN_SECTIONS, all_known_options, known_options, section_kind, suggest
 from .model import (
@@ -56,6 +56,7 @@ from .model import (
     env_marker,
     takes_whole_mapping,
 )
+from .options import ConvertOptions
 from .redact import shown_env_name
 from .rules import finding
 
@@ -103,19 +104,13 @@ _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FCGI_TCP_RE = re.compile(r"tcp://([^\s:]+):(\d+)$")
 
 
+@dataclass(frozen=True, slots=True)
 class _Val:
     """A value in both worlds: ``real`` (fully resolved; None when an undefined ENV name was
-    deferred) and ``text`` (what goes into the model; may hold deferred-env markers).
-    (A plain class, not a dataclass: generating one costs import time.)"""
+    deferred) and ``text`` (what goes into the model; may hold deferred-env markers)."""
 
-    __slots__ = ("real", "text")
-
-    def __init__(self, real: str | None, text: str) -> None:
-        self.real = real
-        self.text = text
-
-    def __repr__(self) -> str:
-        return f"_Val(real={self.real!r}, text={self.text!r})"
+    real: str | None
+    text: str
 
 
 class _Layered(Mapping[str, object]):
@@ -151,11 +146,6 @@ def _layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
     return m.layers if type(m) is _Layered else (m,)
 
 
-def _rev_layers(m: Mapping[str, object]) -> tuple[Mapping[str, object], ...]:
-    """The dicts to look a key up in, first match wins (``m[key]``)."""
-    return m.rev if type(m) is _Layered else (m,)
-
-
 _MISSING = object()
 
 
@@ -184,7 +174,8 @@ def _template_values(tpl: _Tpl, m: Mapping[str, object]) -> tuple[tuple[object, 
 def _lookup_all(
     rev_layers: tuple[Mapping[str, object], ...], keys: tuple[str, ...]
 ) -> list[object]:
-    """``[m[k] for k in keys]`` with ``_MISSING`` for an absent key (m: see _rev_layers)."""
+    """``[m[k] for k in keys]`` with ``_MISSING`` for an absent key, ``rev_layers`` being the
+    dicts of ``m`` to look a key up in, first match wins."""
     if len(rev_layers) == 1:
         get = rev_layers[0].get
         return [get(k, _MISSING) for k in keys]
@@ -1745,56 +1736,44 @@ class _Builder:
                 )
             )
 
-        varies = _varying(procs)
         sec_options = self._options(sec)
-        autorestart_ = st.autorestart
-        stopsignal_name = st.stopsignal_name
-        exitcodes = st.exitcodes
-        startsecs = st.startsecs
-        startretries = st.startretries
-        stopwaitsecs = st.stopwaitsecs
-        # (positional arguments: a call with 36 keywords costs more than the object; the order
-        # is checked against ProcessSpec's signature at import, see _PROCESS_SPEC_ARGS)
-        new = ProcessSpec if _PROCESS_SPEC_POSITIONAL else _process_spec_by_keywords
-        section_loc = sec.loc
         out = [
-            new(
-                section,
-                kind,
-                program_name,
-                group_name,
-                name,
-                process_num,
-                numprocs,
-                numprocs_start,
-                command,
-                _split(command),  # argv
-                directory,
-                umask,
-                priority,
-                autostart,
-                autorestart_,  # autorestart
-                exitcodes,
-                startsecs,
-                startretries,
-                user,
-                stopsignal,
-                stopsignal_name,
-                stopwaitsecs,
-                stopasgroup,
-                killasgroup,
-                redirect_stderr,
-                stdout,
-                stderr,
-                environment,
-                serverurl,
-                section_loc,
-                sec_options,  # options
-                varies,  # varies_with_process_num
-                socket,
-                events,
-                buffer_size,
-                result_handler,
+            ProcessSpec(
+                section=section,
+                kind=kind,
+                program_name=program_name,
+                group_name=group_name,
+                name=name,
+                process_num=process_num,
+                numprocs=numprocs,
+                numprocs_start=numprocs_start,
+                command=command,
+                argv=_split(command),
+                directory=directory,
+                umask=umask,
+                priority=priority,
+                autostart=autostart,
+                autorestart=st.autorestart,
+                exitcodes=st.exitcodes,
+                startsecs=st.startsecs,
+                startretries=st.startretries,
+                user=user,
+                stopsignal=stopsignal,
+                stopsignal_name=st.stopsignal_name,
+                stopwaitsecs=st.stopwaitsecs,
+                stopasgroup=stopasgroup,
+                killasgroup=killasgroup,
+                redirect_stderr=redirect_stderr,
+                stdout=stdout,
+                stderr=stderr,
+                environment=environment,
+                serverurl=serverurl,
+                section_loc=sec.loc,
+                options=sec_options,
+                socket=socket,
+                events=events,
+                buffer_size=buffer_size,
+                result_handler=result_handler,
             )
             for name, process_num, command, directory, stdout, stderr, environment in procs
         ]
@@ -1871,8 +1850,6 @@ class _Builder:
             out_events=out_events,
             err_cmax=err_cmax,
             err_events=err_events,
-            out_statics=statics[0],
-            err_statics=statics[1],
             channels=(
                 _channel(_CHANNEL_KEYS[0], out_cmax, out_events, statics[0]),
                 _channel(_CHANNEL_KEYS[1], err_cmax, err_events, statics[1]),
@@ -2258,9 +2235,6 @@ class _Settings(NamedTuple):
     out_events: bool
     err_cmax: int
     err_events: bool
-    # *_logfile_backups, *_logfile_maxbytes, *_syslog (or None: see static_value)
-    out_statics: tuple[int | None, int | None, bool | None]
-    err_statics: tuple[int | None, int | None, bool | None]
     # per channel (stdout, stderr): the channel, its *_capture_maxbytes and *_events_enabled
     # values, then the names of its *_logfile, *_logfile_backups, *_logfile_maxbytes and
     # *_syslog options, each of the last three followed by its static value (or None)
@@ -2305,114 +2279,11 @@ _Proc = tuple[str, int, str, "str | None", LogSpec, LogSpec, tuple[tuple[str, st
 
 _AUTORESTART = {a.value: a for a in AutoRestart}
 _LOGKIND = {dt.LogfileKind(k.value): k for k in LogKind}
-_NO_VARIES: frozenset[str] = frozenset()
 _NO_ENV: dict[str, str] = {}
-
-
-# ProcessSpec's parameters, in order (built positionally when its signature still has them)
-_PROCESS_SPEC_ARGS = (
-    "section",
-    "kind",
-    "program_name",
-    "group_name",
-    "name",
-    "process_num",
-    "numprocs",
-    "numprocs_start",
-    "command",
-    "argv",
-    "directory",
-    "umask",
-    "priority",
-    "autostart",
-    "autorestart",
-    "exitcodes",
-    "startsecs",
-    "startretries",
-    "user",
-    "stopsignal",
-    "stopsignal_name",
-    "stopwaitsecs",
-    "stopasgroup",
-    "killasgroup",
-    "redirect_stderr",
-    "stdout",
-    "stderr",
-    "environment",
-    "serverurl",
-    "section_loc",
-    "options",
-    "varies_with_process_num",
-    "socket",
-    "events",
-    "buffer_size",
-    "result_handler",
-)
-_PROCESS_SPEC_POSITIONAL = (
-    ProcessSpec.__init__.__code__.co_varnames[1 : len(_PROCESS_SPEC_ARGS) + 1] == _PROCESS_SPEC_ARGS
-    and ProcessSpec.__init__.__code__.co_argcount == len(_PROCESS_SPEC_ARGS) + 1
-)
-
-
-def _process_spec_by_keywords(*args: Any) -> ProcessSpec:
-    """``ProcessSpec(*args)`` with the arguments passed by name (if its signature changed)."""
-    return ProcessSpec(**dict(zip(_PROCESS_SPEC_ARGS, args, strict=True)))
 
 
 def _by_name(p: ProcessSpec) -> str:
     return p.name
-
-
-def _differ(values: tuple[object, ...]) -> bool:
-    """Whether the values have more than one repr (equal values of the types compared here:
-    str, int, bool, None, LogKind and tuples of them, have equal reprs, so only unequal ones
-    need their reprs compared; unequal values of _REPR_INJECTIVE types have unequal ones)."""
-    if values.count(values[0]) == len(values):
-        return False
-    return _REPR_INJECTIVE.issuperset(map(type, values)) or len(set(map(repr, values))) > 1
-
-
-# types whose unequal values have unequal reprs, across the types too (a str's repr starts
-# with a quote, an int's with a digit or "-", then True/False, None and <LogKind.X: 'X'>)
-_REPR_INJECTIVE = frozenset({str, int, bool, type(None), LogKind})
-
-
-def _varying(procs: list[_Proc]) -> frozenset[str]:
-    """The options whose value differs between the processes (by repr)."""
-    if len(procs) < 2:
-        return _NO_VARIES
-    names, _nums, commands, directories, outs, errs, envs = zip(*procs, strict=True)
-    out = set()
-    if _differ(names):
-        out.add("process_name")
-    if _differ(commands):
-        out.add("command")
-    if _differ(directories):
-        out.add("directory")
-    for ch, logs in (("stdout", outs), ("stderr", errs)):
-        if logs.count(logs[0]) == len(logs):
-            continue  # equal LogSpecs: equal fields
-        # the reprs of the (kind, path) pairs differ iff those of the kinds or of the paths
-        # do (a LogKind's repr holds no ", ": it ends where the pair's first ", " starts)
-        if _differ(tuple(map(_KIND, logs))) or _differ(tuple(map(_PATH, logs))):
-            out.add(f"{ch}_logfile")
-        if _differ(tuple(log.maxbytes for log in logs)):
-            out.add(f"{ch}_logfile_maxbytes")
-        if _differ(tuple(log.backups for log in logs)):
-            out.add(f"{ch}_logfile_backups")
-        if _differ(tuple(log.syslog for log in logs)):
-            out.add(f"{ch}_syslog")
-    if _differ(envs):
-        out.add("environment")
-    if not out:
-        return _NO_VARIES
-    varies = frozenset(out)
-    return _VARIES.setdefault(varies, varies)
-
-
-_KIND = operator.attrgetter("kind")
-_PATH = operator.attrgetter("path")
-_VARIES: dict[frozenset[str], frozenset[str]] = {}  # one object per set (there are a few)
 
 
 _EXPAND_HINT = "write %% for a literal %; names are %(name)s"

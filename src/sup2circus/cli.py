@@ -33,30 +33,25 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .findings import (
     ConfigError,
     Finding,
-    MutableRecord,
-    Record,
     Severity,
     Sup2CircusError,
-    _set,
     sorted_findings,
 )
 
 if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-
-    from .api import Conversion, ConvertOptions
+    from .api import Conversion
+    from .options import ConvertOptions
     from .report import Failure
     from .settings import Settings
-else:
-    from .findings import record
 
 PROG = "sup2circus"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -239,88 +234,44 @@ def cli(ctx: click.Context, /, **kw: object) -> None:
     ctx.exit(_guarded(Args.from_kwargs(kw)))
 
 
-@record(frozen=True)
-class Args(Record):
-    files: tuple[str, ...]
-    output: str | None
-    check: bool
-    output_format: str | None
-    fail_on: str | None
-    exit_zero: bool
-    strict: bool
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-    severities: tuple[str, ...]
-    config: str | None
-    isolated: bool
-    statistics: bool
-    show_info: bool
-    explain: str | None
-    resolve_env: bool
-    no_wrappers: bool
-    exact: bool
-    runtime_dir: str | None
-    verify: bool
-
-    def __init__(
-        self,
-        files: tuple[str, ...] = (),
-        output: str | None = None,
-        check: bool = False,
-        output_format: str | None = None,
-        fail_on: str | None = None,
-        exit_zero: bool = False,
-        strict: bool = False,
-        select: tuple[str, ...] = (),
-        ignore: tuple[str, ...] = (),
-        severities: tuple[str, ...] = (),
-        config: str | None = None,
-        isolated: bool = False,
-        statistics: bool = False,
-        show_info: bool = False,
-        explain: str | None = None,
-        resolve_env: bool = False,
-        no_wrappers: bool = False,
-        exact: bool = False,
-        runtime_dir: str | None = None,
-        verify: bool = False,
-    ) -> None:
-        _set(self, "files", files)
-        _set(self, "output", output)
-        _set(self, "check", check)
-        _set(self, "output_format", output_format)
-        _set(self, "fail_on", fail_on)
-        _set(self, "exit_zero", exit_zero)
-        _set(self, "strict", strict)
-        _set(self, "select", select)
-        _set(self, "ignore", ignore)
-        _set(self, "severities", severities)
-        _set(self, "config", config)
-        _set(self, "isolated", isolated)
-        _set(self, "statistics", statistics)
-        _set(self, "show_info", show_info)
-        _set(self, "explain", explain)
-        _set(self, "resolve_env", resolve_env)
-        _set(self, "no_wrappers", no_wrappers)
-        _set(self, "exact", exact)
-        _set(self, "runtime_dir", runtime_dir)
-        _set(self, "verify", verify)
+@dataclass(frozen=True, slots=True)
+class Args:
+    files: tuple[str, ...] = ()
+    output: str | None = None
+    check: bool = False
+    output_format: str | None = None
+    fail_on: str | None = None
+    exit_zero: bool = False
+    strict: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    config: str | None = None
+    isolated: bool = False
+    statistics: bool = False
+    show_info: bool = False
+    explain: str | None = None
+    resolve_env: bool = False
+    no_wrappers: bool = False
+    exact: bool = False
+    runtime_dir: str | None = None
+    verify: bool = False
 
     @classmethod
     def from_kwargs(cls, kw: dict[str, object]) -> Args:
         return cls(**kw)  # type: ignore[arg-type]
 
 
-# What the process's conversions made, left to the exit when it is the console entry's (see
-# main); None otherwise.
-_left_to_exit: list[object] | None = None
-
-
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry point."""
-    global _left_to_exit
     if argv is None:
-        _left_to_exit = []
+        # The tool's one speed trick, for the console script's own short-lived process only:
+        # no cyclic garbage collection. A conversion makes a million small objects and no
+        # reference cycles (tests/test_api_memory.py), so the collector's passes only cost
+        # time: on bench/gen.py's 10,000 programs, --check takes 1.57 s of CPU without them
+        # and 1.93 s with them (+23%; converting: 1.67 s and 1.97 s). The heap is frozen at
+        # the exit, so the interpreter's final collection has nothing to walk.
+        gc.disable()
     try:
         rv = cli.main(args=argv, prog_name=PROG, standalone_mode=False)
     except click.exceptions.Exit as exc:  # pragma: no cover - depends on click version
@@ -337,16 +288,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Exception as exc:  # pragma: no cover - _guarded catches these first
         rv = _internal_error(exc)
     if argv is None:
-        # The process is about to exit: spare the interpreter's final garbage collection the
-        # walk over every object alive (click's, ours; ~10% of a small --check's CPU time).
-        # Nothing is skipped: objects are still finalized and files closed.
-        # The conversions' objects (a million for 10,000 programs) are not freed one by one
-        # either: frozen in a reference cycle, they stay until the process ends. Nothing they
-        # hold needs finalizing (strings, numbers, records; the files are closed).
         gc.freeze()
-        keep = _left_to_exit
-        if keep:
-            keep.append(keep)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -445,18 +387,7 @@ def _run(args: Args) -> int:
         fail_on=args.fail_on,
     )
     options = _options(args, settings)
-    from .api import collector_paused
-
-    # Reporting tens of thousands of findings allocates enough to set off full collections
-    # over everything the conversion made (a tenth of a second on 10,000 programs), and the
-    # CLI makes no reference cycles either.
-    with collector_paused():
-        rc = _check(args, settings, options) if args.check else _convert(args, settings, options)
-        if _left_to_exit is not None:
-            # Left to the exit (see main): out of the collector's sight before it resumes, or
-            # its next pass would walk every object the conversion made.
-            gc.freeze()
-        return rc
+    return _check(args, settings, options) if args.check else _convert(args, settings, options)
 
 
 def _validate(args: Args) -> None:
@@ -489,7 +420,7 @@ def _validate(args: Args) -> None:
 
 
 def _options(args: Args, settings: Settings) -> ConvertOptions:
-    from .api import ConvertOptions
+    from .options import ConvertOptions
 
     return ConvertOptions(
         resolve_env=args.resolve_env,
@@ -516,23 +447,13 @@ def _read_stdin() -> str:
         ) from None
 
 
-@record()
-class _Source(MutableRecord):
+@dataclass(slots=True)
+class _Source:
     """One converted input: its conversion, and the text of every file it read."""
 
     name: str
     conversion: Conversion
     texts: dict[str, str]
-
-    def __init__(
-        self,
-        name: str,
-        conversion: Conversion,
-        texts: dict[str, str],
-    ) -> None:
-        self.name = name
-        self.conversion = conversion
-        self.texts = texts
 
 
 def _convert_one(
@@ -580,10 +501,7 @@ def _convert_one(
         conv = api.Conversion(
             conv.text, conv.findings, conv.source, conv.files_read, texts=conv.texts
         )
-    src = _Source(name, conv, texts)
-    if _left_to_exit is not None:
-        _left_to_exit.append(src)
-    return src
+    return _Source(name, conv, texts)
 
 
 def _error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:

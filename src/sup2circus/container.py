@@ -30,7 +30,8 @@ from .findings import Finding, InputError, Loc, sorted_findings
 from .rules import finding
 
 if TYPE_CHECKING:
-    from .api import Conversion, ConvertOptions
+    from .api import Conversion
+    from .options import ConvertOptions
 
 DOCKERFILE, SHELL = "dockerfile", "shell"
 CIRCUS_INI = "/etc/circus.ini"

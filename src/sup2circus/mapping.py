@@ -12,46 +12,18 @@ This one table drives three things:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .findings import Record, _set
-
-if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-else:
-    from .findings import record
-
-# Section kinds as supervisor names them (the part before ':' in the section name).
-PROCESS_KINDS = ("program", "fcgi-program", "eventlistener")
+from dataclasses import dataclass
 
 
-@record(frozen=True)
-class OptionMapping(Record):
+@dataclass(frozen=True, slots=True)
+class OptionMapping:
     section: str  # section kind: program, fcgi-program, eventlistener, group, supervisord, ...
     option: str
     default: str | None  # supervisor's default, as text (None: no default / required)
     circus: str  # the circus form (option, section, wrapper or hook), or "-" for none
     fidelity: str  # exact | exact (wrapper) | exact (hook, --exact) | approx | none
-    codes: tuple[str, ...]  # finding codes this option can produce
-    note: str
-
-    def __init__(
-        self,
-        section: str,
-        option: str,
-        default: str | None,
-        circus: str,
-        fidelity: str,
-        codes: tuple[str, ...] = (),
-        note: str = "",
-    ) -> None:
-        _set(self, "section", section)
-        _set(self, "option", option)
-        _set(self, "default", default)
-        _set(self, "circus", circus)
-        _set(self, "fidelity", fidelity)
-        _set(self, "codes", codes)
-        _set(self, "note", note)
+    codes: tuple[str, ...] = ()  # finding codes this option can produce
+    note: str = ""
 
 
 def _p(
@@ -367,11 +339,3 @@ def suggest(option: str, kind: str) -> str | None:
 
     matches = difflib.get_close_matches(option, sorted(known_options(kind)), n=1, cutoff=0.75)
     return matches[0] if matches else None
-
-
-def lookup(kind: str, option: str) -> OptionMapping | None:
-    for row_kind in _KIND_ROWS.get(kind, ()):
-        for m in MAPPING:
-            if m.section == row_kind and m.option == option:
-                return m
-    return None

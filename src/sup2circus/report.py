@@ -20,14 +20,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from .findings import Finding, Record, Severity, _set
-
-if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-else:
-    from .findings import record
+from .findings import Finding, Severity
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -79,27 +74,13 @@ def explain_of(code: str) -> str | None:
 # ---------------------------------------------------------------------------- text
 
 
-@record(frozen=True)
-class Summary(Record):
+@dataclass(frozen=True, slots=True)
+class Summary:
     files: int
-    suppressed: int
-    fail_on: Severity
-    exit_zero: bool
-    show_info: bool  # list the info findings below fail_on too (else only count them)
-
-    def __init__(
-        self,
-        files: int,
-        suppressed: int = 0,
-        fail_on: Severity = Severity.WARNING,
-        exit_zero: bool = False,
-        show_info: bool = True,
-    ) -> None:
-        _set(self, "files", files)
-        _set(self, "suppressed", suppressed)
-        _set(self, "fail_on", fail_on)
-        _set(self, "exit_zero", exit_zero)
-        _set(self, "show_info", show_info)
+    suppressed: int = 0
+    fail_on: Severity = Severity.WARNING
+    exit_zero: bool = False
+    show_info: bool = True  # list the info findings below fail_on too (else only count them)
 
     def hides(self, f: Finding) -> bool:
         """Whether the text report counts ``f`` without listing it: infos, unless they fail
@@ -111,31 +92,17 @@ class Summary(Record):
         )
 
 
-@record(frozen=True)
-class Failure(Record):
+@dataclass(frozen=True, slots=True)
+class Failure:
     """Why a run failed as a whole (bad input, a bad setting, an output that cannot be written,
     --strict, --verify): the json, github and sarif formats report it in their own document, so
     a CI job parses one format. ``details``: one line each (--verify's problems)."""
 
     message: str
     exit_code: int
-    file: str | None
-    line: int | None
-    details: tuple[str, ...]
-
-    def __init__(
-        self,
-        message: str,
-        exit_code: int,
-        file: str | None = None,
-        line: int | None = None,
-        details: tuple[str, ...] = (),
-    ) -> None:
-        _set(self, "message", message)
-        _set(self, "exit_code", exit_code)
-        _set(self, "file", file)
-        _set(self, "line", line)
-        _set(self, "details", details)
+    file: str | None = None
+    line: int | None = None
+    details: tuple[str, ...] = ()
 
     def located(self) -> str:
         """The message after its ``file:line:``, when it has one (for the text format)."""
@@ -231,24 +198,12 @@ def iter_text(
 # ---------------------------------------------------------------------------- statistics
 
 
-@record(frozen=True)
-class Stat(Record):
+@dataclass(frozen=True, slots=True)
+class Stat:
     code: str
     name: str
     severity: Severity
     count: int
-
-    def __init__(
-        self,
-        code: str,
-        name: str,
-        severity: Severity,
-        count: int,
-    ) -> None:
-        _set(self, "code", code)
-        _set(self, "name", name)
-        _set(self, "severity", severity)
-        _set(self, "count", count)
 
 
 def statistics(findings: Iterable[Finding]) -> list[Stat]:

@@ -12,18 +12,13 @@ runtime-equivalence suite accepts a difference in a field only when a finding na
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from .findings import Finding, Loc, Record, Severity, _set
-
-if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-else:
-    from .findings import record
+from .findings import Finding, Loc, Severity
 
 
-@record(frozen=True)
-class Rule(Record):
+@dataclass(frozen=True, slots=True)
+class Rule:
     code: str
     name: str  # kebab-case slug, also the docs anchor
     title: str  # one line
@@ -31,30 +26,8 @@ class Rule(Record):
     supervisor: str  # what supervisord does
     circus: str  # what circusd does
     fix: str  # how to fix or suppress
-    example: str  # a minimal supervisord.conf snippet
-    observes: tuple[str, ...]
-
-    def __init__(
-        self,
-        code: str,
-        name: str,
-        title: str,
-        severity: Severity,
-        supervisor: str,
-        circus: str,
-        fix: str,
-        example: str = "",
-        observes: tuple[str, ...] = (),
-    ) -> None:
-        _set(self, "code", code)
-        _set(self, "name", name)
-        _set(self, "title", title)
-        _set(self, "severity", severity)
-        _set(self, "supervisor", supervisor)
-        _set(self, "circus", circus)
-        _set(self, "fix", fix)
-        _set(self, "example", example)
-        _set(self, "observes", observes)
+    example: str = ""  # a minimal supervisord.conf snippet
+    observes: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -824,10 +797,6 @@ _RULES: tuple[Rule, ...] = (
 )
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
-
-
-def rule(code: str) -> Rule:
-    return RULES[code]
 
 
 def finding(

@@ -31,15 +31,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field, replace
 
-from .findings import FACTORY, Finding, Record, Severity, _set
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from dataclasses import dataclass as record
-else:
-    from .findings import record
+from .findings import Finding, Severity
 
 ALL = "ALL"
 TOOL_TABLE = "tool.sup2circus"
@@ -49,39 +43,16 @@ class SettingsError(Exception):
     """A bad setting (on the command line or in a config file): a usage error, exit 2."""
 
 
-@record(frozen=True)
-class Settings(Record):
-    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"severity": dict}
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-    severity: Mapping[str, Severity]
-    fail_on: Severity
-    exact: bool | None
-    no_wrappers: bool | None
-    runtime_dir: str | None
-    source: str | None  # the config file these came from, if any
-
-    def __init__(
-        self,
-        select: tuple[str, ...] = (ALL,),
-        ignore: tuple[str, ...] = (),
-        severity: Mapping[str, Severity] = FACTORY,
-        fail_on: Severity = Severity.WARNING,
-        exact: bool | None = None,
-        no_wrappers: bool | None = None,
-        runtime_dir: str | None = None,
-        source: str | None = None,
-    ) -> None:
-        _set(self, "select", select)
-        _set(self, "ignore", ignore)
-        _set(
-            self, "severity", self._rec_factories["severity"]() if severity is FACTORY else severity
-        )
-        _set(self, "fail_on", fail_on)
-        _set(self, "exact", exact)
-        _set(self, "no_wrappers", no_wrappers)
-        _set(self, "runtime_dir", runtime_dir)
-        _set(self, "source", source)
+@dataclass(frozen=True, slots=True)
+class Settings:
+    select: tuple[str, ...] = (ALL,)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    exact: bool | None = None
+    no_wrappers: bool | None = None
+    runtime_dir: str | None = None
+    source: str | None = None  # the config file these came from, if any
 
     # ---------------------------------------------------------------- applying them
 
@@ -295,13 +266,6 @@ def load_config(path: str, *, required: bool) -> Settings:
     return settings_from_table(table, path)
 
 
-def _replace(s: Settings, **changes: Any) -> Settings:
-    """``dataclasses.replace``, imported when a setting changes (not in a plain cold start)."""
-    from dataclasses import replace
-
-    return replace(s, **changes)
-
-
 def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
     import difflib
 
@@ -324,17 +288,17 @@ def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"{where}: {key} must be a list of codes")
             codes[key] = parse_code_list(value, f"{where} {key}")
-    s = _replace(s, select=codes.get("select", s.select), ignore=codes.get("ignore", s.ignore))
+    s = replace(s, select=codes.get("select", s.select), ignore=codes.get("ignore", s.ignore))
     if "severity" in norm:
         sev = norm["severity"]
         if not isinstance(sev, dict):
             raise SettingsError(f'{where}: severity must be a table of CODE = "level"')
-        s = _replace(s, severity=_severity_table(sev, f"{where} severity"))
+        s = replace(s, severity=_severity_table(sev, f"{where} severity"))
     if "fail-on" in norm:
         v = norm["fail-on"]
         if not isinstance(v, str):
             raise SettingsError(f"{where}: fail-on must be a string")
-        s = _replace(s, fail_on=parse_level(v, f"{where} fail-on"))
+        s = replace(s, fail_on=parse_level(v, f"{where} fail-on"))
     flags: dict[str, bool] = {}
     for key in ("exact", "no-wrappers"):
         if key in norm:
@@ -342,12 +306,12 @@ def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
             if not isinstance(v, bool):
                 raise SettingsError(f"{where}: {key} must be true or false")
             flags[key] = v
-    s = _replace(s, exact=flags.get("exact"), no_wrappers=flags.get("no-wrappers"))
+    s = replace(s, exact=flags.get("exact"), no_wrappers=flags.get("no-wrappers"))
     if "runtime-dir" in norm:
         v = norm["runtime-dir"]
         if not isinstance(v, str) or not v:
             raise SettingsError(f"{where}: runtime-dir must be a non-empty string")
-        s = _replace(s, runtime_dir=v)
+        s = replace(s, runtime_dir=v)
     return s
 
 
@@ -371,13 +335,13 @@ def resolve(
         base = load_config(found, required=False) if found else Settings()
     s = base
     if select:
-        s = _replace(s, select=parse_code_list(select, "--select"))
+        s = replace(s, select=parse_code_list(select, "--select"))
     if ignore:
-        s = _replace(s, ignore=parse_code_list(ignore, "--ignore"))
+        s = replace(s, ignore=parse_code_list(ignore, "--ignore"))
     if severity:
         merged = dict(s.severity)
         merged.update(parse_severity(severity))
-        s = _replace(s, severity=merged)
+        s = replace(s, severity=merged)
     if fail_on is not None:
-        s = _replace(s, fail_on=parse_level(fail_on, "--fail-on"))
+        s = replace(s, fail_on=parse_level(fail_on, "--fail-on"))
     return s

@@ -29,15 +29,9 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field
 
-from .findings import FACTORY, Finding, MutableRecord, Severity
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from dataclasses import dataclass as record
-else:
-    from .findings import record
+from .findings import Finding, Severity
 
 UNUSED_CODE = "S2C902"
 
@@ -75,40 +69,17 @@ def _quick_pattern() -> re.Pattern[str]:
     return re.compile("sup2circus", re.IGNORECASE)
 
 
-@record()
-class Suppression(MutableRecord):
-    _rec_factories: ClassVar[dict[str, Callable[[], Any]]] = {"used": set}
+@dataclass(slots=True)
+class Suppression:
     file: str
     line: int  # where the comment is
     column: int
     codes: tuple[str, ...]
     file_wide: bool
-    span: tuple[int, int] | None  # lines it covers (None: attached to nothing)
-    section: str | None
-    option: str | None
-    used: set[str]
-
-    def __init__(
-        self,
-        file: str,
-        line: int,
-        column: int,
-        codes: tuple[str, ...],
-        file_wide: bool,
-        span: tuple[int, int] | None = None,
-        section: str | None = None,
-        option: str | None = None,
-        used: set[str] = FACTORY,
-    ) -> None:
-        self.file = file
-        self.line = line
-        self.column = column
-        self.codes = codes
-        self.file_wide = file_wide
-        self.span = span
-        self.section = section
-        self.option = option
-        self.used = self._rec_factories["used"]() if used is FACTORY else used
+    span: tuple[int, int] | None = None  # lines it covers (None: attached to nothing)
+    section: str | None = None
+    option: str | None = None
+    used: set[str] = field(default_factory=set)
 
     def covers(self, f: Finding) -> str | None:
         """The code of this suppression that matches ``f``, if any."""
@@ -210,21 +181,11 @@ def parse(file: str, text: str) -> list[Suppression]:
     return out
 
 
-@record()
-class Outcome(MutableRecord):
+@dataclass(slots=True)
+class Outcome:
     kept: list[Finding]
     suppressed: list[Finding]
     unused: list[Finding]
-
-    def __init__(
-        self,
-        kept: list[Finding],
-        suppressed: list[Finding],
-        unused: list[Finding],
-    ) -> None:
-        self.kept = kept
-        self.suppressed = suppressed
-        self.unused = unused
 
 
 def _same_file(a: str, b: str) -> bool:

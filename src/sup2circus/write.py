@@ -108,8 +108,6 @@ def _fill(w: _Writer, cfg: CircusConfig, piece: int) -> Iterator[None]:
     ap = out.append
     ap("\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header))
     w.block("circus", cfg.circus)
-    if cfg.global_env:
-        w.block("env", cfg.global_env)
     for s in cfg.sockets:
         w.block(f"socket:{s.name}", s.options, s.comments)
     items = w.items

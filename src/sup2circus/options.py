@@ -1,0 +1,32 @@
+"""The knobs of one conversion, in a module of their own: the API, build and translate all
+read them, and none of them imports another for it (no import cycle)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertOptions:
+    """Knobs of one conversion.
+
+    * ``resolve_env``: bake the converting machine's values of ``%(ENV_X)s`` in instead of
+      deferring them to circusd's environment (``$(circus.env.X)``).
+    * ``no_wrappers``: never wrap commands in ``sh -c``/``env``; approximate and report.
+    * ``exact``: reproduce supervisor's restart/stop semantics with sup2circus's circus hooks.
+    * ``runtime_dir``: where ipc:// endpoints go when the config names no unix socket.
+    * ``environ``: the environment ``%(ENV_X)s`` reads (default: ``os.environ``).
+    * ``host_node_name``: the value of ``%(host_node_name)s`` (default: ``platform.node()``).
+    """
+
+    resolve_env: bool = False
+    no_wrappers: bool = False
+    exact: bool = False
+    runtime_dir: str = "/tmp"
+    environ: Mapping[str, str] | None = None
+    host_node_name: str | None = None
+
+    def env(self) -> Mapping[str, str]:
+        return os.environ if self.environ is None else self.environ
