@@ -28,6 +28,9 @@ class Rule:
     fix: str  # how to fix or suppress
     example: str = ""  # a minimal supervisord.conf snippet
     observes: tuple[str, ...] = ()
+    # the finding's message: a str.format template filled by reporter.Reporter.report's fields
+    # ({watchers}: the watchers that report the same fact)
+    message: str = ""
 
     @property
     def anchor(self) -> str:
