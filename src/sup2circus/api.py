@@ -35,6 +35,8 @@ class ConvertOptions(Record):
     * ``runtime_dir``: where ipc:// endpoints go when the config names no unix socket.
     * ``environ``: the environment ``%(ENV_X)s`` reads (default: ``os.environ``).
     * ``host_node_name``: the value of ``%(host_node_name)s`` (default: ``platform.node()``).
+    * ``exit_on_fatal``: when a process gives up (FATAL), circusd stops every watcher and
+      exits 1 (implies ``exact``: only the hooks know when a process gives up).
     """
 
     resolve_env: bool
@@ -43,6 +45,7 @@ class ConvertOptions(Record):
     runtime_dir: str
     environ: Mapping[str, str] | None
     host_node_name: str | None
+    exit_on_fatal: bool
 
     def __init__(
         self,
@@ -52,13 +55,15 @@ class ConvertOptions(Record):
         runtime_dir: str = "/tmp",
         environ: Mapping[str, str] | None = None,
         host_node_name: str | None = None,
+        exit_on_fatal: bool = False,
     ) -> None:
         _set(self, "resolve_env", resolve_env)
         _set(self, "no_wrappers", no_wrappers)
-        _set(self, "exact", exact)
+        _set(self, "exact", exact or exit_on_fatal)
         _set(self, "runtime_dir", runtime_dir)
         _set(self, "environ", environ)
         _set(self, "host_node_name", host_node_name)
+        _set(self, "exit_on_fatal", exit_on_fatal)
 
     def env(self) -> Mapping[str, str]:
         return os.environ if self.environ is None else self.environ

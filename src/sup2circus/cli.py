@@ -194,6 +194,12 @@ def _error(message: str) -> None:
     help="Reproduce supervisor's autorestart/startsecs/stopasgroup semantics with circus hooks.",
 )
 @click.option(
+    "--exit-on-fatal",
+    is_flag=True,
+    help="When a process gives up (FATAL), stop every watcher and exit circusd with status 1 "
+    "(for container restart policies). Implies --exact.",
+)
+@click.option(
     "--runtime-dir",
     metavar="DIR",
     default=None,
@@ -240,6 +246,7 @@ class Args(Record):
     exact: bool
     runtime_dir: str | None
     verify: bool
+    exit_on_fatal: bool
 
     def __init__(
         self,
@@ -262,6 +269,7 @@ class Args(Record):
         exact: bool = False,
         runtime_dir: str | None = None,
         verify: bool = False,
+        exit_on_fatal: bool = False,
     ) -> None:
         _set(self, "files", files)
         _set(self, "output", output)
@@ -282,6 +290,7 @@ class Args(Record):
         _set(self, "exact", exact)
         _set(self, "runtime_dir", runtime_dir)
         _set(self, "verify", verify)
+        _set(self, "exit_on_fatal", exit_on_fatal)
 
     @classmethod
     def from_kwargs(cls, kw: dict[str, object]) -> Args:
@@ -449,6 +458,7 @@ def _options(args: Args, settings: Settings) -> ConvertOptions:
         no_wrappers=args.no_wrappers or bool(settings.no_wrappers),
         exact=args.exact or bool(settings.exact),
         runtime_dir=args.runtime_dir or settings.runtime_dir or "/tmp",
+        exit_on_fatal=args.exit_on_fatal,
     )
 
 
