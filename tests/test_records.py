@@ -225,6 +225,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         "runtime_dir: 'str' = '/tmp'",
         "environ: 'Mapping[str, str] | None' = None",
         "host_node_name: 'str | None' = None",
+        "exit_on_fatal: 'bool' = False",
     ),
     "api.Conversion": (
         "text: 'str'",
@@ -312,6 +313,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         "exact: 'bool' = False",
         "runtime_dir: 'str | None' = None",
         "verify: 'bool' = False",
+        "exit_on_fatal: 'bool' = False",
     ),
     "cli._Source": (
         "name: 'str'",

@@ -46,12 +46,18 @@ _LOG_EVENTS = {
 _SIG = r"(?:QUIT|TERM|INT)"
 # the one command the loop runs for each event: a graceful-shutdown signal to supervisord
 # ($PPID: the listener's parent; 1: supervisord as a container's PID 1), or supervisorctl
-_KILL = re.compile(
-    rf"\bkill\s+(?:-s\s+(?P<s>(?:SIG)?{_SIG})|-(?P<d>(?:SIG)?{_SIG}))\s+(?P<pid>\$PPID|\$\{{PPID\}}|1)"
-    r"(?=\s*(?:;|&&|\|\||$))"
+_KILL = (
+    rf"kill\s+(?:-s\s+(?P<s>(?:SIG)?{_SIG})|-(?P<d>(?:SIG)?{_SIG}))"
+    r"\s+(?P<pid>\$PPID|\$\{PPID\}|1)"
 )
-_CTL = re.compile(r"\bsupervisorctl(?:\s+-c\s+\S+)?\s+shutdown(?=\s*(?:;|&&|\|\||$))")
-_LOOP = re.compile(r"\bwhile\s+read\b")
+_CTL = r"supervisorctl(?:\s+-c\s+\S+)?\s+shutdown"
+# the whole script: print READY once, then run that command for every event line read
+_SCRIPT = re.compile(
+    r"\s*(?:printf|echo)\s+(?:-[en]\s+)?(?P<q>['\"]?)READY(?:\\n)?(?P=q)\s*(?:;|&&)\s*"
+    r"while\s+read\s+(?:-r\s+)?\w+\s*;\s*do\s+"
+    rf"(?P<cmd>{_KILL}|{_CTL})"
+    r"\s*;\s*done(?:\s*<\s*/dev/stdin)?\s*;?\s*"
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class Plan:
 
 def recognise(p: ProcessSpec) -> Listener | None:
     """The idiom ``p`` (an event listener) is, or None."""
+    if not p.autostart:
+        return None  # never started by supervisord: it never fires
     events = set(p.events)
     if events and events <= _STATE_EVENTS:
         return _shutdown_listener(p, events)
@@ -90,21 +98,12 @@ def _shutdown_listener(p: ProcessSpec, events: set[str]) -> Listener | None:
     argv = p.argv
     if len(argv) != 3 or posixpath.basename(argv[0]) not in _SHELLS or argv[1] != "-c":
         return None
-    script = argv[2]
-    if "READY" not in script or not _LOOP.search(script):
+    m = _SCRIPT.fullmatch(argv[2])
+    if m is None:
         return None
-    kills = list(_KILL.finditer(script))
-    ctls = list(_CTL.finditer(script))
-    if len(kills) + len(ctls) != 1:
-        return None
-    if kills:
-        m = kills[0]
-        signame = m.group("s") or m.group("d")
-        form = m.group(0).strip()
-        sigprefix = signame.startswith("SIG") and posixpath.basename(argv[0]) != "bash"
-    else:
-        form = ctls[0].group(0).strip()
-        sigprefix = False
+    form = " ".join(m.group("cmd").split())
+    signame = m.group("s") or m.group("d") or ""
+    sigprefix = signame.startswith("SIG") and posixpath.basename(argv[0]) != "bash"
     triggers = tuple(t for t in ("fatal", "exited") if f"PROCESS_STATE_{t.upper()}" in events)
     return Listener("shutdown", form, triggers=triggers, sigprefix=sigprefix)
 

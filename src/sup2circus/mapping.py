@@ -210,7 +210,6 @@ _EVENTLISTENER: tuple[OptionMapping, ...] = (
         "S2C130",
         "S2C131",
         "S2C132",
-        "S2C133",
         section="eventlistener",
         note="PROCESS_STATE_FATAL + kill supervisord: --exact hooks stop circusd; "
         "PROCESS_LOG + supervisor_stdout: prefixed streams",

@@ -1523,8 +1523,18 @@ class _Translator:
                 continue
             current = streams[chan]
             copy = {"file": "file", "null": "none", "inherit": chan, "daemon-stdout": "stdout"}
+            opt = f"{chan}_events_enabled"
             if current.kind not in copy:
-                continue  # merged into the other channel by a wrapper: S2C113 said so
+                # merged into the other channel by a `2>&1` wrapper: one stream, one prefix
+                self.ctx.add(
+                    "S2C113",
+                    f"{opt} with supervisor_stdout: {chan} is merged into the other channel by "
+                    "the command wrapper, so it cannot get its own prefix; not converted",
+                    p.loc_of(opt),
+                    p.section,
+                    opt,
+                )
+                continue
             keep = [
                 o
                 for o in options
@@ -1548,7 +1558,6 @@ class _Translator:
             streams[chan] = Stream(
                 "prefixed", current.path, current.max_bytes, current.backup_count
             )
-            opt = f"{chan}_events_enabled"
             self.ctx.add(
                 "S2C132",
                 f"{opt}=true with supervisor_stdout: each chunk of {chan} also goes to circusd's "
