@@ -114,7 +114,7 @@ def run_until_exit(d: Daemon, sleepers: int = 2) -> tuple[int | None, float, lis
         def sleeping() -> bool:
             return sum(1 for p in d.snapshot() if p.name == "sleep") >= sleepers
 
-        wait_for(sleeping, 10, f"{sleepers} sleep children")
+        wait_for(sleeping, 15, f"{sleepers} sleep children")
         status = d.wait(20)
         took = time.monotonic() - began
         left = [p.pid for p in d.seen.values() if p.alive()]
@@ -153,7 +153,10 @@ def test_a_sigquit_listener_never_fires_under_dash(root: Path) -> None:
     d = daemon(root, supervisord_argv(conf), "sup")
     log = root / "supervisord.log"
     with running(d):
-        wait_for(lambda: "gave up: bad" in read(log), 10, "bad to give up")
+        try:
+            wait_for(lambda: "gave up: bad" in read(log), 20, "bad to give up")
+        except AssertionError:
+            raise AssertionError(d.output() + read(log)) from None
         assert d.wait(4) is None  # still running 4 s later: the listener's kill failed
     assert "received SIGQUIT" not in log.read_text()
 

@@ -1535,6 +1535,7 @@ class _Translator:
                     opt,
                 )
                 continue
+            # the stream options come after the priority placeholder (None): its index holds
             keep = [
                 o
                 for o in options
