@@ -177,7 +177,7 @@ def dash_message(found: Listener) -> str:
     return (
         f"`{found.form}`: dash (Debian's and Ubuntu's /bin/sh) refuses a SIG-prefixed signal "
         "name, so under supervisord there this listener never fires and supervisord keeps "
-        "running; bash and busybox accept it. The conversion does what the listener means "
+        "running; bash accepts it (other shells vary). The conversion does what the listener means "
         "(circusd exits); write the signal without SIG (kill -QUIT) so both agree"
     )
 

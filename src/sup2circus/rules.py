@@ -700,7 +700,7 @@ _RULES: tuple[Rule, ...] = (
         W,
         "Runs the listener with /bin/sh: under dash (Debian's and Ubuntu's /bin/sh) "
         "`kill -SIGQUIT` is refused ('invalid signal number or name'), the listener never "
-        "stops supervisord and it keeps running after FATAL; bash and busybox accept it.",
+        "stops supervisord and it keeps running after FATAL; bash accepts it (other shells vary).",
         "The conversion reproduces what the listener means (circusd exits), whatever the shell.",
         "Write the signal without SIG (`kill -QUIT $PPID`): then both daemons agree everywhere.",
         "[eventlistener:quit]\n"
