@@ -33,7 +33,10 @@ What is reproduced, per process (see supervisor 4.3.0 ``process.py`` ``finish``/
 * ``stopasgroup`` / ``killasgroup``: the stop signal / the final SIGKILL go to the process group
   (circus children call ``setsid()``, so the group id is the pid);
 * stop order (``sup2circus.group``): supervisord stops one group at a time, waiting for each;
-  ``before_stop`` waits for the other watchers circus is already stopping.
+  ``before_stop`` waits for the other watchers circus is already stopping;
+* ``sup2circus.shutdown_on = fatal[,exited]`` (with ``sup2circus.shutdown_status``): when the
+  process enters FATAL (or EXITED), circusd stops every watcher and exits with that status --
+  what a "kill supervisord" event listener does to supervisord (``--exit-on-fatal``: status 1).
 
 How: the watcher keeps ``respawn = true``; when a process must not be restarted now, the hook
 lowers ``watcher.numprocesses`` by one (the slot is "held"); a back-off slot is given back
@@ -64,6 +67,8 @@ effects and imports nothing outside the standard library.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import os
 import select
@@ -91,6 +96,8 @@ STATE_ATTR = "_sup2circus_state"
 POLL = 0.1  # seconds between liveness checks while a process is starting
 STOP_POLL = 0.05  # seconds between checks while waiting for another watcher to stop
 KILL_GRACE = 2.0  # seconds to wait for a SIGKILLed watcher during an ordered stop
+SHUTDOWN_RETRY = 0.2  # seconds before asking circusd again to stop (it was busy)
+SHUTDOWN_ATTR = "_sup2circus_shutdown"  # on the arbiter: the exit status, once shutting down
 
 # circus.process status constants (not imported: keep this module import-free)
 _DEAD_OR_ZOMBIE = 1
@@ -122,6 +129,10 @@ class Settings:
     stopasgroup: bool = False
     killasgroup: bool = False
     group: str | None = None
+    # supervisor transitions ("fatal", "exited") after which circusd stops every watcher and
+    # exits with shutdown_status (a converted "kill supervisord" event listener, --exit-on-fatal)
+    shutdown_on: frozenset[str] = frozenset()
+    shutdown_status: int = 0
 
     def should_restart(self, exit_code: int) -> bool:
         """supervisor's EXITED transition: restart this (not too quick) exit?"""
@@ -168,6 +179,12 @@ def parse_settings(options: Mapping[str, Any]) -> Settings:
     killasgroup = stopasgroup if killasgroup_raw is None else _bool("killasgroup", killasgroup_raw)
     group_raw = get("group")
     group = None if group_raw is None else str(group_raw)
+    shutdown_on = frozenset(
+        w.strip().lower() for w in str(get("shutdown_on") or "").split(",") if w.strip()
+    )
+    if not shutdown_on <= {"fatal", "exited"}:
+        raise ValueError(f"{PREFIX}shutdown_on: invalid value {sorted(shutdown_on)!r}")
+    shutdown_status = int(get("shutdown_status") or 0)
     return Settings(
         restart=restart,
         autorestart=autorestart,
@@ -177,6 +194,8 @@ def parse_settings(options: Mapping[str, Any]) -> Settings:
         stopasgroup=stopasgroup,
         killasgroup=killasgroup,
         group=group,
+        shutdown_on=shutdown_on,
+        shutdown_status=shutdown_status,
     )
 
 
@@ -450,6 +469,8 @@ def after_reap(
             st.note("fatal", wid, str(code))
             _hold(watcher, st)
             _notify(watcher, "fatal", wid)
+            if "fatal" in s.shutdown_on:
+                _shutdown(arbiter, s.shutdown_status, f"{name} entered FATAL state")
             return True
         delay = exit_time + backoff - now
         log.info("sup2circus: %s (wid %s) exited too quickly (exit status %s); BACKOFF, "
@@ -461,6 +482,9 @@ def after_reap(
         _call_later(watcher, delay, _release, st.generation)
         return True
     st.backoff.pop(wid, None)
+    if "exited" in s.shutdown_on:
+        # supervisord's EXITED state is entered on every exit after startsecs, restarted or not
+        _shutdown(arbiter, s.shutdown_status, f"{name} exited (exit status {code})")
     if s.should_restart(code):
         st.note("restart", wid, str(code))
         return True  # circus respawns it at its next check, like supervisor's next tick
@@ -509,6 +533,44 @@ def _notify(watcher: Any, topic: str, wid: int) -> None:
         notify(f"sup2circus.{topic}", {"wid": wid, "time": time.time()})
     except Exception:  # pragma: no cover - event socket trouble is not ours to handle
         log.debug("sup2circus: could not publish %s", topic, exc_info=True)
+
+
+# --------------------------------------------------------------------------- shutdown
+
+
+def _shutdown(arbiter: Any, status: int, why: str) -> None:
+    """Stop every watcher and make circusd exit with ``status``: what supervisord does when its
+    "kill supervisord" event listener fires (exit 0 after SIGQUIT/SIGTERM), or --exit-on-fatal.
+
+    circusd's ``main`` always ends in ``sys.exit(0)``: a non-zero status is set by an ``atexit``
+    handler that flushes the output and leaves with ``os._exit(status)``."""
+    if arbiter is None or getattr(arbiter, SHUTDOWN_ATTR, None) is not None:
+        return  # already shutting down (or no arbiter: a bare Watcher in a test)
+    setattr(arbiter, SHUTDOWN_ATTR, status)
+    log.warning("sup2circus: %s: stopping every watcher, circusd exits with status %s",
+                why, status)  # fmt: skip
+    if status:
+        atexit.register(_exit_with, status)
+    _stop_arbiter(arbiter)
+
+
+def _stop_arbiter(arbiter: Any) -> None:
+    def stop() -> None:
+        try:
+            arbiter.stop()
+        except Exception as exc:  # circus.exc.ConflictError: another command is running
+            log.info("sup2circus: stopping circusd later (%s)", exc)
+            arbiter.loop.call_later(SHUTDOWN_RETRY, stop)
+
+    arbiter.loop.add_callback(stop)
+
+
+def _exit_with(status: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed stream
+            stream.flush()
+    logging.shutdown()
+    os._exit(status)
 
 
 # --------------------------------------------------------------------------- stop hooks

@@ -209,6 +209,12 @@ def _error(message: str) -> None:
     help="Reproduce supervisor's autorestart/startsecs/stopasgroup semantics with circus hooks.",
 )
 @click.option(
+    "--exit-on-fatal",
+    is_flag=True,
+    help="When a process gives up (FATAL), stop every watcher and exit circusd with status 1 "
+    "(for container restart policies). Implies --exact.",
+)
+@click.option(
     "--runtime-dir",
     metavar="DIR",
     default=None,
@@ -256,6 +262,7 @@ class Args:
     exact: bool = False
     runtime_dir: str | None = None
     verify: bool = False
+    exit_on_fatal: bool = False
 
     @classmethod
     def from_kwargs(cls, kw: dict[str, object]) -> Args:
@@ -427,6 +434,7 @@ def _options(args: Args, settings: Settings) -> ConvertOptions:
         no_wrappers=args.no_wrappers or bool(settings.no_wrappers),
         exact=args.exact or bool(settings.exact),
         runtime_dir=args.runtime_dir or settings.runtime_dir or "/tmp",
+        exit_on_fatal=args.exit_on_fatal,
     )
 
 

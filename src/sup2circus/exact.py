@@ -59,14 +59,16 @@ def needs_group_hooks(proc: model.ProcessSpec) -> bool:
     return bool(proc.stopasgroup or proc.killasgroup)
 
 
-def exact_respawn(proc: model.ProcessSpec) -> bool:
+def exact_respawn(proc: model.ProcessSpec, *, shutdown_on: str = "") -> bool:
     """The circus ``respawn`` value for ``proc`` under --exact.
 
     With restart hooks the watcher keeps ``respawn = true`` and the hooks withhold restarts
     (and turn respawn off themselves once nothing is left to run); otherwise respawn is simply
     whether supervisor restarts exits at all.
     """
-    return needs_restart_hooks(proc) or proc.autorestart is not AutoRestart.FALSE
+    return (
+        bool(shutdown_on) or needs_restart_hooks(proc) or proc.autorestart is not AutoRestart.FALSE
+    )
 
 
 def _hook(name: str) -> tuple[str, str]:
@@ -77,7 +79,11 @@ def _hook(name: str) -> tuple[str, str]:
 
 
 def exact_watcher_options(
-    proc: model.ProcessSpec, *, stop_order: bool = False
+    proc: model.ProcessSpec,
+    *,
+    stop_order: bool = False,
+    shutdown_on: str = "",
+    shutdown_status: int = 0,
 ) -> tuple[tuple[str, str], ...]:
     """The extra watcher options (in order, exactly as written) for ``proc`` under --exact.
 
@@ -85,9 +91,13 @@ def exact_watcher_options(
     supervisor groups that circus is already stopping (supervisord's one-group-at-a-time
     shutdown). Pass it for every process when the config has more than one group.
 
+    ``shutdown_on`` ("fatal", "exited" or "fatal,exited"): stop circusd, exiting with
+    ``shutdown_status``, when the process enters that state (only the restart hooks know it, so
+    they are written whatever the process's restart settings).
+
     Returns ``()`` when plain circus options already behave like supervisor.
     """
-    restart = needs_restart_hooks(proc)
+    restart = needs_restart_hooks(proc) or bool(shutdown_on)
     group = needs_group_hooks(proc)
     if not (restart or group or stop_order):
         return ()
@@ -101,6 +111,11 @@ def exact_watcher_options(
             (PREFIX + "startsecs", str(proc.startsecs)),
             (PREFIX + "startretries", str(proc.startretries)),
         ]
+        if shutdown_on:
+            values += [
+                (PREFIX + "shutdown_on", shutdown_on),
+                (PREFIX + "shutdown_status", str(shutdown_status)),
+            ]
     if restart or stop_order:
         hooks.append("before_stop")
     if group:

@@ -109,12 +109,20 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "S2C012",
         "S2C112",
         "S2C124",
+        "S2C134",
         note="/dev/stdout & co. inherit circusd's fd; NONE closes; AUTO gets a fixed path",
     ),
-    _p("stdout_logfile_maxbytes", "50MB", "stdout_stream.max_bytes (bytes)", "exact"),
+    _p("stdout_logfile_maxbytes", "50MB", "stdout_stream.max_bytes (bytes)", "exact", "S2C134"),
     _p("stdout_logfile_backups", "10", "stdout_stream.backup_count", "exact", "S2C111"),
     _p("stdout_capture_maxbytes", "0", "-", "none", "S2C113"),
-    _p("stdout_events_enabled", "false", "-", "none", "S2C113"),
+    _p(
+        "stdout_events_enabled",
+        "false",
+        "- (with supervisor_stdout: PrefixedStdoutStream)",
+        "none",
+        "S2C113",
+        "S2C132",
+    ),
     _p("stdout_syslog", "false", "-", "none", "S2C112"),
     _p(
         "stderr_logfile",
@@ -125,11 +133,19 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "S2C012",
         "S2C112",
         "S2C114",
+        "S2C134",
     ),
-    _p("stderr_logfile_maxbytes", "50MB", "stderr_stream.max_bytes (bytes)", "exact"),
+    _p("stderr_logfile_maxbytes", "50MB", "stderr_stream.max_bytes (bytes)", "exact", "S2C134"),
     _p("stderr_logfile_backups", "10", "stderr_stream.backup_count", "exact", "S2C111"),
     _p("stderr_capture_maxbytes", "0", "-", "none", "S2C113"),
-    _p("stderr_events_enabled", "false", "-", "none", "S2C113"),
+    _p(
+        "stderr_events_enabled",
+        "false",
+        "- (with supervisor_stdout: PrefixedStdoutStream)",
+        "none",
+        "S2C113",
+        "S2C132",
+    ),
     _p("stderr_syslog", "false", "-", "none", "S2C112"),
     _p(
         "environment",
@@ -158,13 +174,30 @@ _FCGI: tuple[OptionMapping, ...] = tuple(
     )
 )
 
-_EVENTLISTENER: tuple[OptionMapping, ...] = tuple(
-    _p(o, d, "-", "none", "S2C120", section="eventlistener")
-    for o, d in (
-        ("events", None),
-        ("buffer_size", "10"),
-        ("result_handler", "supervisor.dispatchers:default_handler"),
-    )
+_EVENTLISTENER: tuple[OptionMapping, ...] = (
+    _p(
+        "events",
+        None,
+        "- (two Docker idioms: sup2circus hooks / PrefixedStdoutStream)",
+        "none",
+        "S2C120",
+        "S2C130",
+        "S2C131",
+        "S2C132",
+        section="eventlistener",
+        note="PROCESS_STATE_FATAL + kill supervisord: --exact hooks stop circusd; "
+        "PROCESS_LOG + supervisor_stdout: prefixed streams",
+    ),
+    _p("buffer_size", "10", "-", "none", "S2C120", section="eventlistener"),
+    _p(
+        "result_handler",
+        "supervisor.dispatchers:default_handler",
+        "-",
+        "none",
+        "S2C120",
+        "S2C132",
+        section="eventlistener",
+    ),
 )
 
 _GROUP: tuple[OptionMapping, ...] = (
@@ -190,8 +223,14 @@ _SUPERVISORD: tuple[OptionMapping, ...] = tuple(
     _p(o, d, c, f, *codes, section="supervisord")
     for o, d, c, f, codes in (
         ("nodaemon", "false", "- (circusd --daemon on the command line)", "approx", ("S2C201",)),
-        ("logfile", "supervisord.log", "[circus] logoutput", "approx", ("S2C202", "S2C012")),
-        ("logfile_maxbytes", "50MB", "-", "none", ("S2C202",)),
+        (
+            "logfile",
+            "supervisord.log",
+            "[circus] logoutput",
+            "approx",
+            ("S2C202", "S2C012", "S2C210"),
+        ),
+        ("logfile_maxbytes", "50MB", "-", "none", ("S2C202", "S2C210")),
         ("logfile_backups", "10", "-", "none", ("S2C202",)),
         ("loglevel", "info", "[circus] loglevel (renamed)", "exact", ("S2C203",)),
         ("pidfile", "supervisord.pid", "[circus] pidfile", "approx", ("S2C204",)),

@@ -19,6 +19,8 @@ class ConvertOptions:
     * ``runtime_dir``: where ipc:// endpoints go when the config names no unix socket.
     * ``environ``: the environment ``%(ENV_X)s`` reads (default: ``os.environ``).
     * ``host_node_name``: the value of ``%(host_node_name)s`` (default: ``platform.node()``).
+    * ``exit_on_fatal``: when a process gives up (FATAL), circusd stops every watcher and
+      exits 1 (implies ``exact``: only the hooks know when a process gives up).
     """
 
     resolve_env: bool = False
@@ -27,6 +29,11 @@ class ConvertOptions:
     runtime_dir: str = "/tmp"
     environ: Mapping[str, str] | None = None
     host_node_name: str | None = None
+    exit_on_fatal: bool = False
+
+    def __post_init__(self) -> None:
+        if self.exit_on_fatal and not self.exact:
+            object.__setattr__(self, "exact", True)  # frozen: the documented way to derive a field
 
     def env(self) -> Mapping[str, str]:
         return os.environ if self.environ is None else self.environ

@@ -797,6 +797,95 @@ _RULES: tuple[Rule, ...] = (
         "Delete the comment or correct the code it names.",
         "[program:web]\ncommand = /usr/bin/web  ; sup2circus: ignore=S2C117",
     ),
+    # ------------------------------------------------------------------ container idioms
+    Rule(
+        "S2C130",
+        "fatal-exit-listener",
+        "An event listener that stops supervisord when a process gives up",
+        W,
+        "Runs the listener (sh -c with kill -QUIT $PPID, kill -TERM 1 or supervisorctl "
+        "shutdown, for each PROCESS_STATE_FATAL/EXITED event): supervisord stops every process "
+        "and exits 0, so the container stops.",
+        "With --exact the sup2circus hooks do the same (the listener itself is not converted): "
+        "circusd stops every watcher and exits 0 (info). Without --exact nothing knows when a "
+        "process gives up and circusd keeps running (warning).",
+        "Convert with --exact (or --exit-on-fatal, which exits 1 instead).",
+        "[eventlistener:quit]\n"
+        "command = sh -c \"printf 'READY\\n' && while read line; do kill -QUIT $PPID; done "
+        '< /dev/stdin"\nevents = PROCESS_STATE_FATAL',
+        observes=("restarts", "stop"),
+    ),
+    Rule(
+        "S2C131",
+        "kill-sigprefix-dash",
+        "kill -SIGNAME in a /bin/sh listener never fires under dash",
+        W,
+        "Runs the listener with /bin/sh: under dash (Debian's and Ubuntu's /bin/sh) "
+        "`kill -SIGQUIT` is refused ('invalid signal number or name'), the listener never "
+        "stops supervisord and it keeps running after FATAL; bash accepts it (other shells vary).",
+        "The conversion reproduces what the listener means (circusd exits), whatever the shell.",
+        "Write the signal without SIG (`kill -QUIT $PPID`): then both daemons agree everywhere.",
+        "[eventlistener:quit]\n"
+        "command = sh -c \"printf 'READY\\n' && while read line; do kill -SIGQUIT $PPID; done "
+        '< /dev/stdin"\nevents = PROCESS_STATE_FATAL',
+        observes=("stop",),
+    ),
+    Rule(
+        "S2C132",
+        "supervisor-stdout",
+        "supervisor_stdout listener converted to prefixed output streams",
+        I,
+        "With the supervisor_stdout listener (events=PROCESS_LOG, result_handler="
+        "supervisor_stdout:event_handler) prints each chunk of output of the programs with "
+        "stdout_events_enabled/stderr_events_enabled on its own stdout as "
+        "'<process name> <channel> | <chunk>', besides their usual log.",
+        "The listener is not converted; those channels use "
+        "sup2circus.circus_streams.PrefixedStdoutStream, which prints the same prefix on "
+        "circusd's stdout and copies the output to its usual destination (the hooks' package "
+        "must be importable by circusd).",
+        "Nothing to do.",
+        "[eventlistener:stdout]\ncommand = supervisor_stdout\nevents = PROCESS_LOG\n"
+        "result_handler = supervisor_stdout:event_handler",
+        observes=("stdout", "stderr"),
+    ),
+    Rule(
+        "S2C133",
+        "exit-on-fatal",
+        "--exit-on-fatal: circusd exits when a process gives up",
+        I,
+        "Keeps running when a process enters FATAL (unless a listener stops it).",
+        "With --exit-on-fatal the sup2circus hooks stop every watcher and circusd exits 1, so "
+        "that a container restart policy (restart: on-failure) takes over.",
+        "Nothing to do: you asked for it.",
+        observes=("restarts", "stop"),
+    ),
+    Rule(
+        "S2C134",
+        "stdout-device-rotation",
+        "A program logged to /dev/stdout with rotation on",
+        W,
+        "Opens /dev/stdout as a rotating log: when its own output is a pipe (docker logs) the "
+        "size check fails after every chunk and a CRIT 'uncaptured python exception ... "
+        "Illegal seek' line is logged (the output itself still gets through); with a regular "
+        "file it works.",
+        "The watcher inherits circusd's stdout: no rotation, no error.",
+        "Set stdout_logfile_maxbytes=0 (stderr_logfile_maxbytes=0), as supervisor's docs say.",
+        "[program:web]\ncommand = /usr/bin/web\nstdout_logfile = /dev/stdout",
+        observes=("stdout", "stderr"),
+    ),
+    Rule(
+        "S2C210",
+        "daemon-log-stdout-rotation",
+        "[supervisord] logfile=/dev/stdout with rotation on",
+        W,
+        "Opens /dev/stdout as a rotating log: when its output is a pipe (as under Docker) it "
+        "exits at start with 'OSError: [Errno 29] Illegal seek' and starts nothing; with a "
+        "regular file it runs.",
+        "circusd logs to its stdout and starts every program: the migrated container suddenly "
+        "works.",
+        "Set logfile_maxbytes=0 in [supervisord].",
+        "[supervisord]\nnodaemon = true\nlogfile = /dev/stdout",
+    ),
 )
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

@@ -15,7 +15,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from . import circus_syntax as cs
 from ._version import __version__
@@ -35,6 +35,9 @@ from .model import (
 from .options import ConvertOptions
 from .redact import shown_env_name
 from .rules import RULES
+
+if TYPE_CHECKING:
+    from .idioms import Plan
 
 STDOUT_DEVICES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/1/fd/1"})
 STDERR_DEVICES = frozenset({"/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/proc/1/fd/2"})
@@ -367,6 +370,8 @@ class _Translator:
         self._stream_pairs: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
         self._messages101: dict[tuple[bool, tuple[int, ...]], str] = {}
         self._messages102: dict[tuple[int, int], str] = {}
+        # Docker's listener idioms (sup2circus.idioms), when the config has any or asks for one
+        self.plan = _idiom_plan(model, opts)
 
     # ------------------------------------------------------------------ [circus]
     def circus_section(self) -> list[tuple[str, str]]:
@@ -436,6 +441,8 @@ class _Translator:
                 sec,
                 "logfile",
             )
+            if logfile in _DEVICES and sd.logfile_maxbytes:
+                self._daemon_log_rotation()
         else:
             ctx.add(
                 "S2C202",
@@ -584,6 +591,10 @@ class _Translator:
         add = ctx.add
         sec = p.section
         if p.kind == "eventlistener":
+            if self.plan is not None and sec in self.plan.listeners:
+                if ctx.once_for(sec, "S2C120"):
+                    self._idiom_listener(p)
+                return None
             if ctx.once_for(sec, "S2C120"):
                 add(
                     "S2C120",
@@ -653,6 +664,10 @@ class _Translator:
         )
         t_out = _target(out_log, auto_out)
         t_err = _target(err_log, auto_err) if not redirect else t_out
+        if (out_log.maxbytes and out_log.path in _DEVICES) or (
+            not redirect and err_log.maxbytes and err_log.path in _DEVICES
+        ):
+            self._device_rotation(p)
         redirs: list[str] = []
         out_stream = _INHERIT
         err_stream = _INHERIT
@@ -971,9 +986,15 @@ class _Translator:
         if opts.exact:
             from .exact import exact_respawn, exact_watcher_options
 
-            exact_opts = exact_watcher_options(p, stop_order=self.stop_order)
+            shutdown_on = self.plan.shutdown_on if self.plan is not None else ""
+            exact_opts = exact_watcher_options(
+                p,
+                stop_order=self.stop_order,
+                shutdown_on=shutdown_on,
+                shutdown_status=self.plan.shutdown_status if self.plan is not None else 0,
+            )
             if exact_opts:
-                respawn = exact_respawn(p)
+                respawn = exact_respawn(p, shutdown_on=shutdown_on)
         options.append(_RESPAWN[respawn])
         # S2C101-103 become info under --exact (as in ctx.add)
         if p.autorestart is AutoRestart.UNEXPECTED and not seen & _BIT_101:
@@ -1050,6 +1071,8 @@ class _Translator:
                 sec,
                 "serverurl",
             )
+        if self.plan is not None and self.plan.prefixed:
+            out_stream, err_stream = self._prefix_streams(p, options, out_stream, err_stream)
         options.extend(exact_opts)
         if not ok:
             return None
@@ -1359,6 +1382,8 @@ class _Translator:
         if log.capture_maxbytes or log.events_enabled:
             for extra in ("capture_maxbytes", "events_enabled"):
                 o = f"{chan}_{extra}"
+                if extra == "events_enabled" and self._prefixed(p, chan):
+                    continue  # reported by _prefix_streams
                 if o in p.options:
                     add(
                         "S2C113",
@@ -1407,6 +1432,129 @@ class _Translator:
                 f"{chan}_logfile_backups",
             )
         return Stream("file", spelled, max_bytes, backups)
+
+    # ------------------------------------------------------------------ container idioms
+    def _idiom_listener(self, p: ProcessSpec) -> None:
+        """The findings of a recognised listener idiom (see :mod:`.idioms`), not converted."""
+        from .idioms import dash_message, listener_message
+
+        assert self.plan is not None
+        found = self.plan.listeners[p.section]
+        opts = self.opts
+        if found.kind == "stdout":
+            code, sev = "S2C132", None
+        else:
+            code, sev = "S2C130", (Severity.INFO if opts.exact else None)
+        message = listener_message(p.section, found, opts.exact, opts.exit_on_fatal)
+        self.ctx.add(code, message, p.section_loc, p.section, None, severity=sev)
+        if found.sigprefix:
+            self.ctx.add("S2C131", dash_message(found), p.loc_of("command"), p.section, "command")
+
+    def _prefixed(self, p: ProcessSpec, chan: str) -> bool:
+        if self.plan is None or chan not in self.plan.prefixed:
+            return False
+        from .idioms import prefixable
+
+        return prefixable(p, chan)
+
+    def _prefix_streams(
+        self,
+        p: ProcessSpec,
+        options: list[tuple[str, str] | None],
+        out_stream: Stream,
+        err_stream: Stream,
+    ) -> tuple[Stream, Stream]:
+        """supervisor_stdout: the channels with events enabled go through the prefixing stream,
+        which also copies them where they went (``options`` is changed in place)."""
+        from .idioms import STREAM_CLASS
+
+        streams = {"stdout": out_stream, "stderr": err_stream}
+        for chan in ("stdout", "stderr"):
+            if not self._prefixed(p, chan):
+                continue
+            current = streams[chan]
+            copy = {"file": "file", "null": "none", "inherit": chan, "daemon-stdout": "stdout"}
+            opt = f"{chan}_events_enabled"
+            if current.kind not in copy:
+                # merged into the other channel by a `2>&1` wrapper: one stream, one prefix
+                self.ctx.add(
+                    "S2C113",
+                    f"{opt} with supervisor_stdout: {chan} is merged into the other channel by "
+                    "the command wrapper, so it cannot get its own prefix; not converted",
+                    p.loc_of(opt),
+                    p.section,
+                    opt,
+                )
+                continue
+            # the stream options come after the priority placeholder (None): its index holds
+            keep = [
+                o
+                for o in options
+                if o is None
+                or not (o[0].startswith(f"{chan}_stream.") or o[0] == f"close_child_{chan}")
+            ]
+            options[:] = keep
+            options += [
+                (f"{chan}_stream.class", STREAM_CLASS),
+                (f"{chan}_stream.process", p.name),
+                (f"{chan}_stream.channel", chan),
+                (f"{chan}_stream.copy", copy[current.kind]),
+            ]
+            if current.kind == "file":
+                assert current.path is not None
+                options += [
+                    (f"{chan}_stream.filename", current.path),
+                    (f"{chan}_stream.max_bytes", str(current.max_bytes)),
+                    (f"{chan}_stream.backup_count", str(current.backup_count)),
+                ]
+            streams[chan] = Stream(
+                "prefixed", current.path, current.max_bytes, current.backup_count
+            )
+            self.ctx.add(
+                "S2C132",
+                f"{opt}=true with supervisor_stdout: each chunk of {chan} also goes to circusd's "
+                f"stdout as '{p.name} {chan} | ...' (sup2circus.circus_streams)",
+                p.loc_of(opt),
+                p.section,
+                opt,
+            )
+        return streams["stdout"], streams["stderr"]
+
+    def _device_rotation(self, p: ProcessSpec) -> None:
+        """S2C134: a channel logged to /dev/stdout or /dev/stderr with rotation on."""
+        for chan, log in (("stdout", p.stdout), ("stderr", p.stderr)):
+            if chan == "stderr" and p.redirect_stderr:
+                continue
+            if not log.maxbytes or log.path not in _DEVICES:
+                continue
+            opt = f"{chan}_logfile_maxbytes"
+            self.ctx.add(
+                "S2C134",
+                f"{chan}_logfile={log.path} with {opt}={log.maxbytes} (rotation on): when "
+                "supervisord's output is a pipe (docker logs) it logs a CRIT 'Illegal seek' "
+                "line after every chunk of output; with a regular file it works. circusd "
+                f"writes to its own {'stdout' if log.path in STDOUT_DEVICES else 'stderr'} "
+                f"without rotation and logs nothing: set {opt}=0",
+                p.loc_of(opt if opt in p.options else f"{chan}_logfile"),
+                p.section,
+                opt if opt in p.options else f"{chan}_logfile",
+            )
+
+    def _daemon_log_rotation(self) -> None:
+        """S2C210: [supervisord] logfile=/dev/stdout (or stderr) with rotation on."""
+        sd = self.m.supervisord
+        opt = "logfile_maxbytes" if "logfile_maxbytes" in sd.options else "logfile"
+        self.ctx.add(
+            "S2C210",
+            f"logfile={sd.logfile} with logfile_maxbytes={sd.logfile_maxbytes} (rotation on): "
+            "when supervisord's output is a pipe (as under Docker) it exits at start with "
+            "'OSError: [Errno 29] Illegal seek' and starts nothing; with a regular file it "
+            "runs. The converted circusd logs there and starts every program: set "
+            "logfile_maxbytes=0 so that both behave the same",
+            sd.loc_of(opt),
+            "supervisord",
+            opt,
+        )
 
     def _socket(self, p: ProcessSpec) -> str | None:
         s = p.socket
@@ -1573,6 +1721,16 @@ class _Translator:
             header.append(
                 "circusd's environment must define: " + ", ".join(sorted(set(m.deferred_env)))
             )
+        if self.opts.exit_on_fatal and m.processes:
+            first = m.processes[0]
+            ctx.add(
+                "S2C133",
+                "--exit-on-fatal: when a process gives up (FATAL), circusd stops every watcher "
+                "and exits 1; supervisord keeps running without a listener that stops it",
+                first.section_loc,
+                first.section,
+                None,
+            )
         if self.opts.exact and any(w.intent.hooks for w in watchers):
             header.append(
                 "--exact: the hooks need the `sup2circus` package importable by circusd's Python "
@@ -1639,6 +1797,19 @@ class _Translator:
         else:
             prios = [-sp for sp in kept_prio]
         return [finish(w, prio) for w, prio in zip(pendings, prios, strict=True)]
+
+
+_DEVICES = STDOUT_DEVICES | STDERR_DEVICES
+
+
+def _idiom_plan(model: SupervisorConfig, opts: ConvertOptions) -> Plan | None:
+    """:func:`sup2circus.idioms.scan`'s plan, or None when there is nothing to do (the module
+    is then not imported)."""
+    if not opts.exit_on_fatal and not any(p.kind == "eventlistener" for p in model.processes):
+        return None
+    from .idioms import scan
+
+    return scan(model, exact=opts.exact, exit_on_fatal=opts.exit_on_fatal)
 
 
 def _source_order(found: list[Finding], blocks: list[tuple[str, int, int, int]]) -> None:

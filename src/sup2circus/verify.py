@@ -33,6 +33,7 @@ __all__ = ["LoadedWatcher", "load_circus", "verify"]
 
 _FILE_STREAM = "circus.stream.file_stream.FileStream"
 _STDOUT_STREAM = "circus.stream.StdoutStream"
+_PREFIXED_STREAM = "sup2circus.circus_streams.PrefixedStdoutStream"
 _UPPER_VAR = re.compile(r"\$([A-Z]+[A-Z0-9_]*)")
 # paths that are circusd's own stdout/stderr (a pipe under Docker) or a terminal
 _PIPE_LIKE = re.compile(
@@ -398,6 +399,11 @@ def _stream_problem(
         # this channel separately
         ok = got is None
         wanted = f"merged into {want.kind} by the command wrapper (no {channel} stream)"
+    elif want.kind == "prefixed":
+        # supervisor_stdout (sup2circus.idioms): the prefixing stream, copying to want.path
+        copy_to = resolve.text(want.path, extra) if want.path is not None else None
+        ok = got is not None and got.cls == _PREFIXED_STREAM and got.filename == copy_to
+        wanted = f"{_PREFIXED_STREAM}" + (f" copying to {want.path!r}" if want.path else "")
     elif want.kind == "daemon-stdout":
         ok = got is not None and got.cls == _STDOUT_STREAM
         wanted = "circusd's own stdout (StdoutStream)"
