@@ -772,6 +772,7 @@ _RULES: tuple[Rule, ...] = (
         "Nothing can be converted from it.",
         "Fix the path, the permissions or the encoding (supervisor reads UTF-8 text). With "
         "--check the other files are still checked and the exit status is 2.",
+        message="{error}",
     ),
     Rule(
         "S2C901",
@@ -784,6 +785,7 @@ _RULES: tuple[Rule, ...] = (
         "Fix the value the message names; supervisord would fail the same way. With --check "
         "the other files are still checked and the exit status is 2.",
         "[program:web]\ncommand = /usr/bin/web\nstartsecs = soon",
+        message="{error}",
     ),
     Rule(
         "S2C902",
@@ -796,6 +798,7 @@ _RULES: tuple[Rule, ...] = (
         "would silently hide a future finding of that code at that place.",
         "Delete the comment or correct the code it names.",
         "[program:web]\ncommand = /usr/bin/web  ; sup2circus: ignore=S2C117",
+        message="unused suppression: {reason}",
     ),
 )
 
