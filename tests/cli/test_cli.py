@@ -1,7 +1,7 @@
 """The ``sup2circus`` command, driven with click's CliRunner over a fake converter.
 
 The fake stands in for :mod:`sup2circus.api` so that every flag, exit code and output format
-is tested independently of the real pipeline (tests/test_cli_real.py runs the real one and the
+is tested independently of the real pipeline (tests/cli/test_cli_real.py runs the real one and the
 installed entry point). Fake config syntax, one directive per line:
 
 * ``...  ;! CODE [severity]``   a finding of CODE on this line (column of the first non-space);
