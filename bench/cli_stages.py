@@ -51,16 +51,16 @@ def _report() -> None:
 
 
 def main() -> None:
-    from sup2circus import api, build, cli, read, translate
+    from sup2circus import api, build, cli, lint, output, read, translate
 
     _mark("import")
     _wrap(read, "read_file")
     _wrap(build, "build")
     _wrap(translate, "translate")
     _wrap(api, "sorted_findings")
-    _wrap(cli, "_process")
+    _wrap(lint, "process")
     _wrap(cli, "_write")
-    _wrap(cli, "write_atomic")
+    _wrap(output, "write_atomic")
     atexit.register(_report)
     sys.argv[0] = "sup2circus"
     cli.main()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ._version import __version__
 from .api import Conversion, convert, convert_file, convert_text
 from .findings import ConfigError, Finding, InputError, Loc, Severity, Sup2CircusError
+from .lint import LintResult, check
 from .options import ConvertOptions
 
 __all__ = [
@@ -14,10 +15,12 @@ __all__ = [
     "ConvertOptions",
     "Finding",
     "InputError",
+    "LintResult",
     "Loc",
     "Severity",
     "Sup2CircusError",
     "__version__",
+    "check",
     "convert",
     "convert_file",
     "convert_text",

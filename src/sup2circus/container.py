@@ -24,10 +24,10 @@ import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .findings import Finding, InputError, Loc, sorted_findings
-from .rules import finding
+from .reporter import Reporter
 
 if TYPE_CHECKING:
     from .api import Conversion
@@ -401,40 +401,46 @@ def check_command(cmd: Command, line: int, ctx: Context, where: str) -> Finding 
         return None
     section = where if where.isupper() else None
     if program == "supervisorctl":
-        return finding("S2C604", _supervisorctl_message(cmd, ctx, where), loc, section)
+        return _report("S2C604", loc, section, **_supervisorctl_fields(cmd, ctx, where))
     if program == "supervisord":
         step = f"; convert while building, before it: `{ctx.step()}`" if ctx.convert_step else ""
-        return finding("S2C603", _supervisord(where) + step, loc, section)
+        return _report("S2C603", loc, section, replacement=_supervisord(where), step=step)
     installed = _installed(argv)
     if installed is not None:
-        return finding(
-            "S2C601",
-            f"{installed} installs supervisor: remove it from this install and install "
-            "circus instead: `pip install --no-cache-dir 'sup2circus[circus]'` (circusd, "
-            "circusctl, and sup2circus for the conversion step and --exact's hooks)",
-            loc,
-            section,
-        )
+        return _report("S2C601", loc, section, install=installed)
     if any(_MENTION.search(w) for w in argv):
         return mention(" ".join(argv), loc, section)
     return None
 
 
-def _supervisorctl_message(cmd: Command, ctx: Context, where: str) -> str:
-    shown = " ".join(_quote(w) for w in cmd.argv)
+def _report(code: str, loc: Loc, section: str | None, **fields: Any) -> Finding:
+    """The finding of ``code`` (its rule's message template filled with ``fields``). One
+    reporter per finding: two commands on one line are two findings (one reporter would merge
+    them, as they are at the same place)."""
+    reporter = Reporter()
+    reporter.report(code, loc, section, None, **fields)
+    return reporter.findings()[0]
+
+
+def _supervisorctl_fields(cmd: Command, ctx: Context, where: str) -> dict[str, str]:
+    """The S2C604 message's fields: the command, its replacement, and what else to change."""
     new = supervisorctl(cmd.argv, ctx.names, ctx.main_conf)
-    text = f"{where} runs `{shown}`: "
-    text += f"use `{new.command}` ({new.note})" if new.command else new.note
+    notes = ""
     if cmd.piped:
-        text += (
+        notes += (
             "; its output goes into a pipe, and circusctl prints other words (status: active "
             "or stopped, not RUNNING or STOPPED): rewrite the whole pipeline"
         )
     if "circusctl" in new.command:
         endpoint = f"ENV CIRCUSCTL_ENDPOINT={ctx.endpoint}" if ctx.endpoint else "set "
         endpoint += "" if ctx.endpoint else "CIRCUSCTL_ENDPOINT to the one in its header"
-        text += f"; circusctl needs circus.ini's endpoint ({endpoint})"
-    return text
+        notes += f"; circusctl needs circus.ini's endpoint ({endpoint})"
+    return {
+        "where": where,
+        "command": " ".join(_quote(w) for w in cmd.argv),
+        "replacement": f"use `{new.command}` ({new.note})" if new.command else new.note,
+        "notes": notes,
+    }
 
 
 def _supervisord(where: str) -> str:
@@ -474,23 +480,11 @@ def mention(text: str, loc: Loc, section: str | None) -> Finding:
     shown = " ".join(text.split())
     if len(shown) > 120:
         shown = shown[:117] + "..."
-    return finding(
-        "S2C606",
-        f"mentions supervisor in a way sup2circus does not recognise: `{shown}`; check by hand "
-        "what it needs under circus",
-        loc,
-        section,
-    )
+    return _report("S2C606", loc, section, text=shown)
 
 
 def unparsed(why: str, loc: Loc, section: str | None) -> Finding:
-    return finding(
-        "S2C605",
-        f"could not parse this line ({why}) and it mentions supervisor: check by hand what "
-        "it needs under circus",
-        loc,
-        section,
-    )
+    return _report("S2C605", loc, section, why=why)
 
 
 # ---------------------------------------------------------------------------- shell scripts
@@ -751,17 +745,20 @@ def _copy_finding(
 ) -> Finding:
     source, dest = copy
     after = "it" if step.line == last_copy else f"the last config copy (line {last_copy})"
-    watchers = ""
+    converts_to = ""
     if ctx.names is not None and copy == ctx.names.copied:
         listed = ", ".join(dict.fromkeys(ctx.names.watchers.values())) or "none"
-        watchers = f"; {source} converts to the watchers {listed}"
-    return finding(
+        converts_to = f"; {source} converts to the watchers {listed}"
+    return _report(
         "S2C602",
-        f"{step.keyword} {source} {dest} copies a supervisor config: keep it, and convert "
-        f"after {after} while building: `{ctx.step()}` "
-        f"(the file supervisord reads, with its [include]s){watchers}",
         Loc(ctx.path, step.line),
         step.keyword,
+        instruction=step.keyword,
+        source=source,
+        dest=dest,
+        after=after,
+        step=ctx.step(),
+        converts_to=converts_to,
     )
 
 

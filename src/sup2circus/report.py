@@ -123,6 +123,20 @@ class Failure:
         }
 
 
+def internal_error(exc: BaseException, prog: str, version: str) -> str:
+    """The line that reports a bug: the exception's type and where it was raised, never its
+    text (it could hold a value from the config: a secret)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}" if tb else ""
+    return (
+        f"{prog}: internal error: {type(exc).__name__}{where}. This is a bug in sup2circus "
+        f"{version}; please report it to its maintainers with a config that triggers it "
+        "(set SUP2CIRCUS_DEBUG=1 to see the traceback).\n"
+    )
+
+
 def text_line(f: Finding, color: bool = False) -> str:
     where = _paint(f"{f.file}:{f.line}:{f.column}:", None, color, bold=True)
     code = _paint(f.code, _COLORS[f.severity], color, bold=True)

@@ -687,6 +687,9 @@ _RULES: tuple[Rule, ...] = (
         "conversion step and --exact's hooks need in the image).",
         "Remove supervisor from the install line and install 'sup2circus[circus]' with pip.",
         "RUN apt-get update && apt-get install -y supervisor",
+        message="{install} installs supervisor: remove it from this install and install circus "
+        "instead: `pip install --no-cache-dir 'sup2circus[circus]'` (circusd, circusctl, and "
+        "sup2circus for the conversion step and --exact's hooks)",
     ),
     Rule(
         "S2C602",
@@ -704,6 +707,9 @@ _RULES: tuple[Rule, ...] = (
         "the build context (next to the Dockerfile, or in the current directory), the finding "
         "lists the watchers it converts to.",
         "COPY supervisord.conf /etc/supervisor/conf.d/app.conf",
+        message="{instruction} {source} {dest} copies a supervisor config: keep it, and convert "
+        "after {after} while building: `{step}` (the file supervisord reads, with its "
+        "[include]s){converts_to}",
     ),
     Rule(
         "S2C603",
@@ -717,6 +723,7 @@ _RULES: tuple[Rule, ...] = (
         "script, exec circusd /etc/circus.ini replaces the shell.",
         "Replace the line as the message says.",
         'CMD ["/usr/bin/supervisord", "-n", "-c", "/etc/supervisor/supervisord.conf"]',
+        message="{replacement}{step}",
     ),
     Rule(
         "S2C604",
@@ -738,6 +745,7 @@ _RULES: tuple[Rule, ...] = (
         "alone in its group with numprocs=1, GROUP:PROCESS otherwise.",
         "Replace the command with the circusctl one the message spells out.",
         "HEALTHCHECK CMD supervisorctl status web",
+        message="{where} runs `{command}`: {replacement}{notes}",
     ),
     Rule(
         "S2C605",
@@ -750,6 +758,8 @@ _RULES: tuple[Rule, ...] = (
         "of checked.",
         "Check the line by hand (or simplify it so that it can be checked).",
         'RUN sh -c "supervisorctl status',
+        message="could not parse this line ({why}) and it mentions supervisor: check by hand "
+        "what it needs under circus",
     ),
     Rule(
         "S2C606",
@@ -761,6 +771,8 @@ _RULES: tuple[Rule, ...] = (
         "Not translated: sup2circus only spells out the replacements it knows to be right.",
         "Check the line by hand; delete it if circus does not need it.",
         "RUN mkdir -p /var/log/supervisor",
+        message="mentions supervisor in a way sup2circus does not recognise: `{text}`; check by "
+        "hand what it needs under circus",
     ),
     # ------------------------------------------------------------------ S2C9xx the linter itself
     Rule(
@@ -772,6 +784,7 @@ _RULES: tuple[Rule, ...] = (
         "Nothing can be converted from it.",
         "Fix the path, the permissions or the encoding (supervisor reads UTF-8 text). With "
         "--check the other files are still checked and the exit status is 2.",
+        message="{error}",
     ),
     Rule(
         "S2C901",
@@ -784,6 +797,7 @@ _RULES: tuple[Rule, ...] = (
         "Fix the value the message names; supervisord would fail the same way. With --check "
         "the other files are still checked and the exit status is 2.",
         "[program:web]\ncommand = /usr/bin/web\nstartsecs = soon",
+        message="{error}",
     ),
     Rule(
         "S2C902",
@@ -796,6 +810,7 @@ _RULES: tuple[Rule, ...] = (
         "would silently hide a future finding of that code at that place.",
         "Delete the comment or correct the code it names.",
         "[program:web]\ncommand = /usr/bin/web  ; sup2circus: ignore=S2C117",
+        message="unused suppression: {reason}",
     ),
     # ------------------------------------------------------------------ container idioms
     Rule(

@@ -32,8 +32,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .options import ConvertOptions
 
 ALL = "ALL"
 TOOL_TABLE = "tool.sup2circus"
@@ -108,6 +112,26 @@ class Settings:
 
     def fails(self, finding: Finding) -> bool:
         return finding.severity.rank >= self.fail_on.rank
+
+    def convert_options(
+        self,
+        *,
+        resolve_env: bool = False,
+        no_wrappers: bool = False,
+        exact: bool = False,
+        exit_on_fatal: bool = False,
+        runtime_dir: str | None = None,
+    ) -> ConvertOptions:
+        """The conversion's options: the flags given, else this configuration's values."""
+        from .options import ConvertOptions
+
+        return ConvertOptions(
+            resolve_env=resolve_env,
+            no_wrappers=no_wrappers or bool(self.no_wrappers),
+            exact=exact or bool(self.exact),
+            runtime_dir=runtime_dir or self.runtime_dir or "/tmp",
+            exit_on_fatal=exit_on_fatal,
+        )
 
 
 def _prefix_len(code: str, prefix: str) -> int:

@@ -31,7 +31,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .findings import Finding, Severity
+from .findings import Finding, Loc
+from .reporter import Reporter
 
 UNUSED_CODE = "S2C902"
 
@@ -268,13 +269,8 @@ def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> F
     else:
         where = "in this file" if s.file_wide else "here"
         why = f"'{form}={code}' suppresses nothing: no {code} finding {where}"
-    return Finding(
-        code=UNUSED_CODE,
-        severity=Severity.WARNING,
-        message=f"unused suppression: {why}",
-        file=s.file,
-        line=s.line,
-        section=s.section,
-        option=s.option,
-        column=s.column,
-    )
+    # one reporter per finding: two codes of one comment are two findings (one reporter would
+    # merge them, as they are at the same place)
+    reporter = Reporter()
+    reporter.report(UNUSED_CODE, Loc(s.file, s.line, s.column), s.section, s.option, reason=why)
+    return reporter.findings()[0]

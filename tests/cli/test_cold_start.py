@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sup2circus import cli, report, suppress
+from sup2circus import cli, lint, output, report, suppress
 from sup2circus.findings import Finding, Severity, sorted_findings
 from sup2circus.settings import Settings
 
@@ -109,7 +109,7 @@ def test_output_file_without_tempfile(tmp_path: Path) -> None:
 def test_temp_file_is_new_private_and_beside_the_target(tmp_path: Path) -> None:
     names = set()
     for _ in range(50):
-        fd, name = cli._temp_file(str(tmp_path), ".circus.ini.")
+        fd, name = output._temp_file(str(tmp_path), ".circus.ini.")
         os.close(fd)
         assert os.path.dirname(name) == str(tmp_path)
         base = os.path.basename(name)
@@ -118,7 +118,7 @@ def test_temp_file_is_new_private_and_beside_the_target(tmp_path: Path) -> None:
         names.add(name)
     assert len(names) == 50
     with pytest.raises(FileNotFoundError):
-        cli._temp_file(str(tmp_path / "missing"), "x.")
+        output._temp_file(str(tmp_path / "missing"), "x.")
 
 
 def test_toml_parsed_only_for_a_pyproject_naming_sup2circus(tmp_path: Path) -> None:
@@ -248,12 +248,12 @@ def test_shown_all_is_shown_per_finding(tmp_path: Path, monkeypatch: pytest.Monk
         Finding("S2C101", Severity.WARNING, "m", f, 1)
         for f in (below, "rel.conf", "/elsewhere/b.conf", str(tmp_path), "<stdin>", below)
     ]
-    expected = [cli._shown(f) for f in findings]
-    assert cli._Shown().all(findings) == expected
+    expected = [lint.shown(f) for f in findings]
+    assert lint.Shown().all(findings) == expected
     assert expected[0].file == os.path.join("conf.d", "a.conf")
     assert expected[2].file == "/elsewhere/b.conf"
     unchanged = findings[1:3]
-    assert cli._Shown().all(unchanged) is unchanged
+    assert lint.Shown().all(unchanged) is unchanged
 
 
 @pytest.mark.parametrize(

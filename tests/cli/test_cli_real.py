@@ -16,7 +16,7 @@ import pytest
 
 import sup2circus
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "realworld"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "realworld"
 if not CORPUS.is_dir():  # the work tree's layout: /work/main beside /work/shared
     CORPUS = Path("/work/shared/corpus/realworld")
 
@@ -386,7 +386,7 @@ def test_conversion_flags_reach_the_converter(tmp_path: Path) -> None:
 def test_absolute_path_below_cwd_reads_as_the_relative_one(tmp_path: Path, case: str) -> None:
     # a FILE given by its absolute path below the current directory is read by its relative
     # path: findings and errors name it as shown, and nothing else changes
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
     shutil.copytree(fixtures / case, tmp_path / case)
     rel = sh("--show-info", f"{case}/supervisord.conf", cwd=tmp_path)
     absolute = sh("--show-info", str(tmp_path / case / "supervisord.conf"), cwd=tmp_path)

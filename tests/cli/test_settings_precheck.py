@@ -104,7 +104,7 @@ def test_this_repository_pyproject_is_not_parsed() -> None:
     # it names sup2circus (project, script, package data) but does not configure it
     from pathlib import Path
 
-    data = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_bytes()
+    data = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_bytes()
     assert b"sup2circus" in data
     assert _defines_table(data.decode()) is False
     assert may_hold_table(data) is False

@@ -1,7 +1,7 @@
 """The ``sup2circus`` command, driven with click's CliRunner over a fake converter.
 
 The fake stands in for :mod:`sup2circus.api` so that every flag, exit code and output format
-is tested independently of the real pipeline (tests/test_cli_real.py runs the real one and the
+is tested independently of the real pipeline (tests/cli/test_cli_real.py runs the real one and the
 installed entry point). Fake config syntax, one directive per line:
 
 * ``...  ;! CODE [severity]``   a finding of CODE on this line (column of the first non-space);
@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import sup2circus
-from sup2circus import api, cli
+from sup2circus import api, cli, output
 from sup2circus.api import Conversion, ConvertOptions
 from sup2circus.findings import ConfigError, Finding, InputError, Severity
 from sup2circus.rules import RULES
@@ -384,7 +384,7 @@ def test_output_untouched_and_no_temp_file_on_write_failure(
     def failing_replace(a: str, b: str) -> None:
         raise exc
 
-    monkeypatch.setattr(cli.os, "replace", failing_replace)
+    monkeypatch.setattr(output.os, "replace", failing_replace)
     r = run("-o", str(out), src)
     assert r.exit_code == (130 if isinstance(exc, KeyboardInterrupt) else 2)
     assert out.read_text() == "old\n"
@@ -517,8 +517,8 @@ def test_write_atomic_through_a_symlink_renames_in_the_target_directory(
         renames.append((a, b))
         real_replace(a, b)
 
-    monkeypatch.setattr(cli.os, "replace", recording_replace)
-    cli.write_atomic(str(link), "new\n")
+    monkeypatch.setattr(output.os, "replace", recording_replace)
+    output.write_atomic(str(link), "new\n")
     [(tmp, dest)] = renames
     assert dest == str(real) and os.path.dirname(tmp) == str(real.parent)
     assert real.read_text() == "new\n" and link.is_symlink()
@@ -526,8 +526,8 @@ def test_write_atomic_through_a_symlink_renames_in_the_target_directory(
 
 def test_write_atomic_replaces_content(tmp_path: Path) -> None:
     target = tmp_path / "f"
-    cli.write_atomic(str(target), "one\n")
-    cli.write_atomic(str(target), "two ü\n")
+    output.write_atomic(str(target), "one\n")
+    output.write_atomic(str(target), "two ü\n")
     assert target.read_text(encoding="utf-8") == "two ü\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f"]
 
@@ -992,13 +992,13 @@ def test_output_is_encoded_in_chunks_without_changing_a_byte(
 ) -> None:
     # circus.ini and reports are encoded a chunk of characters at a time (never held twice):
     # multi-byte characters, astral ones and lone surrogates at chunk edges must not change
-    from sup2circus import cli
+    from sup2circus import output
 
-    monkeypatch.setattr(cli, "_CHUNK", chunk)
+    monkeypatch.setattr(output, "_CHUNK", chunk)
     text = "a\u00e9b\U0001f600c\udcffd\u4e2d\n" * 3
     for errors in ("backslashreplace", "surrogateescape"):
-        assert b"".join(cli._encoded(text, errors)) == text.encode("utf-8", errors)
-    assert list(cli._encoded("")) == []
+        assert b"".join(output.encoded(text, errors)) == text.encode("utf-8", errors)
+    assert list(output.encoded("")) == []
 
 
 # ---------------------------------------------------------------------------- --show-info

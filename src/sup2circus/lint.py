@@ -1,0 +1,356 @@
+"""The lint workflow, as ``sup2circus --check`` runs it, for library users too.
+
+:func:`check` converts each path without writing anything (a Dockerfile or a shell script is
+checked by :mod:`sup2circus.container`), applies the inline suppression comments
+(:mod:`sup2circus.suppress`), then the settings (:mod:`sup2circus.settings`: selection,
+severity overrides, the ``fail-on`` threshold), and returns one :class:`LintResult`::
+
+    from sup2circus import check
+    from sup2circus.settings import resolve
+
+    result = check(["supervisord.conf"], resolve(config=None))
+    for f in result.findings:
+        print(f.file, f.line, f.code, f.message)
+    raise SystemExit(result.exit_status)
+
+:func:`convert_one` is the same workflow for one conversion (``sup2circus FILE``), and
+:func:`strict_failure`/:func:`verify_failure` its ``--strict`` and ``--verify`` steps.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import api
+from .findings import ConfigError, Finding, InputError, Loc, Sup2CircusError, sorted_findings
+from .options import ConvertOptions
+
+if TYPE_CHECKING:
+    from .report import Failure
+    from .settings import Settings
+
+#: Exit statuses: nothing at or above the threshold; findings at or above it (or --strict,
+#: --verify); unreadable or invalid input, a bad setting, a usage error, an unwritable output.
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+CIRCUS_EXTRA_HINT = "install the circus extra: pip install 'sup2circus[circus]'"
+
+
+class RunFailed(Exception):
+    """The run failed as a whole (:class:`sup2circus.report.Failure` says why and its exit
+    status); the command reports it in its output format."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """What :func:`check` found.
+
+    * ``findings``: every finding reported, sorted, paths below the current directory shown
+      relative to it; a file that could not be converted is one S2C900/S2C901 finding;
+    * ``suppressed``: how many findings suppression comments removed;
+    * ``files``: how many distinct files were given;
+    * ``failures``: the S2C900/S2C901 findings (the files that could not be converted);
+    * ``exit_status``: 2 if a file could not be converted, else 1 if a finding is at or above
+      the settings' ``fail_on``, else 0 (``sup2circus --check``'s status without --exit-zero).
+    """
+
+    findings: tuple[Finding, ...]
+    suppressed: int
+    files: int
+    failures: tuple[Finding, ...]
+    exit_status: int
+
+
+def check(
+    paths: Sequence[str],
+    settings: Settings | None = None,
+    options: ConvertOptions | None = None,
+    *,
+    stdin_text: str | None = None,
+) -> LintResult:
+    """Lint ``paths`` (supervisor configs, Dockerfiles, shell scripts; ``-`` is standard input,
+    or ``stdin_text`` when given) as ``sup2circus --check`` does. A path given twice is checked
+    once; a file another checked file [include]s is reported in that file's context only.
+    Raises :class:`~sup2circus.findings.InputError` when standard input is not UTF-8."""
+    if settings is None:
+        from .settings import Settings
+
+        settings = Settings()
+    options = options or ConvertOptions()
+    if "-" in paths and stdin_text is None:
+        stdin_text = read_stdin()
+    sources: list[Source] = []
+    errors: list[Finding] = []
+    seen: set[str] = set()
+    for name in paths:
+        key = name if name == "-" else os.path.realpath(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            sources.append(_convert(name, options, stdin_text))
+        except Sup2CircusError as exc:
+            errors.append(shown(error_finding(exc, "<stdin>" if name == "-" else name)))
+    findings: dict[tuple[object, ...], Finding] = {}
+    texts: dict[str, str] = {}
+    for src in _not_included(sources):
+        texts.update(src.texts)
+        for f in src.conversion.findings:
+            findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
+    report, suppressed = process(list(findings.values()), texts, settings)
+    report = sorted_findings([*errors, *report])
+    status = EXIT_OK
+    if errors:
+        status = EXIT_INPUT
+    elif any(settings.fails(f) for f in report):
+        status = EXIT_FINDINGS
+    return LintResult(tuple(report), suppressed, len(seen), tuple(errors), status)
+
+
+def _not_included(sources: list[Source]) -> list[Source]:
+    """The sources no other source [include]s (those are reported in that context only)."""
+    included: set[str] = set()
+    for src in sources:
+        own = os.path.realpath(src.conversion.source) if src.name != "-" else None
+        included.update(
+            os.path.realpath(p) for p in src.conversion.files_read if os.path.realpath(p) != own
+        )
+    return [s for s in sources if s.name == "-" or os.path.realpath(s.name) not in included]
+
+
+# ---------------------------------------------------------------------------- one conversion
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """One conversion as ``sup2circus FILE`` reports it: the findings after suppressions and
+    settings, how many were suppressed, and how many files it read."""
+
+    conversion: api.Conversion
+    findings: list[Finding]
+    suppressed: int
+    files: int
+
+
+def convert_one(name: str, settings: Settings, options: ConvertOptions) -> Converted:
+    """Convert ``name`` (``-``: standard input) without rendering circus.ini: the conversion
+    keeps its model, and ``conversion.pieces()`` writes the text a piece at a time."""
+    src = _convert(name, options, None, keep_model=True)
+    report, suppressed = process(src.conversion.findings, src.texts, settings, presorted=True)
+    return Converted(src.conversion, report, suppressed, len(src.conversion.files_read) or 1)
+
+
+def strict_failure(findings: Sequence[Finding], settings: Settings) -> Failure | None:
+    """``--strict``: why nothing is written, if a finding is at or above the threshold."""
+    from .report import Failure
+
+    failing = [f for f in findings if settings.fails(f)]
+    if not failing:
+        return None
+    return Failure(
+        f"--strict: {len(failing)} finding(s) at or above {settings.fail_on.value}; "
+        "nothing written",
+        EXIT_FINDINGS,
+    )
+
+
+def require_circus() -> None:
+    """``--verify`` loads circus.ini with circus: raise :class:`RunFailed` if it is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("circus") is None:
+        _no_circus()
+
+
+def _no_circus() -> None:
+    from .report import Failure
+
+    raise RunFailed(Failure(f"--verify needs circus: {CIRCUS_EXTRA_HINT}", EXIT_INPUT))
+
+
+def verify_failure(conv: api.Conversion) -> Failure | None:
+    """``--verify``: why circus would not run what was intended, if it would not."""
+    from .report import Failure
+
+    text = conv.text or "".join(conv.pieces())
+    whole = api.Conversion(
+        text, conv.findings, conv.source, conv.files_read, conv.circus, conv.texts
+    )
+    try:
+        from .verify import verify
+
+        problems = list(verify(whole))
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] == "circus":
+            _no_circus()
+        raise
+    if not problems:
+        return None
+    return Failure(
+        f"--verify: circus would not run what was intended ({len(problems)} problems)",
+        EXIT_FINDINGS,
+        details=tuple(f"verify: {p}" for p in problems),
+    )
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"standard input is not UTF-8 text (byte {exc.start})",
+            file="<stdin>",
+            hint="supervisor reads its config as UTF-8",
+        ) from None
+
+
+@dataclass(slots=True)
+class Source:
+    """One converted input: its conversion, and the text of every file it read."""
+
+    name: str
+    conversion: api.Conversion
+    texts: dict[str, str]
+
+
+def _convert(
+    name: str, options: ConvertOptions, stdin_text: str | None, *, keep_model: bool = False
+) -> Source:
+    """Convert one input without rendering circus.ini (the conversion's ``text`` is ""): a
+    lint needs the findings only, and a conversion streams the text from the model
+    (``keep_model``) with :func:`sup2circus.write.write_pieces`."""
+    texts: dict[str, str] = {}
+    if name != "-":
+        from .container import check_file, file_kind
+
+        if file_kind(name) is not None:  # a Dockerfile or a shell script: the lines around
+            return Source(name, check_file(name, options), texts)
+    if name == "-":
+        text = stdin_text if stdin_text is not None else read_stdin()
+        conv = api.convert_text(
+            text, filename="<stdin>", base_dir=os.getcwd(), options=options, render=False
+        )
+        texts["<stdin>"] = text
+    else:
+        # Read a file below the current directory by its relative path: the findings then name
+        # it as they are shown (see _Shown), without a copy of each; the same file.
+        rel = _relative(name) if os.path.normpath(name) == name else None
+        try:
+            conv = api.convert_file(rel or name, options, render=False)
+        except (OSError, UnicodeDecodeError) as exc:  # read.py should raise InputError itself
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise InputError(f"cannot read: {reason}", file=name) from None
+    given = getattr(conv, "texts", None)
+    if isinstance(given, dict):
+        texts.update(given)
+    _read_texts(conv, texts)
+    if not keep_model:
+        conv = api.Conversion(
+            conv.text, conv.findings, conv.source, conv.files_read, texts=conv.texts
+        )
+    return Source(name, conv, texts)
+
+
+def _read_texts(conv: api.Conversion, texts: dict[str, str]) -> None:
+    """Add the text of each file ``conv`` read that ``texts`` lacks (for suppression comments)."""
+    for path in (*conv.files_read, conv.source):
+        if path in texts or path.startswith("<"):
+            continue
+        try:
+            with open(path, "rb") as fh:
+                texts[path] = fh.read().decode("utf-8", "replace")
+        except OSError:
+            pass
+
+
+def error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:
+    """The S2C900 (unreadable) or S2C901 (refused by supervisord) finding of a failed input."""
+    from .reporter import Reporter
+
+    code = "S2C901" if isinstance(exc, ConfigError) else "S2C900"
+    message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    reporter = Reporter()
+    loc = Loc(exc.file or fallback_file, exc.line or 1)
+    reporter.report(code, loc, None, None, error=" ".join(message.splitlines()))
+    return reporter.findings()[0]
+
+
+# ---------------------------------------------------------------------------- the report
+
+
+def process(
+    findings: Sequence[Finding],
+    texts: dict[str, str],
+    settings: Settings,
+    *,
+    presorted: bool = False,
+) -> tuple[list[Finding], int]:
+    """Suppressions, then selection and severity overrides. Returns (report, suppressed).
+    ``presorted``: ``findings`` are in report order already (one conversion's): then they are
+    sorted again only when that order can change -- unused-suppression findings were added, or
+    they name several files (shown relative to the current directory, which can reorder them)."""
+    from .suppress import apply
+
+    outcome = apply(findings, texts)
+    report = Shown().all(settings.apply([*outcome.kept, *outcome.unused]))
+    if presorted and not outcome.unused and len({f.file for f in findings}) <= 1:
+        return report, len(outcome.suppressed)
+    return sorted_findings(report), len(outcome.suppressed)
+
+
+def shown(f: Finding) -> Finding:
+    """The finding with its path relative to the current directory when it lies below it (like
+    the paths given on the command line; GitHub annotations and SARIF want repository paths)."""
+    return Shown()(f)
+
+
+class Shown:
+    """:func:`shown` for many findings: each distinct path is made relative once (a big config
+    has tens of thousands of findings in a few files)."""
+
+    def __init__(self) -> None:
+        self._rel: dict[str, str | None] = {}
+
+    def __call__(self, f: Finding) -> Finding:
+        file = f.file
+        try:
+            rel = self._rel[file]
+        except KeyError:
+            rel = self._rel[file] = _relative(file)
+        if rel is None:
+            return f
+        return Finding(f.code, f.severity, f.message, rel, f.line, f.section, f.option, f.column)
+
+    def all(self, findings: list[Finding]) -> list[Finding]:
+        """``[self(f) for f in findings]`` (the same list when no path changes)."""
+        rel = self._rel
+        for file in {f.file for f in findings}:
+            if file not in rel:
+                rel[file] = _relative(file)
+        if all(r is None for r in rel.values()):
+            return findings
+        return [self(f) for f in findings]
+
+
+def _relative(file: str) -> str | None:
+    """``file`` relative to the current directory if it is absolute and lies below it."""
+    if not os.path.isabs(file):
+        return None
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel
