@@ -4,9 +4,23 @@ supervisor reads its config with ``UnhosedConfigParser``, a stdlib
 ``configparser.RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)``: option names
 are lower-cased, the last duplicate option wins, duplicate sections merge, ``;``/``#`` start a
 comment after whitespace anywhere in a line, indented comment lines inside a value are dropped,
-indented lines continue the previous value. This module reads with that very parser (so no
-parsing rule is re-implemented), set up the same way, and learns where every section and option
-came from through two of its documented hooks (see :class:`_Parser`).
+indented lines continue the previous value. This module re-implements that parser's ``_read``
+line by line (:class:`_Reader`; ``tests/read/test_read_scanner.py`` checks it against
+configparser on random input), noting where every section and option came from as it reads them.
+
+Why not configparser itself (issue 12 prefers it): tried, measured, and refused by the speed
+guards. configparser set up as supervisor sets it up, with locations from its ``SECTCRE`` and
+``optionxform`` hooks (commit 5624927 on branch i12-read; same RawConfig on the real-world
+corpus and supervisor's fixtures), on ``bench/out/single-10000`` (``python bench/gen.py``, then
+``/usr/bin/time -f '%U %S %M' sup2circus FILE -o /tmp/x.ini`` against ``python
+bench/sup_parse.py FILE``, 2026-12-02, 2 shared CPUs): peak memory 135 MB against supervisor's
+93 MB (guard: at most supervisor's; this scanner: 94 MB), CPU 2.05 s against this scanner's
+1.63 s (supervisor 4.9 s: 0.42x instead of 0.33x; split-10000: 2.5 s, 0.42x, instead of 1.7 s).
+The memory is configparser's reference cycles: a ``SectionProxy`` per section holds partials of
+its own methods, and the parser and its proxies refer to each other, so with the cyclic
+collector paused (the API during a conversion, the CLI for its whole run) the whole parser stays
+alive; tests/test_api_memory.py fails on every case. Breaking those cycles needs configparser's
+private attributes, or a forced collection the redesign removed.
 
 ``[include]`` is followed as ``ServerOptions.read_config`` does: ``%(here)s`` is replaced in every
 value by the main file's directory (literally, even inside ``%%(here)s``), the ``files`` globs are
@@ -29,12 +43,12 @@ as supervisord does, so it ends in "no section header" (ConfigError, with a hint
 
 from __future__ import annotations
 
-import configparser
 import os
 import platform
 import re
 import stat
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Mapping
 from typing import Any
 
 from .datatypes import expand
@@ -50,150 +64,225 @@ MAX_FILE_SIZE = 16 * 1024 * 1024
 HERE_FORMAT = "%(here)s"
 DEFAULTSECT = "DEFAULT"
 
+if sys.version_info >= (3, 13):  # pragma: no cover - the project's CI runs 3.11
+    _INLINE_COMMENT_RE = re.compile(r"(^|\s)(;)|(^|\s)(#)")
 
-class _Where:
-    """Where configparser is while it reads, and the locations it has read so far.
+    def _comment_start(line: str) -> int | None:
+        """Python 3.13+ ``configparser._Line._strip_inline``: the first ``;``/``#`` that starts
+        the line or follows whitespace (the cut is at that whitespace: same after strip)."""
+        m = _INLINE_COMMENT_RE.search(line)
+        return m.start() if m else None
 
-    Shared by :class:`_Parser` and its :class:`_HeaderSpy` (neither refers back to the other: the
-    pipeline makes no reference cycles, see tests/test_api_memory.py).
+else:
+
+    def _comment_start(line: str) -> int | None:
+        """Python 3.10-3.12 ``RawConfigParser._read`` inline comment search, verbatim: the
+        prefixes' occurrences are tried in rounds, so ``k = a#b #c ;d`` reads ``a#b #c``
+        (3.13 reads ``a#b``)."""
+        comment_start = sys.maxsize
+        inline_prefixes = {";": -1, "#": -1}
+        while comment_start == sys.maxsize and inline_prefixes:
+            next_prefixes = {}
+            for prefix, index in inline_prefixes.items():
+                index = line.find(prefix, index + 1)
+                if index == -1:
+                    continue
+                next_prefixes[prefix] = index
+                if index == 0 or (index > 0 and line[index - 1].isspace()):
+                    comment_start = min(comment_start, index)
+            inline_prefixes = next_prefixes
+        return None if comment_start == sys.maxsize else comment_start
+
+
+class _Reader:
+    """supervisor's ``UnhosedConfigParser`` state, with the location of everything read.
+
+    :meth:`read` is ``RawConfigParser.read_file`` (``_read`` + ``_join_multiline_values``) with
+    supervisor's settings -- delimiters ``=``/``:``, full-line comments ``#``/``;``, inline
+    comments ``;``/``#`` at the start of a line or after whitespace, ``strict=False``,
+    ``empty_lines_in_values=True``, ``allow_no_value=False``, ``optionxform=str.lower`` --
+    reimplemented line by line (``tests/read/test_read_scanner.py`` checks it against configparser).
+    Options are held as the :class:`RawOption` they end up as (value, location, name as written).
     """
 
     def __init__(self) -> None:
-        self.file = ""
-        self.here = ""  # directory of the file being read
-        self.lineno = 0  # the line being read; 0 when not reading
-        self.line = ""
-        self.section = ""  # the last header read
+        self.sections: dict[str, dict[str, RawOption]] = {}  # configparser's _sections
+        self.defaults: dict[str, RawOption] = {}  # configparser's _defaults
         self.section_locs: dict[str, Loc] = {}  # first header of each section
         self.section_here: dict[str, str] = {}  # directory of the file that created it
         self.default_loc: Loc | None = None  # first [DEFAULT] header
         self.include_headers: list[Loc] = []
-        # section (or DEFAULT) -> option -> (location, name as written) of the value read last
-        self.option_locs: dict[str, dict[str, tuple[Loc, str]]] = {DEFAULTSECT: {}}
         self.dup_options: list[tuple[str, str, Loc, Loc]] = []
         self.dup_sections: list[tuple[str, Loc, Loc]] = []
-        self.touched: set[str] = set()  # sections read since the last expand_here
-        self.defaults_touched = False
+        # (section, name) of the [DEFAULT] options expand_here copied into a section: configparser
+        # records no location for them (theirs is [DEFAULT]'s, taken when the sections are made)
+        self._copied: set[tuple[str, str]] = set()
+        # sections expand_here must look at (see there)
+        self._touched: set[str] = set()
+        self._defaults_touched = False
+        # one shared string per distinct name/value (memory)
+        self._names: dict[str, tuple[str, str]] = {}
+        self._values: dict[str, str] = {}
 
-    def numbered(self, lines: list[str]) -> Iterator[str]:
-        """The lines, noting which one configparser is reading."""
-        for self.lineno, self.line in enumerate(lines, start=1):
-            yield self.line
-
-    def loc(self) -> Loc:
-        return Loc(self.file, self.lineno, len(self.line) - len(self.line.lstrip()) + 1)
-
-    def header(self, name: str) -> None:
-        """configparser is reading the section header ``[name]``."""
-        loc = self.loc()
-        self.section = name
-        if name == "include":
-            self.include_headers.append(loc)
-        if name == DEFAULTSECT:
-            if self.default_loc is None:
-                self.default_loc = loc
-            self.defaults_touched = True
-            return
-        self.touched.add(name)
-        first = self.section_locs.get(name)
-        if first is None:
-            self.section_locs[name] = loc
-            self.section_here[name] = self.here
-            self.option_locs[name] = {}
-        elif first != loc:  # (the same line again: the main file included itself)
-            self.dup_sections.append((name, first, loc))
-
-    def option(self, name: str, written: str) -> None:
-        """configparser is reading option ``name`` (``written`` as it is in the file)."""
-        loc = self.loc()
-        locs = self.option_locs[self.section]
-        prev = locs.get(name)
-        if prev is not None and prev[0] != loc:
-            self.dup_options.append((self.section, name, prev[0], loc))
-        locs[name] = (loc, written)
-
-
-class _HeaderSpy:
-    """configparser's ``SECTCRE``, telling :class:`_Where` of each header it matches."""
-
-    def __init__(self, where: _Where) -> None:
-        self.where = where
-
-    def match(self, value: str) -> re.Match[str] | None:
-        mo = configparser.RawConfigParser.SECTCRE.match(value)
-        if mo is not None and self.where.lineno:
-            self.where.header(mo.group("header"))
-        return mo
-
-
-class _Parser(configparser.RawConfigParser):
-    """supervisor's ``UnhosedConfigParser`` (``inline_comment_prefixes=(';', '#')``,
-    ``strict=False``, no interpolation, names lower-cased), noting where everything is.
-
-    The locations come from two documented customisation points that configparser uses while it
-    reads a line fed by :meth:`_Where.numbered`: ``SECTCRE``, whose match is what makes a line a
-    section header, and ``optionxform``, called once per option line with the name as written.
-    So configparser alone decides what each line is (comments, continuation lines, the inline
-    comment search that changed in 3.13); a second pass over the text would have to re-implement
-    that, and a tracking ``dict_type`` depends on which dict operations it makes, which is not
-    documented.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(inline_comment_prefixes=(";", "#"), strict=False)
-        self.where = _Where()
-        self.SECTCRE = _HeaderSpy(self.where)  # type: ignore[assignment]
-
-    def optionxform(self, optionstr: str) -> str:
-        name = optionstr.lower()
-        if self.where.lineno:
-            self.where.option(name, optionstr)
-        return name
-
-    def read_text(self, text: str, file: str, here: str) -> str:
+    def read(self, text: str, file: str, here: str) -> str:
         """Read one file; return its text with universal newlines (as supervisor reads it).
 
-        Raises ConfigError where configparser raises MissingSectionHeaderError or ParsingError
-        (after the whole file, naming the first bad line)."""
+        Raises ConfigError where configparser raises MissingSectionHeaderError (at once) or
+        ParsingError (after the whole file, naming the first bad line)."""
+        # io.StringIO(text, newline=None)'s translation, without its 4-bytes-a-character buffer
         norm = text.replace("\r\n", "\n").replace("\r", "\n")
-        lines = norm.split("\n")
-        where = self.where
-        where.file, where.here, where.section = file, here, ""
-        try:
-            self.read_file(where.numbered(lines), source=file)
-        except configparser.MissingSectionHeaderError as exc:
-            hint = "the file must start with a [section] header"
-            if text.startswith("\ufeff"):
-                hint = (
-                    "the file starts with a UTF-8 byte order mark, which supervisord reads as "
-                    "part of the first line; save it without BOM"
-                )
+        sections = self.sections
+        names = self._names
+        values = self._values
+        touched = self._touched
+        cursect: dict[str, RawOption] | None = None
+        sectname = ""
+        # the option being read (stored in cursect when the next option/header/EOF comes):
+        optname: str | None = None  # its name; continuation lines extend it when non-empty
+        first = ""  # its first value line
+        opt_loc = Loc(file, 0)
+        key_text = ""
+        parts: list[str] | None = None  # its value lines, once it has more than one
+        blanks = 0  # empty lines since its last value line (kept if a value line follows)
+        indent_level = 0
+        errors: list[int] = []
+        lineno = 0
+        start = 0
+        size = len(norm)
+        while start < size:  # lines in chunks: split's speed without a list of every line
+            end = norm.find("\n", start + 65536)
+            if end < 0:
+                end = size  # (a final "\n" then gives an extra empty line: no effect)
+            chunk = norm[start:end].split("\n")
+            start = end + 1
+            for line in chunk:
+                lineno += 1
+                if "#" in line or ";" in line:
+                    value = line.strip()
+                    if value[0] == "#" or value[0] == ";":
+                        continue  # full-line comment (also inside a value): ignored
+                    cut = _comment_start(line)
+                    if cut is not None:
+                        value = line[:cut].strip()
+                        if not value:  # pragma: no cover - then it is a full-line comment
+                            continue
+                else:
+                    value = line.strip()
+                    if not value:
+                        if optname:
+                            blanks += 1  # an empty line in the value (trailing ones dropped)
+                        continue
+                indent = len(line) - len(line.lstrip()) if line[0].isspace() else 0
+                if optname and indent > indent_level:  # continuation line
+                    if parts is None:
+                        parts = [first]
+                    if blanks:
+                        parts.extend([""] * blanks)
+                        blanks = 0
+                    parts.append(value)
+                    continue
+                indent_level = indent
+                if value[0] == "[":
+                    rbracket = value.rfind("]")
+                    if rbracket >= 2:  # SECTCRE: \[(?P<header>.+)\]
+                        if optname is not None and cursect is not None:
+                            if parts is not None:
+                                first = "\n".join(parts)
+                                parts = None
+                            cursect[optname] = RawOption(optname, first, opt_loc, key_text)
+                            optname = None
+                        blanks = 0
+                        sectname = value[1:rbracket]
+                        loc = Loc(file, lineno, indent + 1)
+                        if sectname in sections:
+                            cursect = sections[sectname]
+                            prev_loc = self.section_locs[sectname]
+                            if prev_loc != loc:
+                                self.dup_sections.append((sectname, prev_loc, loc))
+                            touched.add(sectname)
+                        elif sectname == DEFAULTSECT:
+                            cursect = self.defaults
+                            if self.default_loc is None:
+                                self.default_loc = loc
+                            self._defaults_touched = True
+                        else:
+                            cursect = sections[sectname] = {}
+                            self.section_locs[sectname] = loc
+                            self.section_here[sectname] = here
+                            touched.add(sectname)
+                        if sectname == "include":
+                            self.include_headers.append(loc)
+                        continue
+                if cursect is None:
+                    hint = "the file must start with a [section] header"
+                    if text.startswith("\ufeff"):
+                        hint = (
+                            "the file starts with a UTF-8 byte order mark, which supervisord "
+                            "reads as part of the first line; save it without BOM"
+                        )
+                    raise ConfigError(
+                        f"file contains no section header before {_short(line.strip())!r}",
+                        file,
+                        lineno,
+                        hint=hint,
+                    )
+                eq = value.find("=")
+                colon = value.find(":")
+                if colon >= 0 and (eq < 0 or colon < eq):
+                    eq = colon
+                if eq < 0:
+                    errors.append(lineno)  # not an option line; optname stays (configparser)
+                    continue
+                if optname is not None:
+                    if parts is not None:
+                        first = "\n".join(parts)
+                        parts = None
+                    cursect[optname] = RawOption(optname, first, opt_loc, key_text)
+                blanks = 0
+                raw_name = value[:eq].rstrip()
+                if not raw_name:
+                    errors.append(lineno)  # "=x": an error, but configparser still sets ''
+                pair = names.get(raw_name)
+                if pair is None:
+                    pair = names[raw_name] = (raw_name, raw_name.lower())
+                key_text, optname = pair
+                first = value[eq + 1 :].lstrip()
+                first = values.setdefault(first, first)
+                opt_loc = Loc(file, lineno, indent + 1)
+                prev = cursect.get(optname)
+                if prev is not None:
+                    if (sectname, optname) in self._copied:
+                        self._copied.discard((sectname, optname))  # read now: has a location
+                    elif prev.loc != opt_loc:
+                        self.dup_options.append((sectname, optname, prev.loc, opt_loc))
+        if optname is not None and cursect is not None:
+            if parts is not None:
+                first = "\n".join(parts)
+            cursect[optname] = RawOption(optname, first, opt_loc, key_text)
+        if errors:
+            bad = norm.split("\n")[errors[0] - 1]
+            more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
             raise ConfigError(
-                f"file contains no section header before {_short(exc.line.strip())!r}",
+                f"not an ini line (name = value, [section] or comment): {_short(repr(bad))}{more}",
                 file,
-                exc.lineno,
-                hint=hint,
-            ) from None
-        except configparser.ParsingError as exc:
-            lineno = exc.errors[0][0]
-            more = f" (and {len(exc.errors) - 1} more bad lines)" if len(exc.errors) > 1 else ""
-            raise ConfigError(
-                "not an ini line (name = value, [section] or comment): "
-                f"{_short(repr(lines[lineno - 1]))}{more}",
-                file,
-                lineno,
+                errors[0],
                 hint="supervisord refuses the file with 'File contains parsing errors'",
-            ) from None
-        finally:
-            where.lineno = 0
+            )
         return norm
+
+    def has_option(self, section: str, key: str) -> bool:
+        return key in self.sections[section] or key in self.defaults
+
+    def get(self, section: str, key: str) -> str:
+        opt = self.sections[section].get(key)
+        return (opt if opt is not None else self.defaults[key]).value
 
     def option_loc(self, section: str, key: str) -> Loc | None:
         """Where ``key`` of ``section`` was read (the section's own line, else [DEFAULT]'s)."""
-        found = self.where.option_locs[section].get(key) or self.where.option_locs[DEFAULTSECT].get(
-            key
-        )
-        return found[0] if found is not None else None
+        opt = self.sections[section].get(key)
+        if opt is None or (section, key) in self._copied:
+            opt = self.defaults.get(key)
+        return opt.loc if opt is not None else None
 
     def expand_here(self, here: str) -> None:
         """supervisor's ``UnhosedConfigParser.expand_here``, with the same result::
@@ -207,46 +296,62 @@ class _Parser(configparser.RawConfigParser):
         ones that still hold ``%(here)s`` (``here`` itself contains it), and all of them when
         [DEFAULT] was read since the last call. Any other section was expanded before with
         the same options and [DEFAULT] values, so it holds no ``%(here)s`` and has its own copy
-        of every [DEFAULT] option that held one: the loop would not change it. Run verbatim after
-        each of 50 included files, the loop costs about 1 s of CPU on the split 10,000-program
-        benchmark (supervisor pays it too), more than the rest of reading.
+        of every [DEFAULT] option that held one: the loop would not change it. Each section's
+        result depends only on its own options and [DEFAULT], not on the order of sections.
         """
-        where = self.where
-        names = self.sections() if where.defaults_touched else sorted(where.touched)
+        names = list(self.sections) if self._defaults_touched else list(self._touched)
+        defaults_here = [opt for opt in self.defaults.values() if HERE_FORMAT in opt.value]
+        done: dict[str, str] = {}
         again: set[str] = set()
         for name in names:
-            for key, value in self.items(name, raw=True):
+            sect = self.sections[name]
+            for key, opt in sect.items():  # values replaced in place: the size is unchanged
+                value = opt.value
                 if HERE_FORMAT in value:
-                    value = value.replace(HERE_FORMAT, here)
-                    self.set(name, key, value)
-                    if HERE_FORMAT in value:
+                    new = done.get(value)
+                    if new is None:
+                        new = done[value] = value.replace(HERE_FORMAT, here)
+                    sect[key] = RawOption(key, new, opt.loc, opt.key_text)
+                    if HERE_FORMAT in new:
                         again.add(name)
-        where.touched = again
-        where.defaults_touched = False
+            for opt in defaults_here:
+                if opt.name not in sect:  # items() gives [DEFAULT]'s value: set() copies it in
+                    value = opt.value
+                    new = done.get(value)
+                    if new is None:
+                        new = done[value] = value.replace(HERE_FORMAT, here)
+                    sect[opt.name] = RawOption(opt.name, new, opt.loc, opt.key_text)
+                    self._copied.add((name, opt.name))
+                    if HERE_FORMAT in new:
+                        again.add(name)
+        self._touched = again
+        self._defaults_touched = False
 
     def raw_sections(self, main_file: str, here: str) -> list[RawSection]:
-        """The sections as ``parser.items(name)`` gives them, then [DEFAULT] if it has options.
-
-        An option of a section that expand_here copied from [DEFAULT] has [DEFAULT]'s location
-        (configparser read it there)."""
-        where = self.where
-        defaults = where.option_locs[DEFAULTSECT]
+        """The sections as ``parser.items(name)`` gives them, then [DEFAULT] if it has options."""
+        defaults = self.defaults
+        copied: dict[str, list[str]] = {}
+        for section, key in self._copied:
+            copied.setdefault(section, []).append(key)
         result: list[RawSection] = []
-        for name in self.sections():
-            own = where.option_locs[name]
-            opts = {}
-            for key, value in self.items(name, raw=True):
-                loc, written = own.get(key) or defaults[key]
-                opts[key] = RawOption(key, value, loc, written)
+        for name, sect in self.sections.items():
+            opts = sect
+            if defaults:  # [DEFAULT]'s options first, the section's own values win
+                opts = {**defaults, **sect}
+                for key in copied.get(name, ()):  # the section's value, [DEFAULT]'s location
+                    dflt = defaults[key]
+                    opts[key] = RawOption(key, sect[key].value, dflt.loc, dflt.key_text)
             result.append(
-                RawSection(name, where.section_locs[name], opts, where.section_here[name])
+                RawSection(
+                    name=name,
+                    loc=self.section_locs[name],
+                    options=opts,
+                    here=self.section_here[name],
+                )
             )
-        if self.defaults():
-            dloc = where.default_loc or Loc(main_file, 1)
-            opts = {
-                key: RawOption(key, value, *defaults[key]) for key, value in self.defaults().items()
-            }
-            result.append(RawSection(DEFAULTSECT, dloc, opts, here))
+        if defaults:
+            dloc = self.default_loc or Loc(main_file, 1)
+            result.append(RawSection(name=DEFAULTSECT, loc=dloc, options=dict(defaults), here=here))
         return result
 
 
@@ -385,11 +490,11 @@ def _read(
     """Read like supervisord; a file without [supervisord] (after following its includes, or
     when following them fails) is read as a conf.d snippet included by an empty main config:
     then its own [include] is not followed, as supervisor would not follow it."""
-    probe = _Parser()
-    probe_text = probe.read_text(text, filename, here)
+    probe = _Reader()
+    probe_text = probe.read(text, filename, here)
     # the probe's parse is reused for the first attempt (parsing is most of read's time)
     pre = (probe, probe_text)
-    if probe.has_section("supervisord") or not probe.has_section("include"):
+    if "supervisord" in probe.sections or "include" not in probe.sections:
         return _read_as(
             text, filename, here, base, environ, host_node_name, snippet=False, preparsed=pre
         )
@@ -413,13 +518,13 @@ def _read_as(
     host_node_name: str | None,
     *,
     snippet: bool,
-    preparsed: tuple[_Parser, str] | None = None,
+    preparsed: tuple[_Reader, str] | None = None,
 ) -> RawConfig:
     if preparsed is not None:
         parser, main_text = preparsed
     else:
-        parser = _Parser()
-        main_text = parser.read_text(text, filename, here)
+        parser = _Reader()
+        main_text = parser.read(text, filename, here)
     reporter = Reporter()
     texts: dict[str, str] = {filename: main_text}
     files_read: list[str] = [filename]
@@ -427,17 +532,17 @@ def _read_as(
     if snippet:
         # included by an empty main config: %(here)s replaced, [include] not followed
         parser.expand_here(here)
-        for loc in parser.where.include_headers:
+        for loc in parser.include_headers:
             reporter.report("S2C003", loc, "include", None, why=_SNIPPET_INCLUDE)
-    elif parser.has_section("include"):
+    elif "include" in parser.sections:
         parser.expand_here(here)
         for inc in _included_files(parser, here, base, environ, host_node_name, reporter):
             _read_included(parser, inc, filename, reporter, texts, files_read)
-    elif not parser.has_section("supervisord"):
+    elif "supervisord" not in parser.sections:
         # a conf.d snippet is converted as if [include]d by an empty main config, and
         # supervisor replaces %(here)s in included files after reading them
         parser.expand_here(here)
-    _report_duplicates(parser.where, reporter)
+    _report_duplicates(parser, reporter)
     return RawConfig(
         main_file=filename,
         here=here,
@@ -456,7 +561,7 @@ _SNIPPET_INCLUDE = (
 
 
 def _included_files(
-    parser: _Parser,
+    parser: _Reader,
     here: str,
     base: str,
     environ: Mapping[str, str] | None,
@@ -464,7 +569,7 @@ def _included_files(
     reporter: Reporter,
 ) -> list[str]:
     """The files ``[include] files`` names, in the order supervisord reads them."""
-    include_loc = parser.where.section_locs["include"]
+    include_loc = parser.section_locs["include"]
     if not parser.has_option("include", "files"):
         raise ConfigError(
             ".ini file has [include] section, but no files setting",
@@ -531,7 +636,7 @@ def _included_files(
 
 
 def _read_included(
-    parser: _Parser,
+    parser: _Reader,
     inc: str,
     main_file: str,
     reporter: Reporter,
@@ -539,8 +644,7 @@ def _read_included(
     files_read: list[str],
 ) -> None:
     """Read one included file into ``parser`` as ``parser.read(inc)`` + ``expand_here`` do."""
-    where = parser.where
-    floc = parser.option_loc("include", "files") or where.section_locs["include"]
+    floc = parser.option_loc("include", "files") or parser.section_locs["include"]
     try:
         inc_text = _load(inc)
     except InputError as exc:
@@ -555,11 +659,11 @@ def _read_included(
         reporter.report("S2C002", floc, "include", "files", path=inc, why=why)
         return
     inc_here = os.path.abspath(os.path.dirname(inc))
-    where.include_headers = []
-    texts[inc] = parser.read_text(inc_text, inc, inc_here)
+    parser.include_headers = []
+    texts[inc] = parser.read(inc_text, inc, inc_here)
     files_read.append(inc)
     if os.path.abspath(inc) != os.path.abspath(main_file):  # else: read twice, fine
-        for loc in where.include_headers:
+        for loc in parser.include_headers:
             reporter.report(
                 "S2C003",
                 loc,
@@ -571,10 +675,10 @@ def _read_included(
     parser.expand_here(inc_here)
 
 
-def _report_duplicates(where: _Where, reporter: Reporter) -> None:
+def _report_duplicates(parser: _Reader, reporter: Reporter) -> None:
     """S2C013 for each option set again and each section that appears again."""
     seen: set[tuple[str, str, Loc]] = set()
-    for section, key, prev, new in where.dup_options:
+    for section, key, prev, new in parser.dup_options:
         if (section, key, prev) not in seen:
             seen.add((section, key, prev))
             reporter.report(
@@ -585,7 +689,7 @@ def _report_duplicates(where: _Where, reporter: Reporter) -> None:
                 what=f"option '{key}' in [{section}] is set again at {new.file}:{new.line}",
                 outcome="uses the last value, this one is ignored",
             )
-    for section, first, again in where.dup_sections:
+    for section, first, again in parser.dup_sections:
         reporter.report(
             "S2C013",
             again,

@@ -1,9 +1,8 @@
-"""read.py's locations: every section and option points at the line configparser read it from."""
+"""read.py's locations: every section and option points at the line configparser reads it from."""
 
 from __future__ import annotations
 
 import configparser
-import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -86,13 +85,3 @@ def test_default_location_is_its_first_header() -> None:
     assert default is not None and default.loc == Loc("f", 1, 1)
     assert default.options["x"].loc == Loc("f", 4, 1)
     assert raw.sections[0].options["x"].loc == Loc("f", 4, 1)  # inherited by [a]
-
-
-def test_inline_comment_search_is_this_pythons() -> None:
-    # configparser before 3.13 looks for ';' and '#' in rounds (first occurrences, then second
-    # ones...): the first ';' qualifies before the second '#' is looked at, so it wins; 3.13
-    # cuts at the earliest qualifying one. supervisord runs on the same Python as sup2circus.
-    raw = read_text("[a]\nk = a#b #c ;d\n", filename="f", base_dir="/h")
-    assert raw.sections[0].options["k"].value == (
-        "a#b" if sys.version_info >= (3, 13) else "a#b #c"
-    )
