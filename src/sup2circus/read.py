@@ -131,10 +131,8 @@ class _Reader:
         ParsingError (after the whole file, naming the first bad line)."""
         # io.StringIO(text, newline=None)'s translation, without its 4-bytes-a-character buffer
         norm = text.replace("\r\n", "\n").replace("\r", "\n")
-        sections = self.sections
         names = self._names
         values = self._values
-        touched = self._touched
         cursect: dict[str, RawOption] | None = None
         sectname = ""
         # the option being read (stored in cursect when the next option/header/EOF comes):
@@ -193,39 +191,10 @@ class _Reader:
                             optname = None
                         blanks = 0
                         sectname = value[1:rbracket]
-                        loc = Loc(file, lineno, indent + 1)
-                        if sectname in sections:
-                            cursect = sections[sectname]
-                            prev_loc = self.section_locs[sectname]
-                            if prev_loc != loc:
-                                self.dup_sections.append((sectname, prev_loc, loc))
-                            touched.add(sectname)
-                        elif sectname == DEFAULTSECT:
-                            cursect = self.defaults
-                            if self.default_loc is None:
-                                self.default_loc = loc
-                            self._defaults_touched = True
-                        else:
-                            cursect = sections[sectname] = {}
-                            self.section_locs[sectname] = loc
-                            self.section_here[sectname] = here
-                            touched.add(sectname)
-                        if sectname == "include":
-                            self.include_headers.append(loc)
+                        cursect = self._open(sectname, Loc(file, lineno, indent + 1), here)
                         continue
                 if cursect is None:
-                    hint = "the file must start with a [section] header"
-                    if text.startswith("\ufeff"):
-                        hint = (
-                            "the file starts with a UTF-8 byte order mark, which supervisord "
-                            "reads as part of the first line; save it without BOM"
-                        )
-                    raise ConfigError(
-                        f"file contains no section header before {_short(line.strip())!r}",
-                        file,
-                        lineno,
-                        hint=hint,
-                    )
+                    raise _no_header(text, line, file, lineno)
                 eq = value.find("=")
                 colon = value.find(":")
                 if colon >= 0 and (eq < 0 or colon < eq):
@@ -251,24 +220,42 @@ class _Reader:
                 opt_loc = Loc(file, lineno, indent + 1)
                 prev = cursect.get(optname)
                 if prev is not None:
-                    if (sectname, optname) in self._copied:
-                        self._copied.discard((sectname, optname))  # read now: has a location
-                    elif prev.loc != opt_loc:
-                        self.dup_options.append((sectname, optname, prev.loc, opt_loc))
+                    self._set_again(sectname, optname, prev.loc, opt_loc)
         if optname is not None and cursect is not None:
             if parts is not None:
                 first = "\n".join(parts)
             cursect[optname] = RawOption(optname, first, opt_loc, key_text)
         if errors:
-            bad = norm.split("\n")[errors[0] - 1]
-            more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
-            raise ConfigError(
-                f"not an ini line (name = value, [section] or comment): {_short(repr(bad))}{more}",
-                file,
-                errors[0],
-                hint="supervisord refuses the file with 'File contains parsing errors'",
-            )
+            raise _bad_lines(norm, errors, file)
         return norm
+
+    def _open(self, sectname: str, loc: Loc, here: str) -> dict[str, RawOption]:
+        """The options of the section whose header ``[sectname]`` is at ``loc``."""
+        if sectname == "include":
+            self.include_headers.append(loc)
+        cursect = self.sections.get(sectname)
+        if cursect is not None:
+            prev_loc = self.section_locs[sectname]
+            if prev_loc != loc:
+                self.dup_sections.append((sectname, prev_loc, loc))
+        elif sectname == DEFAULTSECT:
+            if self.default_loc is None:
+                self.default_loc = loc
+            self._defaults_touched = True
+            return self.defaults
+        else:
+            cursect = self.sections[sectname] = {}
+            self.section_locs[sectname] = loc
+            self.section_here[sectname] = here
+        self._touched.add(sectname)
+        return cursect
+
+    def _set_again(self, sectname: str, optname: str, prev: Loc, loc: Loc) -> None:
+        """Option ``optname``, already in the section, is read again at ``loc``."""
+        if (sectname, optname) in self._copied:
+            self._copied.discard((sectname, optname))  # read now: has a location
+        elif prev != loc:
+            self.dup_options.append((sectname, optname, prev, loc))
 
     def has_option(self, section: str, key: str) -> bool:
         return key in self.sections[section] or key in self.defaults
@@ -353,6 +340,34 @@ class _Reader:
             dloc = self.default_loc or Loc(main_file, 1)
             result.append(RawSection(name=DEFAULTSECT, loc=dloc, options=dict(defaults), here=here))
         return result
+
+
+def _no_header(text: str, line: str, file: str, lineno: int) -> ConfigError:
+    """configparser's MissingSectionHeaderError, as a ConfigError with a hint."""
+    hint = "the file must start with a [section] header"
+    if text.startswith("\ufeff"):
+        hint = (
+            "the file starts with a UTF-8 byte order mark, which supervisord reads as part of "
+            "the first line; save it without BOM"
+        )
+    return ConfigError(
+        f"file contains no section header before {_short(line.strip())!r}",
+        file,
+        lineno,
+        hint=hint,
+    )
+
+
+def _bad_lines(norm: str, errors: list[int], file: str) -> ConfigError:
+    """configparser's ParsingError (``errors``: the bad lines' numbers), as a ConfigError."""
+    bad = norm.split("\n")[errors[0] - 1]
+    more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
+    return ConfigError(
+        f"not an ini line (name = value, [section] or comment): {_short(repr(bad))}{more}",
+        file,
+        errors[0],
+        hint="supervisord refuses the file with 'File contains parsing errors'",
+    )
 
 
 def _decode(data: bytes, file: str) -> str:
