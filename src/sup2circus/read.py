@@ -5,8 +5,22 @@ supervisor reads its config with ``UnhosedConfigParser``, a stdlib
 are lower-cased, the last duplicate option wins, duplicate sections merge, ``;``/``#`` start a
 comment after whitespace anywhere in a line, indented comment lines inside a value are dropped,
 indented lines continue the previous value. This module re-implements that parser's ``_read``
-line by line (:class:`_Reader`; ``tests/test_read_scanner.py`` checks it against configparser on
-random input), noting where every section and option came from as it reads them.
+line by line (:class:`_Reader`; ``tests/read/test_read_scanner.py`` checks it against
+configparser on random input), noting where every section and option came from as it reads them.
+
+Why not configparser itself (issue 12 prefers it): tried, measured, and refused by the speed
+guards. configparser set up as supervisor sets it up, with locations from its ``SECTCRE`` and
+``optionxform`` hooks (commit 5624927 on branch i12-read; same RawConfig on the real-world
+corpus and supervisor's fixtures), on ``bench/out/single-10000`` (``python bench/gen.py``, then
+``/usr/bin/time -f '%U %S %M' sup2circus FILE -o /tmp/x.ini`` against ``python
+bench/sup_parse.py FILE``, 2026-12-02, 2 shared CPUs): peak memory 135 MB against supervisor's
+93 MB (guard: at most supervisor's; this scanner: 94 MB), CPU 2.05 s against this scanner's
+1.63 s (supervisor 4.9 s: 0.42x instead of 0.33x; split-10000: 2.5 s, 0.42x, instead of 1.7 s).
+The memory is configparser's reference cycles: a ``SectionProxy`` per section holds partials of
+its own methods, and the parser and its proxies refer to each other, so with the cyclic
+collector paused (the API during a conversion, the CLI for its whole run) the whole parser stays
+alive; tests/test_api_memory.py fails on every case. Breaking those cycles needs configparser's
+private attributes, or a forced collection the redesign removed.
 
 ``[include]`` is followed as ``ServerOptions.read_config`` does: ``%(here)s`` is replaced in every
 value by the main file's directory (literally, even inside ``%%(here)s``), the ``files`` globs are
@@ -38,9 +52,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .datatypes import expand
-from .findings import ConfigError, Finding, InputError, Loc, Sup2CircusError
+from .findings import ConfigError, InputError, Loc, Sup2CircusError
 from .model import RawConfig, RawOption, RawSection, takes_whole_mapping
-from .rules import finding
+from .reporter import Reporter
 
 __all__ = ["MAX_FILE_SIZE", "read_file", "read_text"]
 
@@ -87,7 +101,7 @@ class _Reader:
     supervisor's settings -- delimiters ``=``/``:``, full-line comments ``#``/``;``, inline
     comments ``;``/``#`` at the start of a line or after whitespace, ``strict=False``,
     ``empty_lines_in_values=True``, ``allow_no_value=False``, ``optionxform=str.lower`` --
-    reimplemented line by line (``tests/test_read_scanner.py`` checks it against configparser).
+    reimplemented line by line (``tests/read/test_read_scanner.py`` checks it against configparser).
     Options are held as the :class:`RawOption` they end up as (value, location, name as written).
     """
 
@@ -117,10 +131,8 @@ class _Reader:
         ParsingError (after the whole file, naming the first bad line)."""
         # io.StringIO(text, newline=None)'s translation, without its 4-bytes-a-character buffer
         norm = text.replace("\r\n", "\n").replace("\r", "\n")
-        sections = self.sections
         names = self._names
         values = self._values
-        touched = self._touched
         cursect: dict[str, RawOption] | None = None
         sectname = ""
         # the option being read (stored in cursect when the next option/header/EOF comes):
@@ -179,39 +191,10 @@ class _Reader:
                             optname = None
                         blanks = 0
                         sectname = value[1:rbracket]
-                        loc = Loc(file, lineno, indent + 1)
-                        if sectname in sections:
-                            cursect = sections[sectname]
-                            prev_loc = self.section_locs[sectname]
-                            if prev_loc != loc:
-                                self.dup_sections.append((sectname, prev_loc, loc))
-                            touched.add(sectname)
-                        elif sectname == DEFAULTSECT:
-                            cursect = self.defaults
-                            if self.default_loc is None:
-                                self.default_loc = loc
-                            self._defaults_touched = True
-                        else:
-                            cursect = sections[sectname] = {}
-                            self.section_locs[sectname] = loc
-                            self.section_here[sectname] = here
-                            touched.add(sectname)
-                        if sectname == "include":
-                            self.include_headers.append(loc)
+                        cursect = self._open(sectname, Loc(file, lineno, indent + 1), here)
                         continue
                 if cursect is None:
-                    hint = "the file must start with a [section] header"
-                    if text.startswith("\ufeff"):
-                        hint = (
-                            "the file starts with a UTF-8 byte order mark, which supervisord "
-                            "reads as part of the first line; save it without BOM"
-                        )
-                    raise ConfigError(
-                        f"file contains no section header before {_short(line.strip())!r}",
-                        file,
-                        lineno,
-                        hint=hint,
-                    )
+                    raise _no_header(text, line, file, lineno)
                 eq = value.find("=")
                 colon = value.find(":")
                 if colon >= 0 and (eq < 0 or colon < eq):
@@ -237,24 +220,42 @@ class _Reader:
                 opt_loc = Loc(file, lineno, indent + 1)
                 prev = cursect.get(optname)
                 if prev is not None:
-                    if (sectname, optname) in self._copied:
-                        self._copied.discard((sectname, optname))  # read now: has a location
-                    elif prev.loc != opt_loc:
-                        self.dup_options.append((sectname, optname, prev.loc, opt_loc))
+                    self._set_again(sectname, optname, prev.loc, opt_loc)
         if optname is not None and cursect is not None:
             if parts is not None:
                 first = "\n".join(parts)
             cursect[optname] = RawOption(optname, first, opt_loc, key_text)
         if errors:
-            bad = norm.split("\n")[errors[0] - 1]
-            more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
-            raise ConfigError(
-                f"not an ini line (name = value, [section] or comment): {_short(repr(bad))}{more}",
-                file,
-                errors[0],
-                hint="supervisord refuses the file with 'File contains parsing errors'",
-            )
+            raise _bad_lines(norm, errors, file)
         return norm
+
+    def _open(self, sectname: str, loc: Loc, here: str) -> dict[str, RawOption]:
+        """The options of the section whose header ``[sectname]`` is at ``loc``."""
+        if sectname == "include":
+            self.include_headers.append(loc)
+        cursect = self.sections.get(sectname)
+        if cursect is not None:
+            prev_loc = self.section_locs[sectname]
+            if prev_loc != loc:
+                self.dup_sections.append((sectname, prev_loc, loc))
+        elif sectname == DEFAULTSECT:
+            if self.default_loc is None:
+                self.default_loc = loc
+            self._defaults_touched = True
+            return self.defaults
+        else:
+            cursect = self.sections[sectname] = {}
+            self.section_locs[sectname] = loc
+            self.section_here[sectname] = here
+        self._touched.add(sectname)
+        return cursect
+
+    def _set_again(self, sectname: str, optname: str, prev: Loc, loc: Loc) -> None:
+        """Option ``optname``, already in the section, is read again at ``loc``."""
+        if (sectname, optname) in self._copied:
+            self._copied.discard((sectname, optname))  # read now: has a location
+        elif prev != loc:
+            self.dup_options.append((sectname, optname, prev, loc))
 
     def has_option(self, section: str, key: str) -> bool:
         return key in self.sections[section] or key in self.defaults
@@ -339,6 +340,34 @@ class _Reader:
             dloc = self.default_loc or Loc(main_file, 1)
             result.append(RawSection(name=DEFAULTSECT, loc=dloc, options=dict(defaults), here=here))
         return result
+
+
+def _no_header(text: str, line: str, file: str, lineno: int) -> ConfigError:
+    """configparser's MissingSectionHeaderError, as a ConfigError with a hint."""
+    hint = "the file must start with a [section] header"
+    if text.startswith("\ufeff"):
+        hint = (
+            "the file starts with a UTF-8 byte order mark, which supervisord reads as part of "
+            "the first line; save it without BOM"
+        )
+    return ConfigError(
+        f"file contains no section header before {_short(line.strip())!r}",
+        file,
+        lineno,
+        hint=hint,
+    )
+
+
+def _bad_lines(norm: str, errors: list[int], file: str) -> ConfigError:
+    """configparser's ParsingError (``errors``: the bad lines' numbers), as a ConfigError."""
+    bad = norm.split("\n")[errors[0] - 1]
+    more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
+    return ConfigError(
+        f"not an ini line (name = value, [section] or comment): {_short(repr(bad))}{more}",
+        file,
+        errors[0],
+        hint="supervisord refuses the file with 'File contains parsing errors'",
+    )
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -506,13 +535,12 @@ def _read_as(
     snippet: bool,
     preparsed: tuple[_Reader, str] | None = None,
 ) -> RawConfig:
-    env = os.environ if environ is None else environ
     if preparsed is not None:
         parser, main_text = preparsed
     else:
         parser = _Reader()
         main_text = parser.read(text, filename, here)
-    findings: list[Finding] = []
+    reporter = Reporter()
     texts: dict[str, str] = {filename: main_text}
     files_read: list[str] = [filename]
 
@@ -520,174 +548,168 @@ def _read_as(
         # included by an empty main config: %(here)s replaced, [include] not followed
         parser.expand_here(here)
         for loc in parser.include_headers:
-            findings.append(
-                finding(
-                    "S2C003",
-                    "[include] is not followed: this file has no [supervisord] section (not "
-                    "even in the files it includes), so it is converted as a conf.d snippet "
-                    "included by an empty main config, and supervisord does not follow "
-                    "[include] in included files",
-                    loc,
-                    "include",
-                )
-            )
+            reporter.report("S2C003", loc, "include", None, why=_SNIPPET_INCLUDE)
     elif "include" in parser.sections:
         parser.expand_here(here)
-        include_loc = parser.section_locs["include"]
-        if not parser.has_option("include", "files"):
-            raise ConfigError(
-                ".ini file has [include] section, but no files setting",
-                include_loc.file,
-                include_loc.line,
-                hint="add files = conf.d/*.conf or remove [include]",
-            )
-        files_loc = parser.option_loc("include", "files")
-        floc = files_loc or include_loc
-        expansions = _RecordingMap({"here": here})
-        node = host_node_name if host_node_name is not None else platform.node()
-        expansions["host_node_name"] = node
-        for k, v in env.items():
-            expansions[f"ENV_{k}"] = v
-        try:
-            files = expand(parser.get("include", "files"), expansions, "include.files")
-        except ValueError as exc:
-            raise ConfigError(str(exc), floc.file, floc.line) from None
-        if "host_node_name" in expansions.used:
-            findings.append(
-                finding(
-                    "S2C010",
-                    "%(host_node_name)s in [include] files is expanded with this machine's "
-                    f"host name ({node!r}) to choose the files to convert",
-                    floc,
-                    "include",
-                    "files",
-                )
-            )
-        for used in sorted(expansions.used):
-            if used.startswith("ENV_"):
-                findings.append(
-                    finding(
-                        "S2C007",
-                        f"%({used})s in [include] files is resolved now, from this machine's "
-                        "environment, to choose the files to convert",
-                        floc,
-                        "include",
-                        "files",
-                    )
-                )
-        patterns = files.split()
-        if takes_whole_mapping(parser.get("include", "files")):
-            # the patterns would be words of the environment's values: never shown nor globbed
-            patterns = []
-            findings.append(
-                finding(
-                    "S2C015",
-                    "[include] files holds a %-conversion with no (name) (a bare %s, %r...): "
-                    "supervisord would glob the words of its whole expansion dictionary, the "
-                    "value of every environment variable included; nothing is included (write "
-                    "%% for a literal %)",
-                    floc,
-                    "include",
-                    "files",
-                )
-            )
-        for pattern in patterns:
-            full = os.path.join(base, pattern)
-            import glob  # only for [include] (cold start)
-
-            matches = glob.glob(full)
-            if not matches:
-                findings.append(
-                    finding(
-                        "S2C001",
-                        f'no file matches include pattern "{full}" (supervisord skips it)',
-                        floc,
-                        "include",
-                        "files",
-                    )
-                )
-                continue
-            for inc in sorted(matches):
-                parser.include_headers = []
-                try:
-                    inc_text = _load(inc)
-                except InputError as exc:
-                    if "UTF-8" in exc.message or "NUL" in exc.message:
-                        raise ConfigError(
-                            f"included file {inc}: {exc.message}",
-                            exc.file,
-                            exc.line,
-                            hint="supervisord refuses to start when an included file cannot "
-                            "be parsed",
-                        ) from None
-                    why = exc.message.removeprefix("could not read config file: ")
-                    findings.append(
-                        finding(
-                            "S2C002",
-                            f'included file "{inc}" cannot be read: {why} (supervisord skips '
-                            "it; nothing from it is converted)",
-                            floc,
-                            "include",
-                            "files",
-                        )
-                    )
-                    continue
-                inc_here = os.path.abspath(os.path.dirname(inc))
-                texts[inc] = parser.read(inc_text, inc, inc_here)
-                files_read.append(inc)
-                is_main = os.path.abspath(inc) == os.path.abspath(filename)
-                for loc in parser.include_headers:
-                    if is_main:
-                        continue  # the main file matched its own pattern: read twice, fine
-                    findings.append(
-                        finding(
-                            "S2C003",
-                            f"[include] in the included file {inc} is not followed "
-                            "(supervisord reads [include] files once, from the main file)",
-                            loc,
-                            "include",
-                        )
-                    )
-                parser.expand_here(inc_here)
+        for inc in _included_files(parser, here, base, environ, host_node_name, reporter):
+            _read_included(parser, inc, filename, reporter, texts, files_read)
     elif "supervisord" not in parser.sections:
         # a conf.d snippet is converted as if [include]d by an empty main config, and
         # supervisor replaces %(here)s in included files after reading them
         parser.expand_here(here)
-
-    # duplicates (S2C013)
-    seen_dup: set[tuple[str, str, Loc]] = set()
-    for section, key, prev, new in parser.dup_options:
-        if (section, key, prev) in seen_dup:
-            continue
-        seen_dup.add((section, key, prev))
-        findings.append(
-            finding(
-                "S2C013",
-                f"option '{key}' in [{section}] is set again at {new.file}:{new.line}; "
-                "supervisord uses the last value, this one is ignored",
-                prev,
-                section,
-                key,
-            )
-        )
-    for section, first, again in parser.dup_sections:
-        findings.append(
-            finding(
-                "S2C013",
-                f"section [{section}] appears again (first at {first.file}:{first.line}); "
-                "supervisord merges them and later options override earlier ones",
-                again,
-                section,
-            )
-        )
-
-    sections = parser.raw_sections(filename, here)
-
+    _report_duplicates(parser, reporter)
     return RawConfig(
         main_file=filename,
         here=here,
-        sections=tuple(sections),
+        sections=tuple(parser.raw_sections(filename, here)),
         files_read=tuple(files_read),
-        findings=tuple(findings),
+        findings=tuple(reporter.findings()),
         texts=texts,
     )
+
+
+_SNIPPET_INCLUDE = (
+    "is not followed: this file has no [supervisord] section (not even in the files it "
+    "includes), so it is converted as a conf.d snippet included by an empty main config, and "
+    "supervisord does not follow [include] in included files"
+)
+
+
+def _included_files(
+    parser: _Reader,
+    here: str,
+    base: str,
+    environ: Mapping[str, str] | None,
+    host_node_name: str | None,
+    reporter: Reporter,
+) -> list[str]:
+    """The files ``[include] files`` names, in the order supervisord reads them."""
+    include_loc = parser.section_locs["include"]
+    if not parser.has_option("include", "files"):
+        raise ConfigError(
+            ".ini file has [include] section, but no files setting",
+            include_loc.file,
+            include_loc.line,
+            hint="add files = conf.d/*.conf or remove [include]",
+        )
+    floc = parser.option_loc("include", "files") or include_loc
+    env = os.environ if environ is None else environ
+    node = host_node_name if host_node_name is not None else platform.node()
+    expansions = _RecordingMap({"here": here})
+    expansions["host_node_name"] = node
+    for k, v in env.items():
+        expansions[f"ENV_{k}"] = v
+    value = parser.get("include", "files")
+    try:
+        files = expand(value, expansions, "include.files")
+    except ValueError as exc:
+        raise ConfigError(str(exc), floc.file, floc.line) from None
+    if "host_node_name" in expansions.used:
+        reporter.report(
+            "S2C010",
+            floc,
+            "include",
+            "files",
+            where="[include] files",
+            how="expanded with",
+            node=node,
+            purpose=" to choose the files to convert",
+        )
+    for used in sorted(expansions.used):
+        if used.startswith("ENV_"):
+            reporter.report(
+                "S2C007",
+                floc,
+                "include",
+                "files",
+                name=used,
+                where="[include] files",
+                how=", from this machine's environment, to choose the files to convert",
+            )
+    if takes_whole_mapping(value):
+        # the patterns would be words of the environment's values: never shown nor globbed
+        reporter.report(
+            "S2C015",
+            floc,
+            "include",
+            "files",
+            where="[include] files",
+            effect="glob the words of its whole expansion dictionary",
+            outcome="; nothing is included",
+        )
+        return []
+    import glob  # only for [include] (cold start)
+
+    found: list[str] = []
+    for pattern in files.split():
+        full = os.path.join(base, pattern)
+        matches = glob.glob(full)
+        if not matches:
+            reporter.report("S2C001", floc, "include", "files", pattern=full)
+        found.extend(sorted(matches))
+    return found
+
+
+def _read_included(
+    parser: _Reader,
+    inc: str,
+    main_file: str,
+    reporter: Reporter,
+    texts: dict[str, str],
+    files_read: list[str],
+) -> None:
+    """Read one included file into ``parser`` as ``parser.read(inc)`` + ``expand_here`` do."""
+    floc = parser.option_loc("include", "files") or parser.section_locs["include"]
+    try:
+        inc_text = _load(inc)
+    except InputError as exc:
+        if "UTF-8" in exc.message or "NUL" in exc.message:
+            raise ConfigError(
+                f"included file {inc}: {exc.message}",
+                exc.file,
+                exc.line,
+                hint="supervisord refuses to start when an included file cannot be parsed",
+            ) from None
+        why = exc.message.removeprefix("could not read config file: ")
+        reporter.report("S2C002", floc, "include", "files", path=inc, why=why)
+        return
+    inc_here = os.path.abspath(os.path.dirname(inc))
+    parser.include_headers = []
+    texts[inc] = parser.read(inc_text, inc, inc_here)
+    files_read.append(inc)
+    if os.path.abspath(inc) != os.path.abspath(main_file):  # else: read twice, fine
+        for loc in parser.include_headers:
+            reporter.report(
+                "S2C003",
+                loc,
+                "include",
+                None,
+                why=f"in the included file {inc} is not followed (supervisord reads [include] "
+                "files once, from the main file)",
+            )
+    parser.expand_here(inc_here)
+
+
+def _report_duplicates(parser: _Reader, reporter: Reporter) -> None:
+    """S2C013 for each option set again and each section that appears again."""
+    seen: set[tuple[str, str, Loc]] = set()
+    for section, key, prev, new in parser.dup_options:
+        if (section, key, prev) not in seen:
+            seen.add((section, key, prev))
+            reporter.report(
+                "S2C013",
+                prev,
+                section,
+                key,
+                what=f"option '{key}' in [{section}] is set again at {new.file}:{new.line}",
+                outcome="uses the last value, this one is ignored",
+            )
+    for section, first, again in parser.dup_sections:
+        reporter.report(
+            "S2C013",
+            again,
+            section,
+            None,
+            what=f"section [{section}] appears again (first at {first.file}:{first.line})",
+            outcome="merges them and later options override earlier ones",
+        )

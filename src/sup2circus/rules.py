@@ -58,6 +58,7 @@ _RULES: tuple[Rule, ...] = (
         "Run the conversion where the included files exist (e.g. in the image build after "
         "copying them), or remove the pattern.",
         "[include]\nfiles = conf.d/*.conf",
+        message='no file matches include pattern "{pattern}" (supervisord skips it)',
     ),
     Rule(
         "S2C002",
@@ -67,6 +68,8 @@ _RULES: tuple[Rule, ...] = (
         "Refuses to start when an included file cannot be parsed; skips files it cannot open.",
         "Nothing from that file is converted.",
         "Fix the file's permissions or encoding, or remove it from [include] files.",
+        message='included file "{path}" cannot be read: {why} (supervisord skips it; nothing '
+        "from it is converted)",
     ),
     Rule(
         "S2C003",
@@ -76,6 +79,7 @@ _RULES: tuple[Rule, ...] = (
         "Reads [include] files once, from the main file only: a nested [include] is ignored.",
         "Nothing to convert: sup2circus follows supervisor and ignores it too.",
         "Move the patterns into the main file's [include] section.",
+        message="[include] {why}",
     ),
     Rule(
         "S2C004",
@@ -115,6 +119,7 @@ _RULES: tuple[Rule, ...] = (
         "the value of the converting machine's environment is written into circus.ini.",
         "Convert where the environment matches the runtime one, or write the value literally.",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
+        message="%({name})s in {where} is resolved now{how}",
     ),
     Rule(
         "S2C008",
@@ -145,6 +150,8 @@ _RULES: tuple[Rule, ...] = (
         "circus has no equivalent; the converting machine's host name is written.",
         "Run the conversion on the target host, or avoid %(host_node_name)s.",
         observes=("argv", "cwd", "env", "stdout", "stderr"),
+        message="%(host_node_name)s in {where} is {how} this machine's host name ({node!r})"
+        "{purpose}",
     ),
     Rule(
         "S2C011",
@@ -176,6 +183,7 @@ _RULES: tuple[Rule, ...] = (
         "Merges duplicate sections and keeps the last value of a duplicate option.",
         "The converted file holds the value supervisor uses (circus would keep the first).",
         "Delete the duplicate.",
+        message="{what}; supervisord {outcome}",
     ),
     Rule(
         "S2C014",
@@ -205,6 +213,9 @@ _RULES: tuple[Rule, ...] = (
         "Write %% for a literal %, or name the value: %(program_name)s, %(ENV_X)s...",
         "[program:web]\ncommand = /usr/bin/printf %s",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr", "start_order"),
+        message="{where} holds a %-conversion with no (name) (a bare %s, %r...): supervisord "
+        "would {effect}, the value of every environment variable included{outcome} (write %% "
+        "for a literal %)",
     ),
     Rule(
         "S2C016",
