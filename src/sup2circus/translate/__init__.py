@@ -8,6 +8,7 @@ goes through the topics in :data:`TOPICS` (one module each), which fill in its
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 
@@ -109,7 +110,7 @@ def _watchers(ctx: Context) -> list[Watcher]:
     procs = ctx.model.processes
     names = [watcher_name(p) for p in procs]
     sup_prio = start_priorities(ctx)
-    drafts: dict[int, Draft] = {}
+    made: dict[int, Watcher] = {}
     # in the order of the sections in the source: a fact several processes report (merged by
     # the reporter) names them in that order
     for i in sorted(
@@ -117,10 +118,21 @@ def _watchers(ctx: Context) -> list[Watcher]:
     ):
         d = translate_process(ctx, procs[i], names[i])
         if d is not None:
-            drafts[i] = d
-    kept = sorted(drafts)
+            # made now, so that only the watcher is kept; its priority once all are known
+            made[i] = _watcher(d, 0)
+    kept = sorted(made)
     prios = circus_priorities(ctx, [sup_prio[i] for i in kept], [names[i] for i in kept])
-    return [_watcher(drafts[i], prio) for i, prio in zip(kept, prios, strict=True)]
+    return [_at_priority(made.pop(i), prio) for i, prio in zip(kept, prios, strict=True)]
+
+
+def _section_place(p: ProcessSpec) -> tuple[str, int]:
+    return (p.section_loc.file, p.section_loc.line)
+
+
+def _at_priority(w: Watcher, priority: int) -> Watcher:
+    options = tuple(("priority", str(priority)) if o[0] == "priority" else o for o in w.options)
+    intent = dataclasses.replace(w.intent, priority=priority)
+    return dataclasses.replace(w, options=options, intent=intent)
 
 
 def _watcher(d: Draft, priority: int) -> Watcher:

@@ -23,6 +23,14 @@ _STDOUT = Stream(kind="stdout")
 _STDERR = Stream(kind="stderr")
 _DAEMON_STDOUT = Stream(kind="daemon-stdout")
 
+# the option names of a channel's FileStream (one string each, not one per watcher)
+_FILE_STREAM_KEYS = {
+    chan: tuple(
+        f"{chan}_stream.{key}" for key in ("class", "filename", "max_bytes", "backup_count")
+    )
+    for chan in ("stdout", "stderr")
+}
+
 _UNSAFE_FILE_CHAR = re.compile(r"[^\w.\-]")
 
 
@@ -179,11 +187,12 @@ def _file_stream(
             "S2C501", p.loc_of(f"{chan}_logfile"), p.section, f"{chan}_logfile", detail=detail
         )
         return INHERIT
+    class_key, filename_key, max_bytes_key, backup_count_key = _FILE_STREAM_KEYS[chan]
     d.stream_options += [
-        (f"{chan}_stream.class", "FileStream"),
-        (f"{chan}_stream.filename", spelled),
-        (f"{chan}_stream.max_bytes", str(max_bytes)),
-        (f"{chan}_stream.backup_count", str(backups)),
+        (class_key, "FileStream"),
+        (filename_key, spelled),
+        (max_bytes_key, str(max_bytes)),
+        (backup_count_key, str(backups)),
     ]
     if max_bytes > 0 and backups == 0:
         opt = f"{chan}_logfile_backups"
