@@ -118,26 +118,31 @@ def _watchers(ctx: Context) -> list[Watcher]:
     ):
         d = translate_process(ctx, procs[i], names[i])
         if d is not None:
-            # made now, so that only the watcher is kept; its priority once all are known
-            made[i] = _watcher(d, 0)
+            # made now, so that only the watcher is kept, at the usual priority: -supervisor's
+            made[i] = _watcher(ctx, d, -sup_prio[i])
     kept = sorted(made)
     prios = circus_priorities(ctx, [sup_prio[i] for i in kept], [names[i] for i in kept])
-    return [_at_priority(made.pop(i), prio) for i, prio in zip(kept, prios, strict=True)]
+    return [_at_priority(ctx, made.pop(i), prio) for i, prio in zip(kept, prios, strict=True)]
 
 
 def _section_place(p: ProcessSpec) -> tuple[str, int]:
     return (p.section_loc.file, p.section_loc.line)
 
 
-def _at_priority(w: Watcher, priority: int) -> Watcher:
-    options = tuple(("priority", str(priority)) if o[0] == "priority" else o for o in w.options)
+def _at_priority(ctx: Context, w: Watcher, priority: int) -> Watcher:
+    """``w`` at circus priority ``priority``."""
+    if w.intent.priority == priority:
+        return w
+    at = ctx.share(("priority", str(priority)))
+    options = tuple(at if o[0] == "priority" else o for o in w.options)
     intent = dataclasses.replace(w.intent, priority=priority)
     return dataclasses.replace(w, options=options, intent=intent)
 
 
-def _watcher(d: Draft, priority: int) -> Watcher:
+def _watcher(ctx: Context, d: Draft, priority: int) -> Watcher:
     """The watcher of a translated process, at circus priority ``priority``."""
     p = d.p
+    share = ctx.share
     options = [
         *d.command_options,
         *d.lifecycle_options,
@@ -148,11 +153,12 @@ def _watcher(d: Draft, priority: int) -> Watcher:
         *d.prefix_options,
         *d.exact_options,
     ]
+    env = share(tuple(map(share, d.env_section)))
     intent = Intent(
         argv=d.argv,
         program_argv=d.program_argv,
         working_dir=d.working_dir,
-        env=d.env_intent,
+        env=share(tuple(map(share, d.env_intent))),
         wrapper_env=tuple((k, replace_markers(v)) for k, v in d.wrapper_env),
         uid=d.user,
         stop_signal=p.stopsignal,
@@ -168,9 +174,9 @@ def _watcher(d: Draft, priority: int) -> Watcher:
     )
     return Watcher(
         name=d.name,
-        options=tuple(options),
-        env_section=d.env_glob if d.env_section else None,
-        env=d.env_section,
+        options=tuple(map(share, options)),
+        env_section=d.env_glob if env else None,
+        env=env,
         intent=intent,
         processes=(f"{p.group_name}:{p.name}",),
         source=p.section,

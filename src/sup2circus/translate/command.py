@@ -29,9 +29,8 @@ _PWD_ARGS = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
 
 
 def unsplittable(ctx: Context, p: ProcessSpec) -> None:
-    """S2C125: a command supervisord cannot split (reported once per section)."""
-    if ctx.first_time("S2C125", p.section):
-        ctx.report("S2C125", p.loc_of("command"), p.section, "command")
+    """S2C125: a command supervisord cannot split."""
+    ctx.report("S2C125", p.loc_of("command"), p.section, "command")
 
 
 def translate_command(ctx: Context, d: Draft) -> None:
@@ -64,8 +63,8 @@ def translate_command(ctx: Context, d: Draft) -> None:
     if wrapped or d.wrapper_env:
         d.comments.append(_wrapper_comment(d, wrapped))
         d.comments.append("runs: " + shlex.join(replace_markers(a) for a in argv))
-    d.argv = tuple(replace_markers(a) for a in run)
-    d.program_argv = tuple(replace_markers(a) for a in argv)
+    d.program_argv = _with_references(p.argv)
+    d.argv = d.program_argv if run == argv else _with_references(run)
     if not all(map(token_ok, run)):
         # not every token reads back as itself: check the whole command
         check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
@@ -76,6 +75,13 @@ def translate_command(ctx: Context, d: Draft) -> None:
     d.command_options += [("cmd", cmd), ("copy_env", "true")]
     _directory(ctx, d)
     _user(ctx, d)
+
+
+def _with_references(argv: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """``argv`` with each marker as its circus reference (the model's tuple when it has none)."""
+    if isinstance(argv, tuple) and not any(ENV_MARK_START in a for a in argv):
+        return argv
+    return tuple(replace_markers(a) for a in argv)
 
 
 def _join(tokens: list[str], deferred: dict[str, str]) -> str:
@@ -194,8 +200,7 @@ def _user(ctx: Context, d: Draft) -> None:
     user = p.user
     if user is None and sd.user:
         user = sd.user
-        if ctx.first_time("S2C122", "supervisord"):
-            ctx.report("S2C122", sd.loc_of("user"), "supervisord", "user", user=sd.user)
+        ctx.report("S2C122", sd.loc_of("user"), "supervisord", "user", user=sd.user)
     if user is None:
         return
     d.user = user

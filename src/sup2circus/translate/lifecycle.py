@@ -42,11 +42,12 @@ def _exact_hooks(ctx: Context, d: Draft) -> None:
 
 
 def _restart_findings(ctx: Context, d: Draft) -> None:
-    """S2C101-103, once per section (info under --exact: the Reporter's severities)."""
+    """S2C101-103 (one finding per section: the processes of a section report the same fact;
+    info under --exact: the Reporter's severities)."""
     p = d.p
     sec = p.section
     exact = ctx.opts.exact
-    if p.autorestart is AutoRestart.UNEXPECTED and ctx.first_time("S2C101", sec):
+    if p.autorestart is AutoRestart.UNEXPECTED:
         ctx.report(
             "S2C101",
             p.loc_of("autorestart"),
@@ -59,7 +60,7 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
             else "circus restarts every exit (respawn = true), expected ones included; "
             "set autorestart=true/false or convert with --exact",
         )
-    if p.startsecs > 0 and ctx.first_time("S2C102", sec):
+    if p.startsecs > 0:
         opt = "startretries" if "startretries" in p.options else "startsecs"
         ctx.report(
             "S2C102",
@@ -73,7 +74,7 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
             else "supervisord gives up (FATAL) after startretries fast exits with back-off; "
             "circus restarts a failing process forever",
         )
-    if (p.stopasgroup or p.killasgroup) and ctx.first_time("S2C103", sec):
+    if p.stopasgroup or p.killasgroup:
         opt = "stopasgroup" if p.stopasgroup else "killasgroup"
         ctx.report(
             "S2C103",

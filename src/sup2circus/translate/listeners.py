@@ -27,9 +27,7 @@ def idiom_plan(model: SupervisorConfig, opts: ConvertOptions) -> Plan | None:
 
 
 def translate_listener(ctx: Context, p: ProcessSpec) -> None:
-    """The findings of an [eventlistener:x] section (once for all its processes)."""
-    if not ctx.first_time("S2C120", p.section):
-        return
+    """The findings of an [eventlistener:x] section (the same facts for all its processes)."""
     if ctx.plan is not None and p.section in ctx.plan.listeners:
         _idiom_listener(ctx, p, ctx.plan)
     else:
