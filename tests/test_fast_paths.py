@@ -1,4 +1,4 @@
-"""The translator's and writer's fast paths and caches give exactly what the plain code gives.
+"""circus_syntax's and the writer's fast paths give exactly what the plain code gives.
 
 Each fast path (a regex instead of a parse, a cached answer, a shared object) is compared, on
 hostile generated input, with the straightforward version it replaces (kept here verbatim).
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import shlex
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sup2circus import circus_syntax as cs
-from sup2circus import translate as tr
 from sup2circus import write as wr
 from sup2circus.circus_model import CircusConfig, Intent, Socket, Stream, Watcher
 from sup2circus.model import ENV_MARK_END, ENV_MARK_RE, ENV_MARK_START, env_marker
@@ -62,16 +60,6 @@ def escape_glob_ref(name: str) -> str | None:
     if "," in name or name != name.strip():
         return None
     return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
-
-
-def safe_file_name_ref(name: str) -> str:
-    return "".join(c if (c.isalnum() or c in "._-") else "_" for c in name)
-
-
-def ordered_ref(sup_prio: list[int], names: list[str]) -> bool:
-    n = len(names)
-    order = sorted(range(n), key=lambda i: (sup_prio[i], names[i]))
-    return order == list(range(n))
 
 
 def write_ref(cfg: CircusConfig) -> str:
@@ -127,39 +115,8 @@ def test_cached_quoting_is_quote_token(argv: list[str], with_refs: bool) -> None
         deferred = {}
     expected = " ".join(cs.quote_token(t, deferred or None) for t in argv)
     assert cs.join_argv(argv, deferred) == expected
-    assert tr._join_argv(argv, deferred or None) == expected
     for t in argv:
         assert cs.quote_plain(t) == cs.quote_token(t)
-
-
-@SETTINGS
-@given(TEXT)
-def test_token_ok_is_token_round_trips(token: str) -> None:
-    marker_re = ENV_MARK_RE if ENV_MARK_START in token else None
-    expected = token == tr.PWD_REF or cs.token_round_trips.__wrapped__(token, marker_re)
-    assert tr._token_ok.__wrapped__(token) == expected
-
-
-@pytest.mark.parametrize(
-    "token",
-    [
-        ENV_MARK_START + "x7qS2C" + ENV_MARK_END,
-        ENV_MARK_START + "A" + ENV_MARK_START + "B" + ENV_MARK_END,
-        MARKERS[0] + MARKERS[0],
-        MARKERS[0] + "/" + MARKERS[0] + ENV_MARK_END,
-        ENV_MARK_START + MARKERS[1],
-        MARKERS[0] + MARKERS[1],
-        "-" + MARKERS[3] + "q7x" + ENV_MARK_END,
-        MARKERS[1] + "$",
-        MARKERS[1] + ";",
-        "",
-    ],
-)
-def test_token_ok_tricky_markers(token: str) -> None:
-    expected = cs.token_round_trips.__wrapped__(
-        token, ENV_MARK_RE if ENV_MARK_START in token else None
-    )
-    assert tr._token_ok.__wrapped__(token) == expected
 
 
 @SETTINGS
@@ -176,49 +133,6 @@ def test_token_round_trips_shlex_shortcut(token: str) -> None:
     written = cs.quote_token(token, deferred or None)
     if cs._SHLEX_PLAIN_RE.fullmatch(written):
         assert (shlex.split(written) == [expected]) == (written == expected)
-
-
-# --------------------------------------------------------------------------- translate
-
-
-@SETTINGS
-@given(TEXT)
-def test_env_spelling_fast_path(value: str) -> None:
-    assert tr._env_spelling(value) == tr._env_value_spelling.__wrapped__(value)
-    if tr._PLAIN_ENV_VALUE(value):
-        assert cs.env_value_reads_back(value)
-
-
-@SETTINGS
-@given(TEXT)
-def test_spell_value_fast_path(value: str) -> None:
-    spelled = tr._replace_markers(value)
-    ok = cs.reads_back(spelled, allow_vars=True) and tr._only_our_refs(spelled, value)
-    assert tr._spell_value(value) == (spelled if ok else None)
-    assert tr._reads_back(value) == cs.reads_back(value)
-
-
-@SETTINGS
-@given(TEXT)
-def test_replace_markers(value: str) -> None:
-    def repl(m: object) -> str:
-        return f"$(circus.env.{m.group(1)})"  # type: ignore[attr-defined]
-
-    assert tr._replace_markers(value) == ENV_MARK_RE.sub(repl, value)
-
-
-@SETTINGS
-@given(st.text(max_size=20))
-def test_safe_file_name_regex(name: str) -> None:
-    assert tr._safe_file_name(name) == safe_file_name_ref(name)
-
-
-@SETTINGS
-@given(st.lists(st.tuples(st.integers(-3, 3), st.sampled_from(["a", "a-b:x", "a:y", "B", "b"]))))
-def test_ordered_is_a_stable_sort_keeping_the_order(rows: list[tuple[int, str]]) -> None:
-    prios = [p for p, _ in rows]
-    names = [n for _, n in rows]
-    assert tr._ordered(prios, names) == ordered_ref(prios, names)
 
 
 # --------------------------------------------------------------------------- write

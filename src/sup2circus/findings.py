@@ -106,36 +106,6 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     return [items[d[5]] for d in decorated]
 
 
-def merge_duplicates(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per fact: findings at the same place (file, line, column) with the same code,
-    section and option -- one per process of a numprocs program, one per watcher that inherits
-    a [supervisord] setting, one per name used in one option -- become one, whose message holds
-    each distinct message once (so it names every watcher or name concerned) and whose
-    severity is the highest. Order: each fact where it was first reported."""
-    groups: dict[tuple[object, ...], list[Finding]] = {}
-    for f in findings:
-        key = (f.file, f.line, f.column, f.code, f.section, f.option)
-        groups.setdefault(key, []).append(f)
-    out: list[Finding] = []
-    for same in groups.values():
-        first = same[0]
-        if len(same) > 1:
-            message = "; ".join(dict.fromkeys(f.message for f in same))
-            severity = max((f.severity for f in same), key=lambda s: s.rank)
-            first = Finding(
-                first.code,
-                severity,
-                message,
-                first.file,
-                first.line,
-                first.section,
-                first.option,
-                first.column,
-            )
-        out.append(first)
-    return out
-
-
 class Sup2CircusError(Exception):
     """Base class of every error about input that cannot be converted.
 

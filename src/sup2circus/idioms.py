@@ -172,16 +172,6 @@ def listener_message(section: str, found: Listener, exact: bool, exit_on_fatal: 
     )
 
 
-def dash_message(found: Listener) -> str:
-    """The S2C131 message: ``kill -SIGNAME`` under dash."""
-    return (
-        f"`{found.form}`: dash (Debian's and Ubuntu's /bin/sh) refuses a SIG-prefixed signal "
-        "name, so under supervisord there this listener never fires and supervisord keeps "
-        "running; bash accepts it (other shells vary). The conversion does what the listener means "
-        "(circusd exits); write the signal without SIG (kill -QUIT) so both agree"
-    )
-
-
 def prefixable(p: ProcessSpec, chan: str) -> bool:
     """True when ``chan`` of program ``p`` can be written with the prefixing stream."""
     log = p.stdout if chan == "stdout" else p.stderr

@@ -241,6 +241,7 @@ _RULES: tuple[Rule, ...] = (
         "[include] pattern matched nothing here, or the file is not the main config.",
         "Convert where the included files exist, or convert the file that holds the programs.",
         "[supervisord]\nnodaemon = true\n\n[include]\nfiles = conf.d/*.conf",
+        message="no programs: circusd would run nothing; did an [include] miss?",
     ),
     # ------------------------------------------------------------------ S2C1xx programs
     Rule(
@@ -256,6 +257,7 @@ _RULES: tuple[Rule, ...] = (
         "reproduce it exactly).",
         "[program:job]\ncommand = /usr/bin/run-once",
         observes=("restarts",),
+        message="autorestart=unexpected{default} with exitcodes={exitcodes}: {effect}",
     ),
     Rule(
         "S2C102",
@@ -268,6 +270,7 @@ _RULES: tuple[Rule, ...] = (
         "spawn errors).",
         "Convert with --exact (hooks reproduce it), or accept the difference in failure handling.",
         observes=("restarts",),
+        message="startsecs={startsecs}, startretries={startretries}: {effect}",
     ),
     Rule(
         "S2C103",
@@ -281,6 +284,7 @@ _RULES: tuple[Rule, ...] = (
         "Convert with --exact (a before_signal hook signals the process group).",
         "[program:web]\ncommand = /usr/bin/app\nstopasgroup = true",
         observes=("stop",),
+        message="{setting}=true: {effect}",
     ),
     Rule(
         "S2C104",
@@ -292,6 +296,7 @@ _RULES: tuple[Rule, ...] = (
         'command in sh -c \'umask NNN && exec "$0" "$@"\', which is exact.',
         "Nothing to do; with --no-wrappers the umask is lost (warning).",
         observes=("umask", "argv"),
+        message="{detail}",
     ),
     Rule(
         "S2C105",
@@ -304,6 +309,7 @@ _RULES: tuple[Rule, ...] = (
         "Nothing to do; with --no-wrappers stderr goes to the same target through a second "
         "stream and the order between the two is lost (warning).",
         observes=("stderr", "argv"),
+        message="{detail}",
     ),
     Rule(
         "S2C106",
@@ -314,6 +320,10 @@ _RULES: tuple[Rule, ...] = (
         "Gives /dev/null: a program that reads stdin sees EOF at once and exits.",
         "Nothing for programs that do not read stdin (most servers).",
         observes=("stdin",),
+        message=(
+            "circus gives every child /dev/null on stdin (supervisord: a pipe that never reaches "
+            "EOF); programs that read stdin will see EOF"
+        ),
     ),
     Rule(
         "S2C107",
@@ -324,6 +334,7 @@ _RULES: tuple[Rule, ...] = (
         "SUPERVISOR_SERVER_URL (from serverurl) in every child.",
         "Sets none of them.",
         "Nothing, unless the program checks them (supervisor.childutils does).",
+        message="{detail}",
     ),
     Rule(
         "S2C108",
@@ -335,6 +346,10 @@ _RULES: tuple[Rule, ...] = (
         "Nothing, unless a program must stop before another (then stop them explicitly with "
         "circusctl before stopping circusd).",
         observes=("stop",),
+        message=(
+            "supervisord stops groups one at a time in reverse start order, waiting for each; "
+            "{effect}"
+        ),
     ),
     Rule(
         "S2C109",
@@ -356,6 +371,9 @@ _RULES: tuple[Rule, ...] = (
         "sup2circus writes a deterministic FileStream path in childlogdir instead.",
         "Set the log file path explicitly to silence this.",
         observes=("stdout", "stderr"),
+        message=(
+            "{setting}=AUTO: supervisord picks a random file name in childlogdir; written as {path}"
+        ),
     ),
     Rule(
         "S2C111",
@@ -366,6 +384,10 @@ _RULES: tuple[Rule, ...] = (
         "A FileStream with backup_count = 0 never truncates: the file grows without bound.",
         "Set backups to 1 or more, or maxbytes=0.",
         observes=("stdout", "stderr"),
+        message=(
+            "{channel}_logfile_backups=0 with maxbytes>0: supervisord truncates the file at each "
+            "rollover, circus never truncates it (it grows without bound)"
+        ),
     ),
     Rule(
         "S2C112",
@@ -376,6 +398,7 @@ _RULES: tuple[Rule, ...] = (
         "Not converted: no syslog stream in circus.",
         "Log to a file or to circusd's stdout and ship it from there.",
         observes=("stdout", "stderr"),
+        message="{channel} to syslog has no circus equivalent{instead}",
     ),
     Rule(
         "S2C113",
@@ -386,6 +409,7 @@ _RULES: tuple[Rule, ...] = (
         "events to event listeners.",
         "No events of that kind.",
         "Nothing, unless an event listener relies on them.",
+        message="{detail}",
     ),
     Rule(
         "S2C114",
@@ -396,6 +420,10 @@ _RULES: tuple[Rule, ...] = (
         "Two FileStreams on one file rotate independently.",
         "Use redirect_stderr=true.",
         observes=("stdout", "stderr"),
+        message=(
+            "stdout and stderr are logged to the same file: circus rotates its two streams on that "
+            "file independently (use redirect_stderr=true)"
+        ),
     ),
     Rule(
         "S2C115",
@@ -408,6 +436,9 @@ _RULES: tuple[Rule, ...] = (
         "wrapper in the command instead, which is exact.",
         "Nothing to do; with --no-wrappers the value cannot be written (error).",
         observes=("env", "argv"),
+        message=(
+            "variable {variable}: {reason}; set through an `env` wrapper in cmd instead (exact)"
+        ),
     ),
     Rule(
         "S2C116",
@@ -418,6 +449,10 @@ _RULES: tuple[Rule, ...] = (
         "With copy_env = true circus expands $UPPER names and strips spaces in every "
         "inherited value too.",
         "Avoid '$NAME' text and leading/trailing spaces in the environment circusd starts with.",
+        message=(
+            "with copy_env = true circus expands $NAME references and strips surrounding spaces in "
+            "the variables circusd itself inherits (supervisord passes them unchanged)"
+        ),
     ),
     Rule(
         "S2C117",
@@ -428,6 +463,10 @@ _RULES: tuple[Rule, ...] = (
         "Resolves it against the watcher's working_dir.",
         "Use an absolute path.",
         observes=("argv",),
+        message=(
+            "command {program} is relative: supervisord resolves it against its own working "
+            "directory, circus against working_dir ({directory}); use an absolute path"
+        ),
     ),
     Rule(
         "S2C118",
@@ -438,6 +477,10 @@ _RULES: tuple[Rule, ...] = (
         "Binds the [socket:...] for circusd's whole lifetime; the socket is on fd 0 like "
         "supervisor's.",
         "Nothing to do.",
+        message=(
+            "socket {url} becomes [socket:{name}] on the watcher's stdin (stdin_socket); circus "
+            "binds it for its whole lifetime instead of on first start"
+        ),
     ),
     Rule(
         "S2C119",
@@ -447,6 +490,10 @@ _RULES: tuple[Rule, ...] = (
         "chowns the unix socket.",
         "Not converted: the socket stays owned by circusd's user.",
         "chown it in a before_start hook or run the program as that user.",
+        message=(
+            "socket_owner={owner} has no circus equivalent: the socket stays owned by circusd's "
+            "user"
+        ),
     ),
     Rule(
         "S2C120",
@@ -457,6 +504,10 @@ _RULES: tuple[Rule, ...] = (
         "Has no event protocol: as a plain watcher the listener reads EOF and crash-loops.",
         "Rewrite it as a circus plugin ([plugin:x]) or a hook; the section is not converted.",
         "[eventlistener:mon]\ncommand = /usr/bin/mon\nevents = PROCESS_STATE",
+        message=(
+            "[{section}] is an event listener: circus has no event protocol (as a plain watcher it "
+            "would read EOF and crash-loop); not converted -- rewrite it as a circus plugin or hook"
+        ),
     ),
     Rule(
         "S2C121",
@@ -468,6 +519,11 @@ _RULES: tuple[Rule, ...] = (
         "No groups: sup2circus encodes the same start order in watcher priorities and names "
         "members g:a so that circusctl stop 'g:*' works.",
         "Nothing to do.",
+        message=(
+            "[group:{group}] start order (group priority {priority}, then programs= order) is "
+            "encoded in watcher priorities; members are named {group}:NAME so `circusctl stop "
+            "'{group}:*'` works; circus stops them concurrently"
+        ),
     ),
     Rule(
         "S2C122",
@@ -477,6 +533,10 @@ _RULES: tuple[Rule, ...] = (
         "Drops privileges itself, so every child runs as that user.",
         "circusd keeps running as the user that started it; every watcher gets uid instead.",
         "Start circusd as that user if the daemon itself must not run as root.",
+        message=(
+            "[supervisord] user={user}: supervisord drops privileges itself; written as uid on "
+            "every watcher (circusd itself keeps its user)"
+        ),
     ),
     Rule(
         "S2C123",
@@ -488,6 +548,10 @@ _RULES: tuple[Rule, ...] = (
         "environment.",
         "Nothing to do unless a program enumerates its environment.",
         observes=("env",),
+        message=(
+            "circus adds __name__=env:NAME to the environment of {kind} {names} (NAME: the "
+            "watcher's; a side effect of every [env:...] section)"
+        ),
     ),
     Rule(
         "S2C124",
@@ -499,6 +563,7 @@ _RULES: tuple[Rule, ...] = (
         "to circusd's stdout instead.",
         "Log stdout to a file, or to /dev/stdout.",
         observes=("stdout",),
+        message="stdout to stderr cannot be expressed here: stdout goes to circusd's stdout",
     ),
     Rule(
         "S2C125",
@@ -511,6 +576,10 @@ _RULES: tuple[Rule, ...] = (
         "Close the quote or escape the character in command.",
         "[program:web]\ncommand = /usr/bin/web 'unclosed",
         observes=("argv",),
+        message=(
+            "the command cannot be split into arguments (an unclosed quote or a trailing "
+            "backslash?): supervisord would fail to start it; watcher not converted"
+        ),
     ),
     Rule(
         "S2C126",
@@ -531,6 +600,10 @@ _RULES: tuple[Rule, ...] = (
         "Forks into the background unless nodaemon=true.",
         "Stays in the foreground unless started as `circusd --daemon` (no ini option).",
         "Start circusd with --daemon, or set nodaemon=true.",
+        message=(
+            "supervisord daemonizes (nodaemon is false): start circusd with `circusd --daemon` to "
+            "do the same; circus.ini cannot say it"
+        ),
     ),
     Rule(
         "S2C202",
@@ -541,6 +614,7 @@ _RULES: tuple[Rule, ...] = (
         "and logfile_backups.",
         "Logs to a single destination (logoutput) without rotation.",
         "Rotate circusd's log with logrotate or a loggerconfig file.",
+        message="{detail}",
     ),
     Rule(
         "S2C203",
@@ -550,6 +624,10 @@ _RULES: tuple[Rule, ...] = (
         "Accepts critical, error, warn, info, debug, trace, blather.",
         "Accepts critical, error, warning, info, debug only (anything else becomes info).",
         "Nothing to do: sup2circus writes the closest circus level.",
+        message=(
+            "loglevel={loglevel} written as loglevel = {level} (circus knows only critical, error, "
+            "warning, info, debug)"
+        ),
     ),
     Rule(
         "S2C204",
@@ -559,6 +637,10 @@ _RULES: tuple[Rule, ...] = (
         "Always writes a pidfile (default supervisord.pid) and overwrites a stale one.",
         "Writes one only when set, and refuses to start when it holds another live pid.",
         "Nothing to do in containers.",
+        message=(
+            "circusd refuses to start when the pidfile holds another live pid (supervisord "
+            "overwrites it)"
+        ),
     ),
     Rule(
         "S2C205",
@@ -569,6 +651,7 @@ _RULES: tuple[Rule, ...] = (
         "silent, directory, childlogdir...).",
         "Not converted.",
         "Nothing to do, unless the setting matters for the programs (the message says).",
+        message="{detail}",
     ),
     Rule(
         "S2C206",
@@ -579,6 +662,10 @@ _RULES: tuple[Rule, ...] = (
         "[circus] umask applies to every child, always: sup2circus writes it only when "
         "supervisord would daemonize.",
         "Nothing to do.",
+        message=(
+            "umask={umask} is ignored by supervisord with nodaemon=true; not written (circus would "
+            "apply it to every child)"
+        ),
     ),
     # ------------------------------------------------------------------ S2C3xx control
     Rule(
@@ -590,6 +677,10 @@ _RULES: tuple[Rule, ...] = (
         "circusctl talks ZeroMQ over the ipc:// endpoint; its mode comes from circusd's umask "
         "and there is no authentication.",
         "Use circusctl --endpoint <endpoint>.",
+        message=(
+            "[{section}] file={file}: circusctl uses endpoint ipc://{endpoint} (ZeroMQ, no "
+            "authentication; the socket's mode comes from circusd's umask, not chmod)"
+        ),
     ),
     Rule(
         "S2C302",
@@ -600,6 +691,10 @@ _RULES: tuple[Rule, ...] = (
         "A TCP endpoint would have no authentication (any local user could make circusd run "
         "commands as root), so sup2circus writes an ipc:// socket instead.",
         "Use circusctl on the host, or put an authenticating proxy in front of circus-web.",
+        message=(
+            "[{section}] port={host}:{port}: written as a local ipc:// endpoint, never TCP "
+            "(circus's TCP endpoints have no authentication)"
+        ),
     ),
     Rule(
         "S2C303",
@@ -610,6 +705,7 @@ _RULES: tuple[Rule, ...] = (
         "Has no authentication on its control endpoints.",
         "Remove username/password after making sure only trusted users can reach the ipc "
         "socket (its directory's permissions).",
+        message="[{section}] requires a username/password, which circus cannot enforce",
     ),
     Rule(
         "S2C304",
@@ -619,6 +715,9 @@ _RULES: tuple[Rule, ...] = (
         "Configures the supervisorctl client.",
         "circusctl takes --endpoint or CIRCUSCTL_ENDPOINT.",
         "Nothing to do.",
+        message=(
+            "[supervisorctl] is not converted: use circusctl --endpoint (or CIRCUSCTL_ENDPOINT)"
+        ),
     ),
     Rule(
         "S2C305",
@@ -628,6 +727,10 @@ _RULES: tuple[Rule, ...] = (
         "Loads an XML-RPC extension factory into supervisord.",
         "No XML-RPC: the extension is not loaded (and sup2circus never imports it).",
         "Nothing, unless tools depend on that extension's API.",
+        message=(
+            "[{section}] loads an XML-RPC extension into supervisord; circus has no XML-RPC API and"
+            " the extension is not converted (nor imported)"
+        ),
     ),
     Rule(
         "S2C307",
@@ -651,6 +754,10 @@ _RULES: tuple[Rule, ...] = (
         "Has no authentication: whoever can open the ipc:// socket controls circusd.",
         "Make sure only trusted users can reach the socket's directory, then remove "
         "username/password.",
+        message=(
+            "[{section}] requires a username/password; circus endpoints have no authentication: "
+            "anyone who can open the socket controls circusd"
+        ),
     ),
     # ------------------------------------------------------------------ S2C5xx writing
     Rule(
@@ -663,6 +770,7 @@ _RULES: tuple[Rule, ...] = (
         "surrounding spaces, newlines) and no exact spelling exists.",
         "Change the value; the item is not converted.",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
+        message="{detail}",
     ),
     Rule(
         "S2C502",
@@ -672,6 +780,10 @@ _RULES: tuple[Rule, ...] = (
         "Treats process names case-sensitively.",
         "Looks watchers up case-insensitively: one of them cannot be addressed by circusctl.",
         "Rename one of the programs.",
+        message=(
+            "watchers {first!r} and {second!r} differ only in case: circusctl looks names up "
+            "case-insensitively, so one cannot be addressed"
+        ),
     ),
     Rule(
         "S2C503",
@@ -840,6 +952,7 @@ _RULES: tuple[Rule, ...] = (
         "command = sh -c \"printf 'READY\\n' && while read line; do kill -QUIT $PPID; done "
         '< /dev/stdin"\nevents = PROCESS_STATE_FATAL',
         observes=("restarts", "stop"),
+        message="{detail}",
     ),
     Rule(
         "S2C131",
@@ -855,6 +968,12 @@ _RULES: tuple[Rule, ...] = (
         "command = sh -c \"printf 'READY\\n' && while read line; do kill -SIGQUIT $PPID; done "
         '< /dev/stdin"\nevents = PROCESS_STATE_FATAL',
         observes=("stop",),
+        message=(
+            "`{form}`: dash (Debian's and Ubuntu's /bin/sh) refuses a SIG-prefixed signal name, so "
+            "under supervisord there this listener never fires and supervisord keeps running; bash "
+            "accepts it (other shells vary). The conversion does what the listener means (circusd "
+            "exits); write the signal without SIG (kill -QUIT) so both agree"
+        ),
     ),
     Rule(
         "S2C132",
@@ -873,6 +992,7 @@ _RULES: tuple[Rule, ...] = (
         "[eventlistener:stdout]\ncommand = supervisor_stdout\nevents = PROCESS_LOG\n"
         "result_handler = supervisor_stdout:event_handler",
         observes=("stdout", "stderr"),
+        message="{detail}",
     ),
     Rule(
         "S2C133",
@@ -884,6 +1004,10 @@ _RULES: tuple[Rule, ...] = (
         "that a container restart policy (restart: on-failure) takes over.",
         "Nothing to do: you asked for it.",
         observes=("restarts", "stop"),
+        message=(
+            "--exit-on-fatal: when a process gives up (FATAL), circusd stops every watcher and "
+            "exits 1; supervisord keeps running without a listener that stops it"
+        ),
     ),
     Rule(
         "S2C134",
@@ -898,6 +1022,12 @@ _RULES: tuple[Rule, ...] = (
         "Set stdout_logfile_maxbytes=0 (stderr_logfile_maxbytes=0), as supervisor's docs say.",
         "[program:web]\ncommand = /usr/bin/web\nstdout_logfile = /dev/stdout",
         observes=("stdout", "stderr"),
+        message=(
+            "{channel}_logfile={path} with {setting}={maxbytes} (rotation on): when supervisord's "
+            "output is a pipe (docker logs) it logs a CRIT 'Illegal seek' line after every chunk of"
+            " output; with a regular file it works. circusd writes to its own {device} without "
+            "rotation and logs nothing: set {setting}=0"
+        ),
     ),
     Rule(
         "S2C210",
@@ -911,6 +1041,12 @@ _RULES: tuple[Rule, ...] = (
         "works.",
         "Set logfile_maxbytes=0 in [supervisord].",
         "[supervisord]\nnodaemon = true\nlogfile = /dev/stdout",
+        message=(
+            "logfile={logfile} with logfile_maxbytes={maxbytes} (rotation on): when supervisord's "
+            "output is a pipe (as under Docker) it exits at start with 'OSError: [Errno 29] Illegal"
+            " seek' and starts nothing; with a regular file it runs. The converted circusd logs "
+            "there and starts every program: set logfile_maxbytes=0 so that both behave the same"
+        ),
     ),
 )
 

@@ -1,0 +1,212 @@
+"""command, umask, directory, user: circus's cmd (with an ``sh -c`` or ``env`` wrapper when
+supervisor's behaviour needs one), working_dir and uid."""
+
+from __future__ import annotations
+
+import functools
+import shlex
+
+from .. import circus_syntax as cs
+from ..findings import Severity
+from ..model import ENV_MARK_START, ProcessSpec, as_written
+from .context import Context, Draft
+from .spelling import (
+    PWD_REF,
+    deferred_map,
+    only_our_refs,
+    replace_markers,
+    spell_value,
+    token_ok,
+)
+
+SH = "/bin/sh"
+ENV = "/usr/bin/env"
+# The start of every sh -c wrapper script: sh exports PWD=<its cwd>, so the script hands the
+# program circusd's own PWD (or none), as supervisord would (docs/conversion.md, "The sh wrapper")
+PWD_RESTORE = '[ "$1" = "$2" ]&&unset PWD||PWD=$1;shift 2;'
+# the script's $1 and $2: circusd's PWD, substituted by circus and spelled so that it is not
+_PWD_ARGS = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
+
+
+def unsplittable(ctx: Context, p: ProcessSpec) -> None:
+    """S2C125: a command supervisord cannot split."""
+    ctx.report("S2C125", p.loc_of("command"), p.section, "command")
+
+
+def translate_command(ctx: Context, d: Draft) -> None:
+    p = d.p
+    _umask(ctx, d)
+    argv = list(p.argv)
+    wrapped = d.umask is not None or bool(d.redirections)
+    prefix: list[str] = []  # the wrappers' words before the program's
+    if d.wrapper_env:
+        prefix += [ENV, *(f"{k}={v}" for k, v in d.wrapper_env)]
+        if "=" in argv[0]:
+            prefix.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
+    if wrapped:
+        prefix += [SH, "-c", _script(d.umask, d.redirections)]
+    # a wrapper script gets circusd's PWD twice after the program's name ($1 and $2, see
+    # PWD_RESTORE): once substituted by circus, once spelled so that circus leaves it alone
+    head = [*prefix, *argv[:1]]
+    tail = argv[1:] if wrapped else []
+    if not wrapped:
+        head = [*prefix, *argv]
+    tokens = [*head, *tail]
+    deferred = deferred_map(tokens)
+    pre = _join(head, deferred)
+    post = _join(tail, deferred)
+    if wrapped:
+        cmd = " ".join(part for part in (pre, _PWD_ARGS, post) if part)
+        run = [*head, PWD_REF, PWD_REF, *tail]
+    else:
+        cmd, run = pre, head
+    if wrapped or d.wrapper_env:
+        d.comments.append(_wrapper_comment(d, wrapped))
+        d.comments.append("runs: " + shlex.join(replace_markers(a) for a in argv))
+    d.program_argv = _with_references(p.argv)
+    d.argv = d.program_argv if run == argv else _with_references(run)
+    if not all(map(token_ok, run)):
+        # not every token reads back as itself: check the whole command
+        check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
+        if check != list(d.argv) or not only_our_refs(f"{pre} {post}", " ".join(tokens)):
+            ctx.report("S2C501", p.loc_of("command"), p.section, "command", detail=_UNWRITABLE)
+            d.ok = False
+    _relative_command(ctx, p)
+    d.command_options += [("cmd", cmd), ("copy_env", "true")]
+    _directory(ctx, d)
+    _user(ctx, d)
+
+
+def _with_references(argv: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """``argv`` with each marker as its circus reference (the model's tuple when it has none)."""
+    if isinstance(argv, tuple) and not any(ENV_MARK_START in a for a in argv):
+        return argv
+    return tuple(replace_markers(a) for a in argv)
+
+
+def _join(tokens: list[str], deferred: dict[str, str]) -> str:
+    """The tokens quoted for circus's cmd, each marker as its ``$(circus.env.X)`` reference."""
+    refs = tuple(deferred.items())
+    return " ".join(
+        _quote_marked(t, refs) if ENV_MARK_START in t else cs.quote_plain(t) for t in tokens
+    )
+
+
+# cached, as cs.quote_plain is: the processes of a program repeat their tokens (10,000
+# programs: quoting takes 0.4 s of translate's 1.5 s without it)
+@functools.lru_cache(maxsize=1024)
+def _quote_marked(token: str, refs: tuple[tuple[str, str], ...]) -> str:
+    return cs.quote_token(token, dict(refs))
+
+
+_UNWRITABLE = (
+    "the command cannot be written so that circus reads back the same argv "
+    "(newline followed by spaces inside an argument?); watcher not converted"
+)
+
+
+def _umask(ctx: Context, d: Draft) -> None:
+    p = d.p
+    if p.umask is None:
+        return
+    umask = format(p.umask, "03o")
+    if ctx.opts.no_wrappers:
+        detail = (
+            f"umask={umask} is lost without wrappers (circus has no per-watcher umask; the "
+            "child inherits circusd's)"
+        )
+        ctx.report(
+            "S2C104",
+            p.loc_of("umask"),
+            p.section,
+            "umask",
+            severity=Severity.WARNING,
+            detail=detail,
+        )
+        return
+    detail = (
+        f'umask={umask}: the command is wrapped in sh -c \'umask ... && exec "$0" "$@"\' (exact)'
+    )
+    ctx.report("S2C104", p.loc_of("umask"), p.section, "umask", detail=detail)
+    d.umask = p.umask
+
+
+def _script(umask: int | None, redirections: list[str]) -> str:
+    """The ``sh -c`` script of a wrapper."""
+    # $1 is circusd's PWD as circus substitutes it, $2 the same reference spelled so that
+    # circus leaves it alone: equal when circusd has no PWD (then unset it)
+    script = PWD_RESTORE
+    if umask is not None:
+        script += f"umask {format(umask, '03o')}&&"
+    script += 'exec "$0" "$@"'
+    if redirections:
+        script += " " + " ".join(redirections)
+    return script
+
+
+def _wrapper_comment(d: Draft, wrapped: bool) -> str:
+    """The comment saying what the wrapper does."""
+    why = []
+    if d.wrapper_env:
+        why.append("sets " + ", ".join(k for k, _ in d.wrapper_env) + " exactly (env)")
+    if d.umask is not None:
+        why.append(f"umask {format(d.umask, '03o')}")
+    if "2>&1" in d.redirections:
+        why.append("stderr into stdout, in order")
+    if "1>&2" in d.redirections:
+        why.append("stdout into stderr")
+    return "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+
+
+def _relative_command(ctx: Context, p: ProcessSpec) -> None:
+    """S2C117: a relative command resolves against another directory under circus."""
+    program = p.argv[0]
+    # a deferred reference is not relative
+    if "/" in program and not program.startswith(("/", ENV_MARK_START)) and p.directory:
+        ctx.report(
+            "S2C117",
+            p.loc_of("command"),
+            p.section,
+            "command",
+            program=as_written(program),
+            directory=as_written(p.directory),
+        )
+
+
+def _directory(ctx: Context, d: Draft) -> None:
+    p = d.p
+    sd = ctx.model.supervisord
+    directory = p.directory
+    if directory is None and sd.directory and not sd.nodaemon:
+        directory = sd.directory
+    if directory is None:
+        return
+    spelled = spell_value(directory)
+    if spelled is not None:
+        d.command_options.append(("working_dir", spelled))
+        d.working_dir = spelled
+        return
+    d.working_dir = replace_markers(directory)
+    detail = (
+        "directory cannot be written so that circus reads it back unchanged; watcher not converted"
+    )
+    ctx.report("S2C501", p.loc_of("directory"), p.section, "directory", detail=detail)
+    d.ok = False
+
+
+def _user(ctx: Context, d: Draft) -> None:
+    p = d.p
+    sd = ctx.model.supervisord
+    user = p.user
+    if user is None and sd.user:
+        user = sd.user
+        ctx.report("S2C122", sd.loc_of("user"), "supervisord", "user", user=sd.user)
+    if user is None:
+        return
+    d.user = user
+    if cs.reads_back(user):
+        d.command_options.append(("uid", user))
+        return
+    detail = "user cannot be written so that circus reads it back; watcher not converted"
+    ctx.report("S2C501", p.loc_of("user"), p.section, "user", detail=detail)
+    d.ok = False

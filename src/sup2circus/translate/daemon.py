@@ -1,0 +1,186 @@
+"""[supervisord], [unix_http_server]/[inet_http_server], [supervisorctl] and [rpcinterface:x]:
+the [circus] section (circusd's own settings and endpoints)."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .. import circus_syntax as cs
+from .context import Context
+from .streams import DEVICES, STDERR_DEVICES, STDOUT_DEVICES
+
+LOGLEVELS = {
+    "critical": "critical",
+    "error": "error",
+    "warn": "warning",
+    "warning": "warning",
+    "info": "info",
+    "debug": "debug",
+    "trace": "debug",
+    "blather": "debug",
+}
+
+DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
+
+# [supervisord] options with no circus equivalent, and what they do
+_NOT_CONVERTED = (
+    ("minfds", "raises the open-files limit of supervisord (and its children)"),
+    ("minprocs", "raises the process limit of supervisord"),
+    ("identifier", "names supervisord in its XML-RPC API"),
+    ("nocleanup", "keeps AUTO log files at start"),
+    ("strip_ansi", "strips ANSI escapes from child logs"),
+    ("silent", "silences the log on stdout"),
+    ("childlogdir", "holds AUTO log files"),
+)
+
+
+def circus_section(ctx: Context) -> list[tuple[str, str]]:
+    """The [circus] section's options (and the findings of [supervisord] and the servers)."""
+    sd = ctx.model.supervisord
+    # no stats_endpoint: writing one makes circus turn statsd on and run circusd-stats
+    endpoint, pubsub = _endpoints(ctx)
+    out = [
+        ("endpoint", endpoint),
+        ("pubsub_endpoint", pubsub),
+        ("multicast_endpoint", ""),
+        ("check_delay", "1"),
+    ]
+    if not sd.present:
+        return out
+    sec = "supervisord"
+    if not sd.nodaemon:
+        ctx.report("S2C201", sd.loc_of("nodaemon"), sec, "nodaemon")
+        out.append(("umask", format(sd.umask, "03o")))
+    elif "umask" in sd.options:
+        ctx.report("S2C206", sd.loc_of("umask"), sec, "umask", umask=format(sd.umask, "03o"))
+    level = LOGLEVELS.get(sd.loglevel.lower(), "info")
+    if "loglevel" in sd.options:
+        out.append(("loglevel", level))
+        if level != sd.loglevel.lower():
+            loc = sd.loc_of("loglevel")
+            ctx.report("S2C203", loc, sec, "loglevel", loglevel=sd.loglevel, level=level)
+    out += _daemon_log(ctx)
+    if "pidfile" in sd.options:
+        if cs.reads_back(sd.pidfile):
+            out.append(("pidfile", sd.pidfile))
+        ctx.report("S2C204", sd.loc_of("pidfile"), sec, "pidfile")
+    for opt, what in _NOT_CONVERTED:
+        if opt in sd.options:
+            detail = f"{opt} ({what}) has no circus equivalent and is not converted"
+            ctx.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
+    if "directory" in sd.options:
+        if sd.nodaemon:
+            detail = "directory is ignored by supervisord with nodaemon=true; not converted"
+        else:
+            detail = (
+                "supervisord chdirs to directory when daemonizing: written as working_dir "
+                "of every watcher without its own directory"
+            )
+        ctx.report("S2C205", sd.loc_of("directory"), sec, "directory", detail=detail)
+    return out
+
+
+def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
+    """supervisord's own log: circusd's logoutput (S2C202, S2C210)."""
+    sd = ctx.model.supervisord
+    sec = "supervisord"
+    out = []
+    also = " and to stdout (nodaemon)" if sd.nodaemon and not sd.silent else ""
+    logfile = sd.logfile
+    if "logfile" in sd.options:
+        if logfile in STDOUT_DEVICES or logfile in STDERR_DEVICES:
+            out.append(("logoutput", "-"))
+            where = "stderr"
+        elif logfile.lower() == "syslog":
+            out.append(("logoutput", "syslog:///dev/log"))
+            where = "syslog"
+        else:
+            if cs.reads_back(logfile):
+                out.append(("logoutput", logfile))
+            where = logfile
+        detail = (
+            f"supervisord logs to {logfile}{also} with rotation; circusd logs to {where} only, "
+            "without rotation"
+        )
+        ctx.report("S2C202", sd.loc_of("logfile"), sec, "logfile", detail=detail)
+        if logfile in DEVICES and sd.logfile_maxbytes:
+            _daemon_log_rotation(ctx)
+    else:
+        detail = (
+            f"supervisord logs to supervisord.log in its working directory{also}; "
+            "circusd logs to its stderr"
+        )
+        ctx.report("S2C202", sd.section_loc, sec, "logfile", detail=detail)
+    for opt in ("logfile_maxbytes", "logfile_backups"):
+        if opt in sd.options:
+            detail = f"{opt} has no circus equivalent: circusd's log is not rotated"
+            ctx.report("S2C202", sd.loc_of(opt), sec, opt, detail=detail)
+    return out
+
+
+def _daemon_log_rotation(ctx: Context) -> None:
+    """S2C210: [supervisord] logfile=/dev/stdout (or stderr) with rotation on."""
+    sd = ctx.model.supervisord
+    opt = "logfile_maxbytes" if "logfile_maxbytes" in sd.options else "logfile"
+    ctx.report(
+        "S2C210",
+        sd.loc_of(opt),
+        "supervisord",
+        opt,
+        logfile=sd.logfile,
+        maxbytes=sd.logfile_maxbytes,
+    )
+
+
+def _endpoints(ctx: Context) -> tuple[str, str]:
+    """circusd's endpoint and pubsub endpoint: next to supervisord's unix socket when it can
+    be, else in the runtime directory (never TCP)."""
+    servers = ctx.model.servers
+    base: str | None = None
+    for s in [s for s in servers if s.kind == "unix"][:1]:
+        if s.file and cs.reads_back(s.file) and len(s.file) + 12 <= 107:
+            base = s.file
+        endpoint = base or "..."
+        ctx.report(
+            "S2C301",
+            s.section_loc,
+            s.section,
+            "file",
+            section=s.section,
+            file=s.file,
+            endpoint=endpoint,
+        )
+        if s.username or s.password_set:
+            loc = s.options["username"].loc if "username" in s.options else s.section_loc
+            ctx.report("S2C306", loc, s.section, "username", section=s.section)
+    for s in [s for s in servers if s.kind == "inet"][:1]:
+        loc = s.options["port"].loc if "port" in s.options else s.section_loc
+        ctx.report(
+            "S2C302", loc, s.section, "port", section=s.section, host=s.host or "", port=s.port
+        )
+        if s.username or s.password_set:
+            loc = s.options["username"].loc if "username" in s.options else s.section_loc
+            ctx.report("S2C303", loc, s.section, "username", section=s.section)
+    for s in servers:
+        if s.kind == "ctl":
+            ctx.report("S2C304", s.section_loc, s.section, None)
+    if base is None:
+        d = ctx.opts.runtime_dir.rstrip("/") or "/"
+        return (
+            f"ipc://{posixpath.join(d, 'circus.sock')}",
+            f"ipc://{posixpath.join(d, 'circus-pubsub.sock')}",
+        )
+    return (f"ipc://{base}", f"ipc://{base}.pubsub")
+
+
+def other_sections(ctx: Context) -> None:
+    """S2C305: an [rpcinterface:x] other than supervisor's own."""
+    for o in ctx.model.others:
+        if not o.name.startswith("rpcinterface:"):
+            continue
+        factory = o.options.get("supervisor.rpcinterface_factory")
+        if factory is not None and factory.value.strip() == DEFAULT_RPC_FACTORY:
+            continue
+        ctx.report(
+            "S2C305", o.section_loc, o.name, "supervisor.rpcinterface_factory", section=o.name
+        )

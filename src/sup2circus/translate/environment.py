@@ -1,0 +1,76 @@
+"""environment= (the program's and [supervisord]'s) and serverurl: [env:...] sections, or an
+`env` wrapper for the variables [env:...] cannot carry."""
+
+from __future__ import annotations
+
+from .. import circus_syntax as cs
+from ..redact import shown_env_name
+from .context import Context, Draft
+from .spelling import env_value_spelling, replace_markers
+
+
+def translate_environment(ctx: Context, d: Draft) -> None:
+    p = d.p
+    sd = ctx.model.supervisord
+    merged = dict(sd.environment)
+    merged.update(p.environment)
+    section: list[tuple[str, str]] = []
+    intent: list[tuple[str, str]] = []
+    for key, value in merged.items():
+        spelled = None
+        if d.env_glob is not None and cs.env_key_ok(key):
+            spelled = env_value_spelling(value)
+        if spelled is not None:
+            section.append((key, spelled))
+            intent.append((key, replace_markers(value)))
+        else:
+            _not_in_env_section(ctx, d, key, value)
+    d.env_section, d.env_intent = tuple(section), tuple(intent)
+    if section:
+        # one S2C123 per environment= line, naming its watchers (see report_env_names)
+        if p.environment:
+            where = (p.loc_of("environment"), p.section)
+        else:
+            where = (sd.loc_of("environment"), "supervisord")
+        place = (p.section_loc.file, p.section_loc.line, p.process_num)
+        ctx.env_name_watchers.setdefault(where, []).append((place, d.name))
+    if p.serverurl is not None:
+        ctx.report("S2C107", p.loc_of("serverurl"), p.section, "serverurl", detail=_SERVERURL)
+
+
+_SERVERURL = (
+    "serverurl sets SUPERVISOR_SERVER_URL for the child; circus sets no SUPERVISOR_* variables"
+)
+
+
+def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
+    """A variable [env:...] cannot carry: set by an `env` wrapper (S2C115), or lost (S2C501)."""
+    p = d.p
+    sd = ctx.model.supervisord
+    raw = " , ".join(o.options["environment"].value for o in (p, sd) if "environment" in o.options)
+    own = key in dict(p.environment)
+    loc = p.loc_of("environment") if own else sd.loc_of("environment")
+    section = p.section if own else "supervisord"
+    if d.env_glob is None:
+        reason = f"the watcher name {d.name!r} cannot be matched exactly by [env:...]"
+    else:
+        reason = (
+            "circus would change its value in an [env] section (surrounding spaces, "
+            "' ;', $NAME expansion, or an unwritable name)"
+        )
+    variable = shown_env_name(key, raw)
+    if ctx.opts.no_wrappers:
+        detail = f"variable {variable}: {reason}; not converted (--no-wrappers)"
+        ctx.report("S2C501", loc, section, "environment", detail=detail)
+        return
+    d.wrapper_env.append((key, value))
+    ctx.report("S2C115", loc, section, "environment", variable=variable, reason=reason)
+
+
+def report_env_names(ctx: Context) -> None:
+    """S2C123: one finding per environment= line, naming the watchers it gives an
+    [env:...] section (in source order)."""
+    for (loc, section), placed in ctx.env_name_watchers.items():
+        names = [name for _, name in sorted(placed)]
+        kind = "watcher" if len(names) == 1 else "watchers"
+        ctx.report("S2C123", loc, section, "environment", kind=kind, names=", ".join(names))

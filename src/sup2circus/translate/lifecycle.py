@@ -1,0 +1,89 @@
+"""autostart, autorestart/exitcodes, startsecs/startretries, stopsignal, stopwaitsecs,
+stopasgroup/killasgroup: circus's autostart, respawn, stop_signal, graceful_timeout, and under
+--exact the sup2circus hooks that reproduce the rest (:mod:`sup2circus.exact`)."""
+
+from __future__ import annotations
+
+from ..model import AutoRestart
+from .context import Context, Draft
+
+_BY_HOOKS = "reproduced by sup2circus hooks (--exact)"
+
+
+def translate_lifecycle(ctx: Context, d: Draft) -> None:
+    p = d.p
+    d.respawn = p.autorestart is not AutoRestart.FALSE
+    if ctx.opts.exact:
+        _exact_hooks(ctx, d)
+    d.lifecycle_options += [
+        ("autostart", "true" if p.autostart else "false"),
+        ("respawn", "true" if d.respawn else "false"),
+    ]
+    d.stop_options += [
+        ("stop_signal", p.stopsignal_name),
+        ("graceful_timeout", str(p.stopwaitsecs)),
+    ]
+    _restart_findings(ctx, d)
+
+
+def _exact_hooks(ctx: Context, d: Draft) -> None:
+    from ..exact import exact_respawn, exact_watcher_options
+
+    plan = ctx.plan
+    shutdown_on = plan.shutdown_on if plan is not None else ""
+    d.exact_options = exact_watcher_options(
+        d.p,
+        stop_order=ctx.stop_order,
+        shutdown_on=shutdown_on,
+        shutdown_status=plan.shutdown_status if plan is not None else 0,
+    )
+    if d.exact_options:
+        d.respawn = exact_respawn(d.p, shutdown_on=shutdown_on)
+
+
+def _restart_findings(ctx: Context, d: Draft) -> None:
+    """S2C101-103 (one finding per section: the processes of a section report the same fact;
+    info under --exact: the Reporter's severities)."""
+    p = d.p
+    sec = p.section
+    exact = ctx.opts.exact
+    if p.autorestart is AutoRestart.UNEXPECTED:
+        ctx.report(
+            "S2C101",
+            p.loc_of("autorestart"),
+            sec,
+            "autorestart",
+            default="" if p.is_set("autorestart") else " (the default)",
+            exitcodes=",".join(map(str, p.exitcodes)),
+            effect=_BY_HOOKS
+            if exact
+            else "circus restarts every exit (respawn = true), expected ones included; "
+            "set autorestart=true/false or convert with --exact",
+        )
+    if p.startsecs > 0:
+        opt = "startretries" if "startretries" in p.options else "startsecs"
+        ctx.report(
+            "S2C102",
+            p.loc_of(opt),
+            sec,
+            opt,
+            startsecs=p.startsecs,
+            startretries=p.startretries,
+            effect=_BY_HOOKS
+            if exact
+            else "supervisord gives up (FATAL) after startretries fast exits with back-off; "
+            "circus restarts a failing process forever",
+        )
+    if p.stopasgroup or p.killasgroup:
+        opt = "stopasgroup" if p.stopasgroup else "killasgroup"
+        ctx.report(
+            "S2C103",
+            p.loc_of(opt),
+            sec,
+            opt,
+            setting=opt,
+            effect=_BY_HOOKS
+            if exact
+            else "circus signals only the main process; its children survive a stop "
+            "(convert with --exact to signal the process group)",
+        )

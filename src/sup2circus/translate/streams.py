@@ -1,0 +1,223 @@
+"""stdout/stderr log files, redirect_stderr, syslog and the capture/events options: circus
+FileStreams, closed channels, or `2>&1`/`1>&2` redirections in the command's wrapper."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from ..circus_model import Stream
+from ..findings import Severity
+from ..model import LogKind, LogSpec, ProcessSpec
+from .context import INHERIT, Context, Draft
+from .listeners import prefixed
+from .spelling import spell_value
+
+STDOUT_DEVICES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/1/fd/1"})
+STDERR_DEVICES = frozenset({"/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/proc/1/fd/2"})
+DEVICES = STDOUT_DEVICES | STDERR_DEVICES
+
+_NULL = Stream(kind="null")
+_INHERIT_ERR = Stream(kind="inherit-err")  # circusd's stderr: expressed below, then dropped
+_STDOUT = Stream(kind="stdout")
+_STDERR = Stream(kind="stderr")
+_DAEMON_STDOUT = Stream(kind="daemon-stdout")
+
+# the option names of a channel's FileStream (one string each, not one per watcher)
+_FILE_STREAM_KEYS = {
+    chan: tuple(
+        f"{chan}_stream.{key}" for key in ("class", "filename", "max_bytes", "backup_count")
+    )
+    for chan in ("stdout", "stderr")
+}
+
+_UNSAFE_FILE_CHAR = re.compile(r"[^\w.\-]")
+
+
+def safe_file_name(name: str) -> str:
+    # \w is exactly str.isalnum() or "_"
+    return _UNSAFE_FILE_CHAR.sub("_", name)
+
+
+def auto_path(ctx: Context, name: str, chan: str) -> str:
+    """The file supervisor's AUTO log of process ``name`` is written as."""
+    sd = ctx.model.supervisord
+    ident = safe_file_name(sd.identifier or "supervisor")
+    return posixpath.join(sd.childlogdir or "/tmp", f"{safe_file_name(name)}-{chan}---{ident}.log")
+
+
+def translate_streams(ctx: Context, d: Draft) -> None:
+    p = d.p
+    if _rotated_device(p.stdout) or (not p.redirect_stderr and _rotated_device(p.stderr)):
+        _device_rotation(ctx, p)
+    d.stdout = _channel(ctx, d, "stdout", p.stdout)
+    if p.redirect_stderr:
+        _redirect_stderr(ctx, d)
+    else:
+        d.stderr = _channel(ctx, d, "stderr", p.stderr)
+        _same_file(ctx, d)
+    if d.stdout.kind == "inherit-err":
+        _stdout_to_stderr(ctx, d)
+    if d.stdout.kind == "null":
+        d.stream_options.append(("close_child_stdout", "true"))
+    if d.stderr.kind == "null":
+        d.stream_options.append(("close_child_stderr", "true"))
+
+
+def _rotated_device(log: LogSpec) -> bool:
+    return bool(log.maxbytes) and log.path in DEVICES
+
+
+def _channel(ctx: Context, d: Draft, chan: str, log: LogSpec) -> Stream:
+    """Where channel ``chan`` goes (its FileStream options added to the draft)."""
+    p = d.p
+    auto = auto_path(ctx, p.name, chan) if log.kind is LogKind.AUTO else ""
+    _channel_findings(ctx, p, chan, log, auto)
+    if log.kind is LogKind.NONE:
+        return _NULL
+    path = auto if log.kind is LogKind.AUTO else (log.path or "")
+    if log.kind is LogKind.SYSLOG or path in STDOUT_DEVICES:
+        # syslog: the output goes to circusd's stdout
+        return _stderr_to_stdout(ctx, d) if chan == "stderr" else INHERIT
+    if path in STDERR_DEVICES:
+        return _INHERIT_ERR if chan == "stdout" else INHERIT
+    return _file_stream(ctx, d, chan, path, log.maxbytes, log.backups)
+
+
+def _stderr_to_stdout(ctx: Context, d: Draft) -> Stream:
+    """stderr_logfile=/dev/stdout: merged by the wrapper when stdout is circusd's own."""
+    if d.stdout.kind == "inherit" and not ctx.opts.no_wrappers:
+        d.redirections.append("2>&1")
+        return _STDOUT
+    d.stream_options.append(("stderr_stream.class", "StdoutStream"))
+    return _DAEMON_STDOUT
+
+
+def _redirect_stderr(ctx: Context, d: Draft) -> None:
+    p = d.p
+    loc, sec = p.loc_of("redirect_stderr"), p.section
+    out = d.stdout
+    if out.kind == "null":
+        d.stderr = _NULL
+    elif ctx.opts.no_wrappers:
+        detail = (
+            "redirect_stderr=true without wrappers: stderr goes to the same place through "
+            "a second stream, and the order between stdout and stderr lines is lost"
+        )
+        ctx.report("S2C105", loc, sec, "redirect_stderr", severity=Severity.WARNING, detail=detail)
+        if out.kind == "file":
+            assert out.path is not None
+            d.stream_options += [
+                ("stderr_stream.class", "FileStream"),
+                ("stderr_stream.filename", out.path),
+                ("stderr_stream.max_bytes", str(out.max_bytes)),
+                ("stderr_stream.backup_count", str(out.backup_count)),
+            ]
+            d.stderr = out
+        elif out.kind == "inherit":
+            d.stream_options.append(("stderr_stream.class", "StdoutStream"))
+            d.stderr = _DAEMON_STDOUT
+    else:
+        d.redirections.append("2>&1")
+        d.stderr = _STDOUT
+        detail = (
+            "redirect_stderr=true: the command is wrapped in sh -c '... 2>&1' so that "
+            "stderr shares stdout's stream, in order (exact)"
+        )
+        ctx.report("S2C105", loc, sec, "redirect_stderr", detail=detail)
+
+
+def _same_file(ctx: Context, d: Draft) -> None:
+    out, err = d.stdout, d.stderr
+    if out.kind == "file" and err.kind == "file" and out.path == err.path:
+        p = d.p
+        ctx.report("S2C114", p.loc_of("stderr_logfile"), p.section, "stderr_logfile")
+
+
+def _stdout_to_stderr(ctx: Context, d: Draft) -> None:
+    """stdout_logfile=/dev/stderr: merged by the wrapper when stderr is circusd's own."""
+    if d.stderr.kind == "inherit" and not ctx.opts.no_wrappers:
+        d.redirections.append("1>&2")
+        d.stdout = _STDERR
+    else:
+        p = d.p
+        ctx.report("S2C124", p.loc_of("stdout_logfile"), p.section, "stdout_logfile")
+        d.stdout = INHERIT
+
+
+def _channel_findings(ctx: Context, p: ProcessSpec, chan: str, log: LogSpec, auto: str) -> None:
+    """S2C110/S2C112/S2C113 for one output channel."""
+    sec = p.section
+    opt = f"{chan}_logfile"
+    if log.kind is LogKind.AUTO:
+        ctx.report("S2C110", p.loc_of(opt), sec, opt, setting=opt, path=auto)
+    if log.kind is LogKind.SYSLOG or log.syslog:
+        where = f"{chan}_syslog" if log.syslog else opt
+        instead = (
+            "; the output goes to circusd's stdout instead" if log.kind is LogKind.SYSLOG else ""
+        )
+        ctx.report("S2C112", p.loc_of(where), sec, where, channel=chan, instead=instead)
+    if not log.capture_maxbytes and not log.events_enabled:
+        return
+    for extra in ("capture_maxbytes", "events_enabled"):
+        o = f"{chan}_{extra}"
+        if o not in p.options:
+            continue
+        if extra == "events_enabled" and prefixed(ctx, p, chan):
+            continue  # reported by listeners.prefix_streams
+        detail = (
+            f"{o} feeds supervisor events (PROCESS_COMMUNICATION/PROCESS_LOG); "
+            "circus has no such events, not converted"
+        )
+        ctx.report("S2C113", p.loc_of(o), sec, o, detail=detail)
+
+
+def _file_stream(
+    ctx: Context, d: Draft, chan: str, path: str, max_bytes: int, backups: int
+) -> Stream:
+    """A FileStream on ``path`` for channel ``chan`` (its options added to the draft)."""
+    p = d.p
+    spelled = spell_value(path)
+    if spelled is None:
+        detail = (
+            f"{chan} log path cannot be written so that circus reads it back unchanged; "
+            f"output left on circusd's {chan}"
+        )
+        ctx.report(
+            "S2C501", p.loc_of(f"{chan}_logfile"), p.section, f"{chan}_logfile", detail=detail
+        )
+        return INHERIT
+    class_key, filename_key, max_bytes_key, backup_count_key = _FILE_STREAM_KEYS[chan]
+    d.stream_options += [
+        (class_key, "FileStream"),
+        (filename_key, spelled),
+        (max_bytes_key, str(max_bytes)),
+        (backup_count_key, str(backups)),
+    ]
+    if max_bytes > 0 and backups == 0:
+        opt = f"{chan}_logfile_backups"
+        ctx.report("S2C111", p.loc_of(opt), p.section, opt, channel=chan)
+    return Stream("file", spelled, max_bytes, backups)
+
+
+def _device_rotation(ctx: Context, p: ProcessSpec) -> None:
+    """S2C134: a channel logged to /dev/stdout or /dev/stderr with rotation on."""
+    for chan, log in (("stdout", p.stdout), ("stderr", p.stderr)):
+        if chan == "stderr" and p.redirect_stderr:
+            continue
+        if not _rotated_device(log):
+            continue
+        opt = f"{chan}_logfile_maxbytes"
+        where = opt if opt in p.options else f"{chan}_logfile"
+        device = "stdout" if log.path in STDOUT_DEVICES else "stderr"
+        ctx.report(
+            "S2C134",
+            p.loc_of(where),
+            p.section,
+            where,
+            channel=chan,
+            path=log.path,
+            setting=opt,
+            maxbytes=log.maxbytes,
+            device=device,
+        )

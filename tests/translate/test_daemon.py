@@ -1,0 +1,73 @@
+"""The [circus] section: endpoints, servers, rpcinterface."""
+
+from __future__ import annotations
+
+import configparser
+import sys
+from pathlib import Path
+
+from sup2circus import ConvertOptions, convert_text
+from sup2circus.api import Conversion
+
+BASE = "[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=/usr/bin/web\nautorestart=true\n"
+
+
+def _conv(text: str, environ: dict[str, str] | None = None, **kw: object) -> Conversion:
+    return convert_text(text, options=ConvertOptions(environ=environ or {}, **kw))  # type: ignore[arg-type]
+
+
+def circus_section(text: str) -> dict[str, str]:
+    cp = configparser.RawConfigParser()
+    cp.read_string(text)
+    return dict(cp["circus"])
+
+
+def test_circus_section_is_local_only_and_never_starts_extra_processes() -> None:
+    sec = circus_section(convert_text(BASE).text)
+    assert sec["endpoint"].startswith("ipc://")
+    assert sec["pubsub_endpoint"].startswith("ipc://")
+    assert sec["multicast_endpoint"] == ""
+    assert sec["check_delay"] == "1"
+    # a stats_endpoint makes circus turn statsd on and spawn circusd-stats
+    assert "stats_endpoint" not in sec
+    assert "statsd" not in sec and "httpd" not in sec
+
+
+def test_runtime_dir_moves_the_endpoints() -> None:
+    sec = circus_section(convert_text(BASE, options=ConvertOptions(runtime_dir="/run/x")).text)
+    assert sec["endpoint"] == "ipc:///run/x/circus.sock"
+    assert sec["pubsub_endpoint"] == "ipc:///run/x/circus-pubsub.sock"
+
+
+def test_unix_http_server_file_becomes_the_endpoint() -> None:
+    conf = BASE + "\n[unix_http_server]\nfile=/run/supervisor.sock\n"
+    conv = convert_text(conf)
+    assert circus_section(conv.text)["endpoint"] == "ipc:///run/supervisor.sock"
+    assert "S2C301" in {f.code for f in conv.findings}
+
+
+def test_inet_http_server_never_becomes_tcp() -> None:
+    conf = BASE + "\n[inet_http_server]\nport=0.0.0.0:9001\nusername=u\npassword=p\n"
+    conv = convert_text(conf)
+    assert "tcp://" not in conv.text
+    codes = {f.code: f.severity.value for f in conv.findings}
+    assert codes["S2C302"] == "warning"
+    assert codes["S2C303"] == "error"
+    assert "p\n" not in "".join(f.message for f in conv.findings)
+
+
+def test_rpcinterface_module_is_looked_up_never_imported(tmp_path: Path) -> None:
+    (tmp_path / "s2c_rpc_probe_q7.py").write_text(
+        f"open({str(tmp_path / 'imported')!r}, 'w').close()\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        conv = _conv(
+            "[supervisord]\nnodaemon = true\n\n[rpcinterface:x]\n"
+            "supervisor.rpcinterface_factory = s2c_rpc_probe_q7:make\n\n"
+            "[program:p]\ncommand = /bin/p\n"
+        )
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert not (tmp_path / "imported").exists()
+    assert not [f for f in conv.findings if f.code == "S2C307"]  # found here

@@ -1,0 +1,95 @@
+"""Translate's findings: one per fact, in source order, with the right severity."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+from sup2circus import ConvertOptions, convert_text
+from sup2circus.api import Conversion
+from sup2circus.findings import Finding, Severity
+
+BASE = "[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=/usr/bin/web\nautorestart=true\n"
+
+
+def _conv(text: str, environ: dict[str, str] | None = None, **kw: object) -> Conversion:
+    return convert_text(text, options=ConvertOptions(environ=environ or {}, **kw))  # type: ignore[arg-type]
+
+
+def test_findings_at_one_place_come_in_source_order() -> None:
+    # [supervisord] environment= makes an [env:...] section (S2C123) for every watcher: one
+    # finding at that line names them in the order the programs appear in the file, not in
+    # start order (priority 1 starts first here)
+    text = (
+        "[supervisord]\nenvironment = A=1\n\n"
+        "[program:zeta]\ncommand = /bin/z\npriority = 3\n\n"
+        "[program:alpha]\ncommand = /bin/a\npriority = 1\n\n"
+        "[program:mid]\ncommand = /bin/m\npriority = 2\n"
+    )
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    s2c123 = [f for f in conv.findings if f.code == "S2C123"]
+    # one fact, reported once, naming every watcher it concerns
+    assert [f.line for f in s2c123] == [2]
+    assert "of watchers zeta, alpha, mid (" in s2c123[0].message
+    starts = [w.name for w in conv.circus.watchers]  # type: ignore[attr-defined]
+    assert starts == ["alpha", "mid", "zeta"]
+
+
+def _key(f: Finding) -> tuple[object, ...]:
+    return (f.file, f.line, f.column, f.code, f.section, f.option)
+
+
+def test_each_fact_is_reported_once() -> None:
+    """numprocs' processes, a [supervisord] setting every watcher inherits, build and translate
+    checking the same thing: one finding per (place, code, section, option)."""
+    text = (
+        "[supervisord]\nnodaemon = true\nuser = nobody-here-q7\nenvironment = A=1\n\n"
+        "[program:web]\ncommand = /bin/web\nnumprocs = 4\n"
+        "process_name = %(program_name)s_%(process_num)d\nredirect_stderr = true\n"
+        "stdout_logfile = /nonexistent-q7/%(process_num)d/web.log\n\n"
+        "[program:api]\ncommand = /bin/api\nuser = missing-user-q7\n"
+        "stdout_logfile = /nonexistent-q7/api.log\n"
+    )
+    conv = _conv(text)
+    keys = [_key(f) for f in conv.findings]
+    assert len(keys) == len(set(keys)), sorted(keys, key=str)
+    codes = Counter(f.code for f in conv.findings)
+    assert codes["S2C105"] == 1  # numprocs = 4, one fact
+    assert codes["S2C011"] == 2  # [supervisord] user, [program:api] user
+    assert codes["S2C012"] == 2  # web's (four directories, one option) and api's
+    (web_dirs,) = [f for f in conv.findings if f.code == "S2C012" and f.section == "program:web"]
+    assert all(f"/nonexistent-q7/{n}" in web_dirs.message for n in range(4))
+    (env_name,) = [f for f in conv.findings if f.code == "S2C123"]
+    assert "watchers web:web_0, web:web_1, web:web_2, web:web_3, api (" in env_name.message
+
+
+def test_facts_of_this_machine_are_info() -> None:
+    """A log directory, a user or an rpcinterface module missing *here* may exist where the
+    config runs: info, so that a lint on a CI runner does not fail on them."""
+    text = (
+        "[supervisord]\nnodaemon = true\n\n"
+        "[rpcinterface:twiddler]\n"
+        "supervisor.rpcinterface_factory = no_such_module_q7.rpc:make\n\n"
+        "[rpcinterface:std]\n"
+        "supervisor.rpcinterface_factory = json.decoder:JSONDecoder\n\n"
+        "[program:web]\ncommand = /bin/web\nuser = missing-user-q7\n"
+        "stdout_logfile = /nonexistent-q7/web.log\n"
+    )
+    conv = _conv(text)
+    by_code = {f.code: f for f in conv.findings}
+    assert by_code["S2C012"].severity is Severity.INFO
+    assert by_code["S2C011"].severity is Severity.INFO
+    missing = [f for f in conv.findings if f.code == "S2C307"]
+    assert [(f.severity, f.section) for f in missing] == [(Severity.INFO, "rpcinterface:twiddler")]
+    assert "no_such_module_q7" in missing[0].message
+    assert "no_such_module_q7" not in sys.modules
+    assert conv.worst() is Severity.WARNING  # S2C101 and the like only: nothing of this machine
+
+
+def test_no_programs_is_a_warning() -> None:
+    conv = _conv("[supervisord]\nnodaemon = true\n\n[include]\nfiles = /nonexistent-q7/*.conf\n")
+    (f,) = [f for f in conv.findings if f.code == "S2C017"]
+    assert f.severity is Severity.WARNING
+    assert f.message == "no programs: circusd would run nothing; did an [include] miss?"
+    one = _conv("[supervisord]\nnodaemon = true\n\n[program:p]\ncommand = /bin/p\n")
+    assert not [f for f in one.findings if f.code == "S2C017"]

@@ -1,0 +1,128 @@
+"""The command and its wrappers: cmd, comments, deferred references."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from sup2circus import ConvertOptions, Sup2CircusError, convert_text
+from sup2circus.api import Conversion
+from sup2circus.model import ENV_MARK_END, ENV_MARK_START
+
+BASE = "[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=/usr/bin/web\nautorestart=true\n"
+
+
+def test_runs_comment_shows_the_argv_with_shell_quoting() -> None:
+    # the comment above a wrapped watcher must show where one argument ends (issue 14)
+    conf = (
+        "[program:nginx]\ncommand=nginx -g 'daemon off;' --x \"a b\" %(ENV_HOME)s\n"
+        "redirect_stderr=true\nstdout_logfile=/dev/stdout\n"
+    )
+    ini = convert_text(conf).text
+    runs = [line for line in ini.splitlines() if line.startswith("# runs: ")]
+    assert runs == ["# runs: nginx -g 'daemon off;' --x 'a b' '$(circus.env.HOME)'"]
+    assert shlex.split(runs[0][len("# runs: ") :]) == [
+        "nginx",
+        "-g",
+        "daemon off;",
+        "--x",
+        "a b",
+        "$(circus.env.HOME)",
+    ]
+
+
+def test_demo_wrapped_commands_fit_in_160_characters() -> None:
+    # the sh -c wrapper (stderr into stdout, circusd's PWD restored) stays readable (issue 14)
+    conf = Path(__file__).resolve().parent.parent.parent / "docker" / "supervisord.conf"
+    ini = convert_text(conf.read_text()).text
+    cmds = [line[len("cmd = ") :] for line in ini.splitlines() if line.startswith("cmd = ")]
+    assert len(cmds) == 2 and all("/bin/sh -c" in c for c in cmds)
+    assert max(map(len, cmds)) <= 160, cmds
+
+
+# ---------------------------------------------------------------------------- issue 11
+def _conv(text: str, environ: dict[str, str] | None = None, **kw: object) -> Conversion:
+    return convert_text(text, options=ConvertOptions(environ=environ or {}, **kw))  # type: ignore[arg-type]
+
+
+def test_deferred_command_is_not_relative_and_never_shows_the_marker() -> None:
+    text = (
+        "[supervisord]\nnodaemon = true\n\n[program:x]\n"
+        "command = %(ENV_HOME)s/bin/x\ndirectory = /srv\n"
+    )
+    conv = _conv(text, {"HOME": "/home/app"})
+    assert not [f for f in conv.findings if f.code == "S2C117"], conv.findings
+    assert "cmd = $(circus.env.HOME)/bin/x" in conv.text
+    # a command that is relative still is, and its message shows what the user wrote
+    rel = _conv(text.replace("%(ENV_HOME)s/bin/x", "bin/%(ENV_TOOL)s"), {"TOOL": "t"})
+    (s2c117,) = [f for f in rel.findings if f.code == "S2C117"]
+    assert "bin/%(ENV_TOOL)s" in s2c117.message
+    assert ENV_MARK_START not in s2c117.message
+
+
+_ENV_OPTIONS = (
+    "command",
+    "directory",
+    "stdout_logfile",
+    "stderr_logfile",
+    "environment",
+    "user",
+    "priority",
+    "numprocs",
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    uses=st.lists(
+        st.tuples(
+            st.sampled_from(_ENV_OPTIONS),
+            st.sampled_from(["HOME", "APP", "UNDEFINED_X", "LOGS"]),
+            st.sampled_from(["", "/", "/x", "x/", "x"]),
+            st.sampled_from(["", "/bin/x", "x", "/"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    resolve=st.booleans(),
+    no_wrappers=st.booleans(),
+)
+@example(  # issue 11: a false S2C117 that showed the marker
+    uses=[("command", "HOME", "", "/bin/x"), ("directory", "APP", "/srv/", "")],
+    resolve=False,
+    no_wrappers=False,
+)
+def test_no_output_ever_holds_the_internal_marker(
+    uses: list[tuple[str, str, str, str]], resolve: bool, no_wrappers: bool
+) -> None:
+    """Configs using %(ENV_X)s in many options: no finding, error or circus.ini line (comments
+    included) shows the internal marker of a deferred reference."""
+    options: dict[str, str] = {"command": "/bin/app"}
+    for option, name, before, after in uses:
+        ref = f"%(ENV_{name})s"
+        if option == "environment":
+            options[option] = f"V={before}{ref}{after}"
+        elif option in ("priority", "numprocs"):
+            options[option] = ref
+        elif option == "command":
+            options[option] = f"{before}{ref}{after} --flag {ref}"
+        else:
+            options[option] = f"{before}{ref}{after}"
+    if "numprocs" in options:
+        options["process_name"] = "%(program_name)s_%(process_num)d"
+    text = "[supervisord]\nnodaemon = true\n\n[program:p]\n" + "".join(
+        f"{k} = {v}\n" for k, v in options.items()
+    )
+    environ = {"HOME": "/home/app", "APP": "app", "LOGS": "/var/log/app"}
+    try:
+        conv = _conv(text, environ, resolve_env=resolve, no_wrappers=no_wrappers)
+    except Sup2CircusError as err:
+        assert ENV_MARK_START not in str(err)
+        assert ENV_MARK_END not in str(err)
+        return
+    assert ENV_MARK_START not in conv.text and ENV_MARK_END not in conv.text
+    for f in conv.findings:
+        assert ENV_MARK_START not in f.message and ENV_MARK_END not in f.message, f
