@@ -117,6 +117,7 @@ class OptionMapping:
     topic: str = ""  # the translate/ module that handles it (TOPICS)
     handler: str = ""  # the build function that reads it, when not the generic loop
     kinds: tuple[str, ...] = ()  # the section kinds that read it
+    value: Any = None  # the default, parsed (None: no default, or none the parser takes)
 
     @property
     def all_codes(self) -> tuple[str, ...]:
@@ -145,6 +146,12 @@ def _p(
     handler = default_handler if handler is None else handler
     assert expand in EXPANSIONS and topic in TOPICS, (option, expand, topic)
     kinds = _KINDS.get(section, (section,))
+    value = None
+    if parser is not None and default is not None:
+        try:
+            value = parser(default)
+        except ValueError:
+            value = None  # a default supervisor computes (SOMAXCONN...)
     return OptionMapping(
         section,
         option,
@@ -158,6 +165,7 @@ def _p(
         topic,
         handler,
         kinds,
+        value,
     )
 
 

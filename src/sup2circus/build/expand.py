@@ -18,6 +18,8 @@ from ..model import ENV_MARK_RE, env_marker, takes_whole_mapping
 from .context import ENV_NAME_RE, Context, Maps, NotConverted, error
 
 _PUA_BASE = 0xF0000  # sentinels: private-use characters no config holds
+_PUA_MIN = chr(_PUA_BASE)
+_PLAIN_SPEC_RE = re.compile(r"%\([^()]*\)s")
 EXPAND_HINT = "write %% for a literal %; names are %(name)s"
 ENV_HINT = (
     "define the variable in the environment of the conversion, in [supervisord] environment=, "
@@ -155,6 +157,11 @@ def try_defer(
         or (isinstance(dm.peek(k), str) and ENV_MARK_RE.search(str(dm.peek(k))))
     ]
     if not marked_keys:
+        return result, dm
+    if "%" not in _PLAIN_SPEC_RE.sub("", plain) and max(result, default="\0") < _PUA_MIN:
+        # only plain %(name)s: every value, markers included, is in the result whole, so the
+        # check below cannot fail (it costs 0.1 s of build's 2 s on 10,000 programs that each
+        # defer a variable in environment=)
         return result, dm
     # every ENV name whose value holds a marker must be used as a plain %(ENV_X)s
     for key in marked_keys:

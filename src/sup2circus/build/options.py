@@ -123,6 +123,8 @@ def read(
 ) -> Any:
     """An ordinary option through its mapping row: its text (or the row's default, or
     ``default``) -> expanded with ``maps`` -> parsed by the row's parser."""
+    if default is None and row.value is not None and row.option not in sec.options:
+        return row.value  # the row's default, parsed when the table was made
     v = get(ctx, sec, row.option, row.default if default is None else default, maps)
     assert v is not None and row.parser is not None, row.option
     return conv(row.parser, v, sec, row.option)

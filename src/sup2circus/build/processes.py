@@ -26,6 +26,21 @@ from .options import check_dir, conv, get, name_of, parse_env, read
 MAX_NUMPROCS = 10_000
 # [program:x] options read plainly, once per section, in supervisor's order
 _ORDINARY = ordinary_rows("program", "program")
+# per output channel: its *_capture_maxbytes, *_events_enabled, *_logfile_backups,
+# *_logfile_maxbytes and *_syslog rows
+_CHANNEL_ROWS = {
+    ch: tuple(
+        row("program", f"{ch}_{name}")
+        for name in (
+            "capture_maxbytes",
+            "events_enabled",
+            "logfile_backups",
+            "logfile_maxbytes",
+            "syslog",
+        )
+    )
+    for ch in ("stdout", "stderr")
+}
 _LOGKIND = {dt.LogfileKind(k.value): k for k in LogKind}
 
 
@@ -131,8 +146,8 @@ def _settings(ctx: Context, sec: RawSection, maps: Maps) -> _Settings:
     capture = []
     events = []
     for ch in ("stdout", "stderr"):
-        capture.append(read(ctx, row("program", f"{ch}_capture_maxbytes"), sec, maps))
-        events.append(read(ctx, row("program", f"{ch}_events_enabled"), sec, maps))
+        capture.append(read(ctx, _CHANNEL_ROWS[ch][0], sec, maps))
+        events.append(read(ctx, _CHANNEL_ROWS[ch][1], sec, maps))
     serverurl: str | None = None
     if "serverurl" in sec.options:
         sv = get(ctx, sec, "serverurl", None, maps)
@@ -264,9 +279,10 @@ def _log(
         kind, path = _logfile(ctx, lv.text)
         if path is not None:
             check_dir(ctx, path, sec, lf_key)
-    backups = read(ctx, row("program", f"{ch}_logfile_backups"), sec, maps)
-    maxbytes = read(ctx, row("program", f"{ch}_logfile_maxbytes"), sec, maps)
-    syslog = read(ctx, row("program", f"{ch}_syslog"), sec, maps)
+    _, _, backups_row, maxbytes_row, syslog_row = _CHANNEL_ROWS[ch]
+    backups = read(ctx, backups_row, sec, maps)
+    maxbytes = read(ctx, maxbytes_row, sec, maps)
+    syslog = read(ctx, syslog_row, sec, maps)
     if kind is LogKind.SYSLOG:
         syslog = True
     if st.ordinary["redirect_stderr"] and ch == "stderr":
