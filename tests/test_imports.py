@@ -39,7 +39,7 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
 
 
 def _graph() -> dict[str, set[str]]:
-    paths = sorted(PKG.glob("*.py"))
+    paths = sorted(PKG.rglob("*.py"))
     modules = {_module_name(p) for p in paths}
     return {_module_name(p): _imports(p, modules) for p in paths}
 

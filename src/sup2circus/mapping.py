@@ -1,29 +1,129 @@
-"""The declarative mapping table: every supervisor option -> its circus form or a finding.
+"""The mapping table: one row per supervisor option, and it runs.
 
-This one table drives three things:
+Each row declares, for one option: the section kinds that read it, supervisor's default, its
+parser (from :mod:`.datatypes`), which names it is expanded with (:data:`EXPANSIONS`), its
+circus form and fidelity (docs), the translation topic that handles it (a module of
+``translate/``), the finding codes it may emit, and -- for the few options that need more than
+"text or default -> expand -> parse -> the model's field" -- the build handler that reads it.
 
-* the reader/builder's notion of which options each section type knows (anything else is an
-  ``S2C004 unknown-option`` finding, with the closest valid name suggested);
-* the translator (:mod:`.translate`), which looks up each option's circus target and the codes
-  it may report;
-* the documentation: the conversion matrix in the README and docs/conversion.md, and the rule
-  list in docs/rules.md (:mod:`.docs`), so code and docs cannot drift.
+It drives:
+
+* which options each section kind knows (anything else is ``S2C004``/``S2C005``);
+* build's reading of the ordinary options (:func:`ordinary_rows`: one generic loop);
+* the docs: the conversion matrix and the rule list (:mod:`.docs`), so code and docs cannot
+  drift; tests/test_mapping.py checks every finding is declared on its option's row.
+
+Adding an ordinary [program:x] option: a row here (in supervisor's read order), the model's
+field of the same name (model.py), and its translation (the row's topic).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from . import datatypes as dt
+from .model import AutoRestart
+
+# how an option's value is expanded (the names its %(name)s may use), by supervisor 4.3
+EXPANSIONS = {
+    "program": "here, program_name, group_name, host_node_name, ENV_*",
+    "process": "also process_num, numprocs and the program's own environment= names",
+    "process, twice": "as process, then once more with the same names",
+    "group": "here, ENV_*",
+    "group, program_name": "here, program_name, ENV_*",
+    "supervisord": "here, ENV_*",
+    "supervisord, twice": "here, ENV_*; then again with here, host_node_name, ENV_*",
+    "env": "ENV_* only",
+    "include": "here, host_node_name, ENV_* (when reading)",
+    "none": "not expanded",
+}
+# the codes any option expanded that way may emit, besides its row's own: S2C007 (an ENV_
+# name resolved now), S2C014 (an undefined ENV_ name where circus cannot defer it: not
+# converted), S2C015 (a bare %s), S2C010 (%(host_node_name)s baked in, where it is a name)
+_EXPANSION_CODES = {
+    "program": ("S2C007", "S2C010", "S2C014", "S2C015"),
+    "process": ("S2C007", "S2C010", "S2C014", "S2C015"),
+    "process, twice": ("S2C007", "S2C010", "S2C014", "S2C015"),
+    "group": ("S2C007", "S2C014", "S2C015"),
+    "group, program_name": ("S2C007", "S2C014", "S2C015"),
+    "supervisord": ("S2C007", "S2C014", "S2C015"),
+    "supervisord, twice": ("S2C007", "S2C010", "S2C014", "S2C015"),
+    "env": ("S2C007", "S2C014", "S2C015"),
+    "include": ("S2C007", "S2C010", "S2C015"),
+    "none": (),
+}
+# S2C013: any option may be set twice in one section (the reader reports it)
+_READING_CODES = ("S2C013",)
+TOPICS = frozenset(
+    {
+        "command",
+        "environment",
+        "streams",
+        "lifecycle",
+        "ordering",
+        "daemon",
+        "sockets",
+        "listeners",
+        "read",  # handled when reading the files ([include])
+    }
+)
+# the section kinds a row of each section group applies to
+_KINDS = {
+    "program": ("program", "fcgi-program", "eventlistener"),
+    "fcgi-program": ("fcgi-program",),
+    "eventlistener": ("eventlistener",),
+}
+
+
+# per section group: the expansion, translate topic and build handler of its rows, unless a
+# row says otherwise
+_DEFAULTS = {
+    "program": ("program", "lifecycle", ""),
+    "fcgi-program": ("group", "sockets", "groups._fcgi_program"),
+    "eventlistener": ("group", "listeners", "groups._eventlistener"),
+    "group": ("group", "ordering", "groups._group"),
+    "supervisord": ("supervisord", "daemon", "supervisord.supervisord"),
+    "unix_http_server": ("env", "daemon", "servers._unix"),
+    "inet_http_server": ("env", "daemon", "servers._inet"),
+    "supervisorctl": ("none", "daemon", "servers._ctl"),
+    "include": ("include", "read", "read"),
+    "rpcinterface": ("env", "daemon", "servers.rpcinterfaces"),
+}
+
+
+def auto_restart(value: str) -> AutoRestart:
+    """autorestart= as the model holds it."""
+    return AutoRestart(dt.auto_restart(value))
+
+
+def list_of_exitcodes(value: str) -> tuple[int, ...]:
+    """exitcodes= as the model holds it."""
+    return tuple(dt.list_of_exitcodes(value))
 
 
 @dataclass(frozen=True, slots=True)
 class OptionMapping:
-    section: str  # section kind: program, fcgi-program, eventlistener, group, supervisord, ...
+    section: str  # the section group: program, fcgi-program, eventlistener, group, supervisord...
     option: str
     default: str | None  # supervisor's default, as text (None: no default / required)
     circus: str  # the circus form (option, section, wrapper or hook), or "-" for none
     fidelity: str  # exact | exact (wrapper) | exact (hook, --exact) | approx | none
     codes: tuple[str, ...] = ()  # finding codes this option can produce
     note: str = ""
+    parser: Callable[[str], Any] | None = None  # None: the expanded text itself
+    expand: str = "none"  # a key of EXPANSIONS
+    topic: str = ""  # the translate/ module that handles it (TOPICS)
+    handler: str = ""  # the build function that reads it, when not the generic loop
+    kinds: tuple[str, ...] = ()  # the section kinds that read it
+    value: Any = None  # the default, parsed (None: no default, or none the parser takes)
+
+    @property
+    def all_codes(self) -> tuple[str, ...]:
+        """Every code a finding about this option may have: the row's own, its expansion's
+        and the reader's."""
+        return self.codes + _EXPANSION_CODES[self.expand] + _READING_CODES
 
 
 def _p(
@@ -32,25 +132,150 @@ def _p(
     circus: str,
     fidelity: str,
     *codes: str,
-    note: str = "",
     section: str = "program",
+    parser: Callable[[str], Any] | None = None,
+    expand: str = "",
+    topic: str = "",
+    handler: str | None = None,
+    note: str = "",
 ) -> OptionMapping:
-    return OptionMapping(section, option, default, circus, fidelity, tuple(codes), note)
+    """A row; ``expand``, ``topic`` and ``handler`` default to its section's (_DEFAULTS)."""
+    default_expand, default_topic, default_handler = _DEFAULTS[section]
+    expand = expand or default_expand
+    topic = topic or default_topic
+    handler = default_handler if handler is None else handler
+    assert expand in EXPANSIONS and topic in TOPICS, (option, expand, topic)
+    kinds = _KINDS.get(section, (section,))
+    value = None
+    if parser is not None and default is not None:
+        try:
+            value = parser(default)
+        except ValueError:
+            value = None  # a default supervisor computes (SOMAXCONN...)
+    return OptionMapping(
+        section,
+        option,
+        default,
+        circus,
+        fidelity,
+        codes,
+        note,
+        parser,
+        expand,
+        topic,
+        handler,
+        kinds,
+        value,
+    )
 
 
-# Options every process section ([program:x], [fcgi-program:x], [eventlistener:x]) reads.
-_PROCESS: tuple[OptionMapping, ...] = (
+# One row per supervisor option. The [program:x] rows also apply to [fcgi-program:x] and
+# [eventlistener:x]; those that build reads generically (no handler) are in supervisor's read
+# order (``_processes_from_section``), which decides which of two bad values is reported.
+MAPPING: tuple[OptionMapping, ...] = (
+    _p(
+        "priority",
+        "999",
+        "priority (negated; start order encoded)",
+        "exact",
+        "S2C108",
+        parser=dt.integer,
+        topic="ordering",
+        note="circus starts the highest priority first; stops are not sequential",
+    ),
+    _p("autostart", "true", "autostart", "exact", parser=dt.boolean),
+    _p(
+        "autorestart",
+        "unexpected",
+        "respawn (hooks with --exact)",
+        "exact (hook, --exact)",
+        "S2C101",
+        parser=auto_restart,
+    ),
+    _p(
+        "startsecs", "1", "hooks with --exact", "exact (hook, --exact)", "S2C102", parser=dt.integer
+    ),
+    _p(
+        "startretries",
+        "3",
+        "hooks with --exact",
+        "exact (hook, --exact)",
+        "S2C102",
+        parser=dt.integer,
+    ),
+    _p("stopsignal", "TERM", "stop_signal", "exact", parser=dt.signal_number),
+    _p(
+        "stopwaitsecs",
+        "10",
+        "graceful_timeout (always written: circus default is 30)",
+        "exact",
+        parser=dt.integer,
+    ),
+    _p(
+        "stopasgroup",
+        "false",
+        "hooks with --exact",
+        "exact (hook, --exact)",
+        "S2C103",
+        parser=dt.boolean,
+    ),
+    _p(
+        "killasgroup",
+        "false",
+        "hooks with --exact",
+        "exact (hook, --exact)",
+        "S2C103",
+        parser=dt.boolean,
+    ),
+    _p(
+        "exitcodes",
+        "0",
+        "hooks with --exact",
+        "exact (hook, --exact)",
+        "S2C101",
+        parser=list_of_exitcodes,
+    ),
+    _p(
+        "redirect_stderr",
+        "false",
+        'sh -c \'exec "$0" "$@" 2>&1\' wrapper',
+        "exact (wrapper)",
+        "S2C105",
+        parser=dt.boolean,
+        topic="streams",
+    ),
+    _p(
+        "numprocs",
+        "1",
+        "one watcher per process",
+        "exact",
+        "S2C126",
+        parser=dt.integer,
+        topic="ordering",
+    ),
+    _p(
+        "numprocs_start",
+        "0",
+        "process_num expanded per watcher",
+        "exact",
+        parser=dt.integer,
+        topic="ordering",
+    ),
     _p(
         "command",
         None,
         "cmd",
         "exact",
+        "S2C008",
         "S2C501",
         "S2C117",
         "S2C125",
         "S2C015",
-        note="expanded, comments and %% resolved, re-quoted so circus's parser returns the same "
-        "argv",
+        expand="process",
+        topic="command",
+        handler="processes._per_process",
+        note="expanded, comments and %% resolved, re-quoted so circus's parser returns the "
+        "same argv",
     ),
     _p(
         "process_name",
@@ -58,63 +283,60 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "[watcher:NAME]",
         "exact",
         "S2C502",
+        expand="process",
+        topic="ordering",
+        handler="processes._process_name",
         note="watcher name = supervisorctl name: `prog`, or `group:process`",
     ),
-    _p(
-        "numprocs",
-        "1",
-        "one watcher per process (numprocesses when identical)",
-        "exact",
-        "S2C109",
-        "S2C126",
-    ),
-    _p("numprocs_start", "0", "process_num expanded per watcher", "exact", "S2C109"),
-    _p(
-        "priority",
-        "999",
-        "priority (negated; start order encoded)",
-        "exact",
-        "S2C108",
-        note="circus starts the highest priority first; stops are not sequential",
-    ),
-    _p("autostart", "true", "autostart", "exact"),
-    _p(
-        "autorestart",
-        "unexpected",
-        "respawn (hooks with --exact)",
-        "exact (hook, --exact)",
-        "S2C101",
-    ),
-    _p("exitcodes", "0", "hooks with --exact", "exact (hook, --exact)", "S2C101"),
-    _p("startsecs", "1", "hooks with --exact", "exact (hook, --exact)", "S2C102"),
-    _p("startretries", "3", "hooks with --exact", "exact (hook, --exact)", "S2C102"),
-    _p("stopsignal", "TERM", "stop_signal", "exact"),
-    _p("stopwaitsecs", "10", "graceful_timeout (always written: circus default is 30)", "exact"),
-    _p("stopasgroup", "false", "hooks with --exact", "exact (hook, --exact)", "S2C103"),
-    _p("killasgroup", "false", "hooks with --exact", "exact (hook, --exact)", "S2C103"),
-    _p("user", None, "uid", "exact", "S2C011"),
-    _p(
-        "redirect_stderr",
-        "false",
-        'sh -c \'exec "$0" "$@" 2>&1\' wrapper',
-        "exact (wrapper)",
-        "S2C105",
-    ),
+    _p("user", None, "uid", "exact", "S2C011", topic="command", handler="processes._user"),
     _p(
         "stdout_logfile",
         "AUTO",
         "stdout_stream (FileStream / inherit / close_child_stdout)",
         "exact",
+        "S2C008",
         "S2C110",
         "S2C012",
         "S2C112",
         "S2C124",
         "S2C134",
+        expand="process, twice",
+        topic="streams",
+        handler="processes._log",
         note="/dev/stdout & co. inherit circusd's fd; NONE closes; AUTO gets a fixed path",
     ),
-    _p("stdout_logfile_maxbytes", "50MB", "stdout_stream.max_bytes (bytes)", "exact", "S2C134"),
-    _p("stdout_logfile_backups", "10", "stdout_stream.backup_count", "exact", "S2C111"),
-    _p("stdout_capture_maxbytes", "0", "-", "none", "S2C113"),
+    _p(
+        "stdout_logfile_maxbytes",
+        "50MB",
+        "stdout_stream.max_bytes (bytes)",
+        "exact",
+        "S2C134",
+        parser=dt.byte_size,
+        expand="process",
+        topic="streams",
+        handler="processes._log",
+    ),
+    _p(
+        "stdout_logfile_backups",
+        "10",
+        "stdout_stream.backup_count",
+        "exact",
+        "S2C111",
+        parser=dt.integer,
+        expand="process",
+        topic="streams",
+        handler="processes._log",
+    ),
+    _p(
+        "stdout_capture_maxbytes",
+        "0",
+        "-",
+        "none",
+        "S2C113",
+        parser=dt.byte_size,
+        topic="streams",
+        handler="processes._log",
+    ),
     _p(
         "stdout_events_enabled",
         "false",
@@ -122,22 +344,68 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "none",
         "S2C113",
         "S2C132",
+        parser=dt.boolean,
+        topic="streams",
+        handler="processes._log",
     ),
-    _p("stdout_syslog", "false", "-", "none", "S2C112"),
+    _p(
+        "stdout_syslog",
+        "false",
+        "-",
+        "none",
+        "S2C112",
+        parser=dt.boolean,
+        expand="process",
+        topic="streams",
+        handler="processes._log",
+    ),
     _p(
         "stderr_logfile",
         "AUTO",
         "stderr_stream (FileStream / inherit / close_child_stderr)",
         "exact",
+        "S2C008",
         "S2C110",
         "S2C012",
         "S2C112",
         "S2C114",
         "S2C134",
+        expand="process, twice",
+        topic="streams",
+        handler="processes._log",
     ),
-    _p("stderr_logfile_maxbytes", "50MB", "stderr_stream.max_bytes (bytes)", "exact", "S2C134"),
-    _p("stderr_logfile_backups", "10", "stderr_stream.backup_count", "exact", "S2C111"),
-    _p("stderr_capture_maxbytes", "0", "-", "none", "S2C113"),
+    _p(
+        "stderr_logfile_maxbytes",
+        "50MB",
+        "stderr_stream.max_bytes (bytes)",
+        "exact",
+        "S2C134",
+        parser=dt.byte_size,
+        expand="process",
+        topic="streams",
+        handler="processes._log",
+    ),
+    _p(
+        "stderr_logfile_backups",
+        "10",
+        "stderr_stream.backup_count",
+        "exact",
+        "S2C111",
+        parser=dt.integer,
+        expand="process",
+        topic="streams",
+        handler="processes._log",
+    ),
+    _p(
+        "stderr_capture_maxbytes",
+        "0",
+        "-",
+        "none",
+        "S2C113",
+        parser=dt.byte_size,
+        topic="streams",
+        handler="processes._log",
+    ),
     _p(
         "stderr_events_enabled",
         "false",
@@ -145,8 +413,21 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "none",
         "S2C113",
         "S2C132",
+        parser=dt.boolean,
+        topic="streams",
+        handler="processes._log",
     ),
-    _p("stderr_syslog", "false", "-", "none", "S2C112"),
+    _p(
+        "stderr_syslog",
+        "false",
+        "-",
+        "none",
+        "S2C112",
+        parser=dt.boolean,
+        expand="process",
+        topic="streams",
+        handler="processes._log",
+    ),
     _p(
         "environment",
         "",
@@ -154,27 +435,70 @@ _PROCESS: tuple[OptionMapping, ...] = (
         "exact",
         "S2C115",
         "S2C123",
-        "S2C503",
         "S2C008",
         "S2C007",
         "S2C016",
+        parser=dt.dict_of_key_value_pairs,
+        expand="process",
+        topic="environment",
+        handler="processes._environment",
     ),
-    _p("directory", None, "working_dir", "exact", "S2C501"),
-    _p("umask", None, 'sh -c \'umask NNN && exec "$0" "$@"\' wrapper', "exact (wrapper)", "S2C104"),
-    _p("serverurl", "AUTO", "-", "none", "S2C107"),
-)
-
-_FCGI: tuple[OptionMapping, ...] = tuple(
-    _p(o, d, c, f, *codes, section="fcgi-program")
-    for o, d, c, f, codes in (
-        ("socket", None, "[socket:NAME] + stdin_socket", "exact", ("S2C118",)),
-        ("socket_backlog", "SOMAXCONN", "[socket:NAME] backlog", "exact", ()),
-        ("socket_mode", "0700", "[socket:NAME] umask (decimal)", "exact", ()),
-        ("socket_owner", None, "-", "none", ("S2C119",)),
-    )
-)
-
-_EVENTLISTENER: tuple[OptionMapping, ...] = (
+    _p(
+        "directory",
+        None,
+        "working_dir",
+        "exact",
+        "S2C008",
+        "S2C501",
+        expand="process",
+        topic="command",
+        handler="processes._per_process",
+    ),
+    _p(
+        "umask",
+        None,
+        'sh -c \'umask NNN && exec "$0" "$@"\' wrapper',
+        "exact (wrapper)",
+        "S2C104",
+        parser=dt.octal_type,
+        topic="command",
+        handler="processes._umask",
+    ),
+    _p(
+        "serverurl",
+        "AUTO",
+        "-",
+        "none",
+        "S2C107",
+        topic="environment",
+        handler="processes._settings",
+    ),
+    _p(
+        "socket",
+        None,
+        "[socket:NAME] + stdin_socket",
+        "exact",
+        "S2C118",
+        section="fcgi-program",
+        expand="group, program_name",
+    ),
+    _p(
+        "socket_backlog",
+        "SOMAXCONN",
+        "[socket:NAME] backlog",
+        "exact",
+        section="fcgi-program",
+        parser=dt.integer,
+    ),
+    _p(
+        "socket_mode",
+        "0700",
+        "[socket:NAME] umask (decimal)",
+        "exact",
+        section="fcgi-program",
+        parser=dt.octal_type,
+    ),
+    _p("socket_owner", None, "-", "none", "S2C119", section="fcgi-program"),
     _p(
         "events",
         None,
@@ -185,10 +509,11 @@ _EVENTLISTENER: tuple[OptionMapping, ...] = (
         "S2C131",
         "S2C132",
         section="eventlistener",
+        parser=dt.list_of_strings,
         note="PROCESS_STATE_FATAL + kill supervisord: --exact hooks stop circusd; "
         "PROCESS_LOG + supervisor_stdout: prefixed streams",
     ),
-    _p("buffer_size", "10", "-", "none", "S2C120", section="eventlistener"),
+    _p("buffer_size", "10", "-", "none", "S2C120", section="eventlistener", parser=dt.integer),
     _p(
         "result_handler",
         "supervisor.dispatchers:default_handler",
@@ -198,9 +523,6 @@ _EVENTLISTENER: tuple[OptionMapping, ...] = (
         "S2C132",
         section="eventlistener",
     ),
-)
-
-_GROUP: tuple[OptionMapping, ...] = (
     _p(
         "programs",
         None,
@@ -208,6 +530,7 @@ _GROUP: tuple[OptionMapping, ...] = (
         "exact",
         "S2C121",
         section="group",
+        parser=dt.list_of_strings,
     ),
     _p(
         "priority",
@@ -216,45 +539,89 @@ _GROUP: tuple[OptionMapping, ...] = (
         "exact",
         "S2C121",
         section="group",
+        parser=dt.integer,
     ),
-)
-
-_SUPERVISORD: tuple[OptionMapping, ...] = tuple(
-    _p(o, d, c, f, *codes, section="supervisord")
-    for o, d, c, f, codes in (
-        ("nodaemon", "false", "- (circusd --daemon on the command line)", "approx", ("S2C201",)),
-        (
-            "logfile",
-            "supervisord.log",
-            "[circus] logoutput",
-            "approx",
-            ("S2C202", "S2C012", "S2C210"),
-        ),
-        ("logfile_maxbytes", "50MB", "-", "none", ("S2C202", "S2C210")),
-        ("logfile_backups", "10", "-", "none", ("S2C202",)),
-        ("loglevel", "info", "[circus] loglevel (renamed)", "exact", ("S2C203",)),
-        ("pidfile", "supervisord.pid", "[circus] pidfile", "approx", ("S2C204",)),
-        ("umask", "022", "[circus] umask (only when daemonizing)", "exact", ("S2C206",)),
-        ("user", None, "uid on every watcher", "approx", ("S2C122", "S2C011")),
-        ("directory", None, "-", "none", ("S2C205",)),
-        (
-            "childlogdir",
-            "(temp dir)",
-            "directory of AUTO log files",
-            "approx",
-            ("S2C110", "S2C012"),
-        ),
-        ("environment", "", "[env] (+ `env` wrapper)", "exact", ("S2C115", "S2C123", "S2C015")),
-        ("minfds", "1024", "-", "none", ("S2C205",)),
-        ("minprocs", "200", "-", "none", ("S2C205",)),
-        ("identifier", "supervisor", "-", "none", ("S2C205",)),
-        ("nocleanup", "false", "-", "none", ("S2C205",)),
-        ("strip_ansi", "false", "-", "none", ("S2C205",)),
-        ("silent", "false", "-", "none", ("S2C205",)),
-    )
-)
-
-_SERVERS: tuple[OptionMapping, ...] = (
+    _p(
+        "nodaemon",
+        "false",
+        "- (circusd --daemon on the command line)",
+        "approx",
+        "S2C201",
+        section="supervisord",
+        parser=dt.boolean,
+    ),
+    _p(
+        "logfile",
+        "supervisord.log",
+        "[circus] logoutput",
+        "approx",
+        "S2C202",
+        "S2C012",
+        "S2C210",
+        section="supervisord",
+    ),
+    _p(
+        "logfile_maxbytes",
+        "50MB",
+        "-",
+        "none",
+        "S2C202",
+        "S2C210",
+        section="supervisord",
+        parser=dt.byte_size,
+    ),
+    _p("logfile_backups", "10", "-", "none", "S2C202", section="supervisord", parser=dt.integer),
+    _p(
+        "loglevel",
+        "info",
+        "[circus] loglevel (renamed)",
+        "exact",
+        "S2C203",
+        section="supervisord",
+        parser=dt.logging_level,
+    ),
+    _p("pidfile", "supervisord.pid", "[circus] pidfile", "approx", "S2C204", section="supervisord"),
+    _p(
+        "umask",
+        "022",
+        "[circus] umask (only when daemonizing)",
+        "exact",
+        "S2C206",
+        section="supervisord",
+        parser=dt.octal_type,
+    ),
+    _p("user", None, "uid on every watcher", "approx", "S2C122", "S2C011", section="supervisord"),
+    _p("directory", None, "-", "none", "S2C205", section="supervisord"),
+    _p(
+        "childlogdir",
+        "(temp dir)",
+        "directory of AUTO log files",
+        "approx",
+        "S2C205",
+        "S2C110",
+        "S2C012",
+        section="supervisord",
+    ),
+    _p(
+        "environment",
+        "",
+        "[env] (+ `env` wrapper)",
+        "exact",
+        "S2C008",
+        "S2C115",
+        "S2C123",
+        "S2C015",
+        section="supervisord",
+        parser=dt.dict_of_key_value_pairs,
+        expand="supervisord, twice",
+        handler="supervisord._environment",
+    ),
+    _p("minfds", "1024", "-", "none", "S2C205", section="supervisord", parser=dt.integer),
+    _p("minprocs", "200", "-", "none", "S2C205", section="supervisord", parser=dt.integer),
+    _p("identifier", "supervisor", "-", "none", "S2C205", section="supervisord"),
+    _p("nocleanup", "false", "-", "none", "S2C205", section="supervisord", parser=dt.boolean),
+    _p("strip_ansi", "false", "-", "none", "S2C205", section="supervisord", parser=dt.boolean),
+    _p("silent", "false", "-", "none", "S2C205", section="supervisord", parser=dt.boolean),
     _p(
         "file",
         None,
@@ -262,13 +629,14 @@ _SERVERS: tuple[OptionMapping, ...] = (
         "approx",
         "S2C301",
         section="unix_http_server",
+        expand="supervisord",
     ),
-    _p("chmod", "0700", "-", "none", "S2C301", section="unix_http_server"),
+    _p("chmod", "0700", "-", "none", "S2C301", section="unix_http_server", parser=dt.octal_type),
     _p(
         "chown",
         None,
-        "[circus] endpoint_owner (user only)",
-        "approx",
+        "- (circusd's ipc socket keeps its default owner)",
+        "none",
         "S2C301",
         section="unix_http_server",
     ),
@@ -281,10 +649,19 @@ _SERVERS: tuple[OptionMapping, ...] = (
         "none",
         "S2C302",
         section="inet_http_server",
+        parser=dt.inet_address,
     ),
     _p("username", None, "-", "none", "S2C303", section="inet_http_server"),
     _p("password", None, "-", "none", "S2C303", section="inet_http_server"),
-    _p("serverurl", None, "circusctl --endpoint", "none", "S2C304", section="supervisorctl"),
+    _p(
+        "serverurl",
+        None,
+        "circusctl --endpoint",
+        "none",
+        "S2C304",
+        section="supervisorctl",
+        expand="supervisord",
+    ),
     _p("username", None, "-", "none", "S2C304", section="supervisorctl"),
     _p("password", None, "-", "none", "S2C304", section="supervisorctl"),
     _p("prompt", "supervisor", "-", "none", "S2C304", section="supervisorctl"),
@@ -312,24 +689,6 @@ _SERVERS: tuple[OptionMapping, ...] = (
     ),
 )
 
-MAPPING: tuple[OptionMapping, ...] = (
-    _PROCESS + _FCGI + _EVENTLISTENER + _GROUP + _SUPERVISORD + _SERVERS
-)
-
-# Which option rows apply to which section kind.
-_KIND_ROWS = {
-    "program": ("program",),
-    "fcgi-program": ("program", "fcgi-program"),
-    "eventlistener": ("program", "eventlistener"),
-    "group": ("group",),
-    "supervisord": ("supervisord",),
-    "unix_http_server": ("unix_http_server",),
-    "inet_http_server": ("inet_http_server",),
-    "supervisorctl": ("supervisorctl",),
-    "include": ("include",),
-    "rpcinterface": ("rpcinterface",),
-}
-
 # rpcinterface sections take arbitrary factory keyword options; supervisorctl has a few more.
 OPEN_SECTIONS = frozenset({"rpcinterface"})
 
@@ -355,21 +714,30 @@ def section_kind(section: str) -> str | None:
 
 def known_options(kind: str) -> frozenset[str]:
     """Options supervisor reads in a section of this kind."""
-    rows = _KIND_ROWS.get(kind, ())
-    names = {m.option for m in MAPPING if m.section in rows}
-    if kind == "eventlistener":
-        # supervisor refuses redirect_stderr=true there but still reads it
-        names.add("redirect_stderr")
-    return frozenset(names)
+    return frozenset(m.option for m in MAPPING if kind in m.kinds)
 
 
 def all_known_options() -> dict[str, tuple[str, ...]]:
     """option name -> the section kinds that read it."""
     out: dict[str, list[str]] = {}
-    for kind in _KIND_ROWS:
-        for name in known_options(kind):
-            out.setdefault(name, []).append(kind)
+    for m in MAPPING:
+        for kind in m.kinds:
+            if kind not in out.setdefault(m.option, []):
+                out[m.option].append(kind)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def row(kind: str, option: str) -> OptionMapping:
+    """The row of ``option`` in a section of ``kind``."""
+    for m in MAPPING:
+        if m.option == option and kind in m.kinds:
+            return m
+    raise KeyError((kind, option))
+
+
+def ordinary_rows(kind: str, expand: str) -> tuple[OptionMapping, ...]:
+    """The rows of ``kind`` build reads in its generic loop (no handler), in table order."""
+    return tuple(m for m in MAPPING if kind in m.kinds and m.expand == expand and not m.handler)
 
 
 def suggest(option: str, kind: str) -> str | None:

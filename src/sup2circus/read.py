@@ -611,7 +611,7 @@ def _included_files(
             "include",
             "files",
             where="[include] files",
-            how="expanded with",
+            effect="expanded with",
             node=node,
             purpose=" to choose the files to convert",
         )
@@ -624,7 +624,7 @@ def _included_files(
                 "files",
                 name=used,
                 where="[include] files",
-                how=", from this machine's environment, to choose the files to convert",
+                why=", from this machine's environment, to choose the files to convert",
             )
     if takes_whole_mapping(value):
         # the patterns would be words of the environment's values: never shown nor globbed
@@ -633,9 +633,10 @@ def _included_files(
             floc,
             "include",
             "files",
-            where="[include] files",
-            effect="glob the words of its whole expansion dictionary",
-            outcome="; nothing is included",
+            reason="[include] files holds a %-conversion with no (name) (a bare %s, %r...): "
+            "supervisord would glob the words of its whole expansion dictionary, the value of "
+            "every environment variable included",
+            consequence="nothing is included (write %% for a literal %)",
         )
         return []
     import glob  # only for [include] (cold start)
@@ -701,7 +702,7 @@ def _report_duplicates(parser: _Reader, reporter: Reporter) -> None:
                 prev,
                 section,
                 key,
-                what=f"option '{key}' in [{section}] is set again at {new.file}:{new.line}",
+                duplicate=f"option '{key}' in [{section}] is set again at {new.file}:{new.line}",
                 outcome="uses the last value, this one is ignored",
             )
     for section, first, again in parser.dup_sections:
@@ -710,6 +711,6 @@ def _report_duplicates(parser: _Reader, reporter: Reporter) -> None:
             again,
             section,
             None,
-            what=f"section [{section}] appears again (first at {first.file}:{first.line})",
+            duplicate=f"section [{section}] appears again (first at {first.file}:{first.line})",
             outcome="merges them and later options override earlier ones",
         )

@@ -90,6 +90,7 @@ _RULES: tuple[Rule, ...] = (
         "The option is not converted (circus would ignore it too).",
         "Fix the spelling (the message suggests the closest valid name) or delete the line.",
         "[program:web]\ncommand = /bin/web\nautorestrat = true",
+        message="unknown option '{name}' in [{section}] (supervisor ignores it{suggestion})",
     ),
     Rule(
         "S2C005",
@@ -99,6 +100,10 @@ _RULES: tuple[Rule, ...] = (
         "Ignores an option that its section type does not read.",
         "Not converted.",
         "Move the option to the section type that reads it.",
+        message=(
+            "option '{name}' is not read in [{section}] (it belongs to {kinds}); supervisor "
+            "ignores it here"
+        ),
     ),
     Rule(
         "S2C006",
@@ -108,6 +113,7 @@ _RULES: tuple[Rule, ...] = (
         "Ignores sections it does not know (section names are case-sensitive).",
         "Not converted.",
         "Rename the section (e.g. [program:x], not [Program:x]) or delete it.",
+        message="section [{section}] is not read by supervisord{hint}",
     ),
     Rule(
         "S2C007",
@@ -119,7 +125,7 @@ _RULES: tuple[Rule, ...] = (
         "the value of the converting machine's environment is written into circus.ini.",
         "Convert where the environment matches the runtime one, or write the value literally.",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
-        message="%({name})s in {where} is resolved now{how}",
+        message="%({name})s in {where} is resolved now{why}",
     ),
     Rule(
         "S2C008",
@@ -131,6 +137,11 @@ _RULES: tuple[Rule, ...] = (
         "starts; an undefined X is left as literal text instead of refusing to start.",
         "Make sure X is set in circusd's environment, or use --resolve-env to bake today's "
         "value in (beware: that writes secrets into image layers).",
+        message=(
+            "%(ENV_{name})s is not defined in this environment: it is deferred to circusd, "
+            "which must have {name} in its environment (supervisord would refuse to start "
+            "without it)"
+        ),
     ),
     Rule(
         "S2C009",
@@ -140,6 +151,10 @@ _RULES: tuple[Rule, ...] = (
         "Refuses a main config without [supervisord]; such files are meant to be [include]d.",
         "Converted as if included by an empty main config (supervisor defaults).",
         "Nothing to do if the file is a conf.d snippet.",
+        message=(
+            "no [supervisord] section: converted as a conf.d snippet included by an empty "
+            "main config (supervisord defaults)"
+        ),
     ),
     Rule(
         "S2C010",
@@ -150,8 +165,9 @@ _RULES: tuple[Rule, ...] = (
         "circus has no equivalent; the converting machine's host name is written.",
         "Run the conversion on the target host, or avoid %(host_node_name)s.",
         observes=("argv", "cwd", "env", "stdout", "stderr"),
-        message="%(host_node_name)s in {where} is {how} this machine's host name ({node!r})"
-        "{purpose}",
+        message=(
+            "%(host_node_name)s in {where} is {effect} this machine's host name ({node!r}){purpose}"
+        ),
     ),
     Rule(
         "S2C011",
@@ -162,6 +178,7 @@ _RULES: tuple[Rule, ...] = (
         "circusd fails to spawn the process (the watcher stops after max_retry) when the user "
         "does not exist where it runs.",
         "Nothing, if the user exists on the target machine.",
+        message="{owner_of}user {user!r} does not exist on this machine{consequence}",
     ),
     Rule(
         "S2C012",
@@ -174,6 +191,11 @@ _RULES: tuple[Rule, ...] = (
         "often converted or linted elsewhere than where they run): info.",
         "Make sure the directory exists on the target (e.g. RUN mkdir -p in the Dockerfile).",
         observes=("stdout", "stderr"),
+        message=(
+            "the directory {directory!r} of {option} does not exist on this machine: where it"
+            " is missing, supervisord refuses to start and circusd silently drops the watcher"
+            " (nothing to do if it exists where circusd runs)"
+        ),
     ),
     Rule(
         "S2C013",
@@ -183,7 +205,7 @@ _RULES: tuple[Rule, ...] = (
         "Merges duplicate sections and keeps the last value of a duplicate option.",
         "The converted file holds the value supervisor uses (circus would keep the first).",
         "Delete the duplicate.",
-        message="{what}; supervisord {outcome}",
+        message="{duplicate}; supervisord {outcome}",
     ),
     Rule(
         "S2C014",
@@ -199,6 +221,7 @@ _RULES: tuple[Rule, ...] = (
         "literally.",
         "[program:web]\ncommand = /usr/bin/web\nnumprocs = %(ENV_WORKERS)s",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr", "start_order"),
+        message="{reason}; {consequence}",
     ),
     Rule(
         "S2C015",
@@ -213,9 +236,7 @@ _RULES: tuple[Rule, ...] = (
         "Write %% for a literal %, or name the value: %(program_name)s, %(ENV_X)s...",
         "[program:web]\ncommand = /usr/bin/printf %s",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr", "start_order"),
-        message="{where} holds a %-conversion with no (name) (a bare %s, %r...): supervisord "
-        "would {effect}, the value of every environment variable included{outcome} (write %% "
-        "for a literal %)",
+        message="{reason}; {consequence}",
     ),
     Rule(
         "S2C016",
@@ -230,6 +251,11 @@ _RULES: tuple[Rule, ...] = (
         "repositories), or convert without --resolve-env to defer them to circusd's "
         "environment.",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
+        message=(
+            "--resolve-env: the values of {names} were taken from this machine's environment "
+            "and written into circus.ini (circusd will not read them from its own "
+            "environment)"
+        ),
     ),
     Rule(
         "S2C017",
@@ -350,16 +376,6 @@ _RULES: tuple[Rule, ...] = (
             "supervisord stops groups one at a time in reverse start order, waiting for each; "
             "{effect}"
         ),
-    ),
-    Rule(
-        "S2C109",
-        "numprocs-split",
-        "numprocs split into one watcher per process",
-        I,
-        "Runs numprocs processes, each with its own process_num expansion.",
-        "sup2circus writes one watcher per process (names web:web_00...) so that every "
-        "per-process value is exact; circusctl addresses them as 'web:*'.",
-        "Nothing to do.",
     ),
     Rule(
         "S2C110",
@@ -590,6 +606,7 @@ _RULES: tuple[Rule, ...] = (
         "Not converted: sup2circus writes one watcher per process and stops at 10,000 "
         "processes per program.",
         "Lower numprocs.",
+        message="{reason}; {consequence}",
     ),
     # ------------------------------------------------------------------ S2C2xx daemon
     Rule(
@@ -744,6 +761,11 @@ _RULES: tuple[Rule, ...] = (
         "Nothing, if the module is installed where supervisord would run.",
         "[rpcinterface:twiddler]\nsupervisor.rpcinterface_factory = supervisor_twiddler."
         "rpcinterface:make_twiddler_rpcinterface",
+        message=(
+            "[{section}] factory module {module!r} is not installed on this machine: where it"
+            " is missing, supervisord refuses to start (circus loads no XML-RPC extension "
+            "anyway)"
+        ),
     ),
     Rule(
         "S2C306",
@@ -784,17 +806,6 @@ _RULES: tuple[Rule, ...] = (
             "watchers {first!r} and {second!r} differ only in case: circusctl looks names up "
             "case-insensitively, so one cannot be addressed"
         ),
-    ),
-    Rule(
-        "S2C503",
-        "unmatchable-env-section",
-        "Watcher name cannot be matched by [env:...]",
-        E,
-        "Applies environment= to its own program.",
-        "[env:NAME] is a comma-separated list of globs: a name with a comma cannot be matched "
-        "exactly.",
-        "Rename the program (no comma).",
-        observes=("env",),
     ),
     # ------------------------------------------------------------------ S2C6xx the lines around
     # the config: Dockerfiles and shell scripts given to --check (see sup2circus.container)

@@ -1,0 +1,165 @@
+"""The state of one build: the raw sections, this machine's facts, the findings so far."""
+
+from __future__ import annotations
+
+import platform
+import pwd
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..findings import ConfigError, Loc
+from ..model import RawConfig, RawSection, env_marker
+from ..options import ConvertOptions
+from ..reporter import Reporter
+
+DEFAULT_SECTION = "DEFAULT"
+# what S2C011 adds for a process's or the daemon's user
+USER_CONSEQUENCE = (
+    " (supervisord refuses to start where it does not exist; nothing to do if it exists where "
+    "the config runs)"
+)
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class NotConverted(ConfigError):
+    """A value sup2circus does not convert although supervisord would accept it: the section
+    (in [supervisord], the option) is skipped with an error finding of ``code``. S2C014:
+    %(ENV_X)s names a variable the converting machine does not define, in a place circus
+    cannot defer (unless --resolve-env). S2C015: a bare %s would expand the whole expansion
+    dict (the environment's values)."""
+
+    def __init__(
+        self, message: str, loc: Loc, option: str | None, hint: str = "", code: str = "S2C014"
+    ) -> None:
+        super().__init__(message, loc.file, loc.line, hint=hint)
+        self.option = option
+        self.code = code
+
+
+@dataclass(slots=True)
+class Maps:
+    """A pair of expansion dicts: real values, and values with deferred-env markers."""
+
+    real: dict[str, object] = field(default_factory=dict)
+    defer: dict[str, object] = field(default_factory=dict)
+
+    def set(self, key: str, real: object | None, text: object) -> None:
+        if real is not None:
+            self.real[key] = real
+        else:
+            self.real.pop(key, None)
+        self.defer[key] = text
+
+    def merged(self, *others: Maps) -> Maps:
+        """A copy of ``self`` updated with ``others`` in turn (the last one wins)."""
+        real = dict(self.real)
+        defer = dict(self.defer)
+        for o in others:
+            real.update(o.real)
+            defer.update(o.defer)
+        return Maps(real, defer)
+
+
+def same_maps(values: Mapping[str, object]) -> Maps:
+    """Maps whose real and deferred values are the same (names with no environment value)."""
+    return Maps(dict(values), dict(values))
+
+
+@dataclass(slots=True)
+class Context:
+    """What every step of the build reads and adds to."""
+
+    raw: RawConfig
+    options: ConvertOptions
+    env: Mapping[str, str]
+    node: str  # %(host_node_name)s
+    sections: dict[str, RawSection]
+    default_section: RawSection | None
+    reporter: Reporter
+    # supervisor's environ_expansions (os.environ, then [supervisord] environment=)
+    environ: Maps = field(default_factory=Maps)
+    # machine ENV_ names that cannot be deferred (not identifier-like)
+    odd_env_keys: set[str] = field(default_factory=set)
+    # --resolve-env: the ENV_ names whose value comes from this machine's environment, and
+    # those baked in, with where each was first used
+    machine_env_keys: set[str] = field(default_factory=set)
+    baked: dict[str, Loc] = field(default_factory=dict)
+    deferred: set[str] = field(default_factory=set)  # the ENV names deferred to circusd
+    # deferred name -> the private-use character standing for it (see expand.try_defer)
+    sentinels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def here(self) -> str:
+        return self.raw.here
+
+    @property
+    def resolve(self) -> bool:
+        return self.options.resolve_env
+
+    def tempdir(self) -> str:
+        for name in ("TMPDIR", "TEMP", "TMP"):
+            v = self.env.get(name)
+            if v:
+                return v
+        return "/tmp"
+
+
+def error(message: str, loc: Loc, hint: str = "") -> ConfigError:
+    return ConfigError(message, loc.file, loc.line, hint=hint)
+
+
+def option_loc(sec: RawSection, opt: str) -> Loc:
+    """Where ``opt`` is set in ``sec`` (the section's header when it is not)."""
+    raw = sec.options.get(opt)
+    return raw.loc if raw is not None else sec.loc
+
+
+def new_context(raw: RawConfig, options: ConvertOptions) -> Context:
+    env = options.env()
+    node = options.host_node_name if options.host_node_name is not None else platform.node()
+    ctx = Context(
+        raw=raw,
+        options=options,
+        env=env,
+        node=node,
+        sections={s.name: s for s in raw.sections if s.name != DEFAULT_SECTION},
+        default_section=raw.section(DEFAULT_SECTION),
+        reporter=Reporter(),
+        machine_env_keys={f"ENV_{k}" for k in env},
+    )
+    ctx.reporter.extend(raw.findings)
+    for k, v in env.items():
+        # only identifier-like names can be deferred (a marker must name them exactly)
+        deferrable = not ctx.resolve and ENV_NAME_RE.match(k) is not None
+        if not ctx.resolve and not deferrable:
+            ctx.odd_env_keys.add(f"ENV_{k}")
+        ctx.environ.set(f"ENV_{k}", v, env_marker(k) if deferrable else v)
+    return ctx
+
+
+def user_exists(name: str) -> bool:
+    """Whether the user (name or uid) exists on this machine."""
+    try:
+        uid = int(name)
+    except ValueError:
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            return False
+        return True
+    try:
+        pwd.getpwuid(uid)
+    except (KeyError, OverflowError):
+        return False
+    return True
+
+
+def module_found(name: str) -> bool:
+    """Whether the top-level module ``name`` can be found here: looked up, never imported."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False

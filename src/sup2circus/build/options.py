@@ -1,0 +1,310 @@
+"""Reading options as supervisor's ``saneget`` reads them: raw text or default -> expand ->
+parse; and the checks of every section's option names against the mapping table."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from .. import datatypes as dt
+from ..findings import Loc
+from ..mapping import (
+    OPEN_SECTIONS,
+    OptionMapping,
+    all_known_options,
+    known_options,
+    section_kind,
+    suggest,
+)
+from ..model import ENV_MARK_RE, RawSection
+from ..redact import shown_env_name
+from .context import DEFAULT_SECTION, Context, Maps, NotConverted, error, option_loc
+from .expand import ENV_HINT, Val, ev
+
+T = TypeVar("T")
+
+_WHAT = {
+    "integer": "not an integer",
+    "boolean": "not a boolean",
+    "byte_size": "not a byte size",
+    "octal_type": "not an octal number",
+    "signal_number": "not a signal",
+    "auto_restart": "not true/false/unexpected",
+    "list_of_exitcodes": "not a list of exit codes",
+    "logging_level": "not a log level",
+    "inet_address": "not host:port",
+}
+_VALUE_HINTS = {
+    "integer": "use an integer",
+    "boolean": "use true or false",
+    "byte_size": "use a size such as 1024, 10KB, 50MB or 1GB",
+    "octal_type": "use an octal number such as 022",
+    "signal_number": "use a signal name such as TERM, INT, QUIT, HUP, KILL, USR1",
+    "auto_restart": "use true, false or unexpected",
+    "list_of_exitcodes": "use comma-separated exit codes 0-255, e.g. 0,2",
+    "logging_level": "use critical, error, warn, info, debug, trace or blather",
+    "inet_address": "use host:port or port",
+}
+_ENV_SYNTAX_HINT = (
+    'write KEY="value",KEY2="value 2" (quote values with spaces, commas or '
+    "characters such as @ ? & =)"
+)
+
+
+def get(
+    ctx: Context,
+    sec: RawSection,
+    opt: str,
+    default: str | None,
+    maps: Maps,
+    *,
+    deferrable: bool = False,
+) -> Val | None:
+    """supervisor's ``parser.saneget(section, opt, default, expansions=maps)``."""
+    raw = sec.options.get(opt)
+    if raw is None:
+        return None if default is None else Val(default, default)
+    v = Val(raw.value, raw.value)
+    try:
+        return ev(ctx, v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
+    except NotConverted as exc:
+        if sec.name != "supervisord":
+            raise
+        # a daemon setting: leave it at supervisor's default, loudly
+        ctx.reporter.report(
+            exc.code,
+            raw.loc,
+            sec.name,
+            opt,
+            reason=exc.message,
+            consequence=f"{opt} is not converted (supervisor's default is used)",
+        )
+        return None if default is None else Val(default, default)
+
+
+def text(ctx: Context, sec: RawSection, opt: str, default: str, maps: Maps) -> str:
+    """The expanded text of ``opt`` (or of its default)."""
+    v = get(ctx, sec, opt, default, maps)
+    assert v is not None
+    return v.real if v.real is not None else v.text
+
+
+def conv(fn: Callable[[str], T], val: Val, sec: RawSection, opt: str) -> T:
+    """``fn`` (a datatypes parser) of an expanded value; its error names the option."""
+    raw = sec.options.get(opt)
+    try:
+        return fn(val.real if val.real is not None else val.text)
+    except ValueError as exc:
+        msg = str(exc)
+        if raw is not None and "%" in raw.value:
+            # the value came through an expansion (maybe of an environment variable):
+            # never print it
+            msg = f"the expanded value is not valid ({_WHAT.get(fn.__name__, 'invalid')})"
+        raise error(
+            f"{msg} in [{sec.name}] {opt}",
+            option_loc(sec, opt),
+            hint=_VALUE_HINTS.get(fn.__name__, "fix the value"),
+        ) from None
+
+
+def value(
+    ctx: Context, fn: Callable[[str], T], sec: RawSection, opt: str, default: str, maps: Maps
+) -> T:
+    """``fn(saneget(...))``: an option read, expanded and parsed."""
+    v = get(ctx, sec, opt, default, maps)
+    assert v is not None
+    return conv(fn, v, sec, opt)
+
+
+def read(
+    ctx: Context, row: OptionMapping, sec: RawSection, maps: Maps, default: str | None = None
+) -> Any:
+    """An ordinary option through its mapping row: its text (or the row's default, or
+    ``default``) -> expanded with ``maps`` -> parsed by the row's parser."""
+    if default is None and row.value is not None and row.option not in sec.options:
+        return row.value  # the row's default, parsed when the table was made
+    v = get(ctx, sec, row.option, row.default if default is None else default, maps)
+    assert v is not None and row.parser is not None, row.option
+    return conv(row.parser, v, sec, row.option)
+
+
+def parse_env(
+    ctx: Context, v: Val, sec: RawSection, opt: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """dict_of_key_value_pairs in both worlds -> (text values, real values)."""
+    try:
+        text_env = dt.dict_of_key_value_pairs(v.text)
+    except ValueError as exc:
+        raise error(
+            f"{_env_error(v.text, exc)} in [{sec.name}] {opt}",
+            option_loc(sec, opt),
+            hint=_ENV_SYNTAX_HINT,
+        ) from None
+    real_env: dict[str, str] = {}
+    if v.real is not None:
+        try:
+            real_env = dt.dict_of_key_value_pairs(v.real)
+        except ValueError:
+            real_env = {}
+    for key in text_env:
+        if ENV_MARK_RE.search(key):
+            # a deferred name in a key cannot stay deferred: resolve the whole value
+            loc = option_loc(sec, opt)
+            if v.real is None:
+                raise error(
+                    f"{opt} uses an undefined %(ENV_...)s in a variable name", loc, ENV_HINT
+                )
+            for n in ENV_MARK_RE.findall(v.text):
+                ctx.reporter.report(
+                    "S2C007",
+                    loc,
+                    sec.name,
+                    opt,
+                    name=f"ENV_{n}",
+                    where=opt,
+                    why=" from this machine's environment (it is part of a variable name)",
+                )
+            return dict(real_env), real_env
+    return text_env, real_env
+
+
+def _env_error(text: str, exc: ValueError) -> str:
+    """A dict_of_key_value_pairs error without the value (environment values are secrets)."""
+    if "Unexpected end" not in str(exc):
+        return f"malformed KEY=value list: {exc}"
+    lexer = shlex.shlex(text)
+    lexer.wordchars += "/.+-():"
+    good: list[str] = []
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        tokens = []
+    i = 0
+    while i + 2 < len(tokens) and tokens[i + 1] == "=":
+        good.append(tokens[i])
+        i += 4
+    after = (
+        f" after variable {shown_env_name(good[-1], text)}" if good else " at the first variable"
+    )
+    return f"malformed KEY=value list{after} (unexpected end of key/value pairs)"
+
+
+def check_dir(ctx: Context, path: str, sec: RawSection, opt: str) -> None:
+    """S2C012 when the directory of the log file ``path`` is missing on this machine."""
+    if ENV_MARK_RE.search(path) or path == "syslog":
+        return
+    d = os.path.dirname(path)
+    if d and not os.path.isdir(d):
+        ctx.reporter.report("S2C012", option_loc(sec, opt), sec.name, opt, directory=d, option=opt)
+
+
+def name_of(sec: RawSection, name: str, opt: str | None) -> str:
+    """A process or group name as supervisor checks it."""
+    try:
+        return dt.process_or_group_name(name)
+    except ValueError as exc:
+        raise error(
+            f"{exc} in section {sec.name!r}",
+            sec.loc if opt is None else option_loc(sec, opt),
+            hint="names cannot contain spaces, ':' or '/'",
+        ) from None
+
+
+def skip_section(ctx: Context, name: str, exc: NotConverted) -> None:
+    """A section whose values need a variable this machine does not define: not
+    converted, with an error finding (a fact of the converting machine, not exit 2)."""
+    sec = ctx.sections[name]
+    loc = Loc(exc.file or sec.loc.file, exc.line or sec.loc.line)
+    ctx.reporter.report(
+        exc.code,
+        loc,
+        name,
+        exc.option,
+        reason=exc.message,
+        consequence=f"[{name}] is not converted",
+    )
+
+
+# ---------------------------------------------------------------------- option names
+
+
+def check_options(ctx: Context) -> None:
+    """S2C004 (unknown option), S2C005 (option of another section kind), S2C006 (section
+    supervisord does not read)."""
+    known_anywhere = all_known_options()
+    default_keys = _check_default_section(ctx, known_anywhere)
+    known_by_kind: dict[str, frozenset[str]] = {}
+    for sec in ctx.sections.values():
+        kind = section_kind(sec.name)
+        if kind is None:
+            _unknown_section(ctx, sec)
+        elif kind not in OPEN_SECTIONS:
+            if kind not in known_by_kind:
+                known_by_kind[kind] = known_options(kind)
+            known = (known_by_kind[kind], known_anywhere)
+            _check_section_options(ctx, sec, kind, known, default_keys)
+
+
+def _check_default_section(ctx: Context, known_anywhere: Mapping[str, object]) -> set[str]:
+    if ctx.default_section is None:
+        return set()
+    for key, raw in ctx.default_section.options.items():
+        if key not in known_anywhere:
+            ctx.reporter.report(
+                "S2C004",
+                raw.loc,
+                DEFAULT_SECTION,
+                key,
+                name=raw.key_text or key,
+                section=DEFAULT_SECTION,
+                suggestion="",
+            )
+    return set(ctx.default_section.options)
+
+
+def _unknown_section(ctx: Context, sec: RawSection) -> None:
+    lower = sec.name.lower()
+    hint = ""
+    for prefix in ("program", "fcgi-program", "eventlistener", "group"):
+        if lower.startswith(prefix + ":"):
+            hint = (
+                f" (section names are case-sensitive: did you mean "
+                f"[{prefix}:{sec.name.split(':', 1)[1]}]?)"
+            )
+    if lower in ("supervisord", "supervisorctl", "include", "unix_http_server"):
+        hint = f" (section names are case-sensitive: did you mean [{lower}]?)"
+    ctx.reporter.report("S2C006", sec.loc, sec.name, None, section=sec.name, hint=hint)
+
+
+def _check_section_options(
+    ctx: Context,
+    sec: RawSection,
+    kind: str,
+    known_names: tuple[frozenset[str], Mapping[str, tuple[str, ...]]],
+    default_keys: set[str],
+) -> None:
+    """``known_names``: the options of ``kind``, and each option's kinds."""
+    known, known_anywhere = known_names
+    for key, raw in sec.options.items():
+        if key in known:
+            continue
+        if (
+            ctx.default_section is not None
+            and key in default_keys
+            and raw.loc == ctx.default_section.options[key].loc
+        ):
+            continue  # from [DEFAULT]: reported once above
+        shown = raw.key_text or key
+        if key in known_anywhere:
+            kinds = ", ".join(f"[{k}]" for k in known_anywhere[key])
+            ctx.reporter.report(
+                "S2C005", raw.loc, sec.name, key, name=shown, section=sec.name, kinds=kinds
+            )
+        else:
+            sugg = suggest(key, kind)
+            extra = f"; did you mean '{sugg}'?" if sugg else ""
+            ctx.reporter.report(
+                "S2C004", raw.loc, sec.name, key, name=shown, section=sec.name, suggestion=extra
+            )
