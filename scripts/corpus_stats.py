@@ -3,7 +3,7 @@
     python scripts/corpus_stats.py [CORPUS_DIR]
 
 For every ``*.conf`` of the corpus (default ``/work/shared/corpus/realworld``, the files
-tests/test_differential.py uses), converted with the default options in this process's
+tests/equivalence/test_differential.py uses), converted with the default options in this process's
 environment: findings per severity, duplicate findings (same file, line, column, code, section
 and option), warnings per program, configs refused, and the number of files whose ``--check``
 report differs from the conversion's findings (``convert_file(render=True)``).

@@ -1,4 +1,4 @@
-"""Copy marked blocks of docs/ into README.md (tests/test_readme.py checks that the README is
+"""Copy marked blocks of docs/ into README.md (tests/docs/test_readme.py checks that the README is
 in sync).
 
 A block is marked in its doc with ``<!-- readme:NAME -->`` ... ``<!-- /readme:NAME -->`` and

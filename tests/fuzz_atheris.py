@@ -1,6 +1,7 @@
 """Coverage-guided fuzzing of the public API with atheris (libFuzzer).
 
-Run for a fixed number of iterations (tests/test_fuzz.py does this with a short budget)::
+Run for a fixed number of iterations (tests/equivalence/test_fuzz.py does this with a short
+budget)::
 
     python tests/fuzz_atheris.py -atheris_runs=2000 -timeout=20 -rss_limit_mb=2048 CORPUS_DIR
 

@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry point."""
     if argv is None:
         # The one speed trick, for the console script's own process only: a conversion makes
-        # no reference cycles (tests/test_api_memory.py), and without the collector --check of
+        # no reference cycles (tests/api/test_api_memory.py), and without the collector --check of
         # bench/gen.py's 10,000 programs takes 1.57 s of CPU instead of 1.93 s (+23%). The heap
         # is frozen at the exit, so the final collection has nothing to walk.
         gc.disable()

@@ -238,9 +238,10 @@ arguments would change `PWD` for every wrapped program (in a container, where th
 has no `PWD`, it would add one) and would need a finding on each; restoring it costs 85
 characters and keeps the conversion exact with no finding. The demo's longest command went
 from 184 to 152 characters (the short form: 67). Tests:
-`tests/test_runtime_equivalence.py::test_sh_wrapper_keeps_a_stale_daemon_pwd` (stale `PWD`),
+`tests/equivalence/test_runtime_equivalence.py::test_sh_wrapper_keeps_a_stale_daemon_pwd`
+(stale `PWD`),
 the `redirect`, `docker` and `dir_umask` runtime cases (no `PWD`), and
-`tests/test_verify.py::test_verify_sh_wrapper_restoring_pwd`. See also
+`tests/verify/test_verify.py::test_verify_sh_wrapper_restoring_pwd`. See also
 [semantics.md](semantics.md).
 """.replace("@WRAPPER_EXAMPLE@", _WRAPPER_EXAMPLE)
 

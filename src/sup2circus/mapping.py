@@ -11,7 +11,7 @@ It drives:
 * which options each section kind knows (anything else is ``S2C004``/``S2C005``);
 * build's reading of the ordinary options (:func:`ordinary_rows`: one generic loop);
 * the docs: the conversion matrix and the rule list (:mod:`.docs`), so code and docs cannot
-  drift; tests/test_mapping.py checks every finding is declared on its option's row.
+  drift; tests/build/test_mapping.py checks every finding is declared on its option's row.
 
 Adding an ordinary [program:x] option: a row here (in supervisor's read order), the model's
 field of the same name (model.py), and its translation (the row's topic).
@@ -271,6 +271,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         "S2C117",
         "S2C125",
         "S2C015",
+        "S2C131",
         expand="process",
         topic="command",
         handler="processes._per_process",

@@ -19,7 +19,7 @@ bench/sup_parse.py FILE``, 2026-12-02, 2 shared CPUs): peak memory 135 MB agains
 The memory is configparser's reference cycles: a ``SectionProxy`` per section holds partials of
 its own methods, and the parser and its proxies refer to each other, so with the cyclic
 collector paused (the API during a conversion, the CLI for its whole run) the whole parser stays
-alive; tests/test_api_memory.py fails on every case. Breaking those cycles needs configparser's
+alive; tests/api/test_api_memory.py fails on every case. Breaking those cycles needs configparser's
 private attributes, or a forced collection the redesign removed.
 
 ``[include]`` is followed as ``ServerOptions.read_config`` does: ``%(here)s`` is replaced in every

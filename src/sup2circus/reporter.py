@@ -11,6 +11,7 @@ message is kept once, joined by ``"; "``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -27,6 +28,13 @@ class _Fact:
     # each distinct message of this fact (in the order first reported), as the pieces around its
     # {watchers} field -> the watchers it names
     messages: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+
+
+@functools.cache
+def _pieces(template: str) -> tuple[str, ...]:
+    """A template cut around its ``{watchers}`` fields (made once per rule: a conversion of
+    10,000 programs reports 40,000 times)."""
+    return tuple(template.split("{watchers}"))
 
 
 class Reporter:
@@ -58,7 +66,7 @@ class Reporter:
         filled with ``fields`` (``{watchers}`` lists every ``watcher`` that reported it)."""
         rule = RULES[code]
         # filled piece by piece, so that a value holding the text "{watchers}" stays as it is
-        pieces = tuple(piece.format(**fields) for piece in rule.message.split("{watchers}"))
+        pieces = tuple(piece.format(**fields) for piece in _pieces(rule.message))
         sev = self._severities.get(code, severity or rule.severity)
         self._add(code, loc.file, loc.line, loc.column, section, option, sev, pieces, watcher)
 

@@ -1,7 +1,7 @@
 """The docker/ demo run on the host: the very same files, only ports and paths rewritten.
 
 ``cd tests && python -m e2e.demo --write-docs`` refreshes the before/after block of docs/docker.md
-from the current converter (tests/test_demo.py fails while it is stale)."""
+from the current converter (tests/container/test_demo.py fails while it is stale)."""
 
 from __future__ import annotations
 
@@ -353,8 +353,8 @@ def render_side_by_side() -> str:
     before = html.escape(SUPERVISORD_CONF.read_text(), quote=False)
     after = html.escape(ini, quote=False)
     return (
-        f"{DOCS_BEGIN} (tests/test_demo.py checks that this is what the converter writes; "
-        "refresh with: cd tests && python -m e2e.demo --write-docs) -->\n"
+        f"{DOCS_BEGIN} (tests/container/test_demo.py checks that this is what the converter "
+        "writes; refresh with: cd tests && python -m e2e.demo --write-docs) -->\n"
         "<table>\n"
         "<tr><th>supervisord.conf (before)</th><th>circus.ini (after)</th></tr>\n"
         f'<tr><td valign="top">\n<pre lang="ini">\n{before}</pre>\n'

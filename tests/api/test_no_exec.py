@@ -243,7 +243,9 @@ def _system_read_ok(path: str) -> bool:
         sys.prefix,
         sys.base_prefix,
         sys.exec_prefix,
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # the source tree
+        os.path.dirname(
+            os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        ),  # the source tree
         "/etc/passwd",
         "/etc/group",
         "/etc/nsswitch.conf",

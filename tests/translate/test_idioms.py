@@ -1,5 +1,6 @@
 """Docker's supervisor idioms (issue 13): fatal-exit listeners, --exit-on-fatal, supervisor_stdout,
-/dev/stdout logs with rotation. Conversion-level tests; tests/test_idioms_daemons.py runs them."""
+/dev/stdout logs with rotation. Conversion-level tests; tests/translate/test_idioms_daemons.py
+runs them."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from sup2circus.mapping import EXPANSIONS, MAPPING, TOPICS, OptionMapping, secti
 from sup2circus.read import read_file
 from sup2circus.rules import RULES
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 CORPUS = sorted(Path("/work/shared/corpus/realworld").glob("*.conf"))
 # codes no golden supervisord.conf can produce, and the tests that produce them
 NOT_FROM_A_CONFIG = {

@@ -694,7 +694,7 @@ def test_error_leaves_no_output_file(tmp_path: Path) -> None:
 
 def test_atheris_harness_fixed_budget(tmp_path: Path) -> None:
     pytest.importorskip("atheris")  # a published package; installed by the test extra
-    harness = Path(__file__).with_name("fuzz_atheris.py")
+    harness = Path(__file__).resolve().parents[1] / "fuzz_atheris.py"
     corpus = tmp_path / "corpus"
     try:
         res = subprocess.run(

@@ -11,7 +11,7 @@ from sup2circus import docs
 from sup2circus.mapping import MAPPING
 from sup2circus.rules import RULES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_generated_docs_are_fresh() -> None:

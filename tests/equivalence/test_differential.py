@@ -34,7 +34,7 @@ from sup2circus.model import ENV_MARK_START
 from sup2circus.rules import RULES
 from sup2circus.translate import PWD_RESTORE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = sorted((ROOT / "fixtures").glob("*/supervisord.conf"))
 CORPUS = sorted(Path("/work/shared/corpus/realworld").glob("*.conf"))
 SUPERVISOR_FIXTURES = sorted(

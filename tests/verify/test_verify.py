@@ -404,7 +404,7 @@ def test_load_circus_does_not_touch_real_log_paths(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- real converter
-GOLDEN_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+GOLDEN_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 GOLDEN_CASES = sorted(p.parent.name for p in GOLDEN_DIR.glob("*/supervisord.conf"))
 
 SEED = """\

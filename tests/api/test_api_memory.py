@@ -15,7 +15,7 @@ from golden import FIXTURES, cases, options_for
 
 from sup2circus import ConvertOptions, Sup2CircusError, convert_file, convert_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path("/work/shared/corpus/realworld")  # as in test_differential.py
 
 

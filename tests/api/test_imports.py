@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sup2circus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "src" / "sup2circus"
 
 

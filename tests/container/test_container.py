@@ -34,7 +34,7 @@ from sup2circus import container
 from sup2circus.api import ConvertOptions, convert_file
 from sup2circus.findings import Finding
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 CONF = """\
