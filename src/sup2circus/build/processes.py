@@ -129,7 +129,7 @@ def _settings(ctx: Context, sec: RawSection, maps: Maps) -> _Settings:
     """The options supervisor reads before the per-process loop, in its order."""
     ordinary: dict[str, Any] = {}
     for r in _ORDINARY:
-        default = r.default
+        default = None  # the row's own (read() returns it parsed when the option is absent)
         if r.option == "killasgroup":  # supervisor: its default is stopasgroup's value
             default = "true" if ordinary["stopasgroup"] else "false"
         ordinary[r.option] = read(ctx, r, sec, maps, default)
