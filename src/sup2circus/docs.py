@@ -73,7 +73,7 @@ def rules_md() -> str:
     lines = [
         "# sup2circus rules",
         "",
-        GENERATED.format(src="src/sup2circus/rules.py"),
+        GENERATED.format(src="src/sup2circus/rules/"),
         "",
         "Every finding sup2circus reports has a stable code: once released, a code never "
         "changes meaning. `sup2circus --explain CODE` prints the same text as this page.",

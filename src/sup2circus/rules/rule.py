@@ -1,0 +1,36 @@
+"""A rule: one finding code, what each daemon does, the fix, and the message template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str  # kebab-case slug, also the docs anchor
+    title: str  # one line
+    severity: Severity  # default severity
+    supervisor: str  # what supervisord does
+    circus: str  # what circusd does
+    fix: str  # how to fix or suppress
+    example: str = ""  # a minimal supervisord.conf snippet
+    observes: tuple[str, ...] = ()
+    # the finding's message: a str.format template filled by reporter.Reporter.report's fields
+    # ({watchers}: the watchers that report the same fact)
+    message: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """This rule's section in docs/rules.md."""
+        return f"{self.code.lower()}-{self.name}"
+
+    @property
+    def explain(self) -> str:
+        """The command that documents this rule: sup2circus has no public web home to link to."""
+        return f"sup2circus --explain {self.code}"
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
