@@ -49,6 +49,9 @@ class Reporter:
         # becomes a _Fact when reported again. 10,000 programs: 35,000 facts, 9 MB less at the
         # peak than a _Fact each (peak RSS 1.16x supervisor's with them, target 1x).
         self._facts: dict[_FactKey, Finding | _Fact] = {}
+        # each distinct message text once: most findings of a big config say the same thing
+        # (10,000 programs: 35,000 findings, 10,500 texts; 4.5 MB less at the peak)
+        self._texts: dict[str, str] = {}
 
     def report(
         self,
@@ -92,9 +95,8 @@ class Reporter:
         key = (code, file, line, column, section, option)
         fact = self._facts.get(key)
         if fact is None and watcher is None and len(pieces) == 1:
-            self._facts[key] = Finding(
-                code, severity, pieces[0], file, line, section, option, column
-            )
+            message = self._texts.setdefault(pieces[0], pieces[0])
+            self._facts[key] = Finding(code, severity, message, file, line, section, option, column)
             return
         if fact is None:
             fact = self._facts[key] = _Fact(severity)

@@ -20,6 +20,7 @@ from .context import ENV_NAME_RE, Context, Maps, NotConverted, error
 _PUA_BASE = 0xF0000  # sentinels: private-use characters no config holds
 _PUA_MIN = chr(_PUA_BASE)
 _PLAIN_SPEC_RE = re.compile(r"%\([^()]*\)s")
+_UNNAMED_SPEC_RE = re.compile(r"%[^(%]")
 EXPAND_HINT = "write %% for a literal %; names are %(name)s"
 ENV_HINT = (
     "define the variable in the environment of the conversion, in [supervisord] environment=, "
@@ -146,7 +147,7 @@ def try_defer(
     """Expand with markers; raises ValueError (supervisor's message) on a bad format and
     NotDeferrable when a marker would not stand for the value exactly."""
     plain = s.replace("%%", "")
-    if re.search(r"%[^(%]", plain):  # %s of the whole mapping etc.: resolve
+    if _UNNAMED_SPEC_RE.search(plain):  # %s of the whole mapping etc.: resolve
         raise NotDeferrable
     dm = _DeferMap(defer, env_marker)
     result = expand(s, dm, name)
@@ -209,7 +210,7 @@ def ev(
             real_err = str(exc)
     if real_err is None and (
         takes_whole_mapping(value.text)
-        or (value.real is not None and takes_whole_mapping(value.real))
+        or (value.real is not None and value.real != value.text and takes_whole_mapping(value.real))
     ):
         raise NotConverted(_whole_mapping_message(option), loc, option, code="S2C015")
     if deferrable and not ctx.resolve:
