@@ -48,6 +48,7 @@ def render(case: str) -> dict[str, str]:
             "line": f.line,
             "section": f.section,
             "option": f.option,
+            "message": _norm(f.message, case_dir),
         }
         for f in conv.findings
     ]
