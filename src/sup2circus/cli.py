@@ -309,7 +309,7 @@ def _validate(args: Args) -> None:
             )
         if args.exit_zero:
             raise UsageProblem("--exit-zero only applies to --check")
-        from .container import file_kind
+        from .filekind import file_kind
 
         if args.files[0] != "-" and file_kind(args.files[0]) is not None:
             raise UsageProblem(f"{args.files[0]}: use --check for Dockerfiles and shell scripts")

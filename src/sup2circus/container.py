@@ -26,6 +26,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .filekind import DOCKERFILE, file_kind
 from .findings import Finding, InputError, Loc, sorted_findings
 from .reporter import Reporter
 
@@ -33,13 +34,11 @@ if TYPE_CHECKING:
     from .api import Conversion
     from .options import ConvertOptions
 
-DOCKERFILE, SHELL = "dockerfile", "shell"
 CIRCUS_INI = "/etc/circus.ini"
 EXEC_FORM = f'["circusd", "{CIRCUS_INI}"]'
 DEFAULT_MAIN_CONF = "/etc/supervisor/supervisord.conf"
 MAX_SIZE = 4 * 1024 * 1024
 
-_SHEBANG = re.compile(rb"#!\s*(?:\S*/)?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash)(?:\s|$)")
 _MENTION = re.compile(r"supervisor", re.I)
 _SHELLS = frozenset({"sh", "bash", "dash", "ash"})
 # Words that may precede a command without being it (shell keywords and plain wrappers).
@@ -63,25 +62,6 @@ _CTL_VALUE_OPTS = frozenset(
     {"-c", "--configuration", "-s", "--serverurl", "-u", "--username", "-p", "--password"}
     | {"-r", "--history-file"}
 )
-
-
-def file_kind(path: str) -> str | None:
-    """``DOCKERFILE`` or ``SHELL`` when ``--check`` should read ``path`` as one, else None
-    (a supervisor config). By name: ``Dockerfile``, ``*.Dockerfile``, ``Dockerfile.*``,
-    ``Containerfile``; ``*.sh``; else a ``#!`` line naming sh, bash, dash or ash."""
-    base = os.path.basename(path)
-    if base in ("Dockerfile", "Containerfile") or base.endswith(".Dockerfile"):
-        return DOCKERFILE
-    if base.startswith(("Dockerfile.", "Containerfile.")):
-        return DOCKERFILE
-    if base.endswith(".sh"):
-        return SHELL
-    try:
-        with open(path, "rb") as fh:
-            head = fh.readline(256)
-    except OSError:
-        return None
-    return SHELL if _SHEBANG.match(head) else None
 
 
 def check_file(path: str, options: ConvertOptions) -> Conversion:

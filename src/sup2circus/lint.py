@@ -23,9 +23,10 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import api
+from .filekind import file_kind
 from .findings import ConfigError, Finding, InputError, Loc, Sup2CircusError, sorted_findings
 from .options import ConvertOptions
 
@@ -128,8 +129,7 @@ def _not_included(sources: list[Source]) -> list[Source]:
 # ---------------------------------------------------------------------------- one conversion
 
 
-@dataclass(frozen=True, slots=True)
-class Converted:
+class Converted(NamedTuple):
     """One conversion as ``sup2circus FILE`` reports it: the findings after suppressions and
     settings, how many were suppressed, and how many files it read."""
 
@@ -215,8 +215,7 @@ def read_stdin() -> str:
         ) from None
 
 
-@dataclass(slots=True)
-class Source:
+class Source(NamedTuple):
     """One converted input: its conversion, and the text of every file it read."""
 
     name: str
@@ -231,11 +230,10 @@ def _convert(
     lint needs the findings only, and a conversion streams the text from the model
     (``keep_model``) with :func:`sup2circus.write.write_pieces`."""
     texts: dict[str, str] = {}
-    if name != "-":
-        from .container import check_file, file_kind
+    if name != "-" and file_kind(name) is not None:  # a Dockerfile or a shell script
+        from .container import check_file
 
-        if file_kind(name) is not None:  # a Dockerfile or a shell script: the lines around
-            return Source(name, check_file(name, options), texts)
+        return Source(name, check_file(name, options), texts)
     if name == "-":
         text = stdin_text if stdin_text is not None else read_stdin()
         conv = api.convert_text(

@@ -21,6 +21,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .findings import Finding, Severity
 
@@ -74,8 +75,7 @@ def explain_of(code: str) -> str | None:
 # ---------------------------------------------------------------------------- text
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     files: int
     suppressed: int = 0
     fail_on: Severity = Severity.WARNING

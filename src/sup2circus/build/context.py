@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import platform
 import pwd
 import re
 from collections.abc import Mapping
@@ -117,6 +116,8 @@ def option_loc(sec: RawSection, opt: str) -> Loc:
 
 def new_context(raw: RawConfig, options: ConvertOptions) -> Context:
     env = options.env()
+    import platform  # here, not at the top: 2 ms of --check's cold start
+
     node = options.host_node_name if options.host_node_name is not None else platform.node()
     ctx = Context(
         raw=raw,

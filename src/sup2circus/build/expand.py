@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..findings import Loc
 from ..model import ENV_MARK_RE, env_marker, takes_whole_mapping
@@ -28,8 +28,7 @@ ENV_HINT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Val:
+class Val(NamedTuple):
     """A value in both worlds: ``real`` (fully resolved; None when an undefined ENV name was
     deferred) and ``text`` (what goes into the model; may hold deferred-env markers)."""
 

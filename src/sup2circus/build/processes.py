@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import datatypes as dt
 from ..mapping import ordinary_rows, row
@@ -45,8 +44,7 @@ _CHANNEL_ROWS = {
 _LOGKIND = {dt.LogfileKind(k.value): k for k in LogKind}
 
 
-@dataclass(frozen=True, slots=True)
-class KindFields:
+class KindFields(NamedTuple):
     """What only some section kinds have (fcgi-program: socket; eventlistener: the rest)."""
 
     socket: SocketSpec | None = None
@@ -55,8 +53,7 @@ class KindFields:
     result_handler: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Settings:
+class _Settings(NamedTuple):
     """The options read once per section (the same for each of its processes)."""
 
     # the ordinary options (mapping.ordinary_rows), by name: the ProcessSpec fields they fill
@@ -76,8 +73,7 @@ class _Settings:
         return int(self.ordinary["numprocs_start"])
 
 
-@dataclass(frozen=True, slots=True)
-class _PerProcess:
+class _PerProcess(NamedTuple):
     """What differs between the processes of one program."""
 
     name: str
