@@ -30,7 +30,7 @@ from e2e.daemons import (
     wait_for,
 )
 
-from sup2circus import container
+from sup2circus import circusctl, container
 from sup2circus.api import ConvertOptions, convert_file
 from sup2circus.findings import Finding
 
@@ -271,7 +271,7 @@ def test_healthcheck_status_maps_names_of_the_copied_config(tmp_path: Path) -> N
         '[ "$(circusctl status worker:worker_01)" = active ]'
     )
     assert replacement(checks[1]) == '[ "$(circusctl status bg:job)" = active ]'
-    assert replacement(checks[2]) == container._ALL_ACTIVE
+    assert replacement(checks[2]) == circusctl._ALL_ACTIVE
     assert "names from supervisord.conf; no watcher for nosuch in its conversion" in (
         checks[3].message
     )
@@ -287,7 +287,7 @@ def test_without_the_config_the_name_rule_is_said(tmp_path: Path) -> None:
     found = dockerfile(tmp_path, "FROM x\nHEALTHCHECK CMD supervisorctl status web:web\n")
     assert rows(found) == [(2, "S2C604")]
     assert replacement(found[0]) == '[ "$(circusctl status web)" = active ]'
-    assert container.NAME_RULE in found[0].message
+    assert circusctl.NAME_RULE in found[0].message
     assert "set CIRCUSCTL_ENDPOINT to the one in its header" in found[0].message
 
 
