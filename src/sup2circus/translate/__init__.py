@@ -191,20 +191,20 @@ def _config_findings(ctx: Context, watchers: list[Watcher]) -> None:
     piped = next((q for q in m.processes if q.kind == "program"), None)
     if piped is not None:
         # fcgi programs get their socket on stdin in both daemons
-        ctx.report("S2C106", piped.section_loc, piped.section, None)
+        ctx.reporter.report("S2C106", piped.section_loc, piped.section, None)
     if m.processes:
         first = m.processes[0]
-        ctx.report("S2C116", first.section_loc, first.section, None)
+        ctx.reporter.report("S2C116", first.section_loc, first.section, None)
         detail = (
             "circus does not set SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, "
             "SUPERVISOR_GROUP_NAME, SUPERVISOR_SERVER_URL in the children"
         )
-        ctx.report("S2C107", first.section_loc, first.section, None, detail=detail)
+        ctx.reporter.report("S2C107", first.section_loc, first.section, None, detail=detail)
     if not watchers:
-        ctx.report("S2C017", Loc(m.raw.main_file, 1), None, None)
+        ctx.reporter.report("S2C017", Loc(m.raw.main_file, 1), None, None)
     if ctx.opts.exit_on_fatal and m.processes:
         first = m.processes[0]
-        ctx.report("S2C133", first.section_loc, first.section, None)
+        ctx.reporter.report("S2C133", first.section_loc, first.section, None)
 
 
 def _header(ctx: Context, endpoint: str, watchers: list[Watcher]) -> tuple[str, ...]:

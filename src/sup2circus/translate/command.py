@@ -30,7 +30,7 @@ _PWD_ARGS = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
 
 def unsplittable(ctx: Context, p: ProcessSpec) -> None:
     """S2C125: a command supervisord cannot split."""
-    ctx.report("S2C125", p.loc_of("command"), p.section, "command")
+    ctx.reporter.report("S2C125", p.loc_of("command"), p.section, "command")
 
 
 def translate_command(ctx: Context, d: Draft) -> None:
@@ -69,7 +69,9 @@ def translate_command(ctx: Context, d: Draft) -> None:
         # not every token reads back as itself: check the whole command
         check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
         if check != list(d.argv) or not only_our_refs(f"{pre} {post}", " ".join(tokens)):
-            ctx.report("S2C501", p.loc_of("command"), p.section, "command", detail=_UNWRITABLE)
+            ctx.reporter.report(
+                "S2C501", p.loc_of("command"), p.section, "command", detail=_UNWRITABLE
+            )
             d.ok = False
     _relative_command(ctx, p)
     d.command_options += [("cmd", cmd), ("copy_env", "true")]
@@ -115,7 +117,7 @@ def _umask(ctx: Context, d: Draft) -> None:
             f"umask={umask} is lost without wrappers (circus has no per-watcher umask; the "
             "child inherits circusd's)"
         )
-        ctx.report(
+        ctx.reporter.report(
             "S2C104",
             p.loc_of("umask"),
             p.section,
@@ -127,7 +129,7 @@ def _umask(ctx: Context, d: Draft) -> None:
     detail = (
         f'umask={umask}: the command is wrapped in sh -c \'umask ... && exec "$0" "$@"\' (exact)'
     )
-    ctx.report("S2C104", p.loc_of("umask"), p.section, "umask", detail=detail)
+    ctx.reporter.report("S2C104", p.loc_of("umask"), p.section, "umask", detail=detail)
     d.umask = p.umask
 
 
@@ -163,7 +165,7 @@ def _relative_command(ctx: Context, p: ProcessSpec) -> None:
     program = p.argv[0]
     # a deferred reference is not relative
     if "/" in program and not program.startswith(("/", ENV_MARK_START)) and p.directory:
-        ctx.report(
+        ctx.reporter.report(
             "S2C117",
             p.loc_of("command"),
             p.section,
@@ -190,7 +192,7 @@ def _directory(ctx: Context, d: Draft) -> None:
     detail = (
         "directory cannot be written so that circus reads it back unchanged; watcher not converted"
     )
-    ctx.report("S2C501", p.loc_of("directory"), p.section, "directory", detail=detail)
+    ctx.reporter.report("S2C501", p.loc_of("directory"), p.section, "directory", detail=detail)
     d.ok = False
 
 
@@ -200,7 +202,7 @@ def _user(ctx: Context, d: Draft) -> None:
     user = p.user
     if user is None and sd.user:
         user = sd.user
-        ctx.report("S2C122", sd.loc_of("user"), "supervisord", "user", user=sd.user)
+        ctx.reporter.report("S2C122", sd.loc_of("user"), "supervisord", "user", user=sd.user)
     if user is None:
         return
     d.user = user
@@ -208,5 +210,5 @@ def _user(ctx: Context, d: Draft) -> None:
         d.command_options.append(("uid", user))
         return
     detail = "user cannot be written so that circus reads it back; watcher not converted"
-    ctx.report("S2C501", p.loc_of("user"), p.section, "user", detail=detail)
+    ctx.reporter.report("S2C501", p.loc_of("user"), p.section, "user", detail=detail)
     d.ok = False

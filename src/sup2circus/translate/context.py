@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from ..circus_model import Socket, Stream
-from ..findings import Loc, Severity
+from ..findings import Loc
 from ..model import ProcessSpec, SupervisorConfig
 from ..options import ConvertOptions
 from ..reporter import Reporter
@@ -43,22 +43,6 @@ class Context:
     )
     # one object per distinct value of the watchers (see share)
     shared: dict[object, object] = field(default_factory=dict)
-
-    def report(
-        self,
-        code: str,
-        loc: Loc,
-        section: str | None,
-        option: str | None,
-        /,
-        *,
-        severity: Severity | None = None,
-        watcher: str | None = None,
-        **fields: object,
-    ) -> None:
-        self.reporter.report(
-            code, loc, section, option, severity=severity, watcher=watcher, **fields
-        )
 
     def share(self, value: T) -> T:
         """``value``, or the equal one already shared: the watchers of a big config repeat

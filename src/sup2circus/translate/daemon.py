@@ -49,25 +49,27 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
         return out
     sec = "supervisord"
     if not sd.nodaemon:
-        ctx.report("S2C201", sd.loc_of("nodaemon"), sec, "nodaemon")
+        ctx.reporter.report("S2C201", sd.loc_of("nodaemon"), sec, "nodaemon")
         out.append(("umask", format(sd.umask, "03o")))
     elif "umask" in sd.options:
-        ctx.report("S2C206", sd.loc_of("umask"), sec, "umask", umask=format(sd.umask, "03o"))
+        ctx.reporter.report(
+            "S2C206", sd.loc_of("umask"), sec, "umask", umask=format(sd.umask, "03o")
+        )
     level = LOGLEVELS.get(sd.loglevel.lower(), "info")
     if "loglevel" in sd.options:
         out.append(("loglevel", level))
         if level != sd.loglevel.lower():
             loc = sd.loc_of("loglevel")
-            ctx.report("S2C203", loc, sec, "loglevel", loglevel=sd.loglevel, level=level)
+            ctx.reporter.report("S2C203", loc, sec, "loglevel", loglevel=sd.loglevel, level=level)
     out += _daemon_log(ctx)
     if "pidfile" in sd.options:
         if cs.reads_back(sd.pidfile):
             out.append(("pidfile", sd.pidfile))
-        ctx.report("S2C204", sd.loc_of("pidfile"), sec, "pidfile")
+        ctx.reporter.report("S2C204", sd.loc_of("pidfile"), sec, "pidfile")
     for opt, what in _NOT_CONVERTED:
         if opt in sd.options:
             detail = f"{opt} ({what}) has no circus equivalent and is not converted"
-            ctx.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
+            ctx.reporter.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
     if "directory" in sd.options:
         if sd.nodaemon:
             detail = "directory is ignored by supervisord with nodaemon=true; not converted"
@@ -76,7 +78,7 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
                 "supervisord chdirs to directory when daemonizing: written as working_dir "
                 "of every watcher without its own directory"
             )
-        ctx.report("S2C205", sd.loc_of("directory"), sec, "directory", detail=detail)
+        ctx.reporter.report("S2C205", sd.loc_of("directory"), sec, "directory", detail=detail)
     return out
 
 
@@ -102,7 +104,7 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
             f"supervisord logs to {logfile}{also} with rotation; circusd logs to {where} only, "
             "without rotation"
         )
-        ctx.report("S2C202", sd.loc_of("logfile"), sec, "logfile", detail=detail)
+        ctx.reporter.report("S2C202", sd.loc_of("logfile"), sec, "logfile", detail=detail)
         if logfile in DEVICES and sd.logfile_maxbytes:
             _daemon_log_rotation(ctx)
     else:
@@ -110,11 +112,11 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
             f"supervisord logs to supervisord.log in its working directory{also}; "
             "circusd logs to its stderr"
         )
-        ctx.report("S2C202", sd.section_loc, sec, "logfile", detail=detail)
+        ctx.reporter.report("S2C202", sd.section_loc, sec, "logfile", detail=detail)
     for opt in ("logfile_maxbytes", "logfile_backups"):
         if opt in sd.options:
             detail = f"{opt} has no circus equivalent: circusd's log is not rotated"
-            ctx.report("S2C202", sd.loc_of(opt), sec, opt, detail=detail)
+            ctx.reporter.report("S2C202", sd.loc_of(opt), sec, opt, detail=detail)
     return out
 
 
@@ -122,7 +124,7 @@ def _daemon_log_rotation(ctx: Context) -> None:
     """S2C210: [supervisord] logfile=/dev/stdout (or stderr) with rotation on."""
     sd = ctx.model.supervisord
     opt = "logfile_maxbytes" if "logfile_maxbytes" in sd.options else "logfile"
-    ctx.report(
+    ctx.reporter.report(
         "S2C210",
         sd.loc_of(opt),
         "supervisord",
@@ -141,7 +143,7 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
         if s.file and cs.reads_back(s.file) and len(s.file) + 12 <= 107:
             base = s.file
         endpoint = base or "..."
-        ctx.report(
+        ctx.reporter.report(
             "S2C301",
             s.section_loc,
             s.section,
@@ -152,18 +154,18 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
         )
         if s.username or s.password_set:
             loc = s.options["username"].loc if "username" in s.options else s.section_loc
-            ctx.report("S2C306", loc, s.section, "username", section=s.section)
+            ctx.reporter.report("S2C306", loc, s.section, "username", section=s.section)
     for s in [s for s in servers if s.kind == "inet"][:1]:
         loc = s.options["port"].loc if "port" in s.options else s.section_loc
-        ctx.report(
+        ctx.reporter.report(
             "S2C302", loc, s.section, "port", section=s.section, host=s.host or "", port=s.port
         )
         if s.username or s.password_set:
             loc = s.options["username"].loc if "username" in s.options else s.section_loc
-            ctx.report("S2C303", loc, s.section, "username", section=s.section)
+            ctx.reporter.report("S2C303", loc, s.section, "username", section=s.section)
     for s in servers:
         if s.kind == "ctl":
-            ctx.report("S2C304", s.section_loc, s.section, None)
+            ctx.reporter.report("S2C304", s.section_loc, s.section, None)
     if base is None:
         d = ctx.opts.runtime_dir.rstrip("/") or "/"
         return (
@@ -181,6 +183,6 @@ def other_sections(ctx: Context) -> None:
         factory = o.options.get("supervisor.rpcinterface_factory")
         if factory is not None and factory.value.strip() == DEFAULT_RPC_FACTORY:
             continue
-        ctx.report(
+        ctx.reporter.report(
             "S2C305", o.section_loc, o.name, "supervisor.rpcinterface_factory", section=o.name
         )

@@ -35,7 +35,9 @@ def translate_environment(ctx: Context, d: Draft) -> None:
         place = (p.section_loc.file, p.section_loc.line, p.process_num)
         ctx.env_name_watchers.setdefault(where, []).append((place, d.name))
     if p.serverurl is not None:
-        ctx.report("S2C107", p.loc_of("serverurl"), p.section, "serverurl", detail=_SERVERURL)
+        ctx.reporter.report(
+            "S2C107", p.loc_of("serverurl"), p.section, "serverurl", detail=_SERVERURL
+        )
 
 
 _SERVERURL = (
@@ -61,10 +63,10 @@ def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
     variable = shown_env_name(key, raw)
     if ctx.opts.no_wrappers:
         detail = f"variable {variable}: {reason}; not converted (--no-wrappers)"
-        ctx.report("S2C501", loc, section, "environment", detail=detail)
+        ctx.reporter.report("S2C501", loc, section, "environment", detail=detail)
         return
     d.wrapper_env.append((key, value))
-    ctx.report("S2C115", loc, section, "environment", variable=variable, reason=reason)
+    ctx.reporter.report("S2C115", loc, section, "environment", variable=variable, reason=reason)
 
 
 def report_env_names(ctx: Context) -> None:
@@ -73,4 +75,6 @@ def report_env_names(ctx: Context) -> None:
     for (loc, section), placed in ctx.env_name_watchers.items():
         names = [name for _, name in sorted(placed)]
         kind = "watcher" if len(names) == 1 else "watchers"
-        ctx.report("S2C123", loc, section, "environment", kind=kind, names=", ".join(names))
+        ctx.reporter.report(
+            "S2C123", loc, section, "environment", kind=kind, names=", ".join(names)
+        )

@@ -48,7 +48,7 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
     sec = p.section
     exact = ctx.opts.exact
     if p.autorestart is AutoRestart.UNEXPECTED:
-        ctx.report(
+        ctx.reporter.report(
             "S2C101",
             p.loc_of("autorestart"),
             sec,
@@ -62,7 +62,7 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
         )
     if p.startsecs > 0:
         opt = "startretries" if "startretries" in p.options else "startsecs"
-        ctx.report(
+        ctx.reporter.report(
             "S2C102",
             p.loc_of(opt),
             sec,
@@ -76,7 +76,7 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
         )
     if p.stopasgroup or p.killasgroup:
         opt = "stopasgroup" if p.stopasgroup else "killasgroup"
-        ctx.report(
+        ctx.reporter.report(
             "S2C103",
             p.loc_of(opt),
             sec,

@@ -31,7 +31,7 @@ def translate_listener(ctx: Context, p: ProcessSpec) -> None:
     if ctx.plan is not None and p.section in ctx.plan.listeners:
         _idiom_listener(ctx, p, ctx.plan)
     else:
-        ctx.report("S2C120", p.section_loc, p.section, None, section=p.section)
+        ctx.reporter.report("S2C120", p.section_loc, p.section, None, section=p.section)
 
 
 def _idiom_listener(ctx: Context, p: ProcessSpec, plan: Plan) -> None:
@@ -45,9 +45,9 @@ def _idiom_listener(ctx: Context, p: ProcessSpec, plan: Plan) -> None:
     else:
         code, severity = "S2C130", (Severity.INFO if opts.exact else None)
     detail = listener_message(p.section, found, opts.exact, opts.exit_on_fatal)
-    ctx.report(code, p.section_loc, p.section, None, severity=severity, detail=detail)
+    ctx.reporter.report(code, p.section_loc, p.section, None, severity=severity, detail=detail)
     if found.sigprefix:
-        ctx.report("S2C131", p.loc_of("command"), p.section, "command", form=found.form)
+        ctx.reporter.report("S2C131", p.loc_of("command"), p.section, "command", form=found.form)
 
 
 def prefixed(ctx: Context, p: ProcessSpec, chan: str) -> bool:
@@ -88,7 +88,7 @@ def _prefix_channel(ctx: Context, d: Draft, chan: str, current: Stream) -> Strea
             f"{opt} with supervisor_stdout: {chan} is merged into the other channel by "
             "the command wrapper, so it cannot get its own prefix; not converted"
         )
-        ctx.report("S2C113", p.loc_of(opt), p.section, opt, detail=detail)
+        ctx.reporter.report("S2C113", p.loc_of(opt), p.section, opt, detail=detail)
         return current
     d.stream_options = [
         o
@@ -112,5 +112,5 @@ def _prefix_channel(ctx: Context, d: Draft, chan: str, current: Stream) -> Strea
         f"{opt}=true with supervisor_stdout: each chunk of {chan} also goes to circusd's "
         f"stdout as '{p.name} {chan} | ...' (sup2circus.circus_streams)"
     )
-    ctx.report("S2C132", p.loc_of(opt), p.section, opt, detail=detail)
+    ctx.reporter.report("S2C132", p.loc_of(opt), p.section, opt, detail=detail)
     return Stream("prefixed", current.path, current.max_bytes, current.backup_count)

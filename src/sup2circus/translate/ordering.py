@@ -51,7 +51,7 @@ def group_findings(ctx: Context) -> None:
     m = ctx.model
     for g in m.groups:
         if g.heterogeneous:
-            ctx.report(
+            ctx.reporter.report(
                 "S2C121", g.section_loc, g.section, "programs", group=g.name, priority=g.priority
             )
     if len(m.groups) > 1 and m.processes:
@@ -60,7 +60,7 @@ def group_findings(ctx: Context) -> None:
             effect = "reproduced by sup2circus hooks (--exact)"
         else:
             effect = "circusd signals every watcher at once (--exact reproduces it)"
-        ctx.report("S2C108", first.section_loc, first.section, "priority", effect=effect)
+        ctx.reporter.report("S2C108", first.section_loc, first.section, "priority", effect=effect)
 
 
 def case_clashes(ctx: Context, watchers: list[Watcher]) -> None:
@@ -70,5 +70,7 @@ def case_clashes(ctx: Context, watchers: list[Watcher]) -> None:
         low = w.name.lower()
         if low in seen and seen[low] != w.name:
             p = next(x for x in ctx.model.processes if f"{x.group_name}:{x.name}" in w.processes)
-            ctx.report("S2C502", p.section_loc, p.section, None, first=seen[low], second=w.name)
+            ctx.reporter.report(
+                "S2C502", p.section_loc, p.section, None, first=seen[low], second=w.name
+            )
         seen.setdefault(low, w.name)

@@ -39,11 +39,11 @@ def _add_socket(ctx: Context, p: ProcessSpec, name: str) -> bool:
         opts.append(("backlog", str(s.backlog)))
     if not all(cs.reads_back(v) for _, v in opts):
         detail = "the socket cannot be written so that circus reads it back"
-        ctx.report("S2C501", p.loc_of("socket"), sec, "socket", detail=detail)
+        ctx.reporter.report("S2C501", p.loc_of("socket"), sec, "socket", detail=detail)
         return False
-    ctx.report("S2C118", p.loc_of("socket"), sec, "socket", url=s.url, name=name)
+    ctx.reporter.report("S2C118", p.loc_of("socket"), sec, "socket", url=s.url, name=name)
     if s.owner:
-        ctx.report("S2C119", p.loc_of("socket_owner"), sec, "socket_owner", owner=s.owner)
+        ctx.reporter.report("S2C119", p.loc_of("socket_owner"), sec, "socket_owner", owner=s.owner)
     ctx.sockets.append(Socket(name, tuple(opts), (f"from [{sec}] socket={s.url}",)))
     ctx.socket_names.add(name)
     return True

@@ -104,7 +104,9 @@ def _redirect_stderr(ctx: Context, d: Draft) -> None:
             "redirect_stderr=true without wrappers: stderr goes to the same place through "
             "a second stream, and the order between stdout and stderr lines is lost"
         )
-        ctx.report("S2C105", loc, sec, "redirect_stderr", severity=Severity.WARNING, detail=detail)
+        ctx.reporter.report(
+            "S2C105", loc, sec, "redirect_stderr", severity=Severity.WARNING, detail=detail
+        )
         if out.kind == "file":
             assert out.path is not None
             d.stream_options += [
@@ -124,14 +126,14 @@ def _redirect_stderr(ctx: Context, d: Draft) -> None:
             "redirect_stderr=true: the command is wrapped in sh -c '... 2>&1' so that "
             "stderr shares stdout's stream, in order (exact)"
         )
-        ctx.report("S2C105", loc, sec, "redirect_stderr", detail=detail)
+        ctx.reporter.report("S2C105", loc, sec, "redirect_stderr", detail=detail)
 
 
 def _same_file(ctx: Context, d: Draft) -> None:
     out, err = d.stdout, d.stderr
     if out.kind == "file" and err.kind == "file" and out.path == err.path:
         p = d.p
-        ctx.report("S2C114", p.loc_of("stderr_logfile"), p.section, "stderr_logfile")
+        ctx.reporter.report("S2C114", p.loc_of("stderr_logfile"), p.section, "stderr_logfile")
 
 
 def _stdout_to_stderr(ctx: Context, d: Draft) -> None:
@@ -141,7 +143,7 @@ def _stdout_to_stderr(ctx: Context, d: Draft) -> None:
         d.stdout = _STDERR
     else:
         p = d.p
-        ctx.report("S2C124", p.loc_of("stdout_logfile"), p.section, "stdout_logfile")
+        ctx.reporter.report("S2C124", p.loc_of("stdout_logfile"), p.section, "stdout_logfile")
         d.stdout = INHERIT
 
 
@@ -150,13 +152,13 @@ def _channel_findings(ctx: Context, p: ProcessSpec, chan: str, log: LogSpec, aut
     sec = p.section
     opt = f"{chan}_logfile"
     if log.kind is LogKind.AUTO:
-        ctx.report("S2C110", p.loc_of(opt), sec, opt, setting=opt, path=auto)
+        ctx.reporter.report("S2C110", p.loc_of(opt), sec, opt, setting=opt, path=auto)
     if log.kind is LogKind.SYSLOG or log.syslog:
         where = f"{chan}_syslog" if log.syslog else opt
         instead = (
             "; the output goes to circusd's stdout instead" if log.kind is LogKind.SYSLOG else ""
         )
-        ctx.report("S2C112", p.loc_of(where), sec, where, channel=chan, instead=instead)
+        ctx.reporter.report("S2C112", p.loc_of(where), sec, where, channel=chan, instead=instead)
     if not log.capture_maxbytes and not log.events_enabled:
         return
     for extra in ("capture_maxbytes", "events_enabled"):
@@ -169,7 +171,7 @@ def _channel_findings(ctx: Context, p: ProcessSpec, chan: str, log: LogSpec, aut
             f"{o} feeds supervisor events (PROCESS_COMMUNICATION/PROCESS_LOG); "
             "circus has no such events, not converted"
         )
-        ctx.report("S2C113", p.loc_of(o), sec, o, detail=detail)
+        ctx.reporter.report("S2C113", p.loc_of(o), sec, o, detail=detail)
 
 
 def _file_stream(
@@ -183,7 +185,7 @@ def _file_stream(
             f"{chan} log path cannot be written so that circus reads it back unchanged; "
             f"output left on circusd's {chan}"
         )
-        ctx.report(
+        ctx.reporter.report(
             "S2C501", p.loc_of(f"{chan}_logfile"), p.section, f"{chan}_logfile", detail=detail
         )
         return INHERIT
@@ -196,7 +198,7 @@ def _file_stream(
     ]
     if max_bytes > 0 and backups == 0:
         opt = f"{chan}_logfile_backups"
-        ctx.report("S2C111", p.loc_of(opt), p.section, opt, channel=chan)
+        ctx.reporter.report("S2C111", p.loc_of(opt), p.section, opt, channel=chan)
     return Stream("file", spelled, max_bytes, backups)
 
 
@@ -210,7 +212,7 @@ def _device_rotation(ctx: Context, p: ProcessSpec) -> None:
         opt = f"{chan}_logfile_maxbytes"
         where = opt if opt in p.options else f"{chan}_logfile"
         device = "stdout" if log.path in STDOUT_DEVICES else "stderr"
-        ctx.report(
+        ctx.reporter.report(
             "S2C134",
             p.loc_of(where),
             p.section,
