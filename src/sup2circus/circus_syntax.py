@@ -26,7 +26,6 @@ _SAFE_TOKEN_RE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 # safe words (is_safe_token) separated by single spaces
 SAFE_WORDS_RE = re.compile(rf"{_SAFE_TOKEN_RE.pattern}(?: {_SAFE_TOKEN_RE.pattern})*")
 # no fnmatch special character
-_GLOB_PLAIN_RE = re.compile(r"[^*?\[]*")
 # shlex.split (posix, whitespace_split, no commenters) returns such a string as its one word
 _SHLEX_PLAIN_RE = re.compile(r"[^ \t\r\n'\"\\]+")
 
@@ -37,10 +36,6 @@ def parse_value(written: str) -> str:
     ``written`` may contain ``\\n``: the writer puts each further line on an indented
     continuation line.
     """
-    if "\n" not in written and ";" not in written:
-        # the common case, same result as below: one line, no comment
-        value = written.strip()
-        return "" if value == '""' else value
     first, *rest = written.split("\n")
     value = first.lstrip()  # OPTCRE's \s* after '=' eats it before the comment check
     if ";" in value:
@@ -94,15 +89,7 @@ def escape_glob(name: str) -> str | None:
     list); None when impossible (a comma, or surrounding spaces)."""
     if "," in name or name != name.strip():
         return None
-    if _GLOB_PLAIN_RE.fullmatch(name):
-        return name  # nothing to escape
-    out = []
-    for ch in name:
-        if ch in "*?[":
-            out.append(f"[{ch}]")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
 
 
 def is_safe_token(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""circus_syntax's and the writer's fast paths give exactly what the plain code gives.
+"""circus_syntax's shortcuts and caches, and the writer, give exactly what the plain code gives.
 
 Each fast path (a regex instead of a parse, a cached answer, a shared object) is compared, on
 hostile generated input, with the straightforward version it replaces (kept here verbatim).
@@ -38,30 +38,6 @@ TEXT = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 # --------------------------------------------------------------------------- references
 
 
-def parse_value_ref(written: str) -> str:
-    first, *rest = written.split("\n")
-    value = first.lstrip()
-    if ";" in value:
-        pos = value.find(";")
-        if value[pos - 1].isspace():
-            value = value[:pos]
-    value = value.strip()
-    if value == '""':
-        value = ""
-    parts = [value]
-    for line in rest:
-        line = line.strip()
-        if line:
-            parts.append(line)
-    return "\n".join(parts)
-
-
-def escape_glob_ref(name: str) -> str | None:
-    if "," in name or name != name.strip():
-        return None
-    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
-
-
 def write_ref(cfg: CircusConfig) -> str:
     """write.write before the flat-list writer."""
 
@@ -86,18 +62,6 @@ def write_ref(cfg: CircusConfig) -> str:
 
 
 # --------------------------------------------------------------------------- circus_syntax
-
-
-@SETTINGS
-@given(TEXT)
-def test_parse_value_fast_path(value: str) -> None:
-    assert cs.parse_value(value) == parse_value_ref(value)
-
-
-@SETTINGS
-@given(TEXT)
-def test_escape_glob_fast_path(name: str) -> None:
-    assert cs.escape_glob(name) == escape_glob_ref(name)
 
 
 @SETTINGS
