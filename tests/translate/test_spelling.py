@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
+from strategies import SETTINGS, TEXT
 
 from sup2circus import circus_syntax as cs
-from sup2circus.model import ENV_MARK_END, ENV_MARK_RE, ENV_MARK_START, env_marker
+from sup2circus.model import ENV_MARK_RE, ENV_MARK_START
 from sup2circus.translate import spelling
-
-SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MARKERS = [env_marker("X"), env_marker("HOME"), env_marker("a_1"), env_marker("S2C")]
-PIECES = [
-    *"aZ09_@%+=:,./-",
-    *" \t\r\n\x0b\x85\u00a0\u2028",
-    *";#$()'\"\\*?[]é",
-    "$(circus.wid)",
-    "((circus.env.x))",
-    "$HOME",
-    '""',
-    ENV_MARK_START,
-    ENV_MARK_END,
-    *MARKERS,
-]
-TEXT = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 
 
 @SETTINGS
