@@ -183,11 +183,8 @@ class _Reader:
                     rbracket = value.rfind("]")
                     if rbracket >= 2:  # SECTCRE: \[(?P<header>.+)\]
                         if optname is not None and cursect is not None:
-                            if parts is not None:
-                                first = "\n".join(parts)
-                                parts = None
-                            cursect[optname] = RawOption(optname, first, opt_loc, key_text)
-                            optname = None
+                            cursect[optname] = _option(optname, first, parts, opt_loc, key_text)
+                            optname, parts = None, None
                         blanks = 0
                         sectname = value[1:rbracket]
                         cursect = self._open(sectname, Loc(file, lineno, indent + 1), here)
@@ -202,10 +199,8 @@ class _Reader:
                     errors.append(lineno)  # not an option line; optname stays (configparser)
                     continue
                 if optname is not None:
-                    if parts is not None:
-                        first = "\n".join(parts)
-                        parts = None
-                    cursect[optname] = RawOption(optname, first, opt_loc, key_text)
+                    cursect[optname] = _option(optname, first, parts, opt_loc, key_text)
+                    parts = None
                 blanks = 0
                 raw_name = value[:eq].rstrip()
                 if not raw_name:
@@ -221,9 +216,7 @@ class _Reader:
                 if prev is not None:
                     self._set_again(sectname, optname, prev.loc, opt_loc)
         if optname is not None and cursect is not None:
-            if parts is not None:
-                first = "\n".join(parts)
-            cursect[optname] = RawOption(optname, first, opt_loc, key_text)
+            cursect[optname] = _option(optname, first, parts, opt_loc, key_text)
         if errors:
             raise _bad_lines(norm, errors, file)
         return norm
@@ -339,6 +332,12 @@ class _Reader:
             dloc = self.default_loc or Loc(main_file, 1)
             result.append(RawSection(name=DEFAULTSECT, loc=dloc, options=dict(defaults), here=here))
         return result
+
+
+def _option(name: str, first: str, parts: list[str] | None, loc: Loc, key_text: str) -> RawOption:
+    """The option whose value lines were read: ``first``, or all of ``parts`` once it has
+    continuation lines."""
+    return RawOption(name, first if parts is None else "\n".join(parts), loc, key_text)
 
 
 def _no_header(text: str, line: str, file: str, lineno: int) -> ConfigError:
