@@ -25,9 +25,6 @@ ENV_DOLLAR_RE = re.compile(r"\$([A-Z]+[A-Z0-9_]*)")
 _SAFE_TOKEN_RE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 # safe words (is_safe_token) separated by single spaces
 SAFE_WORDS_RE = re.compile(rf"{_SAFE_TOKEN_RE.pattern}(?: {_SAFE_TOKEN_RE.pattern})*")
-# no fnmatch special character
-# shlex.split (posix, whitespace_split, no commenters) returns such a string as its one word
-_SHLEX_PLAIN_RE = re.compile(r"[^ \t\r\n'\"\\]+")
 
 
 def parse_value(written: str) -> str:
@@ -175,8 +172,6 @@ def token_round_trips(token: str, marker_re: re.Pattern[str] | None = None) -> b
         refs = [f"$(circus.env.{m.group(1)})" for m in marker_re.finditer(token)]
         if [m.group(0) for m in CIRCUS_VAR_RE.finditer(written)] != refs:
             return False
-    if _SHLEX_PLAIN_RE.fullmatch(written):
-        return written == expected  # shlex.split(written) == [written]
     try:
         return shlex.split(written) == [expected]
     except ValueError:
@@ -188,13 +183,7 @@ def split_cmd(written: str) -> list[str]:
     return shlex.split(parse_value(written))
 
 
-def join_argv(argv: list[str] | tuple[str, ...], deferred: dict[str, str] | None = None) -> str:
-    if not deferred:
-        return " ".join(map(quote_plain, argv))
-    return " ".join(quote_token(t, deferred) for t in argv)
-
-
 @functools.lru_cache(maxsize=2048)
 def quote_plain(token: str) -> str:
-    """``quote_token(token)``: without deferred markers (cached: most tokens repeat)."""
-    return "''" if token == "" else _quote_literal(token)
+    """``quote_token(token)``, cached: the processes of a big config repeat most tokens."""
+    return quote_token(token)

@@ -46,7 +46,7 @@ def test_parse_value_model_matches_circus(value: str) -> None:
 def test_quoted_tokens_round_trip_through_circus(tokens: list[str]) -> None:
     if any("\n" in t for t in tokens):
         tokens = [t.replace("\n", "") for t in tokens]
-    written = cs.join_argv(tokens)
+    written = " ".join(map(cs.quote_token, tokens))
     assert cs.reads_back(written)
     read = circus_reads(written)
     # circus substitutes $(circus.*) before splitting: nothing of the kind may appear

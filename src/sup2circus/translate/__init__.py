@@ -125,10 +125,6 @@ def _watchers(ctx: Context) -> list[Watcher]:
     return [_at_priority(ctx, made.pop(i), prio) for i, prio in zip(kept, prios, strict=True)]
 
 
-def _section_place(p: ProcessSpec) -> tuple[str, int]:
-    return (p.section_loc.file, p.section_loc.line)
-
-
 def _at_priority(ctx: Context, w: Watcher, priority: int) -> Watcher:
     """``w`` at circus priority ``priority``."""
     if w.intent.priority == priority:
