@@ -53,6 +53,7 @@ from typing import Any
 from .datatypes import expand
 from .findings import ConfigError, InputError, Loc, Sup2CircusError
 from .model import RawConfig, RawOption, RawSection, takes_whole_mapping
+from .options import node_name
 from .reporter import Reporter
 
 __all__ = ["MAX_FILE_SIZE", "read_file", "read_text"]
@@ -592,9 +593,7 @@ def _included_files(
         )
     floc = parser.option_loc("include", "files") or include_loc
     env = os.environ if environ is None else environ
-    import platform  # here, not at the top: 2 ms of --check's cold start
-
-    node = host_node_name if host_node_name is not None else platform.node()
+    node = node_name(host_node_name)
     expansions = _RecordingMap({"here": here})
     expansions["host_node_name"] = node
     for k, v in env.items():

@@ -116,9 +116,7 @@ def option_loc(sec: RawSection, opt: str) -> Loc:
 
 def new_context(raw: RawConfig, options: ConvertOptions) -> Context:
     env = options.env()
-    import platform  # here, not at the top: 2 ms of --check's cold start
-
-    node = options.host_node_name if options.host_node_name is not None else platform.node()
+    node = options.node()
     ctx = Context(
         raw=raw,
         options=options,
