@@ -169,9 +169,11 @@ def _p(
     )
 
 
-def _channel_rows(ch: str, logfile_code: str, note: str = "") -> tuple[OptionMapping, ...]:
+def _channel_rows(
+    ch: str, logfile_codes: tuple[str, ...], note: str = ""
+) -> tuple[OptionMapping, ...]:
     """The six options of one output channel: stdout's and stderr's differ only by name and by
-    the code their log file may add (S2C124, S2C114)."""
+    the codes their log file may add (S2C124; S2C114, S2C135)."""
     streams = "- (with supervisor_stdout: PrefixedStdoutStream)"
     return (
         _p(
@@ -179,7 +181,7 @@ def _channel_rows(ch: str, logfile_code: str, note: str = "") -> tuple[OptionMap
             "AUTO",
             f"{ch}_stream (FileStream / inherit / close_child_{ch})",
             "exact",
-            *("S2C008", "S2C110", "S2C012", "S2C112", logfile_code, "S2C134"),
+            *("S2C008", "S2C110", "S2C012", "S2C112", *logfile_codes, "S2C134"),
             expand="process, twice",
             note=note,
             topic="streams",
@@ -365,10 +367,10 @@ MAPPING: tuple[OptionMapping, ...] = (
     _p("user", None, "uid", "exact", "S2C011", topic="command", handler="processes._user"),
     *_channel_rows(
         "stdout",
-        "S2C124",
+        ("S2C124",),
         note="/dev/stdout & co. inherit circusd's fd; NONE closes; AUTO gets a fixed path",
     ),
-    *_channel_rows("stderr", "S2C114"),
+    *_channel_rows("stderr", ("S2C114", "S2C135")),
     _p(
         "environment",
         "",

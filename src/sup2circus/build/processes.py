@@ -285,6 +285,10 @@ def _log(
     if kind is LogKind.SYSLOG:
         syslog = True
     if st.ordinary["redirect_stderr"] and ch == "stderr":
+        if lv is not None and dt.logfile_name(lv.text)[0] is dt.LogfileKind.FILE:
+            # supervisord's own warning: the file name is ignored
+            written = sec.options[lf_key].value
+            ctx.reporter.report("S2C135", option_loc(sec, lf_key), sec.name, lf_key, path=written)
         kind, path = LogKind.NONE, None
     i = 0 if ch == "stdout" else 1
     return LogSpec(

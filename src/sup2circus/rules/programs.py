@@ -437,4 +437,22 @@ RULES: tuple[Rule, ...] = (
             "rotation and logs nothing: set {setting}=0"
         ),
     ),
+    Rule(
+        "S2C135",
+        "stderr-logfile-redirected",
+        "stderr_logfile is ignored under redirect_stderr=true",
+        I,
+        "With redirect_stderr=true, ignores stderr_logfile (stderr goes to stdout's log) and "
+        "warns at every start: 'redirect_stderr=true but stderr_logfile has also been set to a "
+        "filename, the filename has been ignored'.",
+        "The converted watcher does the same: stderr shares stdout's stream, and the file "
+        "stderr_logfile names is never written.",
+        "Remove stderr_logfile, or set redirect_stderr=false to keep a separate stderr log.",
+        "[program:web]\ncommand = /usr/bin/web\nredirect_stderr = true\n"
+        "stderr_logfile = /var/log/web.err",
+        message=(
+            "stderr_logfile={path} is ignored: redirect_stderr=true sends stderr to stdout's "
+            "log, in supervisord (which warns at startup) and in circus alike"
+        ),
+    ),
 )
