@@ -53,7 +53,7 @@ class Watcher:
     env_section: str | None  # escaped [env:...] section name, when env is non-empty
     env: tuple[tuple[str, str], ...]  # [env:...] entries, exactly as written
     intent: Intent
-    processes: tuple[str, ...]  # supervisor process names (group:name) this watcher runs
+    process: str  # the supervisor process (group:name) this watcher runs
     source: str  # supervisor section, e.g. "program:web"
     comments: tuple[str, ...] = ()
 

@@ -52,8 +52,7 @@ def convert_names(path: str, shown: str, options: ConvertOptions) -> Names | Non
     watchers: dict[str, str] = {}
     outputs: dict[str, str] = {}
     for watcher in getattr(conversion.circus, "watchers", ()):
-        for process in watcher.processes:
-            watchers[process] = watcher.name
+        watchers[watcher.process] = watcher.name
         stream = watcher.intent.stdout
         if stream.kind == "file":
             outputs[watcher.name] = f"to {stream.path} (tail -f {stream.path})"

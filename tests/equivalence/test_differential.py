@@ -271,7 +271,7 @@ def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
     failed = [f"{n}: {w['error']}" for n, w in circ.items() if w["failed"]]
     assert not failed, f"circusd would drop watchers: {failed}"
 
-    by_process = {proc: w for w in model.watchers for proc in w.processes}
+    by_process = {w.process: w for w in model.watchers}
     sup_order: list[str] = []
     for p in sup:
         name = p["name"]

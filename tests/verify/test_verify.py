@@ -66,7 +66,7 @@ def watcher(name: str = "web", **kw: object) -> Watcher:
         env_section=name,
         env=it.env,
         intent=it,
-        processes=(name,),
+        process=name,
         source=f"program:{name}",
     )
 

@@ -174,7 +174,7 @@ def _watcher(ctx: Context, d: Draft, priority: int) -> Watcher:
         env_section=d.env_glob if env else None,
         env=env,
         intent=intent,
-        processes=(f"{p.group_name}:{p.name}",),
+        process=f"{p.group_name}:{p.name}",
         source=p.section,
         comments=tuple(d.comments),
     )

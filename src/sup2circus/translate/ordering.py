@@ -69,7 +69,7 @@ def case_clashes(ctx: Context, watchers: list[Watcher]) -> None:
     for w in watchers:
         low = w.name.lower()
         if low in seen and seen[low] != w.name:
-            p = next(x for x in ctx.model.processes if f"{x.group_name}:{x.name}" in w.processes)
+            p = next(x for x in ctx.model.processes if f"{x.group_name}:{x.name}" == w.process)
             ctx.reporter.report(
                 "S2C502", p.section_loc, p.section, None, first=seen[low], second=w.name
             )
