@@ -46,6 +46,8 @@ def node_name(given: str | None) -> str:
     """``%(host_node_name)s``: ``given``, or this machine's name."""
     if given is not None:
         return given
-    import platform  # here, not at the top: 2 ms of --check's cold start
+    # here, not at the top: `import sup2circus` does not load it (2 ms); the CLI does anyway,
+    # through click's import of uuid
+    import platform
 
     return platform.node()

@@ -19,6 +19,7 @@ from .context import ENV_NAME_RE, Context, Maps, NotConverted, error
 
 _PUA_BASE = 0xF0000  # sentinels: private-use characters no config holds
 _PUA_MIN = chr(_PUA_BASE)
+_MISSING = object()  # no value in a map (None is one)
 _PLAIN_SPEC_RE = re.compile(r"%\([^()]*\)s")
 _UNNAMED_SPEC_RE = re.compile(r"%[^(%]")
 EXPAND_HINT = "write %% for a literal %; names are %(name)s"
@@ -229,8 +230,7 @@ def _same_in_both_worlds(value: Val, real_err: str | None, rec: _Recording, maps
     10,000 programs that is 21,000 of 31,000 deferrable expansions, a tenth of build)."""
     if real_err is not None or value.real != value.text:
         return False
-    missing = object()
-    return all(maps.defer.get(k, missing) == maps.real[k] for k in rec.used)
+    return all(maps.defer.get(k, _MISSING) == maps.real[k] for k in rec.used)
 
 
 def _ev_deferred(
