@@ -36,7 +36,7 @@ def _block(header: str, items: tuple[tuple[str, str], ...], comments: tuple[str,
 
 def _blocks(cfg: CircusConfig) -> Iterator[str]:
     """The header, then each section with its comments."""
-    yield "\n".join(f"# {h}".replace("\n", "\\n") for h in cfg.header)
+    yield "\n".join(map(_comment, cfg.header))
     yield _block("circus", cfg.circus)
     for s in cfg.sockets:
         yield _block(f"socket:{s.name}", s.options, s.comments)
