@@ -54,11 +54,6 @@ def takes_whole_mapping(value: str) -> bool:
     return "%" in value and any(m.group() != "%%" for m in _WHOLE_MAPPING_RE.finditer(value))
 
 
-def deferred_names(value: str) -> list[str]:
-    """Names of the deferred environment references in ``value``, in order."""
-    return ENV_MARK_RE.findall(value)
-
-
 # --------------------------------------------------------------------------- raw layer
 
 

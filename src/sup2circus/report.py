@@ -55,16 +55,6 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-#: Where ``str.splitlines`` breaks a line: without any, ``_one_line(text) == text``.
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-
-
-def _has_break(text: str) -> bool:
-    """Whether ``_one_line`` would change ``text`` (one fast substring scan per break character:
-    a tenth of ``not text.isprintable()``, which said the same for these messages)."""
-    return any(ch in text for ch in _LINE_BREAKS)
-
-
 def explain_of(code: str) -> str | None:
     from .rules import RULES
 
@@ -193,16 +183,7 @@ def iter_text(
         listed = [f for f in findings if not summary.hides(f)]
     for start in range(0, len(listed), TEXT_BATCH):
         batch = listed[start : start + TEXT_BATCH]
-        if color:
-            lines = [text_line(f, color) for f in batch]
-        else:  # text_line(f) without colour, inlined (tens of thousands of lines)
-            messages = [f.message for f in batch]
-            if _has_break("".join(messages)):  # some message has a line break: _one_line
-                messages = [_one_line(m) for m in messages]
-            lines = [
-                f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity._value_} {m}"
-                for f, m in zip(batch, messages, strict=True)
-            ]
+        lines = [text_line(f, color) for f in batch]
         lines.append("")
         yield "\n".join(lines)
     if summary is not None:

@@ -251,17 +251,21 @@ def test_text_report_in_pieces_is_the_whole_report(
     assert report.render_text([], None) == ""
 
 
-@pytest.mark.parametrize("ch", list(report._LINE_BREAKS))
-def test_every_line_break_is_joined_in_the_text_report(ch: str) -> None:
-    # the report's pre-check must know every character str.splitlines breaks at
+# every character str.splitlines breaks a line at (checked below)
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@pytest.mark.parametrize("ch", list(LINE_BREAKS))
+@pytest.mark.parametrize("color", [False, True])
+def test_every_line_break_is_joined_in_the_text_report(ch: str, color: bool) -> None:
     f = Finding("S2C101", Severity.INFO, f"one{ch}two", "a.conf", 1, None, None, 1)
-    (line,) = report.render_text([f]).splitlines()
+    (line,) = report.render_text([f], color=color).splitlines()
     assert line.endswith("one two")
 
 
 def test_the_line_breaks_are_those_of_splitlines() -> None:
     every = {c for c in map(chr, range(0x110000)) if len(f"a{c}b".splitlines()) == 2}
-    assert set(report._LINE_BREAKS) == every
+    assert set(LINE_BREAKS) == every
 
 
 # ---------------------------------------------------------------------------- --show-info
