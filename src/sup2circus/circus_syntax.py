@@ -53,7 +53,8 @@ def parse_value(written: str) -> str:
 def reads_back(written: str, *, allow_vars: bool = False) -> bool:
     """True when circus's parser returns ``written`` unchanged (and, unless ``allow_vars``,
     no ``$(circus.*)`` substitution can apply to it)."""
-    if parse_value(written) != written:
+    if "\r" in written or parse_value(written) != written:
+        # circus reads circus.ini with universal newlines: a carriage return ends the line
         return False
     return allow_vars or CIRCUS_VAR_RE.search(written) is None
 
@@ -81,6 +82,13 @@ def env_key_ok(key: str) -> bool:
     if key[0] in "#;[" or key[0].isspace():
         return False
     return key.split(None, 1)[0].lower() != "rem"
+
+
+def header_reads_back(name: str) -> bool:
+    """True when ``[name]`` reads back as the header of section ``name``: circus's parser takes
+    a header line up to its last ``]``, and reads circus.ini with universal newlines (a line
+    ends at a carriage return, a line feed or both)."""
+    return "\n" not in name and "\r" not in name
 
 
 def escape_glob(name: str) -> str | None:

@@ -46,6 +46,40 @@ def test_unix_http_server_file_becomes_the_endpoint() -> None:
     assert "S2C301" in {f.code for f in conv.findings}
 
 
+def test_the_endpoint_finding_names_the_endpoint_written() -> None:
+    # a socket path too long for an ipc:// endpoint (AF_UNIX allows 107 bytes): the runtime dir
+    conf = BASE + f"\n[unix_http_server]\nfile=/run/{'s' * 120}.sock\n"
+    conv = _conv(conf, runtime_dir="/run/x")
+    assert circus_section(conv.text)["endpoint"] == "ipc:///run/x/circus.sock"
+    (f,) = [f for f in conv.findings if f.code == "S2C301"]
+    assert "circusctl uses endpoint ipc:///run/x/circus.sock " in f.message
+
+
+# %(ENV_X)s (with --resolve-env) or %(here)s can bring a carriage return, which would end the
+# line in circus.ini (see tests/write/test_write.py)
+CR = "a\rb"
+
+
+def test_a_daemon_log_circus_cannot_read_back_is_not_claimed() -> None:
+    conf = BASE.replace("nodaemon=true", "nodaemon=true\nlogfile=/var/log/%(ENV_X)s.log")
+    conv = _conv(conf, {"X": CR}, resolve_env=True)
+    assert "logoutput" not in circus_section(conv.text)
+    (f,) = [f for f in conv.findings if f.code == "S2C202"]
+    assert f.message.endswith(
+        "circusd logs to its stderr (the path cannot be written so that circus reads it back) "
+        "only, without rotation"
+    )
+
+
+def test_a_pidfile_circus_cannot_read_back_is_an_error() -> None:
+    conf = BASE.replace("nodaemon=true", "nodaemon=true\npidfile=/run/%(ENV_X)s.pid")
+    conv = _conv(conf, {"X": CR}, resolve_env=True)
+    assert "pidfile" not in circus_section(conv.text)
+    codes = {f.code: (f.option, f.severity.value) for f in conv.findings}
+    assert codes["S2C501"] == ("pidfile", "error")
+    assert "S2C204" not in codes  # about the pidfile circusd would write: it writes none
+
+
 def test_inet_http_server_never_becomes_tcp() -> None:
     conf = BASE + "\n[inet_http_server]\nport=0.0.0.0:9001\nusername=u\npassword=p\n"
     conv = convert_text(conf)

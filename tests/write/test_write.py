@@ -1,13 +1,16 @@
-"""The writer: every comment it writes stays one comment line for circus's parser."""
+"""The writer: every line it writes stays that one line for circus's parser (comments, section
+headers and values)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from build.test_mapping import _undeclared
 from judges.circus_judge import circus_config_view
 
 from sup2circus.api import convert_file
+from sup2circus.options import ConvertOptions
 
 # a file name may hold any character but "/" and NUL; circus reads circus.ini with universal
 # newlines, so a "\r" in a comment ends it like "\n" does
@@ -31,3 +34,82 @@ def test_source_name_in_the_header_cannot_add_a_section(tmp_path: Path, name: st
     ini.write_text(text, encoding="utf-8")
     view = circus_config_view(str(ini), log_dir=str(tmp_path))
     assert [w["name"] for w in view["watchers"]] == ["web"]
+
+
+# A carriage return reaches a value through %(ENV_X)s (--resolve-env), %(here)s (the config's
+# directory) or %(host_node_name)s; circus would end the line there and read the rest as new
+# lines of circus.ini. Such a value must be refused (S2C501 or left out), never written.
+BREAK = "x\r[watcher:evil]\rcmd = /bin/false\r#"
+NAME_BREAK = "x]\r[circus]\rendpoint=tcp\r[y"  # a process name has no ' ', ':' or '/'
+PROGRAM = "[program:web]\ncommand = /bin/sleep 10\n"
+IN_VALUES = [
+    pytest.param("[program:web]\ncommand = /bin/echo %(ENV_EVIL)s\n", BREAK, id="command"),
+    pytest.param(PROGRAM + "directory = /srv/%(ENV_EVIL)s\n", BREAK, id="directory"),
+    pytest.param(PROGRAM + "stdout_logfile = /tmp/%(ENV_EVIL)s.log\n", BREAK, id="stdout_logfile"),
+    pytest.param(PROGRAM + "stderr_logfile = /tmp/%(ENV_EVIL)s.log\n", BREAK, id="stderr_logfile"),
+    pytest.param(PROGRAM + 'environment = GREETING="%(ENV_EVIL)s"\n', BREAK, id="environment"),
+    pytest.param(PROGRAM + "user = %(ENV_EVIL)s\n", BREAK, id="user"),
+    pytest.param(PROGRAM + "process_name = %(ENV_EVIL)s\n", NAME_BREAK, id="process_name"),
+    pytest.param("[supervisord]\nlogfile = /tmp/%(ENV_EVIL)s\n" + PROGRAM, BREAK, id="logfile"),
+    pytest.param("[supervisord]\npidfile = /tmp/%(ENV_EVIL)s\n" + PROGRAM, BREAK, id="pidfile"),
+    pytest.param("[supervisord]\nchildlogdir = /%(ENV_EVIL)s\n" + PROGRAM, BREAK, id="childlogdir"),
+    pytest.param("[supervisord]\nidentifier = %(ENV_EVIL)s\n" + PROGRAM, BREAK, id="identifier"),
+    pytest.param(
+        '[supervisord]\nenvironment = GREETING="%(ENV_EVIL)s"\n' + PROGRAM,
+        BREAK,
+        id="supervisord-environment",
+    ),
+    pytest.param(
+        "[unix_http_server]\nfile = /tmp/%(ENV_EVIL)s.sock\n" + PROGRAM, BREAK, id="socket-file"
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "payload"), IN_VALUES)
+def test_no_value_can_break_a_line(tmp_path: Path, config: str, payload: str) -> None:
+    source = tmp_path / "supervisord.conf"
+    source.write_text(config, encoding="utf-8")
+    options = ConvertOptions(resolve_env=True, environ={"EVIL": payload, "HOME": "/root"})
+    conversion = convert_file(source, options)
+    text = conversion.text
+    assert "\r" not in text
+    # what refuses the value is declared on its option's row (docs/conversion.md says so)
+    assert not _undeclared([(f.code, f.section, f.option) for f in conversion.findings])
+    ini = tmp_path / "circus.ini"
+    ini.write_text(text, encoding="utf-8")
+    view = circus_config_view(str(ini), log_dir=str(tmp_path))
+    assert "evil" not in [w["name"] for w in view["watchers"]]
+    assert view["circus"].get("endpoint", "ipc://") != "tcp"
+
+
+@pytest.mark.parametrize(("value", "kept"), [("a\rb", False), ("x\n", True), ("a\n  b", False)])
+def test_an_environment_value_only_the_command_can_carry(
+    tmp_path: Path, value: str, kept: bool
+) -> None:
+    # [env:...] cannot hold these; the `env` wrapper in the command can, unless circus would
+    # read the command back otherwise: then the watcher is not converted
+    source = tmp_path / "supervisord.conf"
+    source.write_text(PROGRAM + 'environment = GREETING="%(ENV_EVIL)s"\n', encoding="utf-8")
+    options = ConvertOptions(resolve_env=True, environ={"EVIL": value})
+    conversion = convert_file(source, options)
+    refused = [(f.option, f.severity.value) for f in conversion.findings if f.code == "S2C501"]
+    assert refused == ([] if kept else [("command", "error")])
+    assert ("[watcher:web]" in conversion.text) is kept
+    assert "\r" not in conversion.text
+    if kept:
+        ini = tmp_path / "circus.ini"
+        ini.write_text(conversion.text, encoding="utf-8")
+        (web,) = circus_config_view(str(ini), log_dir=str(tmp_path))["watchers"]
+        assert f"GREETING={value}" in web["argv"]
+
+
+def test_a_config_directory_with_a_carriage_return(tmp_path: Path) -> None:
+    # %(here)s: no option needed to bring the carriage return in
+    here = tmp_path / "x\r[watcher:evil]\rcmd = "
+    here.mkdir()
+    source = here / "supervisord.conf"
+    source.write_text(PROGRAM + "directory = %(here)s\n", encoding="utf-8")
+    conversion = convert_file(source)
+    assert "\r" not in conversion.text
+    refused = [(f.option, f.severity.value) for f in conversion.findings if f.code == "S2C501"]
+    assert refused == [("directory", "error")]

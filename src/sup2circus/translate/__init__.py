@@ -91,6 +91,17 @@ def translate_process(ctx: Context, p: ProcessSpec, name: str) -> Draft | None:
     if not p.argv:
         unsplittable(ctx, p)
         return None
+    if not cs.header_reads_back(name):
+        # only %(ENV_X)s or %(host_node_name)s in process_name can bring one (the name is not
+        # shown: it may be an environment value)
+        detail = (
+            "the process name holds a line break, which a circus section name cannot hold; "
+            "watcher not converted"
+        )
+        ctx.reporter.report(
+            "S2C501", p.loc_of("process_name"), p.section, "process_name", detail=detail
+        )
+        return None
     d = Draft(p, name, cs.escape_glob(name))
     for topic in TOPICS:
         topic(ctx, d)

@@ -102,8 +102,9 @@ def _quote_marked(token: str, refs: tuple[tuple[str, str], ...]) -> str:
 
 
 _UNWRITABLE = (
-    "the command cannot be written so that circus reads back the same argv "
-    "(newline followed by spaces inside an argument?); watcher not converted"
+    "the command cannot be written so that circus reads back the same argv (a carriage "
+    "return, or a newline followed by spaces, in an argument or an environment value?); "
+    "watcher not converted"
 )
 
 

@@ -65,7 +65,10 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
     if "pidfile" in sd.options:
         if cs.reads_back(sd.pidfile):
             out.append(("pidfile", sd.pidfile))
-        ctx.reporter.report("S2C204", sd.loc_of("pidfile"), sec, "pidfile")
+            ctx.reporter.report("S2C204", sd.loc_of("pidfile"), sec, "pidfile")
+        else:
+            detail = "pidfile cannot be written so that circus reads it back; circusd writes none"
+            ctx.reporter.report("S2C501", sd.loc_of("pidfile"), sec, "pidfile", detail=detail)
     for opt, what in _NOT_CONVERTED:
         if opt in sd.options:
             detail = f"{opt} ({what}) has no circus equivalent and is not converted"
@@ -96,10 +99,11 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
         elif logfile.lower() == "syslog":
             out.append(("logoutput", "syslog:///dev/log"))
             where = "syslog"
-        else:
-            if cs.reads_back(logfile):
-                out.append(("logoutput", logfile))
+        elif cs.reads_back(logfile):
+            out.append(("logoutput", logfile))
             where = logfile
+        else:
+            where = "its stderr (the path cannot be written so that circus reads it back)"
         detail = (
             f"supervisord logs to {logfile}{also} with rotation; circusd logs to {where} only, "
             "without rotation"
@@ -139,10 +143,12 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
     be, else in the runtime directory (never TCP)."""
     servers = ctx.model.servers
     base: str | None = None
+    runtime_dir = ctx.opts.runtime_dir.rstrip("/") or "/"
+    runtime = posixpath.join(runtime_dir, "circus.sock")
     for s in [s for s in servers if s.kind == "unix"][:1]:
         if s.file and cs.reads_back(s.file) and len(s.file) + 12 <= 107:
             base = s.file
-        endpoint = base or "..."
+        endpoint = base or runtime
         ctx.reporter.report(
             "S2C301",
             s.section_loc,
@@ -167,12 +173,8 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
         if s.kind == "ctl":
             ctx.reporter.report("S2C304", s.section_loc, s.section, None)
     if base is None:
-        d = ctx.opts.runtime_dir.rstrip("/") or "/"
-        return (
-            f"ipc://{posixpath.join(d, 'circus.sock')}",
-            f"ipc://{posixpath.join(d, 'circus-pubsub.sock')}",
-        )
-    return (f"ipc://{base}", f"ipc://{base}.pubsub")
+        return f"ipc://{runtime}", f"ipc://{posixpath.join(runtime_dir, 'circus-pubsub.sock')}"
+    return f"ipc://{base}", f"ipc://{base}.pubsub"
 
 
 def other_sections(ctx: Context) -> None:
