@@ -5,7 +5,8 @@ could not be converted). Both judges are the daemons' own loaders (see test_diff
 Hostile values: quotes, backslashes, ``%%``, ``;`` and ``#`` (comment characters of one parser
 or the other), ``$NAME``, ``$(circus.wid)``, ``((circus.env.x))``, unicode, tabs, surrounding
 whitespace, long values and continuation lines, in the command, environment values, the
-directory and log paths.
+directory and log paths; and the config's own directory (``%(here)s``) with line breaks and
+comment characters in its name.
 """
 
 from __future__ import annotations
@@ -171,6 +172,29 @@ def test_hostile_programs_round_trip(text: str) -> None:
         conf = Path(tmp) / "supervisord.conf"
         conf.write_text(text, encoding="utf-8")
         (Path(tmp) / "logs").mkdir()  # log directories exist: no S2C012 to hide behind
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work)
+
+
+# the config's own directory reaches the values through %(here)s: a line break in its name
+# must not reach circus.ini as one (circus reads it with universal newlines)
+HOSTILE_DIRS = ["a\rb", "c\nd", "e\r\nf", "g h", "i;j", "k #l", "$HOME", "m'n", "o]p"]
+
+
+@settings(SETTINGS, max_examples=30)
+@given(text=config(), where=st.sampled_from(HOSTILE_DIRS))
+@example(
+    text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog\ndirectory=%(here)s\n",
+    where="a\rb",
+)
+def test_hostile_config_directories_round_trip(text: str, where: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        here = Path(tmp) / where
+        here.mkdir()
+        conf = here / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        (here / "logs").mkdir()
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work)
