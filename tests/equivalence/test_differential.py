@@ -224,8 +224,12 @@ def options(conf: Path, env: dict[str, str], **flags: Any) -> ConvertOptions:
     return ConvertOptions(environ=env, **extra)
 
 
-def compare(conf: Path, tmp_path: Path, **flags: Any) -> list[str]:
-    env = environment_for(conf)
+def compare(
+    conf: Path, tmp_path: Path, extra_env: dict[str, str] | None = None, **flags: Any
+) -> list[str]:
+    """What both daemons would run for ``conf``, compared (``extra_env``: set in the
+    environment of both, and of the conversion)."""
+    env = environment_for(conf) | (extra_env or {})
     main = tmp_path / "main.conf"
     try:
         try:

@@ -198,3 +198,28 @@ def test_hostile_config_directories_round_trip(text: str, where: str) -> None:
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work)
+
+
+# %(ENV_S2C_DIFF)s's value, baked in by --resolve-env (deferred, circus reads it itself). The
+# variable is in both daemons' environments, so the children inherit it too: no surrounding
+# whitespace and no $UPPER, which circus rewrites in every inherited variable (S2C116, a fact of
+# circusd's environment that no config can change)
+HOSTILE_VALUES = ["a\rb", "c\nd", "e\r\nf", "g ;h", "$(circus.wid)", "i'j\"k", "k #l", "m%n"]
+
+
+@settings(SETTINGS, max_examples=30)
+@given(text=config(), value=st.sampled_from(HOSTILE_VALUES), resolve=st.booleans())
+@example(
+    text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog\n"
+    "directory=/srv/%(ENV_S2C_DIFF)s\n",
+    value="a\rb",
+    resolve=True,
+)
+def test_hostile_environment_values_round_trip(text: str, value: str, resolve: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        (Path(tmp) / "logs").mkdir()
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work, extra_env={"S2C_DIFF": value}, resolve_env=resolve)
