@@ -80,6 +80,15 @@ def test_a_pidfile_circus_cannot_read_back_is_an_error() -> None:
     assert "S2C204" not in codes  # about the pidfile circusd would write: it writes none
 
 
+def test_settings_that_name_the_auto_logs_are_not_called_unconverted() -> None:
+    conf = BASE.replace("nodaemon=true", "nodaemon=true\nidentifier=edge\nchildlogdir=/var/log/x")
+    conv = _conv(conf)
+    assert "stdout_stream.filename = /var/log/x/web-stdout---edge.log" in conv.text
+    said = {f.option: f.message for f in conv.findings if f.code == "S2C205"}
+    assert set(said) == {"identifier", "childlogdir"}
+    assert not any("not converted" in m for m in said.values())
+
+
 def test_inet_http_server_never_becomes_tcp() -> None:
     conf = BASE + "\n[inet_http_server]\nport=0.0.0.0:9001\nusername=u\npassword=p\n"
     conv = convert_text(conf)

@@ -26,11 +26,22 @@ DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 _NOT_CONVERTED = (
     ("minfds", "raises the open-files limit of supervisord (and its children)"),
     ("minprocs", "raises the process limit of supervisord"),
-    ("identifier", "names supervisord in its XML-RPC API"),
     ("nocleanup", "keeps AUTO log files at start"),
     ("strip_ansi", "strips ANSI escapes from child logs"),
     ("silent", "silences the log on stdout"),
-    ("childlogdir", "holds AUTO log files"),
+)
+# settings circus has no equivalent of, whose values still name the AUTO log files (S2C110)
+_IN_AUTO_LOG_NAMES = (
+    (
+        "identifier",
+        "identifier (names supervisord in its XML-RPC API) has no circus equivalent; it stays "
+        "in the names of the AUTO log files",
+    ),
+    (
+        "childlogdir",
+        "childlogdir has no circus equivalent; the AUTO log files are written there, under "
+        "fixed names",
+    ),
 )
 
 
@@ -72,6 +83,9 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
     for opt, what in _NOT_CONVERTED:
         if opt in sd.options:
             detail = f"{opt} ({what}) has no circus equivalent and is not converted"
+            ctx.reporter.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
+    for opt, detail in _IN_AUTO_LOG_NAMES:
+        if opt in sd.options:
             ctx.reporter.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
     if "directory" in sd.options:
         if sd.nodaemon:
