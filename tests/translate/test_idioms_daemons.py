@@ -49,7 +49,9 @@ def root() -> Iterator[Path]:
 
 
 def fatal_config(root: Path, kill: str | None) -> Path:
-    """``bad`` fails its 2 starts (FATAL after ~2 s); ``good`` and ``other`` keep running."""
+    """``bad`` fails its 2 starts (FATAL after ~2 s); ``good`` and ``other`` keep running.
+    ``startsecs=5``: on a loaded machine supervisord may notice an exit of /bin/false only after
+    the default 1 s, and then takes it for a started process that died (restarts forever)."""
     sleep = which("sleep") or "/bin/sleep"
     text = f"""\
 [supervisord]
@@ -62,6 +64,7 @@ childlogdir={root}
 [program:bad]
 command=/bin/false
 startretries=1
+startsecs=5
 stdout_logfile=NONE
 stderr_logfile=NONE
 
