@@ -60,8 +60,24 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
             else "circus restarts every exit (respawn = true), expected ones included; "
             "set autorestart=true/false or convert with --exact",
         )
-    if p.startsecs > 0:
+    # supervisord retries a start that fails within startsecs whatever autorestart says; with
+    # autorestart=false and no retries it gives up at once, as respawn = false does
+    never_restarts = p.autorestart is AutoRestart.FALSE
+    if p.startsecs > 0 and not (never_restarts and p.startretries == 0):
         opt = "startretries" if "startretries" in p.options else "startsecs"
+        if exact:
+            effect = _BY_HOOKS
+        elif never_restarts:
+            effect = (
+                "supervisord retries a start that ends within startsecs up to startretries times "
+                "(with back-off) even with autorestart=false; circus never restarts it "
+                "(respawn = false)"
+            )
+        else:
+            effect = (
+                "supervisord gives up (FATAL) after startretries fast exits with back-off; "
+                "circus restarts a failing process forever"
+            )
         ctx.reporter.report(
             "S2C102",
             p.loc_of(opt),
@@ -69,10 +85,7 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
             opt,
             startsecs=p.startsecs,
             startretries=p.startretries,
-            effect=_BY_HOOKS
-            if exact
-            else "supervisord gives up (FATAL) after startretries fast exits with back-off; "
-            "circus restarts a failing process forever",
+            effect=effect,
         )
     if p.stopasgroup or p.killasgroup:
         opt = "stopasgroup" if p.stopasgroup else "killasgroup"

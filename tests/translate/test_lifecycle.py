@@ -1,0 +1,50 @@
+"""autostart, autorestart, startsecs/startretries, stop settings: the findings say what differs.
+
+What supervisord does is shown with both daemons in tests/exact/test_exact_daemons.py (e.g.
+``fast_false``: autorestart=false, startretries=1 -> two starts, then FATAL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sup2circus import ConvertOptions, convert_text
+
+PROGRAM = "[supervisord]\nnodaemon=true\n[program:web]\ncommand=/usr/bin/web\n"
+
+
+def s2c102(options: str, **flags: bool) -> list[str]:
+    conv = convert_text(PROGRAM + options, options=ConvertOptions(environ={}, **flags))
+    return [f.message for f in conv.findings if f.code == "S2C102"]
+
+
+def test_failed_starts_restart_forever_under_circus() -> None:
+    (message,) = s2c102("autorestart=true\nstartsecs=2\nstartretries=4\n")
+    assert message == (
+        "startsecs=2, startretries=4: supervisord gives up (FATAL) after startretries fast "
+        "exits with back-off; circus restarts a failing process forever"
+    )
+
+
+def test_autorestart_false_still_retries_failed_starts_under_supervisord() -> None:
+    (message,) = s2c102("autorestart=false\nstartretries=1\n")
+    assert message == (
+        "startsecs=1, startretries=1: supervisord retries a start that ends within startsecs up "
+        "to startretries times (with back-off) even with autorestart=false; circus never "
+        "restarts it (respawn = false)"
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        "autorestart=false\nstartretries=0\n",  # FATAL at once: what respawn = false does
+        "autorestart=true\nstartsecs=0\n",  # never a failed start: restarted forever in both
+    ],
+)
+def test_no_difference_no_finding(options: str) -> None:
+    assert s2c102(options) == []
+
+
+def test_exact_reproduces_it() -> None:
+    (message,) = s2c102("autorestart=false\nstartretries=1\n", exact=True)
+    assert message.endswith("reproduced by sup2circus hooks (--exact)")
