@@ -114,3 +114,20 @@ def test_rpcinterface_module_is_looked_up_never_imported(tmp_path: Path) -> None
         sys.path.remove(str(tmp_path))
     assert not (tmp_path / "imported").exists()
     assert not [f for f in conv.findings if f.code == "S2C307"]  # found here
+
+
+def test_circusd_logs_to_its_stderr_with_logoutput_dash() -> None:
+    # what S2C202 and S2C210 say of `logoutput = -` (and of no logoutput), from circus itself
+    import logging
+
+    from circus.util import configure_logger
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure_logger(logging.getLogger("circus"), "INFO", "-")
+        (handler,) = root.handlers
+        assert isinstance(handler, logging.StreamHandler)
+        assert handler.stream is sys.stderr
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
