@@ -48,3 +48,31 @@ def test_no_difference_no_finding(options: str) -> None:
 def test_exact_reproduces_it() -> None:
     (message,) = s2c102("autorestart=false\nstartretries=1\n", exact=True)
     assert message.endswith("reproduced by sup2circus hooks (--exact)")
+
+
+def s2c103(options: str) -> list[tuple[str | None, str]]:
+    conv = convert_text(PROGRAM + options, options=ConvertOptions(environ={}))
+    return [(f.option, f.message) for f in conv.findings if f.code == "S2C103"]
+
+
+def test_stopasgroup_signals_the_group_at_every_stop() -> None:
+    assert s2c103("stopasgroup=true\n") == [
+        (
+            "stopasgroup",
+            "stopasgroup=true: circus signals only the main process; its children survive a "
+            "stop (convert with --exact to signal the process group)",
+        )
+    ]
+
+
+def test_killasgroup_alone_only_matters_when_a_stop_times_out() -> None:
+    # supervisord sends the stop signal to the main process, SIGKILL to the group after
+    # stopwaitsecs (`kill_grp` in tests/exact/test_exact_daemons.py)
+    assert s2c103("killasgroup=true\n") == [
+        (
+            "killasgroup",
+            "killasgroup=true: when a stop outlasts stopwaitsecs, supervisord kills the whole "
+            "process group; circus kills only the main process and its children survive "
+            "(convert with --exact to kill the process group)",
+        )
+    ]

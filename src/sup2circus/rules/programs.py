@@ -40,8 +40,8 @@ RULES: tuple[Rule, ...] = (
         "stopasgroup",
         "stopasgroup/killasgroup have no circus equivalent",
         W,
-        "Sends the stop signal (and SIGKILL) to the whole process group: children and "
-        "grandchildren too.",
+        "stopasgroup: sends the stop signal (and SIGKILL) to the whole process group, children "
+        "and grandchildren too; killasgroup alone: only the SIGKILL after stopwaitsecs.",
         "Signals the main process only (stop_children misses children and never reaches "
         "grandchildren): child processes survive a stop.",
         "Convert with --exact (a before_signal hook signals the process group).",

@@ -89,14 +89,17 @@ def _restart_findings(ctx: Context, d: Draft) -> None:
         )
     if p.stopasgroup or p.killasgroup:
         opt = "stopasgroup" if p.stopasgroup else "killasgroup"
-        ctx.reporter.report(
-            "S2C103",
-            p.loc_of(opt),
-            sec,
-            opt,
-            setting=opt,
-            effect=_BY_HOOKS
-            if exact
-            else "circus signals only the main process; its children survive a stop "
-            "(convert with --exact to signal the process group)",
-        )
+        if exact:
+            effect = _BY_HOOKS
+        elif p.stopasgroup:
+            effect = (
+                "circus signals only the main process; its children survive a stop "
+                "(convert with --exact to signal the process group)"
+            )
+        else:  # killasgroup alone: the group gets only the SIGKILL after stopwaitsecs
+            effect = (
+                "when a stop outlasts stopwaitsecs, supervisord kills the whole process group; "
+                "circus kills only the main process and its children survive (convert with "
+                "--exact to kill the process group)"
+            )
+        ctx.reporter.report("S2C103", p.loc_of(opt), sec, opt, setting=opt, effect=effect)
