@@ -117,7 +117,7 @@ def test_rpcinterface_module_is_looked_up_never_imported(tmp_path: Path) -> None
 
 
 def test_circusd_logs_to_its_stderr_with_logoutput_dash() -> None:
-    # what S2C202 and S2C210 say of `logoutput = -` (and of no logoutput), from circus itself
+    # what S2C202 says of a circus.ini without logoutput (circusd's default, `-`), from circus
     import logging
 
     from circus.util import configure_logger

@@ -269,15 +269,24 @@ result_handler=supervisor_stdout:event_handler
 
 
 def run_piped(argv: list[str], root: Path, seconds: float) -> tuple[int, str]:
-    """Run ``argv`` with its stdout and stderr on a pipe for up to ``seconds``; SIGTERM it then.
+    """Run ``argv`` with its stdout and stderr on one pipe for up to ``seconds``; SIGTERM it then.
     Every descendant seen is killed by PID afterwards."""
+    status, out, _ = run_on_pipes(argv, root, seconds, subprocess.STDOUT)
+    return status, out
+
+
+def run_on_pipes(
+    argv: list[str], root: Path, seconds: float, stderr: int = subprocess.PIPE
+) -> tuple[int, str, str]:
+    """:func:`run_piped` with stderr on a pipe of its own (unless ``stderr`` says otherwise):
+    (status, stdout, stderr)."""
     proc = subprocess.Popen(
         argv,
         cwd=root,
         env=base_env(root),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=stderr,
         start_new_session=True,
     )
     seen: dict[int, float] = {}
@@ -291,14 +300,40 @@ def run_piped(argv: list[str], root: Path, seconds: float) -> tuple[int, str]:
         time.sleep(0.1)
     if proc.poll() is None:
         proc.terminate()
-    out, _ = proc.communicate(timeout=15)
+    out, err = proc.communicate(timeout=15)
     for pid, created in seen.items():
         try:
             if psutil.Process(pid).create_time() == created:
                 psutil.Process(pid).kill()
         except psutil.Error:
             pass
-    return proc.returncode, out.decode(errors="replace")
+    return proc.returncode, out.decode(errors="replace"), (err or b"").decode(errors="replace")
+
+
+@pytest.mark.parametrize("device", ["/dev/stdout", "/dev/stderr"])
+def test_daemon_log_on_a_device_stays_on_that_stream(root: Path, device: str) -> None:
+    conf = root / "supervisord.conf"
+    conf.write_text(f"""\
+[supervisord]
+nodaemon=true
+silent=true
+logfile={device}
+logfile_maxbytes=0
+pidfile={root}/supervisord.pid
+
+[program:web]
+command=/bin/sleep 100
+""")
+    # silent: supervisord's own copy of its log on stdout (nodaemon) is off
+    _, out, err = run_on_pipes(supervisord_argv(conf), root, 3)
+    on, off = (out, err) if device == "/dev/stdout" else (err, out)
+    assert "spawned: 'web'" in on and "spawned" not in off
+    ini = root / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(convert_file(conf, ConvertOptions()).text, root))
+    (root / "supervisord.pid").unlink(missing_ok=True)
+    _, out, err = run_on_pipes(circusd_argv(ini), root, 3)
+    on, off = (out, err) if device == "/dev/stdout" else (err, out)
+    assert "web started" in on and "web started" not in off
 
 
 def test_daemon_log_on_a_stdout_pipe_with_rotation(root: Path) -> None:

@@ -184,16 +184,16 @@ RULES: tuple[Rule, ...] = (
         "Opens /dev/stdout as a rotating log: when its output is a pipe (as under Docker) it "
         "exits at start with 'OSError: [Errno 29] Illegal seek' and starts nothing; with a "
         "regular file it runs.",
-        "circusd logs to its stderr (logoutput = -: circus's stream handler) and starts every "
-        "program: the migrated container suddenly works.",
+        "circusd logs there too (without rotation) and starts every program: the migrated "
+        "container suddenly works.",
         "Set logfile_maxbytes=0 in [supervisord].",
         "[supervisord]\nnodaemon = true\nlogfile = /dev/stdout",
         message=(
             "logfile={logfile} with logfile_maxbytes={maxbytes} (rotation on): when supervisord's "
             "output is a pipe (as under Docker) it exits at start with 'OSError: [Errno 29] Illegal"
-            " seek' and starts nothing; with a regular file it runs. The converted circusd logs to "
-            "its stderr and starts every program: set logfile_maxbytes=0 so that both behave the "
-            "same"
+            " seek' and starts nothing; with a regular file it runs. The converted circusd logs "
+            "there without rotation and starts every program: set logfile_maxbytes=0 so that both "
+            "behave the same"
         ),
     ),
 )

@@ -7,7 +7,7 @@ import posixpath
 
 from .. import circus_syntax as cs
 from .context import Context
-from .streams import DEVICES, STDERR_DEVICES, STDOUT_DEVICES
+from .streams import DEVICES
 
 LOGLEVELS = {
     "critical": "critical",
@@ -107,13 +107,12 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
     also = " and to stdout (nodaemon)" if sd.nodaemon and not sd.silent else ""
     logfile = sd.logfile
     if "logfile" in sd.options:
-        if logfile in STDOUT_DEVICES or logfile in STDERR_DEVICES:
-            out.append(("logoutput", "-"))
-            where = "stderr"
-        elif logfile.lower() == "syslog":
+        if logfile.lower() == "syslog":
             out.append(("logoutput", "syslog:///dev/log"))
             where = "syslog"
         elif cs.reads_back(logfile):
+            # circus opens it as supervisord does, /dev/stdout and the like included (a
+            # WatchedFileHandler: no seek, so a pipe is fine)
             out.append(("logoutput", logfile))
             where = logfile
         else:
