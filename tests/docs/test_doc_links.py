@@ -78,3 +78,21 @@ def test_checker_finds_broken_links_and_anchors(tmp_path: Path) -> None:
         "rules.md#s2c102",
         "#other",
     ]
+
+
+_TEST_REF = re.compile(r"`(test_\w+\.py)::(test_\w+)")
+
+
+def test_the_tests_docs_name_exist() -> None:
+    # semantics.md and the others cite experiments as `test_file.py::test_name`
+    defined: dict[str, str] = {}
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        defined[path.name] = defined.get(path.name, "") + path.read_text(encoding="utf-8")
+    cited = [m.groups() for doc in DOCS for m in _TEST_REF.finditer(doc.read_text("utf-8"))]
+    assert len(cited) > 20  # not vacuous: semantics.md alone cites more
+    missing = [
+        f"{file}::{name}"
+        for file, name in cited
+        if not re.search(rf"^def {name}\(", defined.get(file, ""), re.M)
+    ]
+    assert not missing
