@@ -212,13 +212,16 @@ RULES: tuple[Rule, ...] = (
         "relative-command",
         "Command path relative to a directory",
         W,
-        "Resolves a command containing '/' against supervisord's own working directory.",
-        "Resolves it against the watcher's working_dir.",
+        "Runs a relative command containing '/' from the program's directory, but first "
+        "requires the same path to exist relative to its own working directory; where it does "
+        "not, the process never starts (FATAL).",
+        "Runs it from working_dir, with no such check.",
         "Use an absolute path.",
         observes=("argv",),
         message=(
-            "command {program} is relative: supervisord resolves it against its own working "
-            "directory, circus against working_dir ({directory}); use an absolute path"
+            "command {program} is relative: both daemons run it from {directory}, but supervisord "
+            "first requires it to exist relative to its own working directory too (else the "
+            "process never starts); circus does not; use an absolute path"
         ),
     ),
     Rule(
