@@ -1,0 +1,73 @@
+"""The [circus] section, with both daemons running: what S2C204 says of the pidfile."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e.daemons import (
+    Daemon,
+    base_env,
+    circusd_argv,
+    rewrite_circus_endpoints,
+    running,
+    short_tmpdir,
+    supervisord_argv,
+    wait_for,
+)
+
+from sup2circus.api import ConvertOptions, convert_file
+
+pytestmark = pytest.mark.daemons
+
+
+@pytest.fixture
+def root() -> Iterator[Path]:
+    path = short_tmpdir("s2cd")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_pidfile_naming_a_live_process(root: Path) -> None:
+    conf = root / "supervisord.conf"
+    conf.write_text(f"""\
+[supervisord]
+nodaemon=true
+logfile={root}/daemon.log
+pidfile={root}/daemon.pid
+
+[program:web]
+command=/bin/sleep 100
+""")
+    conv = convert_file(conf, ConvertOptions())
+    assert [f.code for f in conv.findings if f.option == "pidfile"] == ["S2C204"]
+    ini = root / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(conv.text, root))
+    home = root / "home"
+    home.mkdir()
+    other = subprocess.Popen(["/bin/sleep", "60"])  # a live process that is not the daemon
+    try:
+        for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
+            (root / "daemon.pid").write_text(f"{other.pid}\n")
+            d = Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
+            if name == "sup":  # supervisord overwrites the pidfile and runs
+                with running(d):
+                    wait_for(lambda: "spawned: 'web'" in _log(root), 10, "supervisord's web")
+                    assert (root / "daemon.pid").read_text().strip() == str(d.pid)
+            else:  # circusd refuses to start (its message calls the file stale)
+                with running(d):
+                    assert d.wait(10) == 1, d.output()
+                assert f"pid file '{root}/daemon.pid'" in d.output()
+    finally:
+        other.kill()
+        other.wait()
+
+
+def _log(root: Path) -> str:
+    path = root / "daemon.log"
+    return path.read_text() if path.exists() else ""
