@@ -71,3 +71,41 @@ command=/bin/sleep 100
 def _log(root: Path) -> str:
     path = root / "daemon.log"
     return path.read_text() if path.exists() else ""
+
+
+def test_logfile_backups_zero_truncates_only_under_supervisord(root: Path) -> None:
+    chunk = "x" * 599  # + newline: 600 bytes per write, 2,400 in all
+    script = f"for i in 1 2 3 4; do echo {chunk}; sleep 0.2; done; echo done; exec sleep 100"
+    conf = root / "supervisord.conf"
+    conf.write_text(f"""\
+[supervisord]
+nodaemon=true
+logfile={root}/daemon.log
+pidfile={root}/daemon.pid
+
+[program:web]
+command=/bin/sh -c "{script}"
+stdout_logfile={root}/web.log
+stdout_logfile_maxbytes=1000
+stdout_logfile_backups=0
+""")
+    conv = convert_file(conf, ConvertOptions())
+    assert [f.code for f in conv.findings if f.option == "stdout_logfile_backups"] == ["S2C111"]
+    ini = root / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(conv.text, root))
+    home = root / "home"
+    home.mkdir()
+    sizes = {}
+    for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
+        (root / "web.log").unlink(missing_ok=True)
+        (root / "daemon.pid").unlink(missing_ok=True)
+        d = Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
+        with running(d):
+            wait_for(lambda: "done" in _text(root / "web.log"), 15, f"{name}: web's output")
+            sizes[name] = (root / "web.log").stat().st_size
+        assert not list(root.glob("web.log.*"))  # no backup file in either
+    assert sizes["sup"] < 1000 < 2400 < sizes["cir"]  # truncated at rollover / grows on
+
+
+def _text(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
