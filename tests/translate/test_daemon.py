@@ -131,3 +131,21 @@ def test_circusd_logs_to_its_stderr_with_logoutput_dash() -> None:
         assert handler.stream is sys.stderr
     finally:
         root.handlers[:], root.level = saved[0], saved[1]
+
+
+def test_every_supervisor_log_level_is_written_as_one_circus_knows() -> None:
+    # circus maps an unknown level to INFO silently (circus.util.configure_logger)
+    from circus.util import LOG_LEVELS
+    from supervisor.loggers import LevelsByDescription, LevelsByName
+
+    for name in ("critical", "error", "warn", "info", "debug", "trace", "blather"):
+        supervisor_level = getattr(LevelsByDescription, name)
+        conv = _conv(BASE.replace("nodaemon=true", f"nodaemon=true\nloglevel={name}"))
+        written = circus_section(conv.text)["loglevel"]
+        assert written in LOG_LEVELS, name
+        renamed = [f for f in conv.findings if f.code == "S2C203"]
+        if supervisor_level >= LevelsByName.DEBG:  # the same threshold in both
+            assert LOG_LEVELS[written] == supervisor_level, name
+            assert len(renamed) == (name == "warn"), name  # warn is spelled warning
+        else:  # trace, blather: below anything circus logs; debug is the closest
+            assert written == "debug" and len(renamed) == 1, name
