@@ -17,6 +17,7 @@ from e2e.daemons import (
     short_tmpdir,
     supervisord_argv,
     wait_for,
+    which,
 )
 
 from sup2circus.api import ConvertOptions, convert_file
@@ -109,3 +110,24 @@ stdout_logfile_backups=0
 
 def _text(path: Path) -> str:
     return path.read_text() if path.exists() else ""
+
+
+def test_watcher_names_that_differ_only_in_case(root: Path) -> None:
+    conf = root / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\n\n"
+        "[program:Web]\ncommand=/bin/sleep 100\n\n[program:web]\ncommand=/bin/sleep 101\n"
+    )
+    conv = convert_file(conf, ConvertOptions())
+    assert [f.code for f in conv.findings if f.code == "S2C502"] == ["S2C502"]
+    ini = root / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(conv.text, root))
+    home = root / "home"
+    home.mkdir()
+    d = Daemon(circusd_argv(ini), root, base_env(home), root / "c.out", root / "c.err", 30)
+    with running(d):
+        wait_for(lambda: sum(p.name == "sleep" for p in d.snapshot()) == 2, 10, "two sleeps")
+        ctl = [which("circusctl") or "circusctl", "--endpoint", f"ipc://{root}/c.sock", "list"]
+        listed = subprocess.run(ctl, capture_output=True, text=True, timeout=20, check=True)
+    # both run, but circus knows one name for the two: one cannot be addressed
+    assert listed.stdout.split() == ["web"]
