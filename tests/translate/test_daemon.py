@@ -149,3 +149,20 @@ def test_every_supervisor_log_level_is_written_as_one_circus_knows() -> None:
             assert len(renamed) == (name == "warn"), name  # warn is spelled warning
         else:  # trace, blather: below anything circus logs; debug is the closest
             assert written == "debug" and len(renamed) == 1, name
+
+
+def test_circus_defaults_that_circus_section_overrides(tmp_path: Path) -> None:
+    # without these lines circusd listens on TCP (no authentication) and announces itself by
+    # multicast: circus's own loader on a circus.ini that leaves them out
+    from circus.config import get_config
+
+    bare = tmp_path / "bare.ini"
+    bare.write_text("[circus]\n\n[watcher:web]\ncmd = /usr/bin/web\n")
+    defaults = get_config(str(bare))
+    assert defaults["endpoint"].startswith("tcp://")
+    assert defaults["multicast_endpoint"].startswith("udp://")
+    ours = tmp_path / "circus.ini"
+    ours.write_text(convert_text(BASE).text)
+    written = get_config(str(ours))
+    assert written["endpoint"].startswith("ipc://")
+    assert written["multicast_endpoint"] == ""
