@@ -185,8 +185,9 @@ def supervisord_conf(d: Path, cases: list[Case], commands: dict[str, str]) -> st
     return "\n".join(lines) + "\n"
 
 
-def converted(d: Path, cases: list[Case], commands: dict[str, str]) -> str:
-    """What ``sup2circus --exact`` writes for the cases' supervisord.conf."""
+def converted(d: Path, cases: list[Case], commands: dict[str, str], exact: bool = True) -> str:
+    """What ``sup2circus --exact`` (or, without ``exact``, plain sup2circus) writes for the
+    cases' supervisord.conf."""
     from sup2circus import convert_text
     from sup2circus.api import ConvertOptions
 
@@ -195,9 +196,9 @@ def converted(d: Path, cases: list[Case], commands: dict[str, str]) -> str:
         text,
         filename=str(d / "supervisord.conf"),
         base_dir=str(d),
-        options=ConvertOptions(exact=True, runtime_dir=str(d)),
+        options=ConvertOptions(exact=exact, runtime_dir=str(d)),
     )
-    assert "sup2circus.circus_hooks.after_reap" in conv.text, conv.text
+    assert ("sup2circus.circus_hooks." in conv.text) is exact, conv.text
     return conv.text
 
 
@@ -226,10 +227,13 @@ class Run:
 
 
 @contextlib.contextmanager
-def daemons(cases: list[Case], hand_built: bool = False) -> Iterator[tuple[Run, Run]]:
+def daemons(
+    cases: list[Case], hand_built: bool = False, exact: bool = True
+) -> Iterator[tuple[Run, Run]]:
     """supervisord on the cases' supervisord.conf and circusd on its ``--exact`` conversion
-    (``convert_text(..., exact=True)``), or, with ``hand_built``, on a circus.ini built here
-    from :func:`exact_watcher_options` with ``stop_order=True``."""
+    (``convert_text(..., exact=True)``; without ``exact``, the plain one), or, with
+    ``hand_built``, on a circus.ini built here from :func:`exact_watcher_options` with
+    ``stop_order=True``."""
     root = Path(tempfile.mkdtemp(prefix="s2cx", dir="/tmp"))
     runs: list[Run] = []
     try:
@@ -252,7 +256,7 @@ def daemons(cases: list[Case], hand_built: bool = False) -> Iterator[tuple[Run, 
                 if hand_built:
                     conf.write_text(circus_ini(d, cases, commands, stop_order=True))
                 else:
-                    conf.write_text(converted(d, cases, commands))
+                    conf.write_text(converted(d, cases, commands, exact))
                 argv = ["timeout", "-k", "5", "90", "circusd", "--log-output", str(d / "cd.log")]
                 argv += ["--log-level", "debug", str(conf)]
             with open(d / "daemon.err", "wb") as err:
@@ -549,6 +553,28 @@ def test_stop_order_matches_supervisord() -> None:
         assert t["slow"] < t["kill_grp"] < t["grp_term"] < t["plain"], (t, detail)
         assert t["kill_grp"] - t["slow"] >= 0.4, (t, detail)
         assert t["grp_term"] - t["kill_grp"] >= 0.9, (t, detail)
+
+
+def test_without_hooks_circusd_signals_every_watcher_at_once() -> None:
+    """What S2C108 says: supervisord stops one group at a time (the 0.5 s of ``slow_b`` delays
+    ``slow_a``'s TERM), circusd without --exact sends every TERM at once."""
+    cases = [
+        Case("slow_a", -1, flags="s", options={"priority": "10"}),
+        Case("slow_b", -1, flags="s", options={"priority": "20"}),
+        Case("quick", -1, options={"priority": "30"}),
+    ]
+    with daemons(cases, exact=False) as (sup, cir):
+        for run in (sup, cir):
+            assert wait_for(lambda r=run: len(r.events()) >= len(cases), 15), run.events()
+        time.sleep(1.2)  # past startsecs: RUNNING
+        for run in (sup, cir):
+            run.proc.send_signal(signal.SIGTERM)
+        for run in (sup, cir):
+            run.proc.wait(40)
+        s_t, c_t = _term_times(sup), _term_times(cir)
+    assert s_t["quick"] <= s_t["slow_b"] < s_t["slow_a"], s_t
+    assert s_t["slow_a"] - s_t["slow_b"] >= 0.4, s_t  # waited for slow_b to exit
+    assert max(c_t.values()) - min(c_t.values()) < 0.3, c_t
 
 
 # --------------------------------------------------------------------------- reload
