@@ -131,3 +131,36 @@ def test_watcher_names_that_differ_only_in_case(root: Path) -> None:
         listed = subprocess.run(ctl, capture_output=True, text=True, timeout=20, check=True)
     # both run, but circus knows one name for the two: one cannot be addressed
     assert listed.stdout.split() == ["web"]
+
+
+def test_the_supervisor_variables_only_supervisord_sets(root: Path) -> None:
+    conf = root / "supervisord.conf"
+    conf.write_text(f"""\
+[supervisord]
+nodaemon=true
+logfile={root}/daemon.log
+pidfile={root}/daemon.pid
+
+[program:web]
+command=/bin/sh -c "env > {root}/env.$$.txt; exec sleep 100"
+""")
+    conv = convert_file(conf, ConvertOptions())
+    (finding,) = [f for f in conv.findings if f.code == "S2C107"]
+    ini = root / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(conv.text, root))
+    home = root / "home"
+    home.mkdir()
+    seen = {}
+    for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
+        for old in root.glob("env.*.txt"):
+            old.unlink()
+        (root / "daemon.pid").unlink(missing_ok=True)
+        d = Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
+        with running(d):
+            wait_for(lambda: any(p.stat().st_size for p in root.glob("env.*.txt")), 10, "env")
+            (dump,) = root.glob("env.*.txt")
+            names = {line.split("=", 1)[0] for line in dump.read_text().splitlines()}
+            seen[name] = {n for n in names if n.startswith("SUPERVISOR_")}
+    assert {"SUPERVISOR_ENABLED", "SUPERVISOR_PROCESS_NAME", "SUPERVISOR_GROUP_NAME"} <= seen["sup"]
+    assert seen["cir"] == set()
+    assert all(n in finding.message for n in seen["sup"])
