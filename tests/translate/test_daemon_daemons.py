@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -164,3 +166,37 @@ command=/bin/sh -c "env > {root}/env.$$.txt; exec sleep 100"
     assert {"SUPERVISOR_ENABLED", "SUPERVISOR_PROCESS_NAME", "SUPERVISOR_GROUP_NAME"} <= seen["sup"]
     assert seen["cir"] == set()
     assert all(n in finding.message for n in seen["sup"])
+
+
+def test_minfds_raises_the_limit_only_under_supervisord(root: Path) -> None:
+    if os.geteuid() != 0 and resource.getrlimit(resource.RLIMIT_NOFILE)[1] < 2048:
+        pytest.skip("supervisord could not raise the open-files limit to 2048 here")
+    conf = root / "supervisord.conf"
+    conf.write_text(f"""\
+[supervisord]
+nodaemon=true
+minfds=2048
+logfile={root}/daemon.log
+pidfile={root}/daemon.pid
+
+[program:web]
+command=/bin/sh -c "ulimit -Sn > {root}/limit.txt; exec sleep 100"
+""")
+    conv = convert_file(conf, ConvertOptions())
+    assert [f.code for f in conv.findings if f.option == "minfds"] == ["S2C205"]
+    ini = root / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(conv.text, root))
+    home = root / "home"
+    home.mkdir()
+    limit = root / "limit.txt"
+    seen = {}
+    for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
+        limit.unlink(missing_ok=True)
+        (root / "daemon.pid").unlink(missing_ok=True)
+        # both daemons start with a soft limit of 512 open files
+        low = [which("prlimit") or "/usr/bin/prlimit", "--nofile=512:", *argv]
+        d = Daemon(low, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
+        with running(d):
+            wait_for(lambda: limit.exists() and limit.read_text().strip(), 10, "the limit")
+            seen[name] = int(limit.read_text())
+    assert seen == {"sup": 2048, "cir": 512}
