@@ -6,6 +6,7 @@ import os
 import resource
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,3 +201,38 @@ command=/bin/sh -c "ulimit -Sn > {root}/limit.txt; exec sleep 100"
             wait_for(lambda: limit.exists() and limit.read_text().strip(), 10, "the limit")
             seen[name] = int(limit.read_text())
     assert seen == {"sup": 2048, "cir": 512}
+
+
+def test_an_event_listener_as_a_plain_watcher_crash_loops(root: Path) -> None:
+    # what S2C120 says of writing an [eventlistener:x] as a watcher: circus gives it /dev/null
+    # on stdin and no events, so supervisor's listener loop reads EOF, fails and is restarted
+    listener = root / "listener.py"
+    starts = root / "starts"
+    listener.write_text(
+        "import sys\n"
+        f"open({str(starts)!r}, 'a').write('start\\n')\n"
+        "sys.stdout.write('READY\\n')\n"
+        "sys.stdout.flush()\n"
+        "header = sys.stdin.readline()\n"
+        "headers = dict(x.split(':') for x in header.split())  # childutils.get_headers\n"
+        "sys.stdin.read(int(headers['len']))\n"
+    )
+    conf = root / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\n\n"
+        f"[eventlistener:listener]\ncommand={sys.executable} {listener}\nevents=PROCESS_STATE\n"
+    )
+    conv = convert_file(conf, ConvertOptions())
+    assert [f.code for f in conv.findings if f.code == "S2C120"] == ["S2C120"]
+    assert "[watcher:listener]" not in conv.text  # not converted
+    # written by hand: the plain watcher sup2circus does not write
+    watcher = (
+        f"[circus]\ncheck_delay = 1\n\n[watcher:listener]\ncmd = {sys.executable} {listener}\n"
+    )
+    ini = root / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(watcher, root))
+    home = root / "home"
+    home.mkdir()
+    d = Daemon(circusd_argv(ini), root, base_env(home), root / "c.out", root / "c.err", 30)
+    with running(d):
+        wait_for(lambda: starts.exists() and len(starts.read_text().split()) >= 3, 15, "restarts")
