@@ -4,7 +4,7 @@ stopasgroup/killasgroup: circus's autostart, respawn, stop_signal, graceful_time
 
 from __future__ import annotations
 
-from ..model import AutoRestart
+from ..model import AutoRestart, ProcessSpec
 from .context import Context, Draft
 
 _BY_HOOKS = "reproduced by sup2circus hooks (--exact)"
@@ -44,62 +44,76 @@ def _exact_hooks(ctx: Context, d: Draft) -> None:
 def _restart_findings(ctx: Context, d: Draft) -> None:
     """S2C101-103 (one finding per section: the processes of a section report the same fact;
     info under --exact: the Reporter's severities)."""
-    p = d.p
-    sec = p.section
-    exact = ctx.opts.exact
-    if p.autorestart is AutoRestart.UNEXPECTED:
-        ctx.reporter.report(
-            "S2C101",
-            p.loc_of("autorestart"),
-            sec,
-            "autorestart",
-            default="" if p.is_set("autorestart") else " (the default)",
-            exitcodes=",".join(map(str, p.exitcodes)),
-            effect=_BY_HOOKS
-            if exact
-            else "circus restarts every exit (respawn = true), expected ones included; "
-            "set autorestart=true/false or convert with --exact",
-        )
-    # supervisord retries a start that fails within startsecs whatever autorestart says; with
-    # autorestart=false and no retries it gives up at once, as respawn = false does
+    _autorestart_finding(ctx, d.p)
+    _startsecs_finding(ctx, d.p)
+    _group_stop_finding(ctx, d.p)
+
+
+def _autorestart_finding(ctx: Context, p: ProcessSpec) -> None:
+    """S2C101: circus has no exit-code test."""
+    if p.autorestart is not AutoRestart.UNEXPECTED:
+        return
+    ctx.reporter.report(
+        "S2C101",
+        p.loc_of("autorestart"),
+        p.section,
+        "autorestart",
+        default="" if p.is_set("autorestart") else " (the default)",
+        exitcodes=",".join(map(str, p.exitcodes)),
+        effect=_BY_HOOKS
+        if ctx.opts.exact
+        else "circus restarts every exit (respawn = true), expected ones included; "
+        "set autorestart=true/false or convert with --exact",
+    )
+
+
+def _startsecs_finding(ctx: Context, p: ProcessSpec) -> None:
+    """S2C102: supervisord retries a start that fails within startsecs whatever autorestart
+    says; with autorestart=false and no retries it gives up at once, as respawn = false does."""
     never_restarts = p.autorestart is AutoRestart.FALSE
-    if p.startsecs > 0 and not (never_restarts and p.startretries == 0):
-        opt = "startretries" if "startretries" in p.options else "startsecs"
-        if exact:
-            effect = _BY_HOOKS
-        elif never_restarts:
-            effect = (
-                "supervisord retries a start that ends within startsecs up to startretries times "
-                "(with back-off) even with autorestart=false; circus never restarts it "
-                "(respawn = false)"
-            )
-        else:
-            effect = (
-                "supervisord gives up (FATAL) after startretries fast exits with back-off; "
-                "circus restarts a failing process forever"
-            )
-        ctx.reporter.report(
-            "S2C102",
-            p.loc_of(opt),
-            sec,
-            opt,
-            startsecs=p.startsecs,
-            startretries=p.startretries,
-            effect=effect,
+    if p.startsecs <= 0 or (never_restarts and p.startretries == 0):
+        return
+    if ctx.opts.exact:
+        effect = _BY_HOOKS
+    elif never_restarts:
+        effect = (
+            "supervisord retries a start that ends within startsecs up to startretries times "
+            "(with back-off) even with autorestart=false; circus never restarts it "
+            "(respawn = false)"
         )
-    if p.stopasgroup or p.killasgroup:
-        opt = "stopasgroup" if p.stopasgroup else "killasgroup"
-        if exact:
-            effect = _BY_HOOKS
-        elif p.stopasgroup:
-            effect = (
-                "circus signals only the main process; its children survive a stop "
-                "(convert with --exact to signal the process group)"
-            )
-        else:  # killasgroup alone: the group gets only the SIGKILL after stopwaitsecs
-            effect = (
-                "when a stop outlasts stopwaitsecs, supervisord kills the whole process group; "
-                "circus kills only the main process and its children survive (convert with "
-                "--exact to kill the process group)"
-            )
-        ctx.reporter.report("S2C103", p.loc_of(opt), sec, opt, setting=opt, effect=effect)
+    else:
+        effect = (
+            "supervisord gives up (FATAL) after startretries fast exits with back-off; "
+            "circus restarts a failing process forever"
+        )
+    opt = "startretries" if "startretries" in p.options else "startsecs"
+    ctx.reporter.report(
+        "S2C102",
+        p.loc_of(opt),
+        p.section,
+        opt,
+        startsecs=p.startsecs,
+        startretries=p.startretries,
+        effect=effect,
+    )
+
+
+def _group_stop_finding(ctx: Context, p: ProcessSpec) -> None:
+    """S2C103: circus signals the main process only."""
+    if not (p.stopasgroup or p.killasgroup):
+        return
+    if ctx.opts.exact:
+        effect = _BY_HOOKS
+    elif p.stopasgroup:
+        effect = (
+            "circus signals only the main process; its children survive a stop "
+            "(convert with --exact to signal the process group)"
+        )
+    else:  # killasgroup alone: the group gets only the SIGKILL after stopwaitsecs
+        effect = (
+            "when a stop outlasts stopwaitsecs, supervisord kills the whole process group; "
+            "circus kills only the main process and its children survive (convert with "
+            "--exact to kill the process group)"
+        )
+    opt = "stopasgroup" if p.stopasgroup else "killasgroup"
+    ctx.reporter.report("S2C103", p.loc_of(opt), p.section, opt, setting=opt, effect=effect)
