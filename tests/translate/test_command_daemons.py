@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,22 +12,12 @@ from e2e.daemons import (
     circusd_argv,
     rewrite_circus_endpoints,
     running,
-    short_tmpdir,
     supervisord_argv,
 )
 
 from sup2circus.api import ConvertOptions, convert_file
 
 pytestmark = pytest.mark.daemons
-
-
-@pytest.fixture
-def root() -> Iterator[Path]:
-    path = short_tmpdir("s2cc")
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _app(path: Path, says: str, root: Path) -> None:

@@ -1,13 +1,12 @@
-"""The [circus] section, with both daemons running: what S2C204 says of the pidfile."""
+"""The [circus] section and what circus cannot express, with both daemons running: each test
+shows the difference a finding claims."""
 
 from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,51 +16,63 @@ from e2e.daemons import (
     circusd_argv,
     rewrite_circus_endpoints,
     running,
-    short_tmpdir,
     supervisord_argv,
     wait_for,
     which,
 )
 
-from sup2circus.api import ConvertOptions, convert_file
+from sup2circus.api import Conversion, ConvertOptions, convert_file
 
 pytestmark = pytest.mark.daemons
 
 
-@pytest.fixture
-def root() -> Iterator[Path]:
-    path = short_tmpdir("s2cd")
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
+def write_conf(root: Path, program: str, daemon: str = "") -> Path:
+    """``root``/supervisord.conf: [supervisord] (its log and pidfile in ``root``, then
+    ``daemon``'s lines) and [program:web] with ``program``'s lines."""
+    conf = root / "supervisord.conf"
+    conf.write_text(
+        f"[supervisord]\nnodaemon=true\nlogfile={root}/daemon.log\npidfile={root}/daemon.pid\n"
+        f"{daemon}\n[program:web]\n{program}\n"
+    )
+    return conf
+
+
+def converted(conf: Path) -> tuple[Conversion, Path]:
+    """The conversion of ``conf`` and its circus.ini (endpoints in the test's directory)."""
+    conversion = convert_file(conf, ConvertOptions())
+    ini = conf.parent / "circus.ini"
+    ini.write_text(rewrite_circus_endpoints(conversion.text, conf.parent))
+    return conversion, ini
+
+
+def both(conf: Path, ini: Path) -> tuple[tuple[str, list[str]], ...]:
+    return ("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))
+
+
+def daemon(root: Path, argv: list[str], name: str) -> Daemon:
+    """``argv`` to run in ``root``; the pidfile a previous daemon left is removed first."""
+    home = root / "home"
+    home.mkdir(exist_ok=True)
+    (root / "daemon.pid").unlink(missing_ok=True)
+    return Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
+
+
+def text(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
 
 
 def test_a_pidfile_naming_a_live_process(root: Path) -> None:
-    conf = root / "supervisord.conf"
-    conf.write_text(f"""\
-[supervisord]
-nodaemon=true
-logfile={root}/daemon.log
-pidfile={root}/daemon.pid
-
-[program:web]
-command=/bin/sleep 100
-""")
-    conv = convert_file(conf, ConvertOptions())
+    conf = write_conf(root, "command=/bin/sleep 100")
+    conv, ini = converted(conf)
     assert [f.code for f in conv.findings if f.option == "pidfile"] == ["S2C204"]
-    ini = root / "circus.ini"
-    ini.write_text(rewrite_circus_endpoints(conv.text, root))
-    home = root / "home"
-    home.mkdir()
     other = subprocess.Popen(["/bin/sleep", "60"])  # a live process that is not the daemon
     try:
-        for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
+        for name, argv in both(conf, ini):
+            d = daemon(root, argv, name)
             (root / "daemon.pid").write_text(f"{other.pid}\n")
-            d = Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
             if name == "sup":  # supervisord overwrites the pidfile and runs
                 with running(d):
-                    wait_for(lambda: "spawned: 'web'" in _log(root), 10, "supervisord's web")
+                    wait_for(lambda: "spawned: 'web'" in text(root / "daemon.log"), 10, "web")
                     assert (root / "daemon.pid").read_text().strip() == str(d.pid)
             else:  # circusd refuses to start (its message calls the file stale)
                 with running(d):
@@ -72,63 +83,32 @@ command=/bin/sleep 100
         other.wait()
 
 
-def _log(root: Path) -> str:
-    path = root / "daemon.log"
-    return path.read_text() if path.exists() else ""
-
-
 def test_logfile_backups_zero_truncates_only_under_supervisord(root: Path) -> None:
     chunk = "x" * 599  # + newline: 600 bytes per write, 2,400 in all
     script = f"for i in 1 2 3 4; do echo {chunk}; sleep 0.2; done; echo done; exec sleep 100"
-    conf = root / "supervisord.conf"
-    conf.write_text(f"""\
-[supervisord]
-nodaemon=true
-logfile={root}/daemon.log
-pidfile={root}/daemon.pid
-
-[program:web]
-command=/bin/sh -c "{script}"
-stdout_logfile={root}/web.log
-stdout_logfile_maxbytes=1000
-stdout_logfile_backups=0
-""")
-    conv = convert_file(conf, ConvertOptions())
+    log = root / "web.log"
+    conf = write_conf(
+        root,
+        f'command=/bin/sh -c "{script}"\nstdout_logfile={log}\n'
+        "stdout_logfile_maxbytes=1000\nstdout_logfile_backups=0",
+    )
+    conv, ini = converted(conf)
     assert [f.code for f in conv.findings if f.option == "stdout_logfile_backups"] == ["S2C111"]
-    ini = root / "circus.ini"
-    ini.write_text(rewrite_circus_endpoints(conv.text, root))
-    home = root / "home"
-    home.mkdir()
     sizes = {}
-    for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
-        (root / "web.log").unlink(missing_ok=True)
-        (root / "daemon.pid").unlink(missing_ok=True)
-        d = Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
-        with running(d):
-            wait_for(lambda: "done" in _text(root / "web.log"), 15, f"{name}: web's output")
-            sizes[name] = (root / "web.log").stat().st_size
+    for name, argv in both(conf, ini):
+        log.unlink(missing_ok=True)
+        with running(daemon(root, argv, name)):
+            wait_for(lambda: "done" in text(log), 15, f"{name}: web's output")
+            sizes[name] = log.stat().st_size
         assert not list(root.glob("web.log.*"))  # no backup file in either
     assert sizes["sup"] < 1000 < 2400 < sizes["cir"]  # truncated at rollover / grows on
 
 
-def _text(path: Path) -> str:
-    return path.read_text() if path.exists() else ""
-
-
 def test_watcher_names_that_differ_only_in_case(root: Path) -> None:
-    conf = root / "supervisord.conf"
-    conf.write_text(
-        "[supervisord]\nnodaemon=true\n\n"
-        "[program:Web]\ncommand=/bin/sleep 100\n\n[program:web]\ncommand=/bin/sleep 101\n"
-    )
-    conv = convert_file(conf, ConvertOptions())
+    conf = write_conf(root, "command=/bin/sleep 100\n\n[program:Web]\ncommand=/bin/sleep 101")
+    conv, ini = converted(conf)
     assert [f.code for f in conv.findings if f.code == "S2C502"] == ["S2C502"]
-    ini = root / "circus.ini"
-    ini.write_text(rewrite_circus_endpoints(conv.text, root))
-    home = root / "home"
-    home.mkdir()
-    d = Daemon(circusd_argv(ini), root, base_env(home), root / "c.out", root / "c.err", 30)
-    with running(d):
+    with running(daemon(root, circusd_argv(ini), "cir")) as d:
         wait_for(lambda: sum(p.name == "sleep" for p in d.snapshot()) == 2, 10, "two sleeps")
         ctl = [which("circusctl") or "circusctl", "--endpoint", f"ipc://{root}/c.sock", "list"]
         listed = subprocess.run(ctl, capture_output=True, text=True, timeout=20, check=True)
@@ -137,29 +117,14 @@ def test_watcher_names_that_differ_only_in_case(root: Path) -> None:
 
 
 def test_the_supervisor_variables_only_supervisord_sets(root: Path) -> None:
-    conf = root / "supervisord.conf"
-    conf.write_text(f"""\
-[supervisord]
-nodaemon=true
-logfile={root}/daemon.log
-pidfile={root}/daemon.pid
-
-[program:web]
-command=/bin/sh -c "env > {root}/env.$$.txt; exec sleep 100"
-""")
-    conv = convert_file(conf, ConvertOptions())
+    conf = write_conf(root, f'command=/bin/sh -c "env > {root}/env.$$.txt; exec sleep 100"')
+    conv, ini = converted(conf)
     (finding,) = [f for f in conv.findings if f.code == "S2C107"]
-    ini = root / "circus.ini"
-    ini.write_text(rewrite_circus_endpoints(conv.text, root))
-    home = root / "home"
-    home.mkdir()
     seen = {}
-    for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
+    for name, argv in both(conf, ini):
         for old in root.glob("env.*.txt"):
             old.unlink()
-        (root / "daemon.pid").unlink(missing_ok=True)
-        d = Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
-        with running(d):
+        with running(daemon(root, argv, name)):
             wait_for(lambda: any(p.stat().st_size for p in root.glob("env.*.txt")), 10, "env")
             (dump,) = root.glob("env.*.txt")
             names = {line.split("=", 1)[0] for line in dump.read_text().splitlines()}
@@ -172,33 +137,19 @@ command=/bin/sh -c "env > {root}/env.$$.txt; exec sleep 100"
 def test_minfds_raises_the_limit_only_under_supervisord(root: Path) -> None:
     if os.geteuid() != 0 and resource.getrlimit(resource.RLIMIT_NOFILE)[1] < 2048:
         pytest.skip("supervisord could not raise the open-files limit to 2048 here")
-    conf = root / "supervisord.conf"
-    conf.write_text(f"""\
-[supervisord]
-nodaemon=true
-minfds=2048
-logfile={root}/daemon.log
-pidfile={root}/daemon.pid
-
-[program:web]
-command=/bin/sh -c "ulimit -Sn > {root}/limit.txt; exec sleep 100"
-""")
-    conv = convert_file(conf, ConvertOptions())
-    assert [f.code for f in conv.findings if f.option == "minfds"] == ["S2C205"]
-    ini = root / "circus.ini"
-    ini.write_text(rewrite_circus_endpoints(conv.text, root))
-    home = root / "home"
-    home.mkdir()
     limit = root / "limit.txt"
+    conf = write_conf(
+        root, f'command=/bin/sh -c "ulimit -Sn > {limit}; exec sleep 100"', daemon="minfds=2048"
+    )
+    conv, ini = converted(conf)
+    assert [f.code for f in conv.findings if f.option == "minfds"] == ["S2C205"]
     seen = {}
-    for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
+    for name, argv in both(conf, ini):
         limit.unlink(missing_ok=True)
-        (root / "daemon.pid").unlink(missing_ok=True)
         # both daemons start with a soft limit of 512 open files
         low = [which("prlimit") or "/usr/bin/prlimit", "--nofile=512:", *argv]
-        d = Daemon(low, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
-        with running(d):
-            wait_for(lambda: limit.exists() and limit.read_text().strip(), 10, "the limit")
+        with running(daemon(root, low, name)):
+            wait_for(lambda: text(limit).strip(), 10, "the limit")
             seen[name] = int(limit.read_text())
     assert seen == {"sup": 2048, "cir": 512}
 
@@ -231,8 +182,5 @@ def test_an_event_listener_as_a_plain_watcher_crash_loops(root: Path) -> None:
     )
     ini = root / "circus.ini"
     ini.write_text(rewrite_circus_endpoints(watcher, root))
-    home = root / "home"
-    home.mkdir()
-    d = Daemon(circusd_argv(ini), root, base_env(home), root / "c.out", root / "c.err", 30)
-    with running(d):
+    with running(daemon(root, circusd_argv(ini), "cir")):
         wait_for(lambda: starts.exists() and len(starts.read_text().split()) >= 3, 15, "restarts")

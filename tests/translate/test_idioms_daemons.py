@@ -12,10 +12,8 @@ circusd 0.19 from its conversion.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -26,7 +24,6 @@ from e2e.daemons import (
     circusd_argv,
     rewrite_circus_endpoints,
     running,
-    short_tmpdir,
     supervisord_argv,
     wait_for,
     which,
@@ -37,15 +34,6 @@ from sup2circus.api import ConvertOptions, convert_file
 pytestmark = pytest.mark.daemons
 
 LOOP = "printf 'READY\\n' && while read line; do {kill}; done < /dev/stdin"
-
-
-@pytest.fixture
-def root() -> Iterator[Path]:
-    path = short_tmpdir("s2ci")
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def fatal_config(root: Path, kill: str | None) -> Path:
