@@ -108,7 +108,12 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = _temp_file(directory, f".{os.path.basename(target)}.")
+    try:
+        fd, tmp = _temp_file(directory, f".{os.path.basename(target)}.")
+    except OSError as exc:
+        # the temp file's own name means nothing to the user: say where it was refused
+        why = f"cannot create a file in {directory or '.'} ({exc.strerror or exc})"
+        raise OSError(exc.errno, why, target) from None
     try:
         try:
             os.fchmod(fd, mode)
