@@ -22,27 +22,23 @@ LOGLEVELS = {
 
 DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 
-# [supervisord] options with no circus equivalent, and what they do
-_NOT_CONVERTED = (
-    ("minfds", "raises the open-files limit of supervisord (and its children)"),
-    ("minprocs", "raises the process limit of supervisord"),
-    ("nocleanup", "keeps AUTO log files at start"),
-    ("strip_ansi", "strips ANSI escapes from child logs"),
-    ("silent", "silences the log on stdout"),
-)
-# settings circus has no equivalent of, whose values still name the AUTO log files (S2C110)
-_IN_AUTO_LOG_NAMES = (
-    (
-        "identifier",
-        "identifier (names supervisord in its XML-RPC API) has no circus equivalent; it stays "
-        "in the names of the AUTO log files",
-    ),
-    (
-        "childlogdir",
-        "childlogdir has no circus equivalent; the AUTO log files are written there, under "
-        "fixed names",
-    ),
-)
+# [supervisord] options with no circus equivalent: S2C205's text for each
+_NOT_CONVERTED = {
+    opt: f"{opt} ({what}) has no circus equivalent and is not converted"
+    for opt, what in (
+        ("minfds", "raises the open-files limit of supervisord (and its children)"),
+        ("minprocs", "raises the process limit of supervisord"),
+        ("nocleanup", "keeps AUTO log files at start"),
+        ("strip_ansi", "strips ANSI escapes from child logs"),
+        ("silent", "silences the log on stdout"),
+    )
+} | {
+    # still in circus.ini: they name the AUTO log files (S2C110)
+    "identifier": "identifier (names supervisord in its XML-RPC API) has no circus equivalent; "
+    "it stays in the names of the AUTO log files",
+    "childlogdir": "childlogdir has no circus equivalent; the AUTO log files are written there, "
+    "under fixed names",
+}
 
 
 def circus_section(ctx: Context) -> list[tuple[str, str]]:
@@ -80,11 +76,7 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
         else:
             detail = "pidfile cannot be written so that circus reads it back; circusd writes none"
             ctx.reporter.report("S2C501", sd.loc_of("pidfile"), sec, "pidfile", detail=detail)
-    for opt, what in _NOT_CONVERTED:
-        if opt in sd.options:
-            detail = f"{opt} ({what}) has no circus equivalent and is not converted"
-            ctx.reporter.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
-    for opt, detail in _IN_AUTO_LOG_NAMES:
+    for opt, detail in _NOT_CONVERTED.items():
         if opt in sd.options:
             ctx.reporter.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
     if "directory" in sd.options:
