@@ -234,6 +234,17 @@ class Daemon:
                 self.popen.wait(10)
 
 
+def daemon_in(root: Path, argv: list[str], name: str) -> Daemon:
+    """``argv`` to run in ``root``, with a home of its own there and its output in
+    ``root/name.out`` and ``.err``. The pidfiles a previous daemon left in ``root`` are removed
+    first: circusd refuses to start on one that names a live process."""
+    home = root / "home"
+    home.mkdir(exist_ok=True)
+    for stale in root.glob("*.pid"):
+        stale.unlink()
+    return Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err")
+
+
 @contextlib.contextmanager
 def running(daemon: Daemon) -> Iterator[Daemon]:
     """Start ``daemon`` and, whatever happens, kill it and all its recorded processes after."""

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from e2e.daemons import (
-    Daemon,
-    base_env,
     circusd_argv,
+    daemon_in,
     rewrite_circus_endpoints,
     running,
     supervisord_argv,
@@ -30,12 +29,7 @@ def _ran(root: Path, argv: list[str], name: str, seconds: float) -> str:
     """What ran under the daemon ``argv`` (started in ``root``) within ``seconds``."""
     ran = root / "ran"
     ran.unlink(missing_ok=True)
-    home = root / "home"
-    home.mkdir(exist_ok=True)
-    # a daemon stopped by the previous run leaves its pidfile: circusd would refuse to start
-    (root / "supervisord.pid").unlink(missing_ok=True)
-    d = Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
-    with running(d):
+    with running(daemon_in(root, argv, name)):
         deadline = time.monotonic() + seconds
         while not ran.exists() and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from e2e.daemons import (
-    Daemon,
-    base_env,
     circusd_argv,
+    daemon_in,
     rewrite_circus_endpoints,
     running,
     supervisord_argv,
@@ -49,14 +48,6 @@ def both(conf: Path, ini: Path) -> tuple[tuple[str, list[str]], ...]:
     return ("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))
 
 
-def daemon(root: Path, argv: list[str], name: str) -> Daemon:
-    """``argv`` to run in ``root``; the pidfile a previous daemon left is removed first."""
-    home = root / "home"
-    home.mkdir(exist_ok=True)
-    (root / "daemon.pid").unlink(missing_ok=True)
-    return Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 30)
-
-
 def text(path: Path) -> str:
     return path.read_text() if path.exists() else ""
 
@@ -68,7 +59,7 @@ def test_a_pidfile_naming_a_live_process(root: Path) -> None:
     other = subprocess.Popen(["/bin/sleep", "60"])  # a live process that is not the daemon
     try:
         for name, argv in both(conf, ini):
-            d = daemon(root, argv, name)
+            d = daemon_in(root, argv, name)
             (root / "daemon.pid").write_text(f"{other.pid}\n")
             if name == "sup":  # supervisord overwrites the pidfile and runs
                 with running(d):
@@ -97,7 +88,7 @@ def test_logfile_backups_zero_truncates_only_under_supervisord(root: Path) -> No
     sizes = {}
     for name, argv in both(conf, ini):
         log.unlink(missing_ok=True)
-        with running(daemon(root, argv, name)):
+        with running(daemon_in(root, argv, name)):
             wait_for(lambda: "done" in text(log), 15, f"{name}: web's output")
             sizes[name] = log.stat().st_size
         assert not list(root.glob("web.log.*"))  # no backup file in either
@@ -108,7 +99,7 @@ def test_watcher_names_that_differ_only_in_case(root: Path) -> None:
     conf = write_conf(root, "command=/bin/sleep 100\n\n[program:Web]\ncommand=/bin/sleep 101")
     conv, ini = converted(conf)
     assert [f.code for f in conv.findings if f.code == "S2C502"] == ["S2C502"]
-    with running(daemon(root, circusd_argv(ini), "cir")) as d:
+    with running(daemon_in(root, circusd_argv(ini), "cir")) as d:
         wait_for(lambda: sum(p.name == "sleep" for p in d.snapshot()) == 2, 10, "two sleeps")
         ctl = [which("circusctl") or "circusctl", "--endpoint", f"ipc://{root}/c.sock", "list"]
         listed = subprocess.run(ctl, capture_output=True, text=True, timeout=20, check=True)
@@ -124,7 +115,7 @@ def test_the_supervisor_variables_only_supervisord_sets(root: Path) -> None:
     for name, argv in both(conf, ini):
         for old in root.glob("env.*.txt"):
             old.unlink()
-        with running(daemon(root, argv, name)):
+        with running(daemon_in(root, argv, name)):
             wait_for(lambda: any(p.stat().st_size for p in root.glob("env.*.txt")), 10, "env")
             (dump,) = root.glob("env.*.txt")
             names = {line.split("=", 1)[0] for line in dump.read_text().splitlines()}
@@ -148,7 +139,7 @@ def test_minfds_raises_the_limit_only_under_supervisord(root: Path) -> None:
         limit.unlink(missing_ok=True)
         # both daemons start with a soft limit of 512 open files
         low = [which("prlimit") or "/usr/bin/prlimit", "--nofile=512:", *argv]
-        with running(daemon(root, low, name)):
+        with running(daemon_in(root, low, name)):
             wait_for(lambda: text(limit).strip(), 10, "the limit")
             seen[name] = int(limit.read_text())
     assert seen == {"sup": 2048, "cir": 512}
@@ -182,5 +173,5 @@ def test_an_event_listener_as_a_plain_watcher_crash_loops(root: Path) -> None:
     )
     ini = root / "circus.ini"
     ini.write_text(rewrite_circus_endpoints(watcher, root))
-    with running(daemon(root, circusd_argv(ini), "cir")):
+    with running(daemon_in(root, circusd_argv(ini), "cir")):
         wait_for(lambda: starts.exists() and len(starts.read_text().split()) >= 3, 15, "restarts")

@@ -22,6 +22,7 @@ from e2e.daemons import (
     Daemon,
     base_env,
     circusd_argv,
+    daemon_in,
     rewrite_circus_endpoints,
     running,
     supervisord_argv,
@@ -88,14 +89,6 @@ def read(path: Path) -> str:
     return path.read_text() if path.exists() else ""
 
 
-def daemon(root: Path, argv: list[str], name: str) -> Daemon:
-    home = root / "home"
-    home.mkdir(exist_ok=True)
-    # a daemon killed by the previous run leaves its pidfile: circusd would refuse to start
-    (root / "supervisord.pid").unlink(missing_ok=True)
-    return Daemon(argv, root, base_env(home), root / f"{name}.out", root / f"{name}.err", 40)
-
-
 def run_until_exit(d: Daemon, sleepers: int = 2) -> tuple[int | None, float, list[int]]:
     """Start ``d``, wait for its ``sleep`` children, then for its exit: (status, seconds from
     start, pids of the descendants still alive afterwards)."""
@@ -114,14 +107,14 @@ def run_until_exit(d: Daemon, sleepers: int = 2) -> tuple[int | None, float, lis
 
 def test_fatal_listener_stops_supervisord_and_converted_circusd(root: Path) -> None:
     conf = fatal_config(root, "kill -QUIT $PPID")
-    status, took, left = run_until_exit(daemon(root, supervisord_argv(conf), "sup"))
+    status, took, left = run_until_exit(daemon_in(root, supervisord_argv(conf), "sup"))
     log = (root / "supervisord.log").read_text()
     assert status == 0, log
     assert "gave up: bad entered FATAL state" in log and "received SIGQUIT" in log
     assert took < 15 and left == []
 
     ini = circus_ini(conf, exact=True)
-    d = daemon(root, circusd_argv(ini), "cir")
+    d = daemon_in(root, circusd_argv(ini), "cir")
     status, took, left = run_until_exit(d)
     assert status == 0, d.output()
     assert took < 15 and left == []
@@ -131,7 +124,7 @@ def test_fatal_listener_stops_supervisord_and_converted_circusd(root: Path) -> N
 
 def test_exit_on_fatal_makes_circusd_exit_1(root: Path) -> None:
     conf = fatal_config(root, None)
-    d = daemon(root, circusd_argv(circus_ini(conf, exit_on_fatal=True)), "cir")
+    d = daemon_in(root, circusd_argv(circus_ini(conf, exit_on_fatal=True)), "cir")
     status, took, left = run_until_exit(d)
     assert status == 1, d.output()
     assert took < 15 and left == []
@@ -141,7 +134,7 @@ def test_a_sigquit_listener_never_fires_under_dash(root: Path) -> None:
     if Path("/bin/sh").resolve().name != "dash":
         pytest.skip("/bin/sh is not dash")
     conf = fatal_config(root, "kill -SIGQUIT $PPID")
-    d = daemon(root, supervisord_argv(conf), "sup")
+    d = daemon_in(root, supervisord_argv(conf), "sup")
     log = root / "supervisord.log"
     with running(d):
         try:
@@ -222,7 +215,7 @@ result_handler=supervisor_stdout:event_handler
     ini = circus_ini(conf)
     outputs = {}
     for name, argv in (("sup", supervisord_argv(conf)), ("cir", circusd_argv(ini))):
-        d = daemon(root, argv, name)
+        d = daemon_in(root, argv, name)
         d.env = {**d.env, "PYTHONPATH": str(root)}  # supervisord imports the result handler
         (root / "web.log").unlink(missing_ok=True)
         with running(d):
@@ -339,7 +332,7 @@ command=/bin/sh -c "echo started; exec sleep 100"
     assert status == 1 and "OSError: [Errno 29] Illegal seek" in out
     assert "started" not in out  # supervisord started nothing
     # with its stdout on a regular file, supervisord runs
-    d = daemon(root, supervisord_argv(conf), "sup")
+    d = daemon_in(root, supervisord_argv(conf), "sup")
     with running(d):
         wait_for(lambda: "spawned: 'web'" in d.stdout(), 10, "web to start")
     # circusd converted starts the program with its stdout on a pipe
