@@ -282,10 +282,12 @@ def compare(
         section = p["section"]
         model_w = by_process.get(name)
         if model_w is None:
+            # a program of a [group:x] that is not converted is reported on the group
+            group = f"group:{name.split(':', 1)[0]}"
             errors = [
                 f
                 for f in conversion.findings
-                if f.section == section
+                if f.section in (section, group)
                 and (f.severity is Severity.ERROR or f.code in _LISTENER_IDIOMS)
             ]
             if not errors:

@@ -14,9 +14,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_differential import compare
+
+from sup2circus.api import ConvertOptions, convert_file
 
 SETTINGS = settings(
     max_examples=50,
@@ -203,8 +206,12 @@ def test_hostile_config_directories_round_trip(text: str, where: str) -> None:
 # %(ENV_S2C_DIFF)s's value, baked in by --resolve-env (deferred, circus reads it itself). The
 # variable is in both daemons' environments, so the children inherit it too: no surrounding
 # whitespace and no $UPPER, which circus rewrites in every inherited variable (S2C116, a fact of
-# circusd's environment that no config can change)
-HOSTILE_VALUES = ["a\rb", "c\nd", "e\r\nf", "g ;h", "$(circus.wid)", "i'j\"k", "k #l", "m%n"]
+# circusd's environment that no config can change). Not here: $(circus.*) text, which circus
+# expands once more in a command (the test below shows it), and unbalanced quotes, with which
+# neither daemon can split the command (the circus judge does not model that spawn error), and
+# `%`, which supervisord expands once more in a log file name: with this value it refuses to
+# start, while the deferred conversion cannot know circusd's value.
+HOSTILE_VALUES = ["a\rb", "c\nd", "e\r\nf", "g ;h", "$circus.wid", "i'j'k", "k #l", "m,n"]
 
 
 @settings(SETTINGS, max_examples=30)
@@ -223,3 +230,41 @@ def test_hostile_environment_values_round_trip(text: str, value: str, resolve: b
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work, extra_env={"S2C_DIFF": value}, resolve_env=resolve)
+
+
+def test_circus_expands_circus_references_in_a_deferred_value_of_the_command() -> None:
+    """A difference no finding reports yet: circus substitutes $(circus.env.X) in a command when
+    it loads circus.ini, and $(circus.*) again at each spawn, so such text in circusd's value of
+    X is expanded; supervisord passes it on literally."""
+    text = "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog %(ENV_S2C_DIFF)s\n"
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        work = Path(tmp) / "work"
+        work.mkdir()
+        shown = r"argv: supervisor \['/usr/bin/prog', '\$\(circus.wid\)'\] != circus \[.*'1'\]"
+        with pytest.raises(AssertionError, match=shown):
+            compare(conf, work, extra_env={"S2C_DIFF": "$(circus.wid)"})
+
+
+@pytest.mark.parametrize(
+    ("command", "deferred"),
+    [
+        ('/usr/bin/prog "%(ENV_S2C_DIFF)s"', False),  # quoted: split differently if deferred
+        ("/usr/bin/prog '-x=%(ENV_S2C_DIFF)s'", False),
+        ("/usr/bin/prog %(ENV_S2C_DIFF)s 'quoted'", True),  # outside quotes: deferred
+    ],
+)
+def test_a_deferred_value_keeps_its_quoting(command: str, deferred: bool) -> None:
+    text = f"[supervisord]\nnodaemon=true\n[program:a]\ncommand={command}\n"
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        env = {"S2C_DIFF": "hello wide world"}
+        conversion = convert_file(conf, ConvertOptions(environ=env))
+        assert ("$(circus.env.S2C_DIFF)" in conversion.text) is deferred
+        resolved = [f.option for f in conversion.findings if f.code == "S2C007"]
+        assert resolved == ([] if deferred else ["command"])
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work, extra_env=env)

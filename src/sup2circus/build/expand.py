@@ -10,6 +10,7 @@ exactly; otherwise the value is resolved now, with S2C007.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
@@ -243,11 +244,29 @@ def _ev_deferred(
         raise error(str(exc), loc, hint=EXPAND_HINT) from None
     except NotDeferrable:
         return None
+    if option == "command" and not _markers_outside_quotes(text):
+        return None
     note_uses(ctx, dm.used, section, option, loc, resolved=False)
     ctx.deferred.update(ENV_MARK_RE.findall(text))
     for undefined in sorted(dm.undefined):
         ctx.reporter.report("S2C008", loc, section, option, name=undefined)
     return text
+
+
+def _markers_outside_quotes(command: str) -> bool:
+    """Whether every marker of ``command`` stands outside quotes. supervisord splits the command
+    once the value is in it, and so does circus with ``$(circus.env.X)``, which the writer puts
+    outside quotes: a marker quoted in the source (``"%(ENV_X)s"``) would have its value split
+    differently (a space in it, say). A marker outside quotes turns into two words when a space
+    is put in it; one inside quotes does not."""
+    if "'" not in command and '"' not in command:
+        return True
+    spaced = ENV_MARK_RE.sub(lambda m: f"{m.group()} {m.group()}", command)
+    try:
+        added = len(shlex.split(spaced)) - len(shlex.split(command))
+    except ValueError:
+        return False
+    return added == len(ENV_MARK_RE.findall(command))
 
 
 def _expansion_error(
