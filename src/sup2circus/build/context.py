@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pwd
 import re
 from collections.abc import Mapping
@@ -87,6 +88,11 @@ class Context:
     deferred: set[str] = field(default_factory=set)  # the ENV names deferred to circusd
     # deferred name -> the private-use character standing for it (see expand.try_defer)
     sentinels: dict[str, str] = field(default_factory=dict)
+    # this machine's answers, asked once per conversion: the programs of a big config share
+    # their log directories and users (10,000 programs: 15,700 stat() calls for 4 directories
+    # were 0.13 s of 2.5 s)
+    _dirs: dict[str, bool] = field(default_factory=dict)
+    _users: dict[str, bool] = field(default_factory=dict)
 
     @property
     def here(self) -> str:
@@ -95,6 +101,20 @@ class Context:
     @property
     def resolve(self) -> bool:
         return self.options.resolve_env
+
+    def is_dir(self, path: str) -> bool:
+        """``os.path.isdir(path)``, asked once per conversion."""
+        found = self._dirs.get(path)
+        if found is None:
+            found = self._dirs[path] = os.path.isdir(path)
+        return found
+
+    def user_exists(self, name: str) -> bool:
+        """:func:`user_exists`, asked once per conversion."""
+        found = self._users.get(name)
+        if found is None:
+            found = self._users[name] = user_exists(name)
+        return found
 
     def tempdir(self) -> str:
         for name in ("TMPDIR", "TEMP", "TMP"):

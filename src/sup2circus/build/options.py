@@ -196,7 +196,7 @@ def check_dir(ctx: Context, path: str, sec: RawSection, opt: str) -> None:
     if ENV_MARK_RE.search(path) or path == "syslog":
         return
     d = os.path.dirname(path)
-    if d and not os.path.isdir(d):
+    if d and not ctx.is_dir(d):
         ctx.reporter.report("S2C012", option_loc(sec, opt), sec.name, opt, directory=d, option=opt)
 
 

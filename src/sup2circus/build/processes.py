@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from .. import datatypes as dt
 from ..mapping import ordinary_rows, row
 from ..model import LogKind, LogSpec, ProcessSpec, RawSection, SocketSpec
-from .context import USER_CONSEQUENCE, Context, Maps, NotConverted, error, option_loc, user_exists
+from .context import USER_CONSEQUENCE, Context, Maps, NotConverted, error, option_loc
 from .expand import Val, ev
 from .options import check_dir, conv, get, name_of, parse_env, read
 
@@ -165,7 +165,7 @@ def _user(ctx: Context, sec: RawSection, maps: Maps) -> str | None:
     uv = get(ctx, sec, "user", None, maps) if "user" in sec.options else None
     if uv is None:
         return None
-    if not user_exists(uv.text):
+    if not ctx.user_exists(uv.text):
         loc = option_loc(sec, "user")
         ctx.reporter.report(
             "S2C011",

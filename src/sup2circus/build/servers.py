@@ -17,7 +17,6 @@ from .context import (
     module_found,
     option_loc,
     same_maps,
-    user_exists,
 )
 from .expand import expand
 from .options import conv, get, skip_section
@@ -83,7 +82,7 @@ def _unix(ctx: Context, sec: RawSection, here_maps: Maps, env_only: Maps) -> Ser
     if cv is not None:
         chown = cv.text
         u, _g = dt.colon_separated_user_group(chown)
-        if not user_exists(u):
+        if not ctx.user_exists(u):
             loc = option_loc(sec, "chown")
             ctx.reporter.report(
                 "S2C011", loc, sec.name, "chown", owner_of="chown ", user=u, consequence=""

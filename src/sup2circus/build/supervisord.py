@@ -8,7 +8,7 @@ import os
 from .. import datatypes as dt
 from ..findings import Loc
 from ..model import RawSection, SupervisordSpec
-from .context import USER_CONSEQUENCE, Context, Maps, option_loc, same_maps, user_exists
+from .context import USER_CONSEQUENCE, Context, Maps, option_loc, same_maps
 from .expand import ev
 from .options import check_dir, get, parse_env, text, value
 
@@ -51,7 +51,7 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     nocleanup = value(ctx, dt.boolean, sec, "nocleanup", "false", maps)
     strip_ansi = value(ctx, dt.boolean, sec, "strip_ansi", "false", maps)
     environment = _environment(ctx, sec, maps)
-    if user is not None and not user_exists(user):
+    if user is not None and not ctx.user_exists(user):
         loc = option_loc(sec, "user")
         ctx.reporter.report(
             "S2C011",
