@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
-import shlex
+
+from .datatypes import split_words
 
 # circus.util._CIRCUS_VAR
 CIRCUS_VAR_RE = re.compile(r"\$\(circus\.([\w\.\-]+)\)|\(\(circus\.([\w\.\-]+)\)\)", re.I)
@@ -185,14 +186,14 @@ def token_round_trips(token: str, marker_re: re.Pattern[str] | None = None) -> b
         if [m.group(0) for m in CIRCUS_VAR_RE.finditer(written)] != refs:
             return False
     try:
-        return shlex.split(written) == [expected]
+        return split_words(written) == [expected]
     except ValueError:
         return False
 
 
 def split_cmd(written: str) -> list[str]:
     """The argv circus builds from a ``cmd`` value (without wid/env substitution)."""
-    return shlex.split(parse_value(written))
+    return split_words(parse_value(written))
 
 
 # cached: the processes of a big config repeat most tokens (10,000 programs: 0.05 s of

@@ -1158,6 +1158,31 @@ def test_datatypes_property(value: str) -> None:
         assert _outcome(ours_fn, value) == _outcome(theirs, value), ours_fn.__name__
 
 
+_SHELL_TEXT = st.text(alphabet=" \t\r\n\x0b\xa0'\"\\ab;$#", max_size=16) | st.text(max_size=16)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(value=_SHELL_TEXT)
+def test_split_words_is_shlex_split(value: str) -> None:
+    """How supervisord splits a command and circus a cmd: the same words and the same errors."""
+    import shlex
+
+    from sup2circus import datatypes as dt
+
+    assert _outcome(dt.split_words, value) == _outcome(shlex.split, value)
+
+
+def test_split_words_examples() -> None:
+    from sup2circus import datatypes as dt
+
+    text = r"""a\\ b 'c d'"e\"f\g" '' x\ y"""
+    assert dt.split_words(text) == ["a\\", "b", 'c de"f\\g', "", "x y"]
+    with pytest.raises(ValueError, match="No closing quotation"):
+        dt.split_words("a 'b")
+    with pytest.raises(ValueError, match="No escaped character"):
+        dt.split_words("a \\")
+
+
 def test_signal_names() -> None:
     from sup2circus import datatypes as dt
 

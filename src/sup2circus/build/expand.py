@@ -10,10 +10,10 @@ exactly; otherwise the value is resolved now, with S2C007.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
+from ..datatypes import split_words
 from ..findings import Loc
 from ..model import ENV_MARK_RE, env_marker, takes_whole_mapping
 from .context import ENV_NAME_RE, Context, Maps, NotConverted, error
@@ -263,7 +263,7 @@ def _markers_outside_quotes(command: str) -> bool:
         return True
     spaced = ENV_MARK_RE.sub(lambda m: f"{m.group()} {m.group()}", command)
     try:
-        added = len(shlex.split(spaced)) - len(shlex.split(command))
+        added = len(split_words(spaced)) - len(split_words(command))
     except ValueError:
         return False
     return added == len(ENV_MARK_RE.findall(command))
