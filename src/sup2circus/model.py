@@ -45,13 +45,13 @@ def as_written(value: str) -> str:
 
 
 # A %-conversion with no (name): formatted with supervisor's expansion dict, it takes the whole
-# dict (%s gives its repr: every environment variable's value). "%%" pairs are skipped first.
-_WHOLE_MAPPING_RE = re.compile(r"%%|%(?!\()")
+# dict (%s gives its repr: every environment variable's value). "%%" pairs are removed first.
+_UNNAMED_CONVERSION_RE = re.compile(r"%(?!\()")
 
 
 def takes_whole_mapping(value: str) -> bool:
     """Whether ``value % expansions`` would format the whole expansion dict somewhere."""
-    return "%" in value and any(m.group() != "%%" for m in _WHOLE_MAPPING_RE.finditer(value))
+    return "%" in value and _UNNAMED_CONVERSION_RE.search(value.replace("%%", "")) is not None
 
 
 # --------------------------------------------------------------------------- raw layer

@@ -67,6 +67,8 @@ def get(
     if raw is None:
         return None if default is None else Val(default, default)
     v = Val(raw.value, raw.value)
+    if "%" not in raw.value:
+        return v  # nothing to expand (most values)
     try:
         return ev(ctx, v, maps, f"{sec.name}.{opt}", raw.loc, sec.name, opt, deferrable=deferrable)
     except NotConverted as exc:
@@ -143,7 +145,9 @@ def parse_env(
             hint=_ENV_SYNTAX_HINT,
         ) from None
     real_env: dict[str, str] = {}
-    if v.real is not None:
+    if v.real == v.text:
+        real_env = text_env  # nothing deferred (read only)
+    elif v.real is not None:
         try:
             real_env = dt.dict_of_key_value_pairs(v.real)
         except ValueError:
