@@ -394,4 +394,6 @@ def _write(text: str | Iterable[str], err: bool = False) -> None:
 
 
 def _error(message: str) -> None:
-    _write(f"{PROG}: error: {' '.join(message.splitlines())}\n", err=True)
+    from .report import one_line
+
+    _write(f"{PROG}: error: {one_line(message)}\n", err=True)

@@ -51,8 +51,18 @@ def _paint(text: str, color: str | None, enabled: bool, bold: bool = False) -> s
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.splitlines())
+def visible(text: str) -> str:
+    """``text`` with every character a terminal or a CI log would act on or hide (a carriage
+    return, an escape sequence, a bell, a bidirectional override) shown as its escape: a file
+    name or a value from a config cannot rewrite or hide the lines of a report."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def one_line(text: str) -> str:
+    """``text`` as one visible line: line breaks become spaces."""
+    return visible(" ".join(text.splitlines()))
 
 
 def explain_of(code: str) -> str | None:
@@ -128,10 +138,10 @@ def internal_error(exc: BaseException, prog: str, version: str) -> str:
 
 
 def text_line(f: Finding, color: bool = False) -> str:
-    where = _paint(f"{f.file}:{f.line}:{f.column}:", None, color, bold=True)
+    where = _paint(f"{visible(f.file)}:{f.line}:{f.column}:", None, color, bold=True)
     code = _paint(f.code, _COLORS[f.severity], color, bold=True)
     sev = _paint(f.severity.value, _COLORS[f.severity], color)
-    return f"{where} {code} {sev} {_one_line(f.message)}"
+    return f"{where} {code} {sev} {one_line(f.message)}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -347,7 +357,7 @@ def sarif_log(
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": _one_line(f.message)},
+            "message": {"text": one_line(f.message)},
             "locations": [
                 {
                     "physicalLocation": {
@@ -381,7 +391,7 @@ def _sarif_invocation(failure: Failure) -> dict[str, object]:
     """A failed run: SARIF's tool execution notification (not a result: no rule was broken)."""
     notification: dict[str, object] = {
         "level": "error",
-        "message": {"text": _one_line(" ".join((failure.message, *failure.details)))},
+        "message": {"text": one_line(" ".join((failure.message, *failure.details)))},
     }
     if failure.file:
         region = {"region": {"startLine": failure.line}} if failure.line else {}

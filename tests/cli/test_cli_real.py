@@ -397,3 +397,17 @@ def test_absolute_path_below_cwd_reads_as_the_relative_one(tmp_path: Path, case:
     )
     assert f"{case}/supervisord.conf:" in rel.stderr
     assert f"{tmp_path}/{case}/supervisord.conf" not in rel.stderr
+
+
+def test_hostile_file_names_cannot_rewrite_the_report(tmp_path: Path) -> None:
+    """A file name with a carriage return or an escape sequence (from an [include] glob, say)
+    is shown escaped, on stdout (--check) and in an error on stderr."""
+    name = "evil\r\x1b[2Kname.conf"
+    w(tmp_path / name, "[program:a]\ncommand = /bin/true\n")
+    r = sh("--check", "--show-info", name, cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert "\x1b" not in r.stdout and "\r" not in r.stdout
+    assert rows(r.stdout)[0][0] == "evil\\r\\x1b[2Kname.conf"
+    r = sh("missing\x1b[2J.conf", cwd=tmp_path)
+    assert r.returncode == 2 and "\x1b" not in r.stderr
+    assert "missing\\x1b[2J.conf" in r.stderr

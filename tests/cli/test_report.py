@@ -358,3 +358,26 @@ def test_no_made_up_addresses() -> None:
     out = report.render_sarif(FINDINGS, "0.1.0") + report.render_json(FINDINGS)
     urls = set(re.findall(r"https?://[^\s\"]+", out))
     assert urls == {report.SARIF_SCHEMA}
+
+
+# ------------------------------------------------------------------ what a terminal would act on
+
+# a carriage return, an escape sequence (erase the line), a bell, a right-to-left override,
+# a zero-width space: each could rewrite or hide what a report says
+HIDDEN = ["\r", "\x1b[2K", "\x07", "\u202e", "\u200b"]
+
+
+@pytest.mark.parametrize("ch", HIDDEN)
+@pytest.mark.parametrize("color", [False, True])
+def test_text_report_shows_what_a_terminal_would_act_on(ch: str, color: bool) -> None:
+    f = Finding("S2C101", Severity.INFO, f"one{ch}two", f"evil{ch}.conf", 1, None, None, 1)
+    (line,) = report.render_text([f], color=color).splitlines()
+    shown = repr(ch[0])[1:-1] + ch[1:]
+    assert ch not in line and shown in line
+    if ch != "\r":  # a line break in a message is a space (test above)
+        assert f"one{shown}two" in line
+
+
+def test_visible_keeps_printable_text() -> None:
+    assert report.visible("dir with space/ü.conf") == "dir with space/ü.conf"
+    assert report.visible("a\tb\x00") == "a\\tb\\x00"
