@@ -154,7 +154,8 @@ def _channel_findings(ctx: Context, p: ProcessSpec, chan: str, log: LogSpec, aut
     if log.kind is LogKind.AUTO:
         ctx.reporter.report("S2C110", p.loc_of(opt), sec, opt, setting=opt, path=auto)
     if log.kind is LogKind.SYSLOG or log.syslog:
-        where = f"{chan}_syslog" if log.syslog else opt
+        # the line that sends it there: *_logfile=syslog (which turns syslog on), else *_syslog
+        where = opt if log.kind is LogKind.SYSLOG else f"{chan}_syslog"
         instead = (
             "; the output goes to circusd's stdout instead" if log.kind is LogKind.SYSLOG else ""
         )
