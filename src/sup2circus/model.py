@@ -140,8 +140,21 @@ class SocketSpec:
     backlog: int | None
 
 
+class Section:
+    """What the records of a section share: where each of its options is set."""
+
+    __slots__ = ()
+    options: Mapping[str, RawOption]
+    section_loc: Loc
+
+    def loc_of(self, option: str) -> Loc:
+        """Where ``option`` is set in the section (its header when it is not)."""
+        raw = self.options.get(option)
+        return raw.loc if raw is not None else self.section_loc
+
+
 @dataclass(frozen=True, slots=True)
-class ProcessSpec:
+class ProcessSpec(Section):
     """One process exactly as supervisord would run it.
 
     ``options`` maps each option *set in the file* to its raw option (with location);
@@ -188,16 +201,12 @@ class ProcessSpec:
     buffer_size: int = 10
     result_handler: str | None = None
 
-    def loc_of(self, option: str) -> Loc:
-        raw = self.options.get(option)
-        return raw.loc if raw is not None else self.section_loc
-
     def is_set(self, option: str) -> bool:
         return option in self.options
 
 
 @dataclass(frozen=True, slots=True)
-class GroupSpec:
+class GroupSpec(Section):
     """A process group as supervisord orders it (``[group:x]`` or an implicit one)."""
 
     name: str
@@ -210,7 +219,7 @@ class GroupSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class SupervisordSpec:
+class SupervisordSpec(Section):
     """The ``[supervisord]`` section, parsed (defaults filled in)."""
 
     present: bool  # False for a conf.d snippet converted as if included
@@ -234,13 +243,9 @@ class SupervisordSpec:
     section_loc: Loc
     options: Mapping[str, RawOption]
 
-    def loc_of(self, option: str) -> Loc:
-        raw = self.options.get(option)
-        return raw.loc if raw is not None else self.section_loc
-
 
 @dataclass(frozen=True, slots=True)
-class ServerSpec:
+class ServerSpec(Section):
     """``[unix_http_server]``, ``[inet_http_server]`` or ``[supervisorctl]``."""
 
     section: str
@@ -258,7 +263,7 @@ class ServerSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class OtherSection:
+class OtherSection(Section):
     """A section the converter does not map to a process: rpcinterface, include, unknown..."""
 
     name: str

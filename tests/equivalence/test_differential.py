@@ -533,3 +533,30 @@ def test_realworld_findings_once_and_as_checked(conf: Path) -> None:
         assert all(ENV_MARK_START not in f.message for f in other.findings)
         other_keys = [_finding_key(f.to_dict()) for f in other.findings]
         assert len(other_keys) == len(set(other_keys))
+
+
+@pytest.mark.parametrize(
+    "conf", GOLDEN + CORPUS + SUPERVISOR_FIXTURES, ids=_ids(GOLDEN + CORPUS + SUPERVISOR_FIXTURES)
+)
+def test_a_finding_stands_on_the_line_of_its_option(conf: Path) -> None:
+    """A finding that names an option set in its section is located on that option's line
+    (where a suppression comment for it goes), not on the section's header. S2C013 (a
+    duplicate) stands on the first of the two lines and names the other."""
+    from sup2circus.read import read_file
+
+    try:
+        conv = convert_file(conf, ConvertOptions(environ=environment_for(conf)))
+        raw = read_file(str(conf), environ=environment_for(conf), host_node_name=None)
+    except ConfigError:
+        return
+    sections = {s.name: s for s in raw.sections}
+    misplaced = []
+    for f in conv.findings:
+        sec = sections.get(f.section or "")
+        opt = None if sec is None or f.option is None else sec.options.get(f.option)
+        if opt is None or f.code == "S2C013":
+            continue
+        here = (os.path.realpath(opt.loc.file), opt.loc.line)
+        if (os.path.realpath(f.file), f.line) != here:
+            misplaced.append((f.code, f.section, f.option, f.line, opt.loc.line))
+    assert misplaced == []

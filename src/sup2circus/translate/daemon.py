@@ -156,7 +156,7 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
         endpoint = base or runtime
         ctx.reporter.report(
             "S2C301",
-            s.section_loc,
+            s.loc_of("file"),
             s.section,
             "file",
             section=s.section,
@@ -191,5 +191,9 @@ def other_sections(ctx: Context) -> None:
         if factory is not None and factory.value.strip() == DEFAULT_RPC_FACTORY:
             continue
         ctx.reporter.report(
-            "S2C305", o.section_loc, o.name, "supervisor.rpcinterface_factory", section=o.name
+            "S2C305",
+            o.loc_of("supervisor.rpcinterface_factory"),
+            o.name,
+            "supervisor.rpcinterface_factory",
+            section=o.name,
         )

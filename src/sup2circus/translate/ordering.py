@@ -52,7 +52,12 @@ def group_findings(ctx: Context) -> None:
     for g in m.groups:
         if g.heterogeneous:
             ctx.reporter.report(
-                "S2C121", g.section_loc, g.section, "programs", group=g.name, priority=g.priority
+                "S2C121",
+                g.loc_of("programs"),
+                g.section,
+                "programs",
+                group=g.name,
+                priority=g.priority,
             )
     if len(m.groups) > 1 and m.processes:
         first = m.processes[0]
@@ -60,7 +65,9 @@ def group_findings(ctx: Context) -> None:
             effect = "reproduced by sup2circus hooks (--exact)"
         else:
             effect = "circusd signals every watcher at once (--exact reproduces it)"
-        ctx.reporter.report("S2C108", first.section_loc, first.section, "priority", effect=effect)
+        ctx.reporter.report(
+            "S2C108", first.loc_of("priority"), first.section, "priority", effect=effect
+        )
 
 
 def case_clashes(ctx: Context, watchers: list[Watcher]) -> None:
