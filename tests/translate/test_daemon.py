@@ -6,6 +6,8 @@ import configparser
 import sys
 from pathlib import Path
 
+import pytest
+
 from sup2circus import ConvertOptions, convert_text
 from sup2circus.api import Conversion
 
@@ -87,6 +89,26 @@ def test_settings_that_name_the_auto_logs_are_not_called_unconverted() -> None:
     said = {f.option: f.message for f in conv.findings if f.code == "S2C205"}
     assert set(said) == {"identifier", "childlogdir"}
     assert not any("not converted" in m for m in said.values())
+
+
+@pytest.mark.parametrize(
+    ("settings", "reported"),
+    [
+        # supervisor's defaults, written out (echo_supervisord_conf's boilerplate): they do what
+        # they do unset, where nothing is reported either
+        ("minfds=1024\nminprocs=200\nstrip_ansi=false\nidentifier=supervisor", set()),
+        ("minfds=65536\nminprocs=4096\nstrip_ansi=true", {"minfds", "minprocs", "strip_ansi"}),
+        # circusd does what their other value does: silent=true logs only to the log file
+        # (S2C202 speaks of stdout when silent=false), nocleanup=true keeps AUTO log files
+        ("silent=true\nnocleanup=true", set()),
+        ("silent=false\nnocleanup=false", set()),
+    ],
+)
+def test_unconverted_daemon_settings_only_where_they_differ(
+    settings: str, reported: set[str]
+) -> None:
+    conv = _conv(BASE.replace("nodaemon=true", f"nodaemon=true\n{settings}"))
+    assert {f.option for f in conv.findings if f.code == "S2C205"} == reported
 
 
 def test_inet_http_server_never_becomes_tcp() -> None:

@@ -60,8 +60,9 @@ RULES: tuple[Rule, ...] = (
         "daemon-setting",
         "Daemon setting without circus equivalent",
         I,
-        "Uses it for its own operation (minfds, minprocs, identifier, nocleanup, strip_ansi, "
-        "silent, directory, childlogdir...).",
+        "Uses it for its own operation (minfds, minprocs, identifier, strip_ansi, directory, "
+        "childlogdir...). A setting at supervisor's default value is not reported: it does "
+        "what it does unset.",
         "Not converted.",
         "Nothing to do, unless the setting matters for the programs (the message says).",
         message="{detail}",

@@ -121,7 +121,8 @@ RULES: tuple[Rule, ...] = (
         I,
         "Captures output into a temporary file in childlogdir with a random name, removed "
         "at start unless nocleanup.",
-        "sup2circus writes a deterministic FileStream path in childlogdir instead.",
+        "sup2circus writes a deterministic FileStream path in childlogdir instead, which circus "
+        "never removes: the same file is appended to across restarts.",
         "Set the log file path explicitly to silence this.",
         observes=("stdout", "stderr"),
         message=(

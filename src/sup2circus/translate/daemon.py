@@ -6,6 +6,8 @@ from __future__ import annotations
 import posixpath
 
 from .. import circus_syntax as cs
+from ..mapping import row
+from ..model import SupervisordSpec
 from .context import Context
 from .streams import DEVICES
 
@@ -22,15 +24,14 @@ LOGLEVELS = {
 
 DEFAULT_RPC_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface"
 
-# [supervisord] options with no circus equivalent: S2C205's text for each
+# [supervisord] options with no circus equivalent: S2C205's text for each. silent (S2C202) and
+# nocleanup (S2C110) are not here: circusd does what their other value does.
 _NOT_CONVERTED = {
     opt: f"{opt} ({what}) has no circus equivalent and is not converted"
     for opt, what in (
         ("minfds", "raises the open-files limit of supervisord (and its children)"),
         ("minprocs", "raises the process limit of supervisord"),
-        ("nocleanup", "keeps AUTO log files at start"),
         ("strip_ansi", "strips ANSI escapes from child logs"),
-        ("silent", "silences the log on stdout"),
     )
 } | {
     # still in circus.ini: they name the AUTO log files (S2C110)
@@ -39,6 +40,13 @@ _NOT_CONVERTED = {
     "childlogdir": "childlogdir has no circus equivalent; the AUTO log files are written there, "
     "under fixed names",
 }
+
+
+def _is_default(sd: SupervisordSpec, option: str) -> bool:
+    """Whether ``option`` holds supervisor's default: then it does what it does unset, where
+    nothing is reported either."""
+    r = row("supervisord", option)
+    return bool(getattr(sd, option) == (r.value if r.parser is not None else r.default))
 
 
 def circus_section(ctx: Context) -> list[tuple[str, str]]:
@@ -77,7 +85,7 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
             detail = "pidfile cannot be written so that circus reads it back; circusd writes none"
             ctx.reporter.report("S2C501", sd.loc_of("pidfile"), sec, "pidfile", detail=detail)
     for opt, detail in _NOT_CONVERTED.items():
-        if opt in sd.options:
+        if opt in sd.options and not _is_default(sd, opt):
             ctx.reporter.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
     if "directory" in sd.options:
         if sd.nodaemon:
