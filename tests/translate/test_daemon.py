@@ -111,6 +111,44 @@ def test_unconverted_daemon_settings_only_where_they_differ(
     assert {f.option for f in conv.findings if f.code == "S2C205"} == reported
 
 
+def _daemon_log_findings(settings: str) -> list[tuple[str | None, str]]:
+    conv = _conv(f"[supervisord]\n{settings}\n[program:web]\ncommand=/usr/bin/web\n")
+    return [(f.option, f.message) for f in conv.findings if f.code == "S2C202"]
+
+
+def test_the_daemon_log_is_one_finding_true_about_rotation() -> None:
+    # supervisord rotates only when logfile_maxbytes > 0: the Docker idiom has no rotation to
+    # lose, and a written logfile_maxbytes or logfile_backups is no second fact
+    docker = "nodaemon=true\nlogfile=/dev/stdout\nlogfile_maxbytes=0\nlogfile_backups=0"
+    assert _daemon_log_findings(docker) == [
+        (
+            "logfile",
+            "supervisord logs to /dev/stdout and to stdout (nodaemon); circusd logs to "
+            "/dev/stdout only",
+        )
+    ]
+    rotated = "logfile=/var/log/s.log\nlogfile_maxbytes=1MB\nlogfile_backups=3"
+    assert _daemon_log_findings(rotated) == [
+        (
+            "logfile",
+            "supervisord logs to /var/log/s.log with rotation; circusd logs to "
+            "/var/log/s.log only, without rotation",
+        )
+    ]
+    assert _daemon_log_findings("nodaemon=true") == [
+        (
+            "logfile",
+            "supervisord logs to supervisord.log in its working directory with rotation "
+            "and to stdout (nodaemon); circusd logs to its stderr",
+        )
+    ]
+
+
+def test_the_same_daemon_log_is_no_finding() -> None:
+    # daemonized, the same file, no rotation: circusd logs where supervisord does
+    assert _daemon_log_findings("logfile=/var/log/s.log\nlogfile_maxbytes=0") == []
+
+
 def test_inet_http_server_never_becomes_tcp() -> None:
     conf = BASE + "\n[inet_http_server]\nport=0.0.0.0:9001\nusername=u\npassword=p\n"
     conv = convert_text(conf)

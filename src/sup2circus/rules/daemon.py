@@ -25,7 +25,9 @@ RULES: tuple[Rule, ...] = (
         I,
         "Logs to logfile (and, with nodaemon, also to stdout), rotated by logfile_maxbytes "
         "and logfile_backups.",
-        "Logs to a single destination (logoutput) without rotation.",
+        "Logs to a single destination (logoutput) without rotation. Reported once, on "
+        "logfile (on the section when it is not set), when the destinations or the rotation "
+        "differ.",
         "Rotate circusd's log with logrotate or a loggerconfig file.",
         message="{detail}",
     ),

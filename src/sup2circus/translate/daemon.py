@@ -100,12 +100,16 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
 
 
 def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
-    """supervisord's own log: circusd's logoutput (S2C202, S2C210)."""
+    """supervisord's own log: circusd's logoutput. One S2C202 says where each daemon logs and
+    whether supervisord rotates (logfile_maxbytes > 0), when they differ; S2C210 speaks of
+    rotation on a device."""
     sd = ctx.model.supervisord
     sec = "supervisord"
     out = []
     also = " and to stdout (nodaemon)" if sd.nodaemon and not sd.silent else ""
     logfile = sd.logfile
+    rotated = bool(sd.logfile_maxbytes) and logfile.lower() != "syslog" and logfile not in DEVICES
+    rotation = " with rotation" if rotated else ""
     if "logfile" in sd.options:
         if logfile.lower() == "syslog":
             out.append(("logoutput", "syslog:///dev/log"))
@@ -117,23 +121,20 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
             where = logfile
         else:
             where = "its stderr (the path cannot be written so that circus reads it back)"
-        detail = (
-            f"supervisord logs to {logfile}{also} with rotation; circusd logs to {where} only, "
-            "without rotation"
-        )
-        ctx.reporter.report("S2C202", sd.loc_of("logfile"), sec, "logfile", detail=detail)
+        if where.lower() != logfile.lower() or also or rotated:
+            detail = (
+                f"supervisord logs to {logfile}{rotation}{also}; circusd logs to {where} only"
+                + (", without rotation" if rotated else "")
+            )
+            ctx.reporter.report("S2C202", sd.loc_of("logfile"), sec, "logfile", detail=detail)
         if logfile in DEVICES and sd.logfile_maxbytes:
             _daemon_log_rotation(ctx)
     else:
         detail = (
-            f"supervisord logs to supervisord.log in its working directory{also}; "
+            f"supervisord logs to supervisord.log in its working directory{rotation}{also}; "
             "circusd logs to its stderr"
         )
         ctx.reporter.report("S2C202", sd.section_loc, sec, "logfile", detail=detail)
-    for opt in ("logfile_maxbytes", "logfile_backups"):
-        if opt in sd.options:
-            detail = f"{opt} has no circus equivalent: circusd's log is not rotated"
-            ctx.reporter.report("S2C202", sd.loc_of(opt), sec, opt, detail=detail)
     return out
 
 
