@@ -629,6 +629,20 @@ def test_undefined_env_deferred_is_info(tmp_path: Path) -> None:
     assert "NOPE_S2C" in f.message
 
 
+def test_an_undefined_env_name_is_reported_once(tmp_path: Path) -> None:
+    # circusd's environment must have it: one fact, at the first use (in supervisor's reading
+    # order: directory before command), however many values use it
+    text = (
+        SUPD + "[program:a]\ncommand=/bin/a %(ENV_NOPE_S2C)s\ndirectory=/srv/%(ENV_NOPE_S2C)s\n"
+        "[program:b]\ncommand=/bin/b %(ENV_NOPE_S2C)s %(ENV_OTHER_S2C)s\n"
+    )
+    m = _model(tmp_path, text)
+    found = [(f.section, f.option, f.line) for f in m.findings if f.code == "S2C008"]
+    assert found == [("program:a", "directory", 5), ("program:b", "command", 7)]
+    assert "OTHER_S2C" in [f.message for f in m.findings if f.code == "S2C008"][1]
+    assert set(m.deferred_env) == {"NOPE_S2C", "OTHER_S2C"}
+
+
 def test_undefined_env_not_deferrable_is_an_error_finding(tmp_path: Path) -> None:
     # a fact of the converting machine: an error finding and the section is skipped, not exit 2
     m = _model(

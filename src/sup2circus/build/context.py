@@ -86,6 +86,7 @@ class Context:
     machine_env_keys: set[str] = field(default_factory=set)
     baked: dict[str, Loc] = field(default_factory=dict)
     deferred: set[str] = field(default_factory=set)  # the ENV names deferred to circusd
+    undefined_reported: set[str] = field(default_factory=set)  # S2C008 made for these names
     # deferred name -> the private-use character standing for it (see expand.try_defer)
     sentinels: dict[str, str] = field(default_factory=dict)
     # this machine's answers, asked once per conversion: the programs of a big config share

@@ -248,8 +248,11 @@ def _ev_deferred(
         return None
     note_uses(ctx, dm.used, section, option, loc, resolved=False)
     ctx.deferred.update(ENV_MARK_RE.findall(text))
-    for undefined in sorted(dm.undefined):
+    # one S2C008 per variable, at its first use: what it says (circusd's environment must have
+    # it) is one fact, whichever values use it
+    for undefined in sorted(dm.undefined - ctx.undefined_reported):
         ctx.reporter.report("S2C008", loc, section, option, name=undefined)
+        ctx.undefined_reported.add(undefined)
     return text
 
 

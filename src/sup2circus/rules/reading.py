@@ -93,7 +93,8 @@ RULES: tuple[Rule, ...] = (
         I,
         "Expands %(ENV_X)s when supervisord starts and refuses to start if X is undefined.",
         "The reference becomes $(circus.env.X) (or $X in env sections), read when circusd "
-        "starts; an undefined X is left as literal text instead of refusing to start.",
+        "starts; an undefined X is left as literal text instead of refusing to start. Reported "
+        "once per variable, at its first use (circus.ini's header lists every deferred one).",
         "Make sure X is set in circusd's environment, or use --resolve-env to bake today's "
         "value in (beware: that writes secrets into image layers).",
         message=(
