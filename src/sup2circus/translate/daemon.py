@@ -121,7 +121,7 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
             where = logfile
         else:
             where = "its stderr (the path cannot be written so that circus reads it back)"
-        if where.lower() != logfile.lower() or also or rotated:
+        if where.lower() != logfile.lower() or also or rotated:  # (lower: SYSLOG is syslog)
             detail = (
                 f"supervisord logs to {logfile}{rotation}{also}; circusd logs to {where} only"
                 + (", without rotation" if rotated else "")
