@@ -1,4 +1,5 @@
-"""Keeping environment values out of messages (a config's environment= often holds secrets)."""
+"""What messages and comments may show of a config: no environment values (a config's
+environment= often holds secrets), no characters a terminal would act on."""
 
 from __future__ import annotations
 
@@ -14,3 +15,12 @@ def shown_env_name(key: str, raw: str | None) -> str:
     if raw is not None and re.search(r"(?:^|,)\s*" + re.escape(key) + r"\s*=", raw):
         return key
     return HIDDEN
+
+
+def visible(text: str) -> str:
+    """``text`` with every character a terminal or a CI log would act on or hide (a carriage
+    return, an escape sequence, a bell, a bidirectional override) shown as its escape: a file
+    name or a value from a config cannot rewrite or hide the lines of a report."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .findings import Finding, Severity
+from .redact import visible
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -49,15 +50,6 @@ def _paint(text: str, color: str | None, enabled: bool, bold: bool = False) -> s
         return text
     codes = ([_ANSI["bold"]] if bold else []) + ([_ANSI[color]] if color else [])
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
-
-
-def visible(text: str) -> str:
-    """``text`` with every character a terminal or a CI log would act on or hide (a carriage
-    return, an escape sequence, a bell, a bidirectional override) shown as its escape: a file
-    name or a value from a config cannot rewrite or hide the lines of a report."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def one_line(text: str) -> str:

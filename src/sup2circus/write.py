@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .circus_model import CircusConfig
+from .redact import visible
 
 #: :func:`write_pieces` yields a piece once this many characters are pending (256 K).
 PIECE = 1 << 18
@@ -23,8 +24,9 @@ def _line(key: str, value: str) -> str:
 
 
 def _comment(text: str) -> str:
-    # a comment is one line: a newline would end it and the rest would be parsed as ini
-    return f"# {text}".replace("\r", "\\r").replace("\n", "\\n")
+    # a comment is one line: a line break would end it and the rest would be parsed as ini;
+    # and nothing in it acts on a terminal that shows the file (an escape sequence)
+    return f"# {visible(text)}"
 
 
 def _block(header: str, items: tuple[tuple[str, str], ...], comments: tuple[str, ...] = ()) -> str:
