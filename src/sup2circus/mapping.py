@@ -173,7 +173,7 @@ def _channel_rows(
     ch: str, logfile_codes: tuple[str, ...], note: str = ""
 ) -> tuple[OptionMapping, ...]:
     """The six options of one output channel: stdout's and stderr's differ only by name and by
-    the codes their log file may add (S2C124; S2C114, S2C135)."""
+    the codes their log file may add (S2C124; S2C135)."""
     streams = "- (with supervisor_stdout: PrefixedStdoutStream)"
     return (
         _p(
@@ -380,7 +380,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         ("S2C124",),
         note="/dev/stdout & co. inherit circusd's fd; NONE closes; AUTO gets a fixed path",
     ),
-    *_channel_rows("stderr", ("S2C114", "S2C135")),
+    *_channel_rows("stderr", ("S2C135",)),
     _p(
         "environment",
         "",

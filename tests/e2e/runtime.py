@@ -509,7 +509,6 @@ NOT_SHOWN_BY_A_SHORT_RUN = {
     "S2C108": "sequential stops only show with programs that take time to stop",
     # log rotation: the probes write one line, far below any maxbytes
     "S2C111": "truncation at rollover only shows once a log reaches maxbytes",
-    "S2C114": "independent rotation of two streams on one file only shows at maxbytes",
     # not observed: no syslog daemon in the tests
     "S2C112": "output copied to syslog is not observed",
     # facts of the converting machine: the tests convert where they run

@@ -95,6 +95,38 @@ def test_logfile_backups_zero_truncates_only_under_supervisord(root: Path) -> No
     assert sizes["sup"] < 1000 < 2400 < sizes["cir"]  # truncated at rollover / grows on
 
 
+def test_one_log_file_for_both_streams_rotates_alike(root: Path) -> None:
+    """stdout and stderr into one rotated file without redirect_stderr: supervisord, like
+    circus, rotates it through two independent handlers (one per stream), so in both a rotated
+    file can be far below maxbytes (the other stream's handler renamed it early). No finding
+    (S2C114 claimed this of circus only)."""
+    pairs = " ".join(
+        f"echo o{i}-{'x' * 90}; echo e{i}-{'y' * 90} >&2; sleep 0.05;" for i in range(30)
+    )
+    log = root / "web.log"
+    conf = write_conf(
+        root,
+        f"command=/bin/sh -c '{pairs} echo done; exec sleep 100'\n"
+        f"stdout_logfile={log}\nstderr_logfile={log}\n"
+        "stdout_logfile_maxbytes=1000\nstdout_logfile_backups=3\n"
+        "stderr_logfile_maxbytes=1000\nstderr_logfile_backups=3",
+    )
+    conv, ini = converted(conf)
+    assert [f.code for f in conv.findings if f.option and f.option.endswith("_logfile")] == []
+    for name, argv in both(conf, ini):
+        for old in root.glob("web.log*"):
+            old.unlink()
+        with running(daemon_in(root, argv, name)):
+            wait_for(lambda: "e29-" in _all_logs(root), 20, f"{name}: web's output")
+            rotated = [p.stat().st_size for p in root.glob("web.log.*")]
+        assert len(rotated) == 3, (name, rotated)
+        assert min(rotated) < 500, (name, rotated)
+
+
+def _all_logs(root: Path) -> str:
+    return "".join(text(p) for p in sorted(root.glob("web.log*")))
+
+
 def test_watcher_names_that_differ_only_in_case(root: Path) -> None:
     conf = write_conf(root, "command=/bin/sleep 100\n\n[program:Web]\ncommand=/bin/sleep 101")
     conv, ini = converted(conf)

@@ -166,20 +166,6 @@ RULES: tuple[Rule, ...] = (
         message="{detail}",
     ),
     Rule(
-        "S2C114",
-        "shared-logfile",
-        "stdout and stderr share one file without redirect_stderr",
-        I,
-        "Writes both channels to the same file through one logger each.",
-        "Two FileStreams on one file rotate independently.",
-        "Use redirect_stderr=true.",
-        observes=("stdout", "stderr"),
-        message=(
-            "stdout and stderr are logged to the same file: circus rotates its two streams on that "
-            "file independently (use redirect_stderr=true)"
-        ),
-    ),
-    Rule(
         "S2C115",
         "env-wrapper",
         "Environment value circus would rewrite: set through `env`",

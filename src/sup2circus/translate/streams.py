@@ -55,7 +55,6 @@ def translate_streams(ctx: Context, d: Draft) -> None:
         _redirect_stderr(ctx, d)
     else:
         d.stderr = _channel(ctx, d, "stderr", p.stderr)
-        _same_file(ctx, d)
     if d.stdout.kind == "inherit-err":
         _stdout_to_stderr(ctx, d)
     if d.stdout.kind == "null":
@@ -127,13 +126,6 @@ def _redirect_stderr(ctx: Context, d: Draft) -> None:
             "stderr shares stdout's stream, in order (exact)"
         )
         ctx.reporter.report("S2C105", loc, sec, "redirect_stderr", detail=detail)
-
-
-def _same_file(ctx: Context, d: Draft) -> None:
-    out, err = d.stdout, d.stderr
-    if out.kind == "file" and err.kind == "file" and out.path == err.path:
-        p = d.p
-        ctx.reporter.report("S2C114", p.loc_of("stderr_logfile"), p.section, "stderr_logfile")
 
 
 def _stdout_to_stderr(ctx: Context, d: Draft) -> None:
