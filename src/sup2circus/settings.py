@@ -150,7 +150,7 @@ def _longest_prefix(code: str, prefixes: Sequence[str]) -> int:
 
 def parse_code_list(values: Iterable[str], what: str) -> tuple[str, ...]:
     """``["S2C1,S2C2", "S2C301"]`` -> ``("S2C1", "S2C2", "S2C301")``, validated."""
-    from .rules import RULES
+    from .rules import RETIRED, RULES
 
     out: list[str] = []
     for value in values:
@@ -158,7 +158,7 @@ def parse_code_list(values: Iterable[str], what: str) -> tuple[str, ...]:
             code = item.strip().upper()
             if not code:
                 continue
-            if code != ALL and not any(c.startswith(code) for c in RULES):
+            if code != ALL and code not in RETIRED and not any(c.startswith(code) for c in RULES):
                 raise SettingsError(f"{what}: {item.strip()!r} is not a sup2circus code or prefix")
             out.append(code)
     return tuple(out)

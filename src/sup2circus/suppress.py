@@ -259,8 +259,12 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
 
 
 def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> Finding:
+    from .rules import RETIRED
+
     form = "ignore-file" if s.file_wide else "ignore"
-    if not any(c.startswith(code) for c in rules):
+    if code in RETIRED:
+        why = f"'{form}={code}' suppresses nothing: {code} is retired (no longer reported)"
+    elif not any(c.startswith(code) for c in rules):
         why = f"unknown code {code!r}"
     elif not s.file_wide and s.span is None:
         why = f"'{form}={code}' is not directly above a section or option"

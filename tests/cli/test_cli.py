@@ -855,6 +855,21 @@ def test_explain_every_rule(code: str) -> None:
     assert r.stdout.startswith(f"{code} {RULES[code].name}: ")
 
 
+def test_a_retired_code_is_explained_and_accepted() -> None:
+    """A code that was removed is never reused: --explain says why it went, and settings that
+    name it still work (it matches nothing)."""
+    from sup2circus.rules import RETIRED
+    from sup2circus.settings import SettingsError, parse_code_list
+
+    for code in RETIRED:
+        assert code not in RULES
+        r = run("--explain", code)
+        assert r.exit_code == 0 and r.stdout.startswith(f"{code} (retired, no longer reported)")
+        assert parse_code_list([f"{code},S2C1"], "--ignore") == (code, "S2C1")
+    with pytest.raises(SettingsError, match="not a sup2circus code"):
+        parse_code_list(["S2C999"], "--ignore")
+
+
 def test_explain_unknown_code_suggests() -> None:
     r = run("--explain", "S2C1011")
     assert r.exit_code == 2

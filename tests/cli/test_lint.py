@@ -142,6 +142,13 @@ def test_unused_suppressions() -> None:
     assert out.unused[0].section == "program:a" and out.unused[0].option == "command"
 
 
+def test_a_retired_code_in_a_suppression_is_unused() -> None:
+    out = run("[program:a]\ncommand = x  ; sup2circus: ignore=S2C114\n", [])
+    (unused,) = out.unused
+    assert unused.code == "S2C902"
+    assert "S2C114 is retired (no longer reported)" in unused.message
+
+
 def test_unused_suppression_can_be_silenced_by_s2c902() -> None:
     text = (
         "; sup2circus: ignore-file=S2C902\n[program:a]\ncommand = x  ; sup2circus: ignore=S2C117\n"

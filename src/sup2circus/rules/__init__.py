@@ -15,7 +15,7 @@ from __future__ import annotations
 from . import container, daemon, programs, reading, tool
 from .rule import Rule
 
-__all__ = ["RULES", "Rule"]
+__all__ = ["RETIRED", "RULES", "Rule"]
 
 # every rule, by code (in code order: --explain's list and docs/rules.md follow it)
 RULES: dict[str, Rule] = {
@@ -24,4 +24,12 @@ RULES: dict[str, Rule] = {
         (*reading.RULES, *programs.RULES, *daemon.RULES, *container.RULES, *tool.RULES),
         key=lambda r: r.code,
     )
+}
+
+# Codes that were removed, each with why: never reused. --select, --ignore and suppression
+# comments accept them (they match nothing), --explain and docs/rules.md say why they went.
+RETIRED: dict[str, str] = {
+    "S2C114": "stdout and stderr sharing one log file was reported as rotated independently "
+    "by circus only; supervisord rotates it the same way (one handler per stream), so there "
+    "is no difference to report.",
 }
