@@ -21,6 +21,7 @@ never run) to name the watchers.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shlex
 import stat
@@ -189,6 +190,8 @@ class Context(NamedTuple):
     convert_step: bool = False  # name the conversion step where supervisord runs
     endpoint: str | None = None  # circusd's control endpoint, when the main config is known
     converted: bool = False  # a RUN converts the config already
+    # the config supervisord reads is the one a system package installs (not copied here)
+    packaged: bool = False
 
     def step(self) -> str:
         return f"RUN sup2circus --strict {self.main_conf} -o {CIRCUS_INI}"
@@ -264,14 +267,15 @@ def _supervisord(where: str) -> str:
     )
 
 
-def _installed(argv: Sequence[str]) -> str | None:
-    """``apt-get install supervisor`` (the words shown) when ``argv`` installs supervisor."""
+def _installed(argv: Sequence[str], system_only: bool = False) -> str | None:
+    """``apt-get install supervisor`` (the words shown) when ``argv`` installs supervisor
+    (``system_only``: with a system package manager, which installs a main config too)."""
     words = list(argv)
     program = os.path.basename(words[0])
     if re.fullmatch(r"python[0-9.]*", program) and words[1:3] == ["-m", "pip"]:
         words, program = words[2:], "pip"
     verb = _INSTALLERS.get(program)
-    if verb is None or verb not in words:
+    if verb is None or verb not in words or (system_only and program.startswith("pip")):
         return None
     for word in words[words.index(verb) + 1 :]:
         if re.split(r"[=<>~!\[; ]", word, maxsplit=1)[0].lower() == "supervisor":
@@ -379,7 +383,12 @@ def check_dockerfile(text: str, path: str, options: ConvertOptions) -> list[Find
     endpoint = names.endpoint if names is not None and named[1] == main_conf else None
     # The conversion step is named on the config's COPY, else where supervisord runs.
     converted = any(map(converts, _run_commands(steps)))
-    ctx = Context(path, names, main_conf, not copies and not converted, endpoint, converted)
+    packaged = not any(_writes(copy, main_conf) for _, copy in copies) and any(
+        _installed(cmd.argv, system_only=True) for cmd in _run_commands(steps)
+    )
+    ctx = Context(
+        path, names, main_conf, not copies and not converted, endpoint, converted, packaged
+    )
     out: list[Finding] = []
     for step in steps:
         out.extend(_check_instruction(step, ctx, copies))
@@ -543,6 +552,14 @@ def _config_copy(step: Instruction) -> tuple[str, str] | None:
     return None
 
 
+def _writes(copy: tuple[str, str], path: str) -> bool:
+    """Whether the copy (source, destination) writes the file ``path``."""
+    source, dest = copy
+    if dest.endswith("/"):
+        dest += os.path.basename(source.rstrip("/"))
+    return posixpath.normpath(dest) == posixpath.normpath(path)
+
+
 def _copy_finding(
     step: Instruction, copy: tuple[str, str], ctx: Context, last_copy: int
 ) -> Finding:
@@ -552,6 +569,12 @@ def _copy_finding(
     if ctx.names is not None and copy == ctx.names.copied:
         listed = ", ".join(dict.fromkeys(ctx.names.watchers.values())) or "none"
         converts_to = f"; {source} converts to the watchers {listed}"
+    if ctx.packaged:
+        converts_to += (
+            f"; {ctx.main_conf} itself is not copied here but installed by the supervisor "
+            "package: once the package is removed (S2C601), COPY a main config of your own "
+            "(with its [include]) or the conversion step finds nothing"
+        )
     return _report(
         "S2C602",
         Loc(ctx.path, step.line),

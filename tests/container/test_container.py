@@ -208,6 +208,37 @@ def test_running_supervisord_becomes_exec_form_circusd(tmp_path: Path) -> None:
     assert "`RUN sup2circus --strict /etc/supervisord.conf -o /etc/circus.ini`" in found[0].message
 
 
+@pytest.mark.parametrize(
+    ("install", "copy", "packaged"),
+    [
+        # Debian's package installs /etc/supervisor/supervisord.conf; only conf.d is copied
+        ("apt-get install -y supervisor", "COPY app.conf /etc/supervisor/conf.d/", True),
+        # the main config is copied: the conversion step finds it
+        ("apt-get install -y supervisor", "COPY supervisord.conf /etc/supervisor/", False),
+        # pip installs no main config (the image must bring its own)
+        ("pip install supervisor", "COPY app.conf /etc/supervisor/conf.d/", False),
+    ],
+)
+def test_a_main_config_from_the_package_is_named(
+    tmp_path: Path, install: str, copy: str, packaged: bool
+) -> None:
+    """The conversion step reads the config supervisord reads; when that is the package's own
+    (not copied by the Dockerfile), removing the package (S2C601) removes it too: S2C602 says so."""
+    found = dockerfile(
+        tmp_path,
+        f"""\
+        FROM debian
+        RUN {install}
+        {copy}
+        CMD ["supervisord", "-n", "-c", "/etc/supervisor/supervisord.conf"]
+        """,
+        CONF,
+    )
+    (s2c602,) = [f for f in found if f.code == "S2C602"]
+    said = "/etc/supervisor/supervisord.conf itself is not copied here" in s2c602.message
+    assert said is packaged
+
+
 def test_copying_the_config_names_the_conversion_step_and_the_watchers(tmp_path: Path) -> None:
     found = dockerfile(
         tmp_path,
