@@ -752,6 +752,28 @@ def test_machine_facts_are_findings(tmp_path: Path) -> None:
     assert ("S2C012", "program:a", "stdout_logfile") in codes
 
 
+def test_a_missing_log_directory_is_one_finding_per_section(tmp_path: Path) -> None:
+    # the fix is one directory: one S2C012 naming every option of the section that uses it,
+    # on the first; another section gets its own (a watcher's missing output is explained in
+    # its own section)
+    m = _model(
+        tmp_path,
+        "[supervisord]\nnodaemon=true\nlogfile=/nonexistent-s2c/d.log\n"
+        "childlogdir=/nonexistent-s2c\n"
+        "[program:a]\ncommand=/bin/a\nstdout_logfile=/nonexistent-s2c/a.out\n"
+        "stderr_logfile=/nonexistent-s2c/a.err\n"
+        "[program:b]\ncommand=/bin/b\nstdout_logfile=/nonexistent-s2c/b.out\n",
+    )
+    found = [(f.section, f.option, f.line, f.message) for f in m.findings if f.code == "S2C012"]
+    assert [(s, o, line) for s, o, line, _ in found] == [
+        ("supervisord", "logfile", 3),
+        ("program:a", "stdout_logfile", 7),
+        ("program:b", "stdout_logfile", 11),
+    ]
+    assert "of logfile and childlogdir does not exist" in found[0][3]
+    assert "of stdout_logfile and stderr_logfile does not exist" in found[1][3]
+
+
 def test_unknown_options_and_sections(tmp_path: Path) -> None:
     m = _model(
         tmp_path,

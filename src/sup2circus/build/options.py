@@ -195,13 +195,21 @@ def _env_error(text: str, exc: ValueError) -> str:
     return f"malformed KEY=value list{after} (unexpected end of key/value pairs)"
 
 
-def check_dir(ctx: Context, path: str, sec: RawSection, opt: str) -> None:
-    """S2C012 when the directory of the log file ``path`` is missing on this machine."""
-    if ENV_MARK_RE.search(path) or path == "syslog":
-        return
-    d = os.path.dirname(path)
-    if d and not ctx.is_dir(d):
-        ctx.reporter.report("S2C012", option_loc(sec, opt), sec.name, opt, directory=d, option=opt)
+def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> None:
+    """S2C012 for each directory of the log files ``files`` ((path, option) pairs of ``sec``)
+    missing on this machine: once per directory, on the first option, naming every option."""
+    missing: dict[str, list[str]] = {}
+    for path, opt in files:
+        if ENV_MARK_RE.search(path) or path == "syslog":
+            continue
+        d = os.path.dirname(path)
+        if d and not ctx.is_dir(d) and opt not in missing.setdefault(d, []):
+            missing[d].append(opt)
+    for d, opts in missing.items():
+        option = " and ".join(opts)
+        ctx.reporter.report(
+            "S2C012", option_loc(sec, opts[0]), sec.name, opts[0], directory=d, option=option
+        )
 
 
 def name_of(sec: RawSection, name: str, opt: str | None) -> str:

@@ -19,7 +19,7 @@ from ..mapping import ordinary_rows, row
 from ..model import LogKind, LogSpec, ProcessSpec, RawSection, SocketSpec
 from .context import USER_CONSEQUENCE, Context, Maps, NotConverted, error, option_loc
 from .expand import Val, ev
-from .options import check_dir, conv, get, name_of, parse_env, read
+from .options import check_dirs, conv, get, name_of, parse_env, read
 
 MAX_NUMPROCS = 10_000
 # [program:x] options read plainly, once per section, in supervisor's order
@@ -218,8 +218,10 @@ def _per_process(
     # common_expansions (as the environment above left them)
     maps = ctx.environ.merged(common)
     dv = get(ctx, sec, "directory", None, maps, deferrable=True)
-    stdout = _log(ctx, sec, "stdout", st, common, maps)
-    stderr = _log(ctx, sec, "stderr", st, common, maps)
+    log_files: list[tuple[str, str]] = []
+    stdout = _log(ctx, sec, "stdout", st, common, maps, log_files)
+    stderr = _log(ctx, sec, "stderr", st, common, maps, log_files)
+    check_dirs(ctx, sec, log_files)
     cv = get(ctx, sec, "command", None, maps, deferrable=True)
     if cv is None:
         raise error(
@@ -262,9 +264,16 @@ def _environment(ctx: Context, sec: RawSection, common: Maps) -> tuple[tuple[str
 
 
 def _log(
-    ctx: Context, sec: RawSection, ch: str, st: _Settings, common: Maps, maps: Maps
+    ctx: Context,
+    sec: RawSection,
+    ch: str,
+    st: _Settings,
+    common: Maps,
+    maps: Maps,
+    log_files: list[tuple[str, str]],
 ) -> LogSpec:
-    """The ``stdout``/``stderr`` channel's log file and its rotation."""
+    """The ``stdout``/``stderr`` channel's log file and its rotation; the file is added to
+    ``log_files`` ((path, option) pairs, whose directories are checked)."""
     lf_key = f"{ch}_logfile"
     kind = LogKind.AUTO
     path: str | None = None
@@ -275,7 +284,7 @@ def _log(
         lv = ev(ctx, lv, common, lf_key, loc, sec.name, lf_key, deferrable=True)
         kind, path = _logfile(ctx, lv.text)
         if path is not None:
-            check_dir(ctx, path, sec, lf_key)
+            log_files.append((path, lf_key))  # supervisord checks its directory (even if ignored)
     _, _, backups_row, maxbytes_row, syslog_row = _CHANNEL_ROWS[ch]
     backups = read(ctx, backups_row, sec, maps)
     maxbytes = read(ctx, maxbytes_row, sec, maps)

@@ -10,7 +10,7 @@ from ..findings import Loc
 from ..model import RawSection, SupervisordSpec
 from .context import USER_CONSEQUENCE, Context, Maps, option_loc, same_maps
 from .expand import ev
-from .options import check_dir, get, parse_env, text, value
+from .options import check_dirs, get, parse_env, text, value
 
 
 def supervisord(ctx: Context) -> SupervisordSpec:
@@ -37,7 +37,7 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     user = None if uv is None else uv.text
     umask = value(ctx, dt.octal_type, sec, "umask", "022", maps)
     logfile = dt.expanduser(text(ctx, sec, "logfile", "supervisord.log", maps), ctx.env)
-    check_dir(ctx, logfile, sec, "logfile")
+    log_files = [(logfile, "logfile")]
     maxbytes = value(ctx, dt.byte_size, sec, "logfile_maxbytes", "50MB", maps)
     backups = value(ctx, dt.integer, sec, "logfile_backups", "10", maps)
     loglevel = value(ctx, dt.logging_level, sec, "loglevel", "info", maps)
@@ -47,7 +47,8 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     silent = value(ctx, dt.boolean, sec, "silent", "false", maps)
     childlogdir = dt.expanduser(text(ctx, sec, "childlogdir", ctx.tempdir(), maps), ctx.env)
     if "childlogdir" in sec.options:
-        check_dir(ctx, os.path.join(childlogdir, ""), sec, "childlogdir")
+        log_files.append((os.path.join(childlogdir, ""), "childlogdir"))
+    check_dirs(ctx, sec, log_files)
     nocleanup = value(ctx, dt.boolean, sec, "nocleanup", "false", maps)
     strip_ansi = value(ctx, dt.boolean, sec, "strip_ansi", "false", maps)
     environment = _environment(ctx, sec, maps)
