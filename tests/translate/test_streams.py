@@ -34,3 +34,36 @@ def test_syslog_is_reported_on_the_line_that_asks_for_it() -> None:
         ),
         (6, "stderr_syslog", "stderr to syslog has no circus equivalent"),
     ]
+
+
+def test_the_auto_logs_of_a_program_are_one_finding_where_both_are_defaults() -> None:
+    from sup2circus import ConvertOptions, convert_text
+
+    text = (
+        "[supervisord]\nnodaemon=true\n"
+        "[program:a]\ncommand=/bin/a\n"  # both AUTO by default: one place, one finding
+        "[program:b]\ncommand=/bin/b\nstderr_logfile=AUTO\n"  # written: its own line
+    )
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    found = [(f.line, f.option, f.message) for f in conv.findings if f.code == "S2C110"]
+    assert found == [
+        (
+            3,
+            "stdout_logfile",
+            "stdout_logfile and stderr_logfile=AUTO: supervisord picks a random file name in "
+            "childlogdir; written as /tmp/a-stdout---supervisor.log and "
+            "/tmp/a-stderr---supervisor.log",
+        ),
+        (
+            5,
+            "stdout_logfile",
+            "stdout_logfile=AUTO: supervisord picks a random file name in childlogdir; written "
+            "as /tmp/b-stdout---supervisor.log",
+        ),
+        (
+            7,
+            "stderr_logfile",
+            "stderr_logfile=AUTO: supervisord picks a random file name in childlogdir; written "
+            "as /tmp/b-stderr---supervisor.log",
+        ),
+    ]

@@ -70,6 +70,7 @@ class Draft:
     redirections: list[str] = field(default_factory=list)  # sh redirections of the wrapper
     stream_options: list[tuple[str, str]] = field(default_factory=list)
     prefix_options: list[tuple[str, str]] = field(default_factory=list)
+    auto_logs: list[tuple[str, str]] = field(default_factory=list)  # (option, path): S2C110
     # command
     command_options: list[tuple[str, str]] = field(default_factory=list)
     argv: tuple[str, ...] = ()  # what circus runs

@@ -7,7 +7,7 @@ import posixpath
 import re
 
 from ..circus_model import Stream
-from ..findings import Severity
+from ..findings import Loc, Severity
 from ..model import LogKind, LogSpec, ProcessSpec
 from .context import INHERIT, Context, Draft
 from .listeners import prefixed
@@ -61,6 +61,22 @@ def translate_streams(ctx: Context, d: Draft) -> None:
         d.stream_options.append(("close_child_stdout", "true"))
     if d.stderr.kind == "null":
         d.stream_options.append(("close_child_stderr", "true"))
+    _auto_log_findings(ctx, d)
+
+
+def _auto_log_findings(ctx: Context, d: Draft) -> None:
+    """S2C110 for the AUTO log files: one finding for both channels where both are AUTO by
+    default (the same place, the section's header)."""
+    p = d.p
+    by_place: dict[Loc, list[tuple[str, str]]] = {}
+    for opt, path in d.auto_logs:
+        by_place.setdefault(p.loc_of(opt), []).append((opt, path))
+    for logs in by_place.values():
+        opts, paths = zip(*logs, strict=True)
+        setting, path = " and ".join(opts), " and ".join(paths)
+        ctx.reporter.report(
+            "S2C110", p.loc_of(opts[0]), p.section, opts[0], setting=setting, path=path
+        )
 
 
 def _rotated_device(log: LogSpec) -> bool:
@@ -71,7 +87,9 @@ def _channel(ctx: Context, d: Draft, chan: str, log: LogSpec) -> Stream:
     """Where channel ``chan`` goes (its FileStream options added to the draft)."""
     p = d.p
     auto = auto_path(ctx, p.name, chan) if log.kind is LogKind.AUTO else ""
-    _channel_findings(ctx, p, chan, log, auto)
+    if auto:
+        d.auto_logs.append((f"{chan}_logfile", auto))
+    _channel_findings(ctx, p, chan, log)
     if log.kind is LogKind.NONE:
         return _NULL
     path = auto if log.kind is LogKind.AUTO else (log.path or "")
@@ -139,12 +157,10 @@ def _stdout_to_stderr(ctx: Context, d: Draft) -> None:
         d.stdout = INHERIT
 
 
-def _channel_findings(ctx: Context, p: ProcessSpec, chan: str, log: LogSpec, auto: str) -> None:
-    """S2C110/S2C112/S2C113 for one output channel."""
+def _channel_findings(ctx: Context, p: ProcessSpec, chan: str, log: LogSpec) -> None:
+    """S2C112/S2C113 for one output channel."""
     sec = p.section
     opt = f"{chan}_logfile"
-    if log.kind is LogKind.AUTO:
-        ctx.reporter.report("S2C110", p.loc_of(opt), sec, opt, setting=opt, path=auto)
     if log.kind is LogKind.SYSLOG or log.syslog:
         # the line that sends it there: *_logfile=syslog (which turns syslog on), else *_syslog
         where = opt if log.kind is LogKind.SYSLOG else f"{chan}_syslog"
