@@ -203,8 +203,8 @@ def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> N
         if ENV_MARK_RE.search(path) or path == "syslog":
             continue
         d = os.path.dirname(path)
-        if d and not ctx.is_dir(d) and opt not in missing.setdefault(d, []):
-            missing[d].append(opt)
+        if d and not ctx.is_dir(d):
+            missing.setdefault(d, []).append(opt)
     for d, opts in missing.items():
         option = " and ".join(opts)
         ctx.reporter.report(

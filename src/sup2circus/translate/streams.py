@@ -71,12 +71,10 @@ def _auto_log_findings(ctx: Context, d: Draft) -> None:
     by_place: dict[Loc, list[tuple[str, str]]] = {}
     for opt, path in d.auto_logs:
         by_place.setdefault(p.loc_of(opt), []).append((opt, path))
-    for logs in by_place.values():
+    for loc, logs in by_place.items():
         opts, paths = zip(*logs, strict=True)
         setting, path = " and ".join(opts), " and ".join(paths)
-        ctx.reporter.report(
-            "S2C110", p.loc_of(opts[0]), p.section, opts[0], setting=setting, path=path
-        )
+        ctx.reporter.report("S2C110", loc, p.section, opts[0], setting=setting, path=path)
 
 
 def _rotated_device(log: LogSpec) -> bool:
