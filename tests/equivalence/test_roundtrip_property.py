@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from test_differential import compare
 
 from sup2circus.api import ConvertOptions, convert_file
+from sup2circus.findings import Severity
 
 SETTINGS = settings(
     max_examples=50,
@@ -265,6 +266,35 @@ def test_a_deferred_value_keeps_its_quoting(command: str, deferred: bool) -> Non
         assert ("$(circus.env.S2C_DIFF)" in conversion.text) is deferred
         resolved = [f.option for f in conversion.findings if f.code == "S2C007"]
         assert resolved == ([] if deferred else ["command"])
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work, extra_env=env)
+
+
+@pytest.mark.parametrize("value", ["plain", "hello wide world", "a\rb", "back\\slash"])
+@pytest.mark.parametrize(
+    "environment",
+    [
+        'A="$HOME%(ENV_S2C_DIFF)s"',  # literal $UPPER text: only the env wrapper is exact
+        'A="%(ENV_s2c_diff)s"',  # a lower-case name: an [env] section cannot defer it
+    ],
+)
+def test_a_deferred_value_in_the_env_wrapper_is_a_warning(environment: str, value: str) -> None:
+    """circus puts circusd's value of a deferred reference into cmd before splitting it, so the
+    `env` wrapper passes it on split and unquoted: S2C115 says so (a warning), and explains
+    every difference the daemons show."""
+    text = (
+        "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
+        f"environment={environment}\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        env = {"S2C_DIFF": value, "s2c_diff": value}
+        conversion = convert_file(conf, ConvertOptions(environ=env))
+        [wrapper] = [f for f in conversion.findings if f.code == "S2C115"]
+        assert wrapper.severity is Severity.WARNING, wrapper
+        assert "before splitting it" in wrapper.message and "(exact)" not in wrapper.message
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work, extra_env=env)

@@ -173,12 +173,14 @@ RULES: tuple[Rule, ...] = (
         "Passes environment values exactly.",
         "Rewrites [env] values: strips spaces, cuts at ' ;', expands $UPPER names from "
         "circusd's environment. sup2circus sets such values with an `env NAME=value` "
-        "wrapper in the command instead, which is exact.",
-        "Nothing to do; with --no-wrappers the value cannot be written (error).",
+        "wrapper in the command instead, which is exact -- except for a deferred %(ENV_X)s in "
+        "the value (a warning then): circus puts circusd's value of X into cmd before "
+        "splitting it, so whitespace, quotes or backslashes in it change what the program gets.",
+        "Nothing to do; with --no-wrappers the value cannot be written (error). For the "
+        "warning: define X in [supervisord] environment= (then it is converted exactly), or "
+        "convert with --resolve-env.",
         observes=("env", "argv"),
-        message=(
-            "variable {variable}: {reason}; set through an `env` wrapper in cmd instead (exact)"
-        ),
+        message="variable {variable}: {reason}; set through an `env` wrapper in cmd instead{how}",
     ),
     Rule(
         "S2C116",

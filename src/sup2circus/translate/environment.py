@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from .. import circus_syntax as cs
+from ..findings import Severity
+from ..model import ENV_MARK_RE
 from ..redact import shown_env_name
 from .context import Context, Draft
 from .spelling import env_value_spelling, replace_markers
@@ -66,7 +68,30 @@ def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
         ctx.reporter.report("S2C501", loc, section, "environment", detail=detail)
         return
     d.wrapper_env.append((key, value))
-    ctx.reporter.report("S2C115", loc, section, "environment", variable=variable, reason=reason)
+    deferred = sorted(set(ENV_MARK_RE.findall(value)))
+    if not deferred:
+        how = " (exact)"
+        severity = None
+    else:
+        # circus substitutes $(circus.env.X) in cmd before splitting it: the value the
+        # program gets is circusd's split at whitespace and unquoted (a runtime fact)
+        refs = ", ".join(f"%(ENV_{name})s" for name in deferred)
+        how = (
+            f": circus puts circusd's value of {refs} into cmd before splitting it, so "
+            "whitespace, quotes or backslashes in it reach the program changed (define it in "
+            "[supervisord] environment=, or convert with --resolve-env)"
+        )
+        severity = Severity.WARNING
+    ctx.reporter.report(
+        "S2C115",
+        loc,
+        section,
+        "environment",
+        severity=severity,
+        variable=variable,
+        reason=reason,
+        how=how,
+    )
 
 
 def report_env_names(ctx: Context) -> None:
