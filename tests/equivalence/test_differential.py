@@ -423,6 +423,23 @@ def test_circus_judge_env_rules(tmp_path: Path) -> None:
     assert w["env"]["__name__"] == "env:w"
 
 
+def test_circus_judge_deferred_references(tmp_path: Path) -> None:
+    """What S2C008 says circus does with a deferred reference: in cmd, an undefined
+    $(circus.env.X) stays literal text; in an [env] section an undefined $X is empty, and a
+    value put at either end of a variable loses its surrounding whitespace."""
+    ini = _ini(
+        tmp_path,
+        "[watcher:w]\ncmd = /bin/prog $(circus.env.S2C_UNDEF)\ncopy_env = true\n\n"
+        "[env:w]\nGONE = $S2C_UNDEF\nEDGE = $S2C_PAD\nINSIDE = <$S2C_PAD>\n",
+    )
+    env = dict(DEFAULT_ENV, S2C_PAD="  padded  ")
+    (w,) = circus_view(ini, env=env, log_dir=str(tmp_path))
+    assert w["argv"] == ["/bin/prog", "$(circus.env.S2C_UNDEF)"]
+    assert w["env"]["GONE"] == ""
+    assert w["env"]["EDGE"] == "padded"
+    assert w["env"]["INSIDE"] == "<  padded  >"
+
+
 def test_unwrap() -> None:
     argv = ["env", "A=1", "B= x ", "sh", "-c", 'umask 027&&exec "$0" "$@" 2>&1', "/bin/app", "-x"]
     assert unwrap(argv) == (["/bin/app", "-x"], {"A": "1", "B": " x "}, "2>&1", 0o27)

@@ -93,8 +93,10 @@ RULES: tuple[Rule, ...] = (
         I,
         "Expands %(ENV_X)s when supervisord starts and refuses to start if X is undefined.",
         "The reference becomes $(circus.env.X) (or $X in env sections), read when circusd "
-        "starts; an undefined X is left as literal text instead of refusing to start. Reported "
-        "once per variable, at its first use (circus.ini's header lists every deferred one).",
+        "starts. An undefined X does not stop circusd: $(circus.env.X) stays literal text, and "
+        "$X in an env section is empty. In an env section circus also strips the whitespace "
+        "around a value X puts at either end of a variable. Reported once per variable, at its "
+        "first use (circus.ini's header lists every deferred one).",
         "Make sure X is set in circusd's environment, or use --resolve-env to bake today's "
         "value in (beware: that writes secrets into image layers).",
         message=(
