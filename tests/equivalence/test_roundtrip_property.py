@@ -295,6 +295,7 @@ def test_a_deferred_value_in_the_env_wrapper_is_a_warning(environment: str, valu
         [wrapper] = [f for f in conversion.findings if f.code == "S2C115"]
         assert wrapper.severity is Severity.WARNING, wrapper
         assert "before splitting it" in wrapper.message and "(exact)" not in wrapper.message
+        assert "# wrapper: sets A (env)" in conversion.text  # not "exactly"
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work, extra_env=env)

@@ -151,7 +151,10 @@ def _wrapper_comment(d: Draft, wrapped: bool) -> str:
     """The comment saying what the wrapper does."""
     why = []
     if d.wrapper_env:
-        why.append("sets " + ", ".join(k for k, _ in d.wrapper_env) + " exactly (env)")
+        # not exactly when a value holds a deferred reference: circus splits circusd's value
+        # (S2C115)
+        how = " (env)" if any(ENV_MARK_START in v for _, v in d.wrapper_env) else " exactly (env)"
+        why.append("sets " + ", ".join(k for k, _ in d.wrapper_env) + how)
     if d.umask is not None:
         why.append(f"umask {format(d.umask, '03o')}")
     if "2>&1" in d.redirections:
