@@ -693,6 +693,21 @@ def test_supervisord_env_reference_stays_deferred(tmp_path: Path) -> None:
     assert m.processes[0].command == f"/bin/a /opt:{mark}"
 
 
+def test_a_value_expanded_twice_keeps_its_deferred_reference(tmp_path: Path) -> None:
+    """Log file names and [supervisord] environment= are expanded a second time (a %% of the
+    first expansion becomes a name of the second): a deferred reference survives both."""
+    m = _model(
+        tmp_path,
+        '[supervisord]\nenvironment=P="%(ENV_DB)s:%%(here)s"\n'
+        "[program:a]\ncommand=/bin/a\nstdout_logfile=/var/log/%(ENV_DB)s/%%(program_name)s.log\n",
+        {"DB": "prod"},
+    )
+    mark = env_marker("DB")
+    assert m.supervisord.environment == (("P", f"{mark}:{tmp_path}"),)
+    assert m.processes[0].stdout.path == f"/var/log/{mark}/a.log"
+    assert not [f for f in m.findings if f.code == "S2C007"], m.findings
+
+
 def test_host_node_name_finding(tmp_path: Path) -> None:
     m = _model(tmp_path, SUPD + "[program:a]\ncommand=/bin/a %(host_node_name)s\n")
     assert m.processes[0].command == f"/bin/a {NODE}"
