@@ -360,6 +360,36 @@ def test_golden_case_with_flag(conf: Path, tmp_path: Path, flag: str) -> None:
     compare(conf, tmp_path, **{flag: True})
 
 
+_STDOUT_TO = ["%(here)s/logs/out.log", "/dev/stdout", "/dev/stderr", "NONE", "AUTO"]
+_STDERR_TO = ["%(here)s/logs/err.log", "/dev/stdout", "/dev/stderr", "NONE"]
+
+
+@pytest.mark.parametrize("no_wrappers", [False, True])
+@pytest.mark.parametrize("redirect", [False, True])
+@pytest.mark.parametrize("stderr", _STDERR_TO)
+@pytest.mark.parametrize("stdout", _STDOUT_TO)
+def test_stream_routing_matrix(
+    tmp_path: Path, stdout: str, stderr: str, redirect: bool, no_wrappers: bool
+) -> None:
+    """Every pair of destinations of one program's two streams, with and without
+    redirect_stderr and wrappers: circusd routes each stream where supervisord does, or a
+    finding says what differs."""
+    here = tmp_path / "conf"
+    (here / "logs").mkdir(parents=True)
+    conf = here / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog\n"
+        f"stdout_logfile={stdout}\nstderr_logfile={stderr}\n"
+        f"redirect_stderr={str(redirect).lower()}\n"
+        # no rotation, as in a container: with it, S2C134 would account for any difference
+        "stdout_logfile_maxbytes=0\nstderr_logfile_maxbytes=0\n",
+        encoding="utf-8",
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    compare(conf, work, no_wrappers=no_wrappers)
+
+
 @pytest.mark.parametrize("conf", CORPUS, ids=_ids(CORPUS))
 def test_realworld(conf: Path, tmp_path: Path) -> None:
     compare(conf, tmp_path)

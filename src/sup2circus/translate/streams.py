@@ -134,6 +134,15 @@ def _redirect_stderr(ctx: Context, d: Draft) -> None:
         elif out.kind == "inherit":
             d.stream_options.append(("stderr_stream.class", "StdoutStream"))
             d.stderr = _DAEMON_STDOUT
+    elif out.kind == "inherit-err":
+        # stdout goes to circusd's stderr, where stderr already goes: the wrapper's 1>&2
+        # (_stdout_to_stderr) puts both on it, in order
+        d.stderr = INHERIT
+        detail = (
+            "redirect_stderr=true with stdout_logfile on stderr: the command is wrapped in "
+            "sh -c '... 1>&2' so that both streams go to circusd's stderr, in order (exact)"
+        )
+        ctx.reporter.report("S2C105", loc, sec, "redirect_stderr", detail=detail)
     else:
         d.redirections.append("2>&1")
         d.stderr = _STDOUT
