@@ -299,3 +299,29 @@ def test_a_deferred_value_in_the_env_wrapper_is_a_warning(environment: str, valu
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work, extra_env=env)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "%(ENV_S2C_DIFF)s_DIR",  # $S2C_DIFF_DIR would name another variable
+        "%(ENV_S2C_DIFF)sX",
+        "%(ENV_S2C_DIFF)s9",
+        "%(ENV_S2C_DIFF)sdir",  # lower case ends circus's name: $S2C_DIFF is enough
+        " %(ENV_S2C_DIFF)s",  # circus strips an [env] value
+        "%(ENV_S2C_DIFF)s ",
+    ],
+)
+def test_a_deferred_reference_in_an_env_value_keeps_its_neighbours(value: str) -> None:
+    """Where circus would read a deferred reference in an [env] section as another name, or
+    strip the value around it, the variable is set another way (or a finding says so)."""
+    text = (
+        "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
+        f'environment=A="{value}"\n'
+    )
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work, extra_env={"S2C_DIFF": "v", "S2C_DIFF_DIR": "other"})

@@ -76,10 +76,8 @@ def env_value_spelling(value: str) -> str | None:
         pos = m.end()
     out.append(value[pos:])
     written = "".join(out)
+    # circus strips an [env] value (and cuts it at ' ;', see reads_back)
     if not cs.reads_back(written, allow_vars=True) or written != written.strip():
-        return None
-    # a value that becomes empty/whitespace-padded after expansion is stripped by circus
-    if value[:1].isspace() or value[-1:].isspace():
         return None
     return written
 
