@@ -807,6 +807,26 @@ def test_unknown_options_and_sections(tmp_path: Path) -> None:
     assert [o.name for o in m.others] == ["Program:x", "foo"]
 
 
+def test_a_section_name_in_another_case_gets_a_hint(tmp_path: Path) -> None:
+    m = _model(
+        tmp_path,
+        SUPD + "[Program:Web]\ncommand=/bin/x\n[INET_HTTP_SERVER]\nport=9001\n"
+        "[Supervisorctl]\n[RPCInterface:x]\na=1\n[program]\n[foo]\n",
+    )
+    hints = {
+        f.section: f.message.partition("supervisord")[2] for f in m.findings if f.code == "S2C006"
+    }
+    meant = " (section names are case-sensitive: did you mean [{}]?)"
+    assert hints == {
+        "Program:Web": meant.format("program:Web"),
+        "INET_HTTP_SERVER": meant.format("inet_http_server"),
+        "Supervisorctl": meant.format("supervisorctl"),
+        "RPCInterface:x": meant.format("rpcinterface:x"),
+        "program": "",
+        "foo": "",
+    }
+
+
 def test_snippet_without_supervisord(tmp_path: Path) -> None:
     m = _model(tmp_path, "[program:a]\ncommand=/bin/a %(here)s\n")
     assert m.supervisord.present is False

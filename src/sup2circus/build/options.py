@@ -277,16 +277,12 @@ def _check_default_section(ctx: Context, known_anywhere: Mapping[str, object]) -
 
 
 def _unknown_section(ctx: Context, sec: RawSection) -> None:
-    lower = sec.name.lower()
+    """S2C006, with a hint when the name is a section supervisor reads in another case."""
+    prefix, colon, rest = sec.name.partition(":")
+    meant = prefix.lower() + colon + rest if colon else sec.name.lower()
     hint = ""
-    for prefix in ("program", "fcgi-program", "eventlistener", "group"):
-        if lower.startswith(prefix + ":"):
-            hint = (
-                f" (section names are case-sensitive: did you mean "
-                f"[{prefix}:{sec.name.split(':', 1)[1]}]?)"
-            )
-    if lower in ("supervisord", "supervisorctl", "include", "unix_http_server"):
-        hint = f" (section names are case-sensitive: did you mean [{lower}]?)"
+    if section_kind(meant) is not None:
+        hint = f" (section names are case-sensitive: did you mean [{meant}]?)"
     ctx.reporter.report("S2C006", sec.loc, sec.name, None, section=sec.name, hint=hint)
 
 
