@@ -827,6 +827,18 @@ def test_a_section_name_in_another_case_gets_a_hint(tmp_path: Path) -> None:
     }
 
 
+def test_an_unknown_option_of_default_is_reported_once(tmp_path: Path) -> None:
+    """[DEFAULT]'s options are in every section (configparser): an unknown one is reported
+    on [DEFAULT] only; a section that sets it again gets its own finding."""
+    m = _model(
+        tmp_path,
+        "[DEFAULT]\nfoo=1\n" + SUPD + "[program:a]\ncommand=/bin/a\n"
+        "[program:b]\ncommand=/bin/b\nfoo=2\n",
+    )
+    got = [(f.section, f.option, f.line) for f in m.findings if f.code == "S2C004"]
+    assert got == [("DEFAULT", "foo", 2), ("program:b", "foo", 9)]
+
+
 def test_snippet_without_supervisord(tmp_path: Path) -> None:
     m = _model(tmp_path, "[program:a]\ncommand=/bin/a %(here)s\n")
     assert m.supervisord.present is False
