@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from sup2circus import ConvertOptions, convert_text, model
 from sup2circus import circus_hooks as h
-from sup2circus import model
 from sup2circus.exact import (
     EXACT_CODES,
     exact_respawn,
@@ -628,3 +628,16 @@ def test_state_survives_a_reimport_of_the_hooks_module() -> None:
         assert w.numprocesses == 2
     finally:
         importlib.reload(h)
+
+
+@pytest.mark.parametrize(
+    ("program", "hooks"), [("autorestart=false\nstartsecs=0\n", False), ("", True)]
+)
+def test_the_header_names_the_hooks_package_only_when_a_watcher_has_hooks(
+    program: str, hooks: bool
+) -> None:
+    text = f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/a\n{program}"
+    ini = convert_text(text, options=ConvertOptions(exact=True, environ={})).text
+    header = ini.split("\n\n", 1)[0]
+    assert ("--exact: the hooks need the `sup2circus` package" in header) is hooks
+    assert ("hooks." in ini) is hooks
