@@ -308,12 +308,12 @@ def compare(
         for key in SUPERVISOR_VARS:
             sup_env.pop(key, None)  # T37: supervisord adds these, circus none (S2C107)
         circ_env = dict(w["env"] or {})
-        for key, value in wrapper_env.items():
+        circ_env.pop("__name__", None)  # circus's own addition (S2C123)
+        for key, value in wrapper_env.items():  # the wrapper's come after it
             if value is None:
                 circ_env.pop(key, None)
             else:
                 circ_env[key] = value
-        circ_env.pop("__name__", None)  # circus's own addition (S2C123)
         if "LC_CTYPE" not in env and "LC_CTYPE" not in sup_env:
             circ_env.pop("LC_CTYPE", None)  # PEP 538 coercion in circusd's own interpreter
         for key in sorted(set(sup_env) | set(circ_env)):

@@ -325,3 +325,19 @@ def test_a_deferred_reference_in_an_env_value_keeps_its_neighbours(value: str) -
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work, extra_env={"S2C_DIFF": "v", "S2C_DIFF_DIR": "other"})
+
+
+@pytest.mark.parametrize("key", ["__name__", "rem", "REM", "Rem.x", "a.b", "x-y"])
+def test_an_environment_name_an_env_section_cannot_hold(key: str) -> None:
+    """circus sets __name__ itself, and drops a line whose first word is rem: such a variable
+    is set another way; other names go into the [env] section as they are."""
+    text = (
+        "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
+        f'environment={key}="v",OTHER="w"\n'
+    )
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work)
