@@ -1272,3 +1272,21 @@ def test_signal_names() -> None:
     assert dt.signal_name(dt.signal_number("term")) == "TERM"
     assert dt.signal_name(dt.signal_number("9")) == "KILL"
     assert dt.signal_name(0) == "0"
+
+
+@pytest.mark.parametrize("path", ["~", "~/logs/a.log", "~root/x", "~no-such-user/x", "/abs", "a~"])
+@pytest.mark.parametrize("home", [None, "/home/h/", "/"])
+def test_expanduser_is_os_path_expanduser(
+    monkeypatch: pytest.MonkeyPatch, path: str, home: str | None
+) -> None:
+    """supervisor expands ``~`` in log and socket paths with os.path.expanduser, reading HOME
+    from its environment (the password database without it); ours takes the environment as
+    an argument."""
+    from sup2circus import datatypes as dt
+
+    env = {} if home is None else {"HOME": home}
+    if home is None:
+        monkeypatch.delenv("HOME", raising=False)
+    else:
+        monkeypatch.setenv("HOME", home)
+    assert dt.expanduser(path, env) == os.path.expanduser(path)
