@@ -4,13 +4,15 @@ also extends the expansions every later section sees with its ``environment=``."
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .. import datatypes as dt
 from ..findings import Loc
+from ..mapping import row
 from ..model import RawSection, SupervisordSpec
 from .context import USER_CONSEQUENCE, Context, Maps, option_loc, same_maps
 from .expand import ev
-from .options import check_dirs, get, parse_env, text, value
+from .options import check_dirs, get, parse_env, read, text
 
 
 def supervisord(ctx: Context) -> SupervisordSpec:
@@ -19,38 +21,47 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     present = sec is not None
     if sec is None:
         ctx.reporter.report("S2C009", Loc(ctx.raw.main_file, 1), None, None)
-        if ctx.default_section is None:
-            return _defaults(ctx)
-        # the snippet's [DEFAULT] applies to the including file's [supervisord] too
+        # supervisor's defaults; the snippet's [DEFAULT] applies to the including file's
+        # [supervisord] too
+        defaults = {} if ctx.default_section is None else ctx.default_section.options
         sec = RawSection(
-            name="supervisord",
-            loc=Loc(ctx.raw.main_file, 1),
-            options=dict(ctx.default_section.options),
-            here=ctx.here,
+            name="supervisord", loc=Loc(ctx.raw.main_file, 1), options=dict(defaults), here=ctx.here
         )
     maps = ctx.environ.merged(same_maps({"here": ctx.here}))
-    minfds = value(ctx, dt.integer, sec, "minfds", "1024", maps)
-    minprocs = value(ctx, dt.integer, sec, "minprocs", "200", maps)
+
+    def parsed(option: str) -> Any:
+        """An option parsed by its mapping row (its default there too)."""
+        return read(ctx, row("supervisord", option), sec, maps)
+
+    def written(option: str, default: str | None = None) -> str:
+        """An option's expanded text (its default: the mapping row's, unless given)."""
+        fallback = row("supervisord", option).default if default is None else default
+        assert fallback is not None, option
+        return text(ctx, sec, option, fallback, maps)
+
+    # in supervisor's order (ServerOptions.server_configs_from_parser): the first error wins
+    minfds = parsed("minfds")
+    minprocs = parsed("minprocs")
     dv = get(ctx, sec, "directory", None, maps)
     directory = None if dv is None else dt.expanduser(dv.text, ctx.env)
     uv = get(ctx, sec, "user", None, maps)
     user = None if uv is None else uv.text
-    umask = value(ctx, dt.octal_type, sec, "umask", "022", maps)
-    logfile = dt.expanduser(text(ctx, sec, "logfile", "supervisord.log", maps), ctx.env)
+    umask = parsed("umask")
+    logfile = dt.expanduser(written("logfile"), ctx.env)
     log_files = [(logfile, "logfile")]
-    maxbytes = value(ctx, dt.byte_size, sec, "logfile_maxbytes", "50MB", maps)
-    backups = value(ctx, dt.integer, sec, "logfile_backups", "10", maps)
-    loglevel = value(ctx, dt.logging_level, sec, "loglevel", "info", maps)
-    pidfile = dt.expanduser(text(ctx, sec, "pidfile", "supervisord.pid", maps), ctx.env)
-    identifier = text(ctx, sec, "identifier", "supervisor", maps)
-    nodaemon = value(ctx, dt.boolean, sec, "nodaemon", "false", maps)
-    silent = value(ctx, dt.boolean, sec, "silent", "false", maps)
-    childlogdir = dt.expanduser(text(ctx, sec, "childlogdir", ctx.tempdir(), maps), ctx.env)
+    maxbytes = parsed("logfile_maxbytes")
+    backups = parsed("logfile_backups")
+    loglevel = parsed("loglevel")
+    pidfile = dt.expanduser(written("pidfile"), ctx.env)
+    identifier = written("identifier")
+    nodaemon = parsed("nodaemon")
+    silent = parsed("silent")
+    childlogdir = dt.expanduser(written("childlogdir", ctx.tempdir()), ctx.env)
     if "childlogdir" in sec.options:
         log_files.append((os.path.join(childlogdir, ""), "childlogdir"))
     check_dirs(ctx, sec, log_files)
-    nocleanup = value(ctx, dt.boolean, sec, "nocleanup", "false", maps)
-    strip_ansi = value(ctx, dt.boolean, sec, "strip_ansi", "false", maps)
+    nocleanup = parsed("nocleanup")
+    strip_ansi = parsed("strip_ansi")
     environment = _environment(ctx, sec, maps)
     if user is not None and not ctx.user_exists(user):
         loc = option_loc(sec, "user")
@@ -100,32 +111,6 @@ def _environment(ctx: Context, sec: RawSection, maps: Maps) -> tuple[tuple[str, 
         ctx.environ.set(f"ENV_{k}", env_real.get(k), v)
         ctx.machine_env_keys.discard(f"ENV_{k}")
     return tuple(env_text.items())
-
-
-def _defaults(ctx: Context) -> SupervisordSpec:
-    """supervisord's settings when no [supervisord] section is there at all."""
-    return SupervisordSpec(
-        present=False,
-        nodaemon=False,
-        logfile="supervisord.log",
-        logfile_maxbytes=50 * 1024 * 1024,
-        logfile_backups=10,
-        loglevel="info",
-        pidfile="supervisord.pid",
-        umask=0o22,
-        user=None,
-        directory=None,
-        childlogdir=ctx.tempdir(),
-        environment=(),
-        minfds=1024,
-        minprocs=200,
-        identifier="supervisor",
-        nocleanup=False,
-        strip_ansi=False,
-        silent=False,
-        section_loc=Loc(ctx.raw.main_file, 1),
-        options={},
-    )
 
 
 def report_baked(ctx: Context) -> None:
