@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_differential import compare
 
-from sup2circus.api import ConvertOptions, convert_file
+from sup2circus.api import Conversion, ConvertOptions, convert_file
 from sup2circus.findings import Severity
 
 SETTINGS = settings(
@@ -283,22 +283,11 @@ def test_a_deferred_value_in_the_env_wrapper_is_a_warning(environment: str, valu
     """circus puts circusd's value of a deferred reference into cmd before splitting it, so the
     `env` wrapper passes it on split and unquoted: S2C115 says so (a warning), and explains
     every difference the daemons show."""
-    text = (
-        "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
-        f"environment={environment}\n"
-    )
-    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
-        conf = Path(tmp) / "supervisord.conf"
-        conf.write_text(text, encoding="utf-8")
-        env = {"S2C_DIFF": value, "s2c_diff": value}
-        conversion = convert_file(conf, ConvertOptions(environ=env))
-        [wrapper] = [f for f in conversion.findings if f.code == "S2C115"]
-        assert wrapper.severity is Severity.WARNING, wrapper
-        assert "before splitting it" in wrapper.message and "(exact)" not in wrapper.message
-        assert "# wrapper: sets A (env)" in conversion.text  # not "exactly"
-        work = Path(tmp) / "work"
-        work.mkdir()
-        compare(conf, work, extra_env=env)
+    conversion = _compare_environment(environment, {"S2C_DIFF": value, "s2c_diff": value})
+    [wrapper] = [f for f in conversion.findings if f.code == "S2C115"]
+    assert wrapper.severity is Severity.WARNING, wrapper
+    assert "before splitting it" in wrapper.message and "(exact)" not in wrapper.message
+    assert "# wrapper: sets A (env)" in conversion.text  # not "exactly"
 
 
 @pytest.mark.parametrize(
@@ -315,29 +304,26 @@ def test_a_deferred_value_in_the_env_wrapper_is_a_warning(environment: str, valu
 def test_a_deferred_reference_in_an_env_value_keeps_its_neighbours(value: str) -> None:
     """Where circus would read a deferred reference in an [env] section as another name, or
     strip the value around it, the variable is set another way (or a finding says so)."""
-    text = (
-        "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
-        f'environment=A="{value}"\n'
-    )
-    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
-        conf = Path(tmp) / "supervisord.conf"
-        conf.write_text(text, encoding="utf-8")
-        work = Path(tmp) / "work"
-        work.mkdir()
-        compare(conf, work, extra_env={"S2C_DIFF": "v", "S2C_DIFF_DIR": "other"})
+    _compare_environment(f'A="{value}"', {"S2C_DIFF": "v", "S2C_DIFF_DIR": "other"})
 
 
 @pytest.mark.parametrize("key", ["__name__", "rem", "REM", "Rem.x", "a.b", "x-y"])
 def test_an_environment_name_an_env_section_cannot_hold(key: str) -> None:
     """circus sets __name__ itself, and drops a line whose first word is rem: such a variable
     is set another way; other names go into the [env] section as they are."""
+    _compare_environment(f'{key}="v",OTHER="w"')
+
+
+def _compare_environment(environment: str, extra_env: dict[str, str] | None = None) -> Conversion:
+    """Both judges on one program with ``environment=<environment>``; its conversion."""
     text = (
         "[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
-        f'environment={key}="v",OTHER="w"\n'
+        f"environment={environment}\n"
     )
     with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
         conf = Path(tmp) / "supervisord.conf"
         conf.write_text(text, encoding="utf-8")
         work = Path(tmp) / "work"
         work.mkdir()
-        compare(conf, work)
+        compare(conf, work, extra_env=extra_env)
+        return convert_file(conf, ConvertOptions(environ=extra_env or {}))
