@@ -126,3 +126,10 @@ def test_no_output_ever_holds_the_internal_marker(
     assert ENV_MARK_START not in conv.text and ENV_MARK_END not in conv.text
     for f in conv.findings:
         assert ENV_MARK_START not in f.message and ENV_MARK_END not in f.message, f
+
+
+def test_a_user_circus_cannot_read_back_drops_the_watcher() -> None:
+    # circus would substitute $(circus.wid) in uid: the watcher would run as another user
+    conv = _conv(BASE + "user=$(circus.wid)\n")
+    assert [(f.code, f.option) for f in conv.findings if f.code == "S2C501"] == [("S2C501", "user")]
+    assert "[watcher:web]" not in conv.text
