@@ -37,11 +37,9 @@ def _paragraph(title: str, text: str) -> str:
 
 def explain_text(code: str) -> str:
     """The ``--explain`` page of a rule (a code like S2C101, or its name)."""
-    retired = RETIRED.get(code.strip().upper())
-    if retired is not None:
-        return (
-            f"{code.strip().upper()} (retired, no longer reported)\n{_paragraph('Why:', retired)}\n"
-        )
+    key = code.strip().upper()
+    if key in RETIRED:
+        return f"{key} (retired, no longer reported)\n{_paragraph('Why:', RETIRED[key])}\n"
     rule = find_rule(code)
     parts = [f"{rule.code} {rule.name}: {rule.title}", f"Default severity: {rule.severity.value}"]
     if rule.message:  # the template its findings' messages are made from
