@@ -25,7 +25,7 @@ ENV = "/usr/bin/env"
 # program circusd's own PWD (or none), as supervisord would (docs/conversion.md, "The sh wrapper")
 PWD_RESTORE = '[ "$1" = "$2" ]&&unset PWD||PWD=$1;shift 2;'
 # the script's $1 and $2: circusd's PWD, substituted by circus and spelled so that it is not
-_PWD_ARGS = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
+PWD_ARGS = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
 
 
 def unsplittable(ctx: Context, p: ProcessSpec) -> None:
@@ -56,7 +56,7 @@ def translate_command(ctx: Context, d: Draft) -> None:
     pre = _join(head, deferred)
     post = _join(tail, deferred)
     if wrapped:
-        cmd = " ".join(part for part in (pre, _PWD_ARGS, post) if part)
+        cmd = " ".join(part for part in (pre, PWD_ARGS, post) if part)
         run = [*head, PWD_REF, PWD_REF, *tail]
     else:
         cmd, run = pre, head

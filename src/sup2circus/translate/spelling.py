@@ -14,6 +14,8 @@ from .. import circus_syntax as cs
 from ..model import ENV_MARK_RE, ENV_MARK_START, env_marker
 
 PWD_REF = "$(circus.env.PWD)"
+# a reference replace_markers writes; group 1 is the variable's name
+CIRCUS_ENV_REF_RE = re.compile(r"\$\(circus\.env\.([^)]*)\)")
 
 
 def _circus_ref(m: re.Match[str]) -> str:
