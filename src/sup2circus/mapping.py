@@ -256,7 +256,8 @@ MAPPING: tuple[OptionMapping, ...] = (
         "S2C108",
         parser=dt.integer,
         topic="ordering",
-        note="circus starts the highest priority first; stops are not sequential",
+        note="circus starts the highest priority first; stops are not sequential; an "
+        "[eventlistener:x] pool's own priority defaults to -1, but listeners are not converted",
     ),
     _p("autostart", "true", "autostart", "exact", parser=dt.boolean),
     _p(
