@@ -17,7 +17,8 @@ RULES: tuple[Rule, ...] = (
         "Run the conversion where the included files exist (e.g. in the image build after "
         "copying them), or remove the pattern.",
         "[include]\nfiles = conf.d/*.conf",
-        message='no file matches include pattern "{pattern}" (supervisord skips it)',
+        message='no file matches include pattern "{pattern}" on this machine: nothing from it '
+        "is converted (supervisord skips a pattern that matches nothing)",
     ),
     Rule(
         "S2C002",
