@@ -207,3 +207,40 @@ def test_an_event_listener_as_a_plain_watcher_crash_loops(root: Path) -> None:
     ini.write_text(rewrite_circus_endpoints(watcher, root))
     with running(daemon_in(root, circusd_argv(ini), "cir")):
         wait_for(lambda: starts.exists() and len(starts.read_text().split()) >= 3, 15, "restarts")
+
+
+def _missing_dir_conf(root: Path, daemon: str) -> Path:
+    conf = root / "supervisord.conf"
+    conf.write_text(
+        f"[supervisord]\nnodaemon=true\npidfile={root}/daemon.pid\n{daemon}\n"
+        "[program:web]\ncommand=/bin/sleep 100\n"
+    )
+    return conf
+
+
+def test_a_missing_directory_of_the_daemon_log_stops_both_daemons(root: Path) -> None:
+    conf = _missing_dir_conf(root, f"logfile={root}/gone/daemon.log")
+    conv, ini = converted(conf)
+    (message,) = [f.message for f in conv.findings if f.code == "S2C012"]
+    assert "supervisord refuses to start and so does circusd when it logs there" in message
+    for name, argv in both(conf, ini):
+        with running(daemon_in(root, argv, name)) as d:
+            status = d.wait(10)
+            assert status not in (None, 0), (name, status, d.output())
+            assert not any(p.name == "sleep" for p in d.snapshot())
+
+
+def test_a_missing_childlogdir_drops_the_watchers_logging_there(root: Path) -> None:
+    conf = _missing_dir_conf(root, f"logfile={root}/daemon.log\nchildlogdir={root}/gone")
+    conv, ini = converted(conf)
+    (message,) = [f.message for f in conv.findings if f.code == "S2C012"]
+    assert "circusd silently drops the watchers whose AUTO log files go there" in message
+    with running(daemon_in(root, supervisord_argv(conf), "sup")) as d:
+        assert d.wait(10) not in (None, 0), d.output()
+    with running(daemon_in(root, circusd_argv(ini), "cir")) as d:
+        # circusd drops the watcher when it loads it (its log says why), and runs on
+        log = root / "daemon.log"
+        wait_for(lambda: "Arbiter now waiting for commands" in text(log), 10, "circusd")
+        assert f"No such file or directory: '{root}/gone/web-stdout" in text(log)
+        assert d.wait(0.1) is None, d.output()
+        assert not any(p.name == "sleep" for p in d.snapshot())

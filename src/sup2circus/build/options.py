@@ -195,6 +195,13 @@ def _env_error(text: str, exc: ValueError) -> str:
     return f"malformed KEY=value list{after} (unexpected end of key/value pairs)"
 
 
+# what circusd does where a directory of S2C012 is missing, by the first option naming it
+_MISSING_DIR_EFFECT = {
+    "logfile": "so does circusd when it logs there",
+    "childlogdir": "circusd silently drops the watchers whose AUTO log files go there",
+}
+
+
 def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> None:
     """S2C012 for each directory of the log files ``files`` ((path, option) pairs of ``sec``)
     missing on this machine: once per directory, on the first option, naming every option."""
@@ -208,7 +215,13 @@ def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> N
     for d, opts in missing.items():
         option = " and ".join(opts)
         ctx.reporter.report(
-            "S2C012", option_loc(sec, opts[0]), sec.name, opts[0], directory=d, option=option
+            "S2C012",
+            option_loc(sec, opts[0]),
+            sec.name,
+            opts[0],
+            directory=d,
+            option=option,
+            circusd=_MISSING_DIR_EFFECT.get(opts[0], "circusd silently drops the watcher"),
         )
 
 

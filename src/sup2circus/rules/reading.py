@@ -150,14 +150,15 @@ RULES: tuple[Rule, ...] = (
         I,
         "Refuses to start when a log file's directory is missing.",
         "circusd silently drops the whole watcher (only a WARNING in its log) when a "
-        "FileStream's directory is missing. A fact of the converting machine (configs are "
-        "often converted or linted elsewhere than where they run): info.",
+        "FileStream's directory is missing (AUTO log files go to childlogdir); it refuses to "
+        "start when its own log file's directory (logfile) is missing. A fact of the converting "
+        "machine (configs are often converted or linted elsewhere than where they run): info.",
         "Make sure the directory exists on the target (e.g. RUN mkdir -p in the Dockerfile).",
         observes=("stdout", "stderr"),
         message=(
             "the directory {directory!r} of {option} does not exist on this machine: where it"
-            " is missing, supervisord refuses to start and circusd silently drops the watcher"
-            " (nothing to do if it exists where circusd runs)"
+            " is missing, supervisord refuses to start and {circusd} (nothing to do if it"
+            " exists where circusd runs)"
         ),
     ),
     Rule(
