@@ -272,6 +272,17 @@ class OtherSection(Section):
 
 
 @dataclass(frozen=True, slots=True)
+class UndefinedUse:
+    """A value deferring ``%(ENV_name)s``, which this machine does not define: the first such
+    value of its section (translate reports S2C008 at one that circus.ini keeps)."""
+
+    name: str
+    loc: Loc
+    section: str
+    option: str
+
+
+@dataclass(frozen=True, slots=True)
 class SupervisorConfig:
     """Everything supervisord would do with the file.
 
@@ -289,3 +300,5 @@ class SupervisorConfig:
     findings: tuple[Finding, ...] = ()
     # deferred environment names seen anywhere, for the header and findings
     deferred_env: tuple[str, ...] = ()
+    # the deferred names this machine does not define, one use per section, in reading order
+    undefined_env: tuple[UndefinedUse, ...] = ()

@@ -28,7 +28,7 @@ from judges.supervisor_judge import (
 
 from sup2circus.api import ConvertOptions
 from sup2circus.build import build
-from sup2circus.findings import ConfigError, Severity
+from sup2circus.findings import ConfigError
 from sup2circus.model import SupervisorConfig, env_marker
 from sup2circus.read import read_file
 
@@ -565,7 +565,7 @@ def test_quirk_agrees_with_supervisor(
         # supervisord refuses an undefined name; deferred, it is circusd's business (S2C008)
         assert supervisor_error(str(conf), env=env) is not None
         m = ours(conf, env)
-        assert any(f.code == "S2C008" for f in m.findings)
+        assert "NOPE_S2C" in [u.name for u in m.undefined_env]
         return
     result = agree(conf, env, resolve_env=resolve_env)
     assert isinstance(result, str) == refused, result
@@ -617,29 +617,36 @@ def test_resolve_env_bakes_values(tmp_path: Path) -> None:
         resolve_env=True,
     )
     assert m.processes[0].command == "/bin/a prod"
-    assert m.deferred_env == ()
-    assert not [f for f in m.findings if f.code in ("S2C007", "S2C008")]
+    assert m.deferred_env == () and m.undefined_env == ()
+    assert not [f for f in m.findings if f.code == "S2C007"]
 
 
-def test_undefined_env_deferred_is_info(tmp_path: Path) -> None:
+def test_undefined_env_deferred(tmp_path: Path) -> None:
     m = _model(tmp_path, SUPD + "[program:a]\ncommand=/bin/a %(ENV_NOPE_S2C)s\n")
     assert m.processes[0].command == "/bin/a " + env_marker("NOPE_S2C")
-    (f,) = [f for f in m.findings if f.code == "S2C008"]
-    assert f.severity is Severity.INFO and f.option == "command" and f.line == 4
-    assert "NOPE_S2C" in f.message
+    (use,) = m.undefined_env
+    assert (use.name, use.section, use.option, use.loc.line) == (
+        "NOPE_S2C",
+        "program:a",
+        "command",
+        4,
+    )
 
 
-def test_an_undefined_env_name_is_reported_once(tmp_path: Path) -> None:
-    # circusd's environment must have it: one fact, at the first use (in supervisor's reading
-    # order: directory before command), however many values use it
+def test_the_first_use_of_an_undefined_name_per_section(tmp_path: Path) -> None:
+    # in supervisor's reading order (directory before command); translate reports S2C008 at
+    # one of them (tests/translate/test_deferred.py)
     text = (
         SUPD + "[program:a]\ncommand=/bin/a %(ENV_NOPE_S2C)s\ndirectory=/srv/%(ENV_NOPE_S2C)s\n"
         "[program:b]\ncommand=/bin/b %(ENV_NOPE_S2C)s %(ENV_OTHER_S2C)s\n"
     )
     m = _model(tmp_path, text)
-    found = [(f.section, f.option, f.line) for f in m.findings if f.code == "S2C008"]
-    assert found == [("program:a", "directory", 5), ("program:b", "command", 7)]
-    assert "OTHER_S2C" in [f.message for f in m.findings if f.code == "S2C008"][1]
+    assert [(u.name, u.section, u.option, u.loc.line) for u in m.undefined_env] == [
+        ("NOPE_S2C", "program:a", "directory", 5),
+        ("NOPE_S2C", "program:b", "command", 7),
+        ("OTHER_S2C", "program:b", "command", 7),
+    ]
+    assert not [f for f in m.findings if f.code == "S2C008"]
     assert set(m.deferred_env) == {"NOPE_S2C", "OTHER_S2C"}
 
 

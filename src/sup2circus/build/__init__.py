@@ -57,4 +57,5 @@ def build(raw: RawConfig, options: ConvertOptions | None = None) -> SupervisorCo
         others=tuple(other_sections),
         findings=tuple(ctx.reporter.findings()),
         deferred_env=tuple(sorted(ctx.deferred)),
+        undefined_env=tuple(ctx.undefined.values()),
     )

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..findings import ConfigError, Loc
-from ..model import RawConfig, RawSection, env_marker
+from ..model import RawConfig, RawSection, UndefinedUse, env_marker
 from ..options import ConvertOptions
 from ..reporter import Reporter
 
@@ -86,7 +86,8 @@ class Context:
     machine_env_keys: set[str] = field(default_factory=set)
     baked: dict[str, Loc] = field(default_factory=dict)
     deferred: set[str] = field(default_factory=set)  # the ENV names deferred to circusd
-    undefined_reported: set[str] = field(default_factory=set)  # S2C008 made for these names
+    # deferred names this machine does not define: (name, section) -> the first use there
+    undefined: dict[tuple[str, str], UndefinedUse] = field(default_factory=dict)
     # deferred name -> the private-use character standing for it (see expand.try_defer)
     sentinels: dict[str, str] = field(default_factory=dict)
     # this machine's answers, asked once per conversion: the programs of a big config share

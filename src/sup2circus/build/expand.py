@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..datatypes import split_words
 from ..findings import Loc
-from ..model import ENV_MARK_RE, env_marker, takes_whole_mapping
+from ..model import ENV_MARK_RE, UndefinedUse, env_marker, takes_whole_mapping
 from .context import ENV_NAME_RE, Context, Maps, NotConverted, error
 
 _PUA_BASE = 0xF0000  # sentinels: private-use characters no config holds
@@ -248,11 +248,9 @@ def _ev_deferred(
         return None
     note_uses(ctx, dm.used, section, option, loc, resolved=False)
     ctx.deferred.update(ENV_MARK_RE.findall(text))
-    # one S2C008 per variable, at its first use: what it says (circusd's environment must have
-    # it) is one fact, whichever values use it
-    for undefined in sorted(dm.undefined - ctx.undefined_reported):
-        ctx.reporter.report("S2C008", loc, section, option, name=undefined)
-        ctx.undefined_reported.add(undefined)
+    for undefined in sorted(dm.undefined):
+        use = UndefinedUse(undefined, loc, section, option)
+        ctx.undefined.setdefault((undefined, section), use)
     return text
 
 

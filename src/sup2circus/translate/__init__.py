@@ -22,7 +22,7 @@ from ..reporter import Reporter
 from .command import PWD_ARGS, PWD_RESTORE, translate_command, unsplittable
 from .context import Context, Draft
 from .daemon import circus_section, other_sections
-from .environment import report_env_names, translate_environment
+from .environment import report_env_names, report_undefined, translate_environment
 from .lifecycle import translate_lifecycle
 from .listeners import idiom_plan, prefix_streams, translate_listener
 from .ordering import (
@@ -75,6 +75,7 @@ def translate(model: SupervisorConfig, opts: ConvertOptions) -> tuple[CircusConf
     case_clashes(ctx, watchers)
     sockets = sorted(ctx.sockets, key=lambda s: s.name)
     deferred = _deferred_in_use(model, circus, sockets, watchers)
+    report_undefined(ctx, watchers, deferred)
     config = CircusConfig(
         header=_header(ctx, circus[0][1], watchers, deferred),
         circus=tuple(circus),

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import circus_syntax as cs
+from ..circus_model import Watcher
 from ..findings import Severity
 from ..model import ENV_MARK_RE
 from ..redact import shown_env_name
@@ -103,3 +106,14 @@ def report_env_names(ctx: Context) -> None:
         ctx.reporter.report(
             "S2C123", loc, section, "environment", kind=kind, names=", ".join(names)
         )
+
+
+def report_undefined(ctx: Context, watchers: Sequence[Watcher], deferred: Sequence[str]) -> None:
+    """S2C008 once per deferred variable that circus.ini reads and this machine does not
+    define (one fact, whichever values use it), at its first use in a converted section."""
+    dropped = {p.section for p in ctx.model.processes} - {w.source for w in watchers}
+    for name in deferred:
+        uses = [u for u in ctx.model.undefined_env if u.name == name]
+        if uses:
+            use = next((u for u in uses if u.section not in dropped), uses[0])
+            ctx.reporter.report("S2C008", use.loc, use.section, use.option, name=name)

@@ -1,0 +1,84 @@
+"""What circusd's environment must define: circus.ini's header and S2C008."""
+
+from __future__ import annotations
+
+from sup2circus import ConvertOptions, convert_text
+from sup2circus.findings import Severity
+
+
+def _header(text: str, environ: dict[str, str] | None = None, resolve: bool = False) -> list[str]:
+    opts = ConvertOptions(environ=environ or {}, resolve_env=resolve)
+    conv = convert_text(text, options=opts)
+    return [line for line in conv.text.splitlines() if line.startswith("# circusd's environment")]
+
+
+def test_the_header_asks_only_for_the_variables_the_watchers_read() -> None:
+    # BBB is used only by a listener and CCC only by a command that cannot be split: neither
+    # is converted, so circusd never reads them; asking for them would send the user after
+    # variables nothing uses
+    text = (
+        "[supervisord]\n"
+        "[program:a]\ncommand = /bin/echo %(ENV_AAA)s\n"
+        "stdout_logfile = /tmp/%(ENV_DDD)s.log\n"
+        "[eventlistener:l]\ncommand = /bin/cat %(ENV_BBB)s\nevents = PROCESS_STATE\n"
+        '[program:c]\ncommand = /bin/echo "%(ENV_CCC)s\n'
+        '[program:e]\ncommand = /bin/env\nenvironment = X="%(ENV_EEE)s"\n'
+    )
+    assert _header(text) == ["# circusd's environment must define: AAA, DDD, EEE"]
+
+
+def test_a_wrapper_does_not_ask_for_pwd() -> None:
+    # an sh wrapper hands the program circusd's PWD, when it has one: not a variable to define
+    text = (
+        "[program:a]\ncommand = /bin/echo %(ENV_AAA)s\nredirect_stderr = true\numask = 077\n"
+        "[eventlistener:l]\ncommand = /bin/cat %(ENV_PWD)s\nevents = PROCESS_STATE\n"
+    )
+    assert _header(text) == ["# circusd's environment must define: AAA"]
+
+
+def test_no_deferred_variable_no_line() -> None:
+    text = "[program:a]\ncommand = /bin/echo %(ENV_AAA)s\n"
+    assert _header(text, environ={"AAA": "1"}) == ["# circusd's environment must define: AAA"]
+    assert _header(text, environ={"AAA": "1"}, resolve=True) == []
+
+
+def _s2c008(text: str) -> list[tuple[str | None, str | None, int, str]]:
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    return [(f.section, f.option, f.line, f.message) for f in conv.findings if f.code == "S2C008"]
+
+
+def test_an_undefined_variable_is_one_info_at_its_first_use() -> None:
+    # circusd's environment must have it: one fact, at the first use (in supervisor's reading
+    # order: directory before command), however many values use it
+    text = (
+        "[program:a]\ncommand = /bin/a %(ENV_NOPE)s\ndirectory = /srv/%(ENV_NOPE)s\n"
+        "[program:b]\ncommand = /bin/b %(ENV_NOPE)s %(ENV_OTHER)s\n"
+    )
+    found = _s2c008(text)
+    assert [(s, o, line) for s, o, line, _ in found] == [
+        ("program:a", "directory", 3),
+        ("program:b", "command", 5),
+    ]
+    assert "%(ENV_NOPE)s is not defined in this environment" in found[0][3]
+    assert "%(ENV_OTHER)s is not defined in this environment" in found[1][3]
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    assert {f.severity for f in conv.findings if f.code == "S2C008"} == {Severity.INFO}
+
+
+def test_an_undefined_variable_circus_ini_does_not_read_is_no_finding() -> None:
+    # BBB is used only by a listener, which is not converted: circusd needs nothing
+    text = (
+        "[program:a]\ncommand = /bin/echo %(ENV_AAA)s\n"
+        "[eventlistener:l]\ncommand = /bin/cat %(ENV_BBB)s\nevents = PROCESS_STATE\n"
+    )
+    assert [(s, o) for s, o, _, _ in _s2c008(text)] == [("program:a", "command")]
+
+
+def test_an_undefined_variable_is_reported_where_circus_ini_uses_it() -> None:
+    # its first use is in a watcher that is not converted (a user circus cannot read back,
+    # S2C501): the finding goes to the first use that circus.ini keeps
+    text = (
+        "[program:a]\ncommand = /bin/echo %(ENV_AAA)s\nuser = $(circus.wid)\n"
+        "[program:b]\ncommand = /bin/echo\ndirectory = /srv/%(ENV_AAA)s\n"
+    )
+    assert [(s, o, line) for s, o, line, _ in _s2c008(text)] == [("program:b", "directory", 6)]
