@@ -9,6 +9,7 @@ goes through the topics in :data:`TOPICS` (one module each), which fill in its
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from collections.abc import Callable
 
@@ -225,12 +226,16 @@ def _deferred_in_use(
 ) -> tuple[str, ...]:
     """The deferred ``%(ENV_X)s`` names circus.ini reads: a section that was not converted
     (a listener, say) needs nothing from circusd's environment."""
-    values = [v for _, v in circus] + [v for s in sockets for _, v in s.options]
-    for w in watchers:
-        # a wrapper's $(circus.env.PWD) hands the program circusd's PWD, if any: not a name
-        # circusd must have
-        values += (v.replace(PWD_ARGS, "") if k == "cmd" else v for k, v in w.options)
-    used = set(CIRCUS_ENV_REF_RE.findall("\n".join(values)))
+    options = itertools.chain(
+        circus, (o for s in sockets for o in s.options), (o for w in watchers for o in w.options)
+    )
+    used: set[str] = set()
+    for key, value in options:
+        if "$(circus.env." in value:
+            # a wrapper's $(circus.env.PWD) hands the program circusd's PWD, if any: not a
+            # name circusd must have
+            value = value.replace(PWD_ARGS, "") if key == "cmd" else value
+            used.update(CIRCUS_ENV_REF_RE.findall(value))
     used.update(n for w in watchers for _, v in w.env for n in cs.ENV_DOLLAR_RE.findall(v))
     return tuple(sorted(used.intersection(model.deferred_env)))
 
