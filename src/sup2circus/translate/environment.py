@@ -111,6 +111,8 @@ def report_env_names(ctx: Context) -> None:
 def report_undefined(ctx: Context, watchers: Sequence[Watcher], deferred: Sequence[str]) -> None:
     """S2C008 once per deferred variable that circus.ini reads and this machine does not
     define (one fact, whichever values use it), at its first use in a converted section."""
+    if not ctx.model.undefined_env:
+        return
     dropped = {p.section for p in ctx.model.processes} - {w.source for w in watchers}
     for name in deferred:
         uses = [u for u in ctx.model.undefined_env if u.name == name]
