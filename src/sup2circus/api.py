@@ -30,7 +30,7 @@ class Conversion:
     files_read: tuple[str, ...] = ()
     # The translated circus model (see sup2circus.translate.CircusConfig), for --verify.
     circus: object = field(default=None, compare=False, repr=False)
-    # The text of every file read (path -> text), for inline suppression comments.
+    # The text of each file read that may hold an inline suppression comment (path -> text).
     texts: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def worst(self) -> Severity | None:

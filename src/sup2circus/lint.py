@@ -216,7 +216,8 @@ def read_stdin() -> str:
 
 
 class Source(NamedTuple):
-    """One converted input: its conversion, and the text of every file it read."""
+    """One converted input: its conversion, and the text of each file it read that may hold
+    a suppression comment."""
 
     name: str
     conversion: api.Conversion
@@ -229,17 +230,15 @@ def _convert(
     """Convert one input without rendering circus.ini (the conversion's ``text`` is ""): a
     lint needs the findings only, and a conversion streams the text from the model
     (``keep_model``) with :func:`sup2circus.write.write_pieces`."""
-    texts: dict[str, str] = {}
     if name != "-" and file_kind(name) is not None:  # a Dockerfile or a shell script
         from .container import check_file
 
-        return Source(name, check_file(name, options), texts)
+        return Source(name, check_file(name, options), {})
     if name == "-":
         text = stdin_text if stdin_text is not None else read_stdin()
         conv = api.convert_text(
             text, filename="<stdin>", base_dir=os.getcwd(), options=options, render=False
         )
-        texts["<stdin>"] = text
     else:
         # Read a file below the current directory by its relative path: the findings then name
         # it as they are shown (see _Shown), without a copy of each; the same file.
@@ -249,27 +248,11 @@ def _convert(
         except (OSError, UnicodeDecodeError) as exc:  # read.py should raise InputError itself
             reason = getattr(exc, "strerror", None) or str(exc)
             raise InputError(f"cannot read: {reason}", file=name) from None
-    given = getattr(conv, "texts", None)
-    if isinstance(given, dict):
-        texts.update(given)
-    _read_texts(conv, texts)
     if not keep_model:
         conv = api.Conversion(
             conv.text, conv.findings, conv.source, conv.files_read, texts=conv.texts
         )
-    return Source(name, conv, texts)
-
-
-def _read_texts(conv: api.Conversion, texts: dict[str, str]) -> None:
-    """Add the text of each file ``conv`` read that ``texts`` lacks (for suppression comments)."""
-    for path in (*conv.files_read, conv.source):
-        if path in texts or path.startswith("<"):
-            continue
-        try:
-            with open(path, "rb") as fh:
-                texts[path] = fh.read().decode("utf-8", "replace")
-        except OSError:
-            pass
+    return Source(name, conv, dict(conv.texts))
 
 
 def error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:

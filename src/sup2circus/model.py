@@ -87,7 +87,7 @@ class RawConfig:
     sections: tuple[RawSection, ...]
     files_read: tuple[str, ...]
     findings: tuple[Finding, ...] = ()
-    # The raw text lines of every file read, keyed by path (for suppression comments).
+    # the text of each file read that may hold a suppression comment, by path
     texts: Mapping[str, str] = field(default_factory=dict)
 
     def section(self, name: str) -> RawSection | None:

@@ -36,7 +36,10 @@ _DIRECTIVE = re.compile(r";!\s*(S2C\d{3})(?:\s+(error|warning|info))?")
 _SECTION = re.compile(r"^\s*\[(.+)\]")
 
 
-def _fake_findings(path: str, text: str, files: list[str]) -> list[Finding]:
+def _fake_findings(path: str, text: str, texts: dict[str, str]) -> list[Finding]:
+    """The findings the directives of ``text`` ask for; ``texts`` gets every file read, as
+    Conversion.files_read and .texts name them."""
+    texts[path] = text
     out: list[Finding] = []
     section = None
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -51,9 +54,8 @@ def _fake_findings(path: str, text: str, files: list[str]) -> list[Finding]:
         if inc:
             # like supervisor: relative to the directory of the including file, made absolute
             sub = os.path.join(os.path.dirname(os.path.abspath(path)), inc.group(1))
-            files.append(sub)
             with open(sub, encoding="utf-8") as fh:
-                out += _fake_findings(sub, fh.read(), files)
+                out += _fake_findings(sub, fh.read(), texts)
         for d in _DIRECTIVE.finditer(line):
             code = d.group(1)
             sev = Severity(d.group(2)) if d.group(2) else RULES[code].severity
@@ -63,8 +65,8 @@ def _fake_findings(path: str, text: str, files: list[str]) -> list[Finding]:
 
 
 def _fake_convert(text: str, path: str, options: ConvertOptions) -> Conversion:
-    files = [path]
-    findings = _fake_findings(path, text, files)
+    texts: dict[str, str] = {}
+    findings = _fake_findings(path, text, texts)
     out = f"# converted from {path}\n[circus]\ncheck_delay = 1\n"
     out += f"# exact={options.exact} no_wrappers={options.no_wrappers} "
     out += f"resolve_env={options.resolve_env} runtime_dir={options.runtime_dir}\n"
@@ -72,7 +74,8 @@ def _fake_convert(text: str, path: str, options: ConvertOptions) -> Conversion:
         text=out,
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         source=path,
-        files_read=tuple(files),
+        files_read=tuple(texts),
+        texts=texts,
     )
 
 
