@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -102,7 +102,7 @@ def check(
     findings: dict[tuple[object, ...], Finding] = {}
     texts: dict[str, str] = {}
     for src in _not_included(sources):
-        texts.update(src.texts)
+        texts.update(src.conversion.texts)
         for f in src.conversion.findings:
             findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
     report, suppressed = process(list(findings.values()), texts, settings)
@@ -142,9 +142,9 @@ class Converted(NamedTuple):
 def convert_one(name: str, settings: Settings, options: ConvertOptions) -> Converted:
     """Convert ``name`` (``-``: standard input) without rendering circus.ini: the conversion
     keeps its model, and ``conversion.pieces()`` writes the text a piece at a time."""
-    src = _convert(name, options, None, keep_model=True)
-    report, suppressed = process(src.conversion.findings, src.texts, settings, presorted=True)
-    return Converted(src.conversion, report, suppressed, len(src.conversion.files_read) or 1)
+    conv = _convert(name, options, None, keep_model=True).conversion
+    report, suppressed = process(conv.findings, conv.texts, settings, presorted=True)
+    return Converted(conv, report, suppressed, len(conv.files_read) or 1)
 
 
 def strict_failure(findings: Sequence[Finding], settings: Settings) -> Failure | None:
@@ -216,12 +216,10 @@ def read_stdin() -> str:
 
 
 class Source(NamedTuple):
-    """One converted input: its conversion, and the text of each file it read that may hold
-    a suppression comment."""
+    """One converted input and its conversion."""
 
     name: str
     conversion: api.Conversion
-    texts: dict[str, str]
 
 
 def _convert(
@@ -233,7 +231,7 @@ def _convert(
     if name != "-" and file_kind(name) is not None:  # a Dockerfile or a shell script
         from .container import check_file
 
-        return Source(name, check_file(name, options), {})
+        return Source(name, check_file(name, options))
     if name == "-":
         text = stdin_text if stdin_text is not None else read_stdin()
         conv = api.convert_text(
@@ -252,7 +250,7 @@ def _convert(
         conv = api.Conversion(
             conv.text, conv.findings, conv.source, conv.files_read, texts=conv.texts
         )
-    return Source(name, conv, dict(conv.texts))
+    return Source(name, conv)
 
 
 def error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:
@@ -272,7 +270,7 @@ def error_finding(exc: Sup2CircusError, fallback_file: str) -> Finding:
 
 def process(
     findings: Sequence[Finding],
-    texts: dict[str, str],
+    texts: Mapping[str, str],
     settings: Settings,
     *,
     presorted: bool = False,
