@@ -93,3 +93,21 @@ def test_no_programs_is_a_warning() -> None:
     assert f.message == "no programs: circusd would run nothing; did an [include] miss?"
     one = _conv("[supervisord]\nnodaemon = true\n\n[program:p]\ncommand = /bin/p\n")
     assert not [f for f in one.findings if f.code == "S2C017"]
+
+
+def test_config_wide_facts_stand_on_the_first_program_of_the_file() -> None:
+    # stdin (S2C106), the inherited environment (S2C116) and SUPERVISOR_* (S2C107) concern
+    # every program: they stand on the first [program:x] of the file, where a reader (and a
+    # suppression comment) expects them, not on the one that happens to start first
+    text = (
+        "[supervisord]\n\n"
+        "[program:nginx]\ncommand = /usr/sbin/nginx\nautorestart = true\n\n"
+        "[program:gunicorn]\ncommand = /usr/bin/gunicorn\nautorestart = true\n"
+    )
+    conv = _conv(text)
+    assert [w.name for w in conv.circus.watchers] == ["gunicorn", "nginx"]  # type: ignore[attr-defined]
+    wide = {f.code: (f.line, f.section) for f in conv.findings if f.code in WIDE}
+    assert wide == dict.fromkeys(WIDE, (3, "program:nginx"))
+
+
+WIDE = ("S2C106", "S2C107", "S2C116")

@@ -199,12 +199,16 @@ def _config_findings(ctx: Context, watchers: list[Watcher]) -> None:
     """The findings about the whole config: stdin, inherited environment, SUPERVISOR_*
     variables, no programs, --exit-on-fatal."""
     m = ctx.model
-    piped = next((q for q in m.processes if q.kind == "program"), None)
+    # they concern every program: they stand on the first one of the config as it was read
+    # (where a reader and a suppression comment look), not on the one that starts first
+    reading_order = {s.name: i for i, s in enumerate(m.raw.sections)}
+    in_reading_order = sorted(m.processes, key=lambda q: reading_order.get(q.section, 0))
+    piped = next((q for q in in_reading_order if q.kind == "program"), None)
     if piped is not None:
         # fcgi programs get their socket on stdin in both daemons
         ctx.reporter.report("S2C106", piped.section_loc, piped.section, None)
     if m.processes:
-        first = m.processes[0]
+        first = in_reading_order[0]
         ctx.reporter.report("S2C116", first.section_loc, first.section, None)
         detail = (
             "circus does not set SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, "
@@ -214,7 +218,7 @@ def _config_findings(ctx: Context, watchers: list[Watcher]) -> None:
     if not watchers:
         ctx.reporter.report("S2C017", Loc(m.raw.main_file, 1), None, None)
     if ctx.opts.exit_on_fatal and m.processes:
-        first = m.processes[0]
+        first = in_reading_order[0]
         ctx.reporter.report("S2C133", first.section_loc, first.section, None)
 
 
