@@ -400,9 +400,8 @@ def _load(path: str) -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputError(
-            "could not find config file", path, hint="check the path (supervisord -c PATH)"
-        ) from None
+        hint = "check the path: the file supervisord reads with -c"
+        raise InputError("could not find config file", path, hint=hint) from None
     except OSError as exc:
         raise InputError(f"could not read config file: {exc.strerror}", path) from None
     if stat.S_ISDIR(st.st_mode):

@@ -130,7 +130,7 @@ def test_unreadable_input_is_one_s2c900_finding(work: Path) -> None:
     assert result.exit_status == EXIT_INPUT
     (only,) = result.findings
     assert isinstance(only, Finding) and only.code == "S2C900"
-    reason = "could not find config file (check the path (supervisord -c PATH))"
+    reason = "could not find config file (check the path: the file supervisord reads with -c)"
     assert only.message == RULES["S2C900"].message.format(error=reason)
 
 

@@ -219,14 +219,14 @@ def _events(ctx: Context, sec: RawSection, gmaps: Maps) -> tuple[str, ...]:
         raise error(
             f'[{sec.name}] section requires an "events" line',
             option_loc(sec, "events"),
-            hint="add events = PROCESS_STATE (or the event types it listens to)",
+            hint="add events = PROCESS_STATE, or the event types it listens to",
         )
     for up in events:
         if up not in EVENT_TYPES:
             raise error(
                 f"Unknown event type {up} in [{sec.name}] events",
                 option_loc(sec, "events"),
-                hint="see supervisor's event types (PROCESS_STATE, TICK_5, ...)",
+                hint="use supervisor's event types, such as PROCESS_STATE or TICK_5",
             )
     return tuple(events)
 

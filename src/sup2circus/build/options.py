@@ -48,8 +48,8 @@ _VALUE_HINTS = {
     "inet_address": "use host:port or port",
 }
 _ENV_SYNTAX_HINT = (
-    'write KEY="value",KEY2="value 2" (quote values with spaces, commas or '
-    "characters such as @ ? & =)"
+    'write KEY="value",KEY2="value 2"; quote values with spaces, commas or '
+    "characters such as @ ? & ="
 )
 
 

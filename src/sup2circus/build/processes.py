@@ -199,7 +199,7 @@ def _process_name(sec: RawSection, st: _Settings) -> str | None:
         raise error(
             f"Cannot set stopasgroup=true and killasgroup=false in section {sec.name!r}",
             option_loc(sec, "killasgroup"),
-            hint="remove killasgroup=false (stopasgroup implies killasgroup)",
+            hint="remove killasgroup=false: stopasgroup implies killasgroup",
         )
     return None if pn_opt is None else process_name
 
