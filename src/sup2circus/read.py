@@ -400,8 +400,11 @@ def _load(path: str) -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        hint = "check the path: the file supervisord reads with -c"
-        raise InputError("could not find config file", path, hint=hint) from None
+        raise InputError(
+            "could not find config file",
+            path,
+            hint="check the path: the file supervisord reads with -c",
+        ) from None
     except OSError as exc:
         raise InputError(f"could not read config file: {exc.strerror}", path) from None
     if stat.S_ISDIR(st.st_mode):
