@@ -28,7 +28,7 @@ from judges.supervisor_judge import (
 
 from sup2circus.api import ConvertOptions
 from sup2circus.build import build
-from sup2circus.findings import ConfigError
+from sup2circus.findings import ConfigError, Severity
 from sup2circus.model import SupervisorConfig, env_marker
 from sup2circus.read import read_file
 
@@ -832,6 +832,27 @@ def test_a_section_name_in_another_case_gets_a_hint(tmp_path: Path) -> None:
         "program": "",
         "foo": "",
     }
+
+
+def test_a_section_header_missing_its_bracket_is_a_warning(tmp_path: Path) -> None:
+    # supervisor reads "[program:web" as option '[program' (value 'web') of the section above,
+    # and web's command as that section's: both daemons run the wrong program, unnoticed
+    m = _model(
+        tmp_path,
+        SUPD + "[program:y]\ncommand=/bin/false\n[program:web\ncommand=/bin/true\n",
+    )
+    [f] = [f for f in m.findings if f.code == "S2C004"]
+    assert (f.severity, f.section, f.option, f.line) == (
+        Severity.WARNING,
+        "program:y",
+        "[program",
+        SUPD.count("\n") + 3,
+    )
+    assert f.message == (
+        "unknown option '[program' in [program:y] (supervisor ignores it; a section header "
+        "missing its ']'? supervisor reads the lines after it as options of [program:y])"
+    )
+    assert [p.command for p in m.processes] == ["/bin/true"]
 
 
 def test_an_unknown_option_of_default_is_reported_once(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .. import datatypes as dt
-from ..findings import Loc
+from ..findings import Loc, Severity
 from ..mapping import (
     OPEN_SECTIONS,
     OptionMapping,
@@ -324,8 +324,24 @@ def _check_section_options(
                 "S2C005", raw.loc, sec.name, key, name=shown, section=sec.name, kinds=kinds
             )
         else:
+            severity = None
             sugg = suggest(key, kind)
             extra = f"; did you mean '{sugg}'?" if sugg else ""
+            if key.startswith("["):
+                # "[program:web" is read as option '[program' of the section above, and what
+                # follows as that section's options: both daemons run the wrong thing, unnoticed
+                severity = Severity.WARNING
+                extra = (
+                    "; a section header missing its ']'? supervisor reads the lines after it "
+                    f"as options of [{sec.name}]"
+                )
             ctx.reporter.report(
-                "S2C004", raw.loc, sec.name, key, name=shown, section=sec.name, suggestion=extra
+                "S2C004",
+                raw.loc,
+                sec.name,
+                key,
+                severity=severity,
+                name=shown,
+                section=sec.name,
+                suggestion=extra,
             )

@@ -48,7 +48,9 @@ RULES: tuple[Rule, ...] = (
         I,
         "Silently ignores options it does not know, typos included.",
         "The option is not converted (circus would ignore it too).",
-        "Fix the spelling (the message suggests the closest valid name) or delete the line.",
+        "Fix the spelling (the message suggests the closest valid name) or delete the line. "
+        "A name starting with '[' is a section header missing its ']': a warning, since the "
+        "lines after it become options of the section above.",
         "[program:web]\ncommand = /bin/web\nautorestrat = true",
         message="unknown option '{name}' in [{section}] (supervisor ignores it{suggestion})",
     ),
