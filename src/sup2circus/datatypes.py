@@ -123,6 +123,14 @@ def split_words(text: str) -> list[str]:
     return [_WORD_PIECE_RE.sub(_unquoted, w) for w in words]
 
 
+def words_as_written(text: str) -> list[tuple[int, str]]:
+    """The words ``shlex.split(text)`` finds, as written (quotes and escapes kept), each with
+    its offset in ``text``; ValueError when it cannot be split."""
+    if _WORDS_RE.fullmatch(text) is None:
+        shlex.split(text)  # its error
+    return [(m.start(), m.group()) for m in _WORD_RE.finditer(text)]
+
+
 def _unquoted(piece: re.Match[str]) -> str:
     escaped, single, double = piece.groups()
     if escaped is not None:

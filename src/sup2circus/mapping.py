@@ -352,7 +352,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         topic="command",
         handler="processes._per_process",
         note="expanded, comments and %% resolved, re-quoted so circus's parser returns the "
-        "same argv",
+        "same argv; from a deferred %(ENV_X)s inside quotes on, written as it stands",
     ),
     _p(
         "process_name",

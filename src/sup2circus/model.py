@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .datatypes import split_words, words_as_written
 from .findings import Finding, Loc
 
 # Marker for a deferred %(ENV_X)s. Made only of characters that supervisor's shlex-based
@@ -34,6 +35,25 @@ ENV_MARK_RE = re.compile(ENV_MARK_START + r"([A-Za-z_][A-Za-z0-9_]*?)" + ENV_MAR
 def env_marker(name: str) -> str:
     """The in-model stand-in for a deferred ``%(ENV_<name>)s``."""
     return f"{ENV_MARK_START}{name}{ENV_MARK_END}"
+
+
+def quoted_marker_tail(command: str) -> tuple[int, str] | None:
+    """Where a command with markers must be written as it stands: the index of its first word
+    holding a marker inside quotes, and the command from that word on; None when every marker
+    stands outside quotes.
+
+    supervisord puts a value into the command text, then splits it, and circus does the same
+    with ``$(circus.env.X)``. A marker outside quotes can become a bare reference in a word
+    written anew; one inside quotes must keep its quotes, and so must the text after it (a
+    quote in the value changes how the rest is split, in both daemons alike)."""
+    if "'" not in command and '"' not in command:
+        return None
+    for index, (start, word) in enumerate(words_as_written(command)):
+        markers = len(ENV_MARK_RE.findall(word))
+        # a marker outside quotes makes two words when a space is put in it; inside, one
+        if markers and len(split_words(ENV_MARK_RE.sub(r"\g<0> \g<0>", word))) != 1 + markers:
+            return index, command[start:]
+    return None
 
 
 def as_written(value: str) -> str:

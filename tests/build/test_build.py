@@ -1283,6 +1283,26 @@ def test_split_words_is_shlex_split(value: str) -> None:
     assert _outcome(dt.split_words, value) == _outcome(shlex.split, value)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(value=_SHELL_TEXT)
+def test_words_as_written_are_the_words_of_split_words(value: str) -> None:
+    """Each word as written splits into that one word, and the text from its offset on splits
+    into the words from it on (what translate.command writes as it stands)."""
+    from sup2circus import datatypes as dt
+
+    try:
+        words = dt.split_words(value)
+    except ValueError:
+        with pytest.raises(ValueError):
+            dt.words_as_written(value)
+        return
+    written = dt.words_as_written(value)
+    assert [dt.split_words(w) for _, w in written] == [[w] for w in words]
+    for i, (start, w) in enumerate(written):
+        assert value[start:].startswith(w)
+        assert dt.split_words(value[start:]) == words[i:]
+
+
 def test_split_words_examples() -> None:
     from sup2circus import datatypes as dt
 

@@ -248,20 +248,32 @@ def test_circus_expands_circus_references_in_a_deferred_value_of_the_command() -
             compare(conf, work, extra_env={"S2C_DIFF": "$(circus.wid)"})
 
 
+@pytest.mark.parametrize("value", ["hello wide world", "i'j'k", 'a"b"c', "tab\there", "x\\y"])
 @pytest.mark.parametrize(
     ("command", "deferred"),
     [
-        ('/usr/bin/prog "%(ENV_S2C_DIFF)s"', False),  # quoted: split differently if deferred
-        ("/usr/bin/prog '-x=%(ENV_S2C_DIFF)s'", False),
-        ("/usr/bin/prog %(ENV_S2C_DIFF)s 'quoted'", True),  # outside quotes: deferred
+        # inside quotes: the words from there on are written as they stand, quotes kept
+        ('/usr/bin/prog "%(ENV_S2C_DIFF)s"', True),
+        ("/usr/bin/prog '-x=%(ENV_S2C_DIFF)s' after", True),
+        ('/usr/bin/prog %(ENV_S2C_DIFF)s "a b" "%(ENV_S2C_DIFF)s"x\'y z\' last', True),
+        ('/bin/sh -c "echo %(ENV_S2C_DIFF)s && exec /usr/bin/prog"', True),
+        ("/usr/bin/prog %(ENV_S2C_DIFF)s 'quoted'", True),  # outside quotes: re-quoted words
+        # ... unless circus would substitute something in them (supervisord passes $(circus.*)
+        # on as it is) or it is the program's own name (a wrapper's words come after it): this
+        # machine's value
+        ('/usr/bin/prog "%(ENV_S2C_DIFF)s $(circus.wid)"', False),
+        ('"/usr/bin/%(ENV_S2C_DIFF)s"', False),
     ],
 )
-def test_a_deferred_value_keeps_its_quoting(command: str, deferred: bool) -> None:
-    text = f"[supervisord]\nnodaemon=true\n[program:a]\ncommand={command}\n"
+@pytest.mark.parametrize("wrapper", ["", "umask=022\n", "environment=__name__=x\n"])
+def test_a_deferred_value_keeps_its_quoting(
+    command: str, deferred: bool, value: str, wrapper: str
+) -> None:
+    text = f"[supervisord]\nnodaemon=true\n[program:a]\ncommand={command}\n{wrapper}"
     with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
         conf = Path(tmp) / "supervisord.conf"
         conf.write_text(text, encoding="utf-8")
-        env = {"S2C_DIFF": "hello wide world"}
+        env = {"S2C_DIFF": value}
         conversion = convert_file(conf, ConvertOptions(environ=env))
         assert ("$(circus.env.S2C_DIFF)" in conversion.text) is deferred
         resolved = [f.option for f in conversion.findings if f.code == "S2C007"]

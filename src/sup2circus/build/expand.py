@@ -13,9 +13,15 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
-from ..datatypes import split_words
+from .. import circus_syntax as cs
 from ..findings import Loc
-from ..model import ENV_MARK_RE, UndefinedUse, env_marker, takes_whole_mapping
+from ..model import (
+    ENV_MARK_RE,
+    UndefinedUse,
+    env_marker,
+    quoted_marker_tail,
+    takes_whole_mapping,
+)
 from .context import ENV_NAME_RE, Context, Maps, NotConverted, error
 
 _PUA_BASE = 0xF0000  # sentinels: private-use characters no config holds
@@ -244,7 +250,7 @@ def _ev_deferred(
         raise error(str(exc), loc, hint=EXPAND_HINT) from None
     except NotDeferrable:
         return None
-    if option == "command" and not _markers_outside_quotes(text):
+    if option == "command" and not _references_written(text):
         return None
     note_uses(ctx, dm.used, section, option, loc, resolved=False)
     ctx.deferred.update(ENV_MARK_RE.findall(text))
@@ -254,20 +260,20 @@ def _ev_deferred(
     return text
 
 
-def _markers_outside_quotes(command: str) -> bool:
-    """Whether every marker of ``command`` stands outside quotes. supervisord splits the command
-    once the value is in it, and so does circus with ``$(circus.env.X)``, which the writer puts
-    outside quotes: a marker quoted in the source (``"%(ENV_X)s"``) would have its value split
-    differently (a space in it, say). A marker outside quotes turns into two words when a space
-    is put in it; one inside quotes does not."""
-    if "'" not in command and '"' not in command:
-        return True
-    spaced = ENV_MARK_RE.sub(lambda m: f"{m.group()} {m.group()}", command)
+def _references_written(command: str) -> bool:
+    """Whether circus.ini can hold ``command``'s deferred references so that circus splits
+    circusd's values as supervisord would: bare ones outside quotes; from the first word with
+    one inside quotes, the command as it stands (translate.command), which circus must read
+    back unchanged and which must not start with the program's name (a wrapper puts its own
+    words after that). Otherwise this machine's values are used (S2C007)."""
     try:
-        added = len(split_words(spaced)) - len(split_words(command))
+        tail = quoted_marker_tail(command)
     except ValueError:
-        return False
-    return added == len(ENV_MARK_RE.findall(command))
+        return True  # unsplittable: not converted either way (S2C125), nothing to resolve
+    if tail is None:
+        return True
+    index, text = tail
+    return index > 0 and cs.reads_back(text)
 
 
 def _expansion_error(

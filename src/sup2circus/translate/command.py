@@ -8,7 +8,7 @@ import shlex
 
 from .. import circus_syntax as cs
 from ..findings import Severity
-from ..model import ENV_MARK_START, ProcessSpec, as_written
+from ..model import ENV_MARK_START, ProcessSpec, as_written, quoted_marker_tail
 from .context import Context, Draft
 from .spelling import (
     PWD_REF,
@@ -45,27 +45,31 @@ def translate_command(ctx: Context, d: Draft) -> None:
             prefix.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
     if wrapped:
         prefix += [SH, "-c", _script(d.umask, d.redirections)]
-    # a wrapper script gets circusd's PWD twice after the program's name ($1 and $2, see
-    # PWD_RESTORE): once substituted by circus, once spelled so that circus leaves it alone
-    head = [*prefix, *argv[:1]]
-    tail = argv[1:] if wrapped else []
-    if not wrapped:
-        head = [*prefix, *argv]
-    tokens = [*head, *tail]
+    # the words from the first one with a deferred reference inside quotes are written as
+    # they stand, quotes kept (build made sure circus reads them back: _references_written)
+    verbatim = quoted_marker_tail(p.command) if ENV_MARK_START in p.command else None
+    kept = len(argv) if verbatim is None else verbatim[0]
+    written = "" if verbatim is None else replace_markers(verbatim[1])
+    tokens = [*prefix, *argv]
     deferred = deferred_map(tokens)
-    pre = _join(head, deferred)
-    post = _join(tail, deferred)
     if wrapped:
+        # a wrapper script gets circusd's PWD twice after the program's name ($1 and $2, see
+        # PWD_RESTORE): once substituted by circus, once spelled so that circus leaves it alone
+        pre = _join([*prefix, *argv[:1]], deferred)
+        post = " ".join(filter(None, (_join(argv[1:kept], deferred), written)))
         cmd = " ".join(part for part in (pre, PWD_ARGS, post) if part)
-        run = [*head, PWD_REF, PWD_REF, *tail]
+        run = [*prefix, *argv[:1], PWD_REF, PWD_REF, *argv[1:]]
     else:
-        cmd, run = pre, head
+        pre = _join([*prefix, *argv[:kept]], deferred)
+        post = written
+        cmd = " ".join(part for part in (pre, post) if part)
+        run = tokens
     if wrapped or d.wrapper_env:
         d.comments.append(_wrapper_comment(d, wrapped))
         d.comments.append("runs: " + shlex.join(replace_markers(a) for a in argv))
     d.program_argv = _with_references(p.argv)
     d.argv = d.program_argv if run == argv else _with_references(run)
-    if not all(map(token_ok, run)):
+    if verbatim is not None or not all(map(token_ok, run)):
         # not every token reads back as itself: check the whole command
         check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
         if check != list(d.argv) or not only_our_refs(f"{pre} {post}", " ".join(tokens)):
