@@ -580,6 +580,18 @@ def _model(tmp_path: Path, text: str, env: dict[str, str] | None = None, **kw: A
     return ours(conf, dict(BASE_ENV, **(env or {})), **kw)
 
 
+def test_an_undeferrable_command_says_why(tmp_path: Path) -> None:
+    # most commands keep %(ENV_X)s for circusd; not one in the program's own name
+    m = _model(tmp_path, SUPD + '[program:a]\ncommand="/usr/bin/%(ENV_S2C_NOPE)s" --flag\n')
+    [f] = [f for f in m.findings if f.code == "S2C014"]
+    assert "in [program:a] command cannot be expanded: S2C_NOPE is not defined in this " in (
+        f.message
+    )
+    assert "and it stands inside quotes where circus.ini cannot keep it for circusd (in the " in (
+        f.message
+    )
+
+
 def test_deferred_env_markers(tmp_path: Path) -> None:
     m = _model(
         tmp_path,

@@ -292,11 +292,14 @@ def _expansion_error(
         return error(msg, loc, hint=ENV_HINT)
     m = re.search(r"contains names \('ENV_([^']*)'\)", real_err)
     if m:
-        why = (
-            "--resolve-env was given"
-            if ctx.resolve
-            else f"a {option} value cannot be deferred to circusd's environment"
-        )
+        why = f"a {option} value cannot be deferred to circusd's environment"
+        if ctx.resolve:
+            why = "--resolve-env was given"
+        elif option == "command":  # most commands can keep it (_references_written)
+            why = (
+                "it stands inside quotes where circus.ini cannot keep it for circusd (in the "
+                "program's name, or with $(circus.*) text)"
+            )
         msg = (
             f"%(ENV_{m.group(1)})s in [{section}] {option} cannot be expanded: "
             f"{m.group(1)} is not defined in this environment and {why} "
