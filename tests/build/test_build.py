@@ -328,6 +328,14 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
     ("empty-command", SUPD + "[program:a]\ncommand=\n", {}, False),
     ("unparsable-command", SUPD + "[program:a]\ncommand=/bin/a 'x\n", {}, False),
     ("bad-name", SUPD + "[program:a b]\ncommand=/bin/a\n", {}, True),
+    ("empty-user", SUPD + "[program:a]\ncommand=/bin/a\nuser=\n", {}, True),
+    ("empty-daemon-user", "[supervisord]\nuser=\n[program:a]\ncommand=/bin/a\n", {}, True),
+    (
+        "empty-fcgi-user",
+        SUPD + "[fcgi-program:a]\ncommand=/bin/a\nsocket=unix:///tmp/s2c.sock\nuser=\n",
+        {},
+        True,
+    ),
     ("bad-process-name", SUPD + "[program:a]\ncommand=/bin/a\nprocess_name=x:y\n", {}, True),
     (
         "process-name-expands-to-bad-chars",

@@ -10,7 +10,7 @@ Only checks of *this machine* are relaxed (the conversion runs on a build host, 
 daemon runs):
 
 * users and groups: ``name_to_uid``/``name_to_gid``/``gid_for_uid`` accept unknown names and give
-  them a stable fake id (>= 200000);
+  them a stable fake id (>= 200000) -- not an empty user name, which no machine has;
 * directories: ``existing_directory``/``existing_dirpath`` accept missing directories;
 * importability: ``import_spec`` (rpcinterface factories, eventlistener ``result_handler``)
   only checks the ``module:attr`` syntax, and never imports anything;
@@ -111,6 +111,8 @@ def _name_to_uid(name: Any) -> int:
     try:
         uid = sdt.name_to_uid(name)
     except ValueError:
+        if name == "":
+            raise  # no machine has a user without a name: not a fact of this one
         try:
             uid = int(name)
         except ValueError:

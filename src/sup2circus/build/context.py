@@ -159,6 +159,24 @@ def new_context(raw: RawConfig, options: ConvertOptions) -> Context:
     return ctx
 
 
+def check_user(ctx: Context, sec: RawSection, option: str, user: str, owner_of: str = "") -> None:
+    """supervisor's ``name_to_uid`` check of ``user`` (of ``option``; ``owner_of``: the words
+    S2C011 puts before the user). A user this machine does not know is a fact of this machine
+    only (S2C011); an empty name is refused everywhere, as supervisord refuses it."""
+    loc = option_loc(sec, option)
+    if user == "":
+        raise error(
+            f"Invalid user name '' in [{sec.name}] {option}",
+            loc,
+            hint="name a user, or remove the line",
+        )
+    if not ctx.user_exists(user):
+        consequence = "" if owner_of else USER_CONSEQUENCE
+        ctx.reporter.report(
+            "S2C011", loc, sec.name, option, owner_of=owner_of, user=user, consequence=consequence
+        )
+
+
 def user_exists(name: str) -> bool:
     """Whether the user (name or uid) exists on this machine."""
     try:

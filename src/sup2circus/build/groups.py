@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from .. import datatypes as dt
 from ..model import GroupSpec, ProcessSpec, RawSection, SocketSpec
-from .context import Context, Maps, NotConverted, error, option_loc, same_maps
+from .context import Context, Maps, NotConverted, check_user, error, option_loc, same_maps
 from .options import conv, get, name_of, skip_section, value
 from .processes import KindFields, processes
 
@@ -275,17 +275,7 @@ def _socket_owner(ctx: Context, sec: RawSection, gmaps: Maps) -> str | None:
     if ov is None:
         return None
     u, _grp = dt.colon_separated_user_group(ov.text)
-    if not ctx.user_exists(u):
-        loc = option_loc(sec, "socket_owner")
-        ctx.reporter.report(
-            "S2C011",
-            loc,
-            sec.name,
-            "socket_owner",
-            owner_of="socket_owner ",
-            user=u,
-            consequence="",
-        )
+    check_user(ctx, sec, "socket_owner", u, owner_of="socket_owner ")
     return ov.text
 
 

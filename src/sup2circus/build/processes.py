@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from .. import datatypes as dt
 from ..mapping import ordinary_rows, row
 from ..model import LogKind, LogSpec, ProcessSpec, RawSection, SocketSpec
-from .context import USER_CONSEQUENCE, Context, Maps, NotConverted, error, option_loc
+from .context import Context, Maps, NotConverted, check_user, error, option_loc
 from .expand import Val, ev
 from .options import check_dirs, conv, get, name_of, parse_env, read
 
@@ -163,17 +163,7 @@ def _user(ctx: Context, sec: RawSection, maps: Maps) -> str | None:
     uv = get(ctx, sec, "user", None, maps) if "user" in sec.options else None
     if uv is None:
         return None
-    if not ctx.user_exists(uv.text):
-        loc = option_loc(sec, "user")
-        ctx.reporter.report(
-            "S2C011",
-            loc,
-            sec.name,
-            "user",
-            owner_of="",
-            user=uv.text,
-            consequence=USER_CONSEQUENCE,
-        )
+    check_user(ctx, sec, "user", uv.text)
     return uv.text
 
 

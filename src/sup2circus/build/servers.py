@@ -13,6 +13,7 @@ from .context import (
     Context,
     Maps,
     NotConverted,
+    check_user,
     error,
     module_found,
     option_loc,
@@ -82,11 +83,7 @@ def _unix(ctx: Context, sec: RawSection, here_maps: Maps, env_only: Maps) -> Ser
     if cv is not None:
         chown = cv.text
         u, _g = dt.colon_separated_user_group(chown)
-        if not ctx.user_exists(u):
-            loc = option_loc(sec, "chown")
-            ctx.reporter.report(
-                "S2C011", loc, sec.name, "chown", owner_of="chown ", user=u, consequence=""
-            )
+        check_user(ctx, sec, "chown", u, owner_of="chown ")
     chmod = 0o700
     mv = get(ctx, sec, "chmod", None, env_only)
     if mv is not None:

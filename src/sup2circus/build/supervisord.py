@@ -10,7 +10,7 @@ from .. import datatypes as dt
 from ..findings import Loc
 from ..mapping import row
 from ..model import RawSection, SupervisordSpec
-from .context import USER_CONSEQUENCE, Context, Maps, option_loc, same_maps
+from .context import Context, Maps, check_user, option_loc, same_maps
 from .expand import ev
 from .options import check_dirs, get, parse_env, read, text
 
@@ -63,17 +63,8 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     nocleanup = parsed("nocleanup")
     strip_ansi = parsed("strip_ansi")
     environment = _environment(ctx, sec, maps)
-    if user is not None and not ctx.user_exists(user):
-        loc = option_loc(sec, "user")
-        ctx.reporter.report(
-            "S2C011",
-            loc,
-            "supervisord",
-            "user",
-            owner_of="",
-            user=user,
-            consequence=USER_CONSEQUENCE,
-        )
+    if user is not None:
+        check_user(ctx, sec, "user", user)
     return SupervisordSpec(
         present=present,
         nodaemon=nodaemon,
