@@ -405,6 +405,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         "exact",
         "S2C008",
         "S2C501",
+        "S2C136",
         expand="process",
         topic="command",
         handler="processes._per_process",

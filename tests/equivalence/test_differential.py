@@ -224,6 +224,11 @@ def options(conf: Path, env: dict[str, str], **flags: Any) -> ConvertOptions:
     return ConvertOptions(environ=env, **extra)
 
 
+def _applied(umask: int | None) -> int | None:
+    """The mask a process gets from ``os.umask(umask)``: the kernel keeps its low 9 bits."""
+    return None if umask is None else umask & 0o777
+
+
 def compare(
     conf: Path, tmp_path: Path, extra_env: dict[str, str] | None = None, **flags: Any
 ) -> list[str]:
@@ -328,7 +333,7 @@ def compare(
         # umask: the program's, else supervisord's own when it daemonizes (else inherited)
         sup_umask = p["umask"] if p["umask"] is not None else daemon_umask
         circ_umask = wrapper_umask if wrapper_umask is not None else circus_umask
-        diff.check(section, name, "umask", sup_umask, circ_umask)
+        diff.check(section, name, "umask", _applied(sup_umask), _applied(circ_umask))
         if p["socket"] is not None:  # fcgi-program: the socket on the child's stdin
             socks = {sock["name"]: sock for sock in whole["sockets"]}
             sock = socks.get(str(w["stdin_socket"]))
@@ -398,6 +403,25 @@ def test_realworld(conf: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("conf", SUPERVISOR_FIXTURES, ids=_ids(SUPERVISOR_FIXTURES))
 def test_supervisor_fixture(conf: Path, tmp_path: Path) -> None:
     compare(conf, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        # supervisord's child calls os.umask(-1), which the kernel takes modulo 0o777; sh's
+        # umask builtin refuses -01
+        "umask=-1",
+        "umask=1022",
+        # supervisord's child fails to chdir('') and never runs the program
+        "directory=",
+    ],
+)
+def test_odd_values_run_as_supervisord_runs_them(option: str, tmp_path: Path) -> None:
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/echo hi\n{option}\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    compare(conf, work)
 
 
 def test_corpora_are_there() -> None:

@@ -322,8 +322,7 @@ RULES: tuple[Rule, ...] = (
         "[program:web]\ncommand = /usr/bin/web 'unclosed",
         observes=("argv",),
         message=(
-            "the command cannot be split into arguments (an unclosed quote or a trailing "
-            "backslash?): supervisord would fail to start it; watcher not converted"
+            "the command {problem}: supervisord would fail to start it; watcher not converted"
         ),
     ),
     Rule(
@@ -446,6 +445,23 @@ RULES: tuple[Rule, ...] = (
         message=(
             "stderr_logfile={path} is ignored: redirect_stderr=true sends stderr to stdout's "
             "log, in supervisord (which warns at startup) and in circus alike"
+        ),
+    ),
+    Rule(
+        "S2C136",
+        "directory-empty",
+        "directory is empty",
+        E,
+        "Accepts directory= with no value, then cannot start the program: its child fails to "
+        "change to the directory '' (\"couldn't chdir to : ENOENT\") at every try, until FATAL.",
+        "Not converted: a watcher with no working_dir would run the program in circusd's own "
+        "directory.",
+        "Set directory to the program's directory, or remove the line.",
+        "[program:web]\ncommand = /usr/bin/web\ndirectory =",
+        observes=("cwd",),
+        message=(
+            "directory is empty: supervisord would fail to start the program (couldn't chdir "
+            "to ''); watcher not converted"
         ),
     ),
 )

@@ -29,8 +29,13 @@ PWD_ARGS = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
 
 
 def unsplittable(ctx: Context, p: ProcessSpec) -> None:
-    """S2C125: a command supervisord cannot split."""
-    ctx.reporter.report("S2C125", p.loc_of("command"), p.section, "command")
+    """S2C125: a command supervisord cannot split into a program and its arguments."""
+    problem = (
+        "is empty"  # supervisor: BadCommand("command is empty")
+        if not p.command.strip()
+        else "cannot be split into arguments (an unclosed quote or a trailing backslash?)"
+    )
+    ctx.reporter.report("S2C125", p.loc_of("command"), p.section, "command", problem=problem)
 
 
 def translate_command(ctx: Context, d: Draft) -> None:
@@ -116,7 +121,10 @@ def _umask(ctx: Context, d: Draft) -> None:
     p = d.p
     if p.umask is None:
         return
-    umask = format(p.umask, "03o")
+    # supervisord's child calls os.umask(umask): the kernel keeps umask & 0o777 (-1 is 777),
+    # while sh's umask builtin refuses a negative mask
+    mask = p.umask & 0o777
+    umask = format(mask, "03o")
     if ctx.opts.no_wrappers:
         detail = (
             f"umask={umask} is lost without wrappers (circus has no per-watcher umask; the "
@@ -135,7 +143,7 @@ def _umask(ctx: Context, d: Draft) -> None:
         f'umask={umask}: the command is wrapped in sh -c \'umask ... && exec "$0" "$@"\' (exact)'
     )
     ctx.reporter.report("S2C104", p.loc_of("umask"), p.section, "umask", detail=detail)
-    d.umask = p.umask
+    d.umask = mask
 
 
 def _script(umask: int | None, redirections: list[str]) -> str:
@@ -190,6 +198,11 @@ def _directory(ctx: Context, d: Draft) -> None:
     if directory is None and sd.directory and not sd.nodaemon:
         directory = sd.directory
     if directory is None:
+        return
+    if directory == "":
+        # supervisord's child calls chdir('') and never runs the program
+        ctx.reporter.report("S2C136", p.loc_of("directory"), p.section, "directory")
+        d.ok = False
         return
     spelled = spell_value(directory)
     if spelled is not None:
