@@ -71,7 +71,7 @@ def translate(model: SupervisorConfig, opts: ConvertOptions) -> tuple[CircusConf
     other_sections(ctx)
     watchers = _watchers(ctx)
     report_env_names(ctx)
-    group_findings(ctx)
+    group_findings(ctx, watchers)
     _config_findings(ctx, watchers)
     case_clashes(ctx, watchers)
     sockets = sorted(ctx.sockets, key=lambda s: s.name)
@@ -109,8 +109,9 @@ def translate_process(ctx: Context, p: ProcessSpec, name: str) -> Draft | None:
     d = Draft(p, name, cs.escape_glob(name))
     for topic in TOPICS:
         topic(ctx, d)
-    if not d.ok:
-        return None
+        if not d.ok:
+            # not converted: the later topics would report on a watcher that does not exist
+            return None
     if p.numprocs > 1:
         d.comments.append(
             f"process {p.process_num} of {p.section} (numprocs={p.numprocs}, "
@@ -199,15 +200,20 @@ def _config_findings(ctx: Context, watchers: list[Watcher]) -> None:
     """The findings about the whole config: stdin, inherited environment, SUPERVISOR_*
     variables, no programs, --exit-on-fatal."""
     m = ctx.model
-    # they concern every program: they stand on the first one of the config as it was read
-    # (where a reader and a suppression comment look), not on the one that starts first
+    # they concern every watcher: they stand on the first converted program of the config as
+    # it was read (where a reader and a suppression comment look), not on the one that starts
+    # first, nor on one that is not converted
     reading_order = {s.name: i for i, s in enumerate(m.raw.sections)}
-    in_reading_order = sorted(m.processes, key=lambda q: reading_order.get(q.section, 0))
+    converted = {w.process for w in watchers}
+    in_reading_order = sorted(
+        (q for q in m.processes if f"{q.group_name}:{q.name}" in converted),
+        key=lambda q: reading_order.get(q.section, 0),
+    )
     piped = next((q for q in in_reading_order if q.kind == "program"), None)
     if piped is not None:
         # fcgi programs get their socket on stdin in both daemons
         ctx.reporter.report("S2C106", piped.section_loc, piped.section, None)
-    if m.processes:
+    if in_reading_order:
         first = in_reading_order[0]
         ctx.reporter.report("S2C116", first.section_loc, first.section, None)
         detail = (
@@ -217,7 +223,7 @@ def _config_findings(ctx: Context, watchers: list[Watcher]) -> None:
         ctx.reporter.report("S2C107", first.section_loc, first.section, None, detail=detail)
     if not watchers:
         ctx.reporter.report("S2C017", Loc(m.raw.main_file, 1), None, None)
-    if ctx.opts.exit_on_fatal and m.processes:
+    if ctx.opts.exit_on_fatal and in_reading_order:
         first = in_reading_order[0]
         ctx.reporter.report("S2C133", first.section_loc, first.section, None)
 
