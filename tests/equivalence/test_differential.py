@@ -261,7 +261,8 @@ def compare(
         daemon_user = (
             None if daemon_uid is None else getattr(daemon_uid, "written", str(daemon_uid))
         )
-        daemon_cwd = None if daemon.nodaemon else daemon.directory
+        # supervisord chdirs only to a directory that is set and not empty (options.py)
+        daemon_cwd = None if daemon.nodaemon else daemon.directory or None
         daemon_umask = None if daemon.nodaemon else daemon.umask
     model = conversion.circus
     assert isinstance(model, CircusConfig)
@@ -414,11 +415,15 @@ def test_supervisor_fixture(conf: Path, tmp_path: Path) -> None:
         "umask=1022",
         # supervisord's child fails to chdir('') and never runs the program
         "directory=",
+        # a daemonizing supervisord changes to its own directory only when it is not empty
+        "[supervisord] directory=",
     ],
 )
 def test_odd_values_run_as_supervisord_runs_them(option: str, tmp_path: Path) -> None:
+    daemon = option.removeprefix("[supervisord] ") if option.startswith("[") else "nodaemon=true"
+    program = "" if option.startswith("[") else option
     conf = tmp_path / "supervisord.conf"
-    conf.write_text(f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/echo hi\n{option}\n")
+    conf.write_text(f"[supervisord]\n{daemon}\n[program:a]\ncommand=/bin/echo hi\n{program}\n")
     work = tmp_path / "work"
     work.mkdir()
     compare(conf, work)
