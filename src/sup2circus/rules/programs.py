@@ -452,8 +452,9 @@ RULES: tuple[Rule, ...] = (
         "directory-empty",
         "directory is empty",
         E,
-        "Accepts directory= with no value, then cannot start the program: its child fails to "
-        "change to the directory '' (\"couldn't chdir to : ENOENT\") at every try, until FATAL.",
+        "Accepts directory= with no value, then never runs the program: at every start its "
+        "child fails to change to the directory '' (\"couldn't chdir to : ENOENT\") and exits "
+        "with status 127 (with the default startsecs, FATAL after startretries).",
         "Not converted: a watcher with no working_dir would run the program in circusd's own "
         "directory.",
         "Set directory to the program's directory, or remove the line.",
