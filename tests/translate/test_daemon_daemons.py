@@ -244,3 +244,30 @@ def test_a_missing_childlogdir_drops_the_watchers_logging_there(root: Path) -> N
         assert f"No such file or directory: '{root}/gone/web-stdout" in text(log)
         assert d.wait(0.1) is None, d.output()
         assert not any(p.name == "sleep" for p in d.snapshot())
+
+
+def test_umask_minus_one_is_a_mask_of_777_in_both_daemons(root: Path) -> None:
+    # supervisord's child calls os.umask(-1): the kernel keeps 0o777; the wrapper writes that
+    seen = root / "umask.txt"
+    conf = write_conf(root, f'command=/bin/sh -c "umask > {seen}; exec sleep 100"\numask=-1')
+    _, ini = converted(conf)
+    masks = {}
+    for name, argv in both(conf, ini):
+        seen.unlink(missing_ok=True)
+        with running(daemon_in(root, argv, name)):
+            wait_for(lambda: text(seen).strip(), 10, "the umask")
+            masks[name] = text(seen).strip()
+    assert masks == {"sup": "0777", "cir": "0777"}
+
+
+def test_an_empty_directory_never_runs_the_program(root: Path) -> None:
+    # what S2C136 says: supervisord's child fails chdir('') and exits 127 before the program
+    # runs; the watcher is not converted
+    ran = root / "ran.txt"
+    conf = write_conf(root, f'command=/bin/sh -c "echo ran > {ran}"\ndirectory=\nstartsecs=0')
+    conv, _ = converted(conf)
+    assert [f.code for f in conv.findings if f.option == "directory"] == ["S2C136"]
+    assert conv.circus.watchers == ()  # type: ignore[attr-defined]
+    with running(daemon_in(root, supervisord_argv(conf), "sup")):
+        wait_for(lambda: "exit status 127" in text(root / "daemon.log"), 10, "the exit")
+    assert not ran.exists()
