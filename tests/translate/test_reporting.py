@@ -114,9 +114,9 @@ WIDE = ("S2C106", "S2C107", "S2C116")
 
 
 def test_a_watcher_not_converted_gets_no_findings_of_the_later_topics() -> None:
-    # directory= (empty) drops the watcher in the command topic: lifecycle's S2C101/S2C102
-    # would be about a watcher that does not exist, and the config-wide facts stand on the
-    # first program that is converted
+    # directory= (empty) drops the watcher in the command topic: lifecycle's S2C101/S2C102 and
+    # the AUTO log files' S2C110 would be about a watcher that does not exist, and the
+    # config-wide facts stand on the first program that is converted
     text = (
         "[supervisord]\n\n"
         "[program:nowhere]\ncommand = /usr/bin/worker\ndirectory =\n\n"
@@ -125,6 +125,6 @@ def test_a_watcher_not_converted_gets_no_findings_of_the_later_topics() -> None:
     conv = _conv(text)
     assert [w.name for w in conv.circus.watchers] == ["web"]  # type: ignore[attr-defined]
     nowhere = sorted(f.code for f in conv.findings if f.section == "program:nowhere")
-    assert nowhere == ["S2C110", "S2C136"]
+    assert nowhere == ["S2C136"]  # no S2C110 "written as ...": its log files are never written
     wide = {f.code: f.section for f in conv.findings if f.code in WIDE}
     assert wide == dict.fromkeys(WIDE, "program:web")

@@ -35,7 +35,7 @@ from .ordering import (
 )
 from .sockets import translate_socket
 from .spelling import CIRCUS_ENV_REF_RE, replace_markers
-from .streams import translate_streams
+from .streams import report_auto_logs, translate_streams
 
 __all__ = ["PWD_RESTORE", "translate"]
 
@@ -48,6 +48,7 @@ TOPICS: tuple[Callable[[Context, Draft], None], ...] = (
     translate_lifecycle,
     translate_socket,
     prefix_streams,
+    report_auto_logs,
 )
 
 

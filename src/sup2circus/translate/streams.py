@@ -61,12 +61,12 @@ def translate_streams(ctx: Context, d: Draft) -> None:
         d.stream_options.append(("close_child_stdout", "true"))
     if d.stderr.kind == "null":
         d.stream_options.append(("close_child_stderr", "true"))
-    _auto_log_findings(ctx, d)
 
 
-def _auto_log_findings(ctx: Context, d: Draft) -> None:
+def report_auto_logs(ctx: Context, d: Draft) -> None:
     """S2C110 for the AUTO log files: one finding for both channels where both are AUTO by
-    default (the same place, the section's header)."""
+    default (the same place, the section's header). The last topic: only a watcher that is
+    converted has its log files written."""
     p = d.p
     by_place: dict[Loc, list[tuple[str, str]]] = {}
     for opt, path in d.auto_logs:
