@@ -271,3 +271,24 @@ def test_an_empty_directory_never_runs_the_program(root: Path) -> None:
     with running(daemon_in(root, supervisord_argv(conf), "sup")):
         wait_for(lambda: "exit status 127" in text(root / "daemon.log"), 10, "the exit")
     assert not ran.exists()
+
+
+def test_the_daemon_log_and_childlogdir_follow_the_daemon_environment(root: Path) -> None:
+    # %(ENV_HOME)s in [supervisord] logfile and childlogdir is the daemon's HOME (root/home,
+    # see daemon_in), not the converting machine's: circusd substitutes $(circus.env.HOME)
+    home = root / "home"
+    auto = home / "logs"
+    auto.mkdir(parents=True)
+    conf = root / "supervisord.conf"
+    conf.write_text(
+        f"[supervisord]\nnodaemon=true\npidfile={root}/daemon.pid\n"
+        "logfile=%(ENV_HOME)s/daemon.log\nchildlogdir=%(ENV_HOME)s/logs\n"
+        '[program:web]\ncommand=/bin/sh -c "echo hello; exec sleep 100"\n'
+    )
+    _, ini = converted(conf)
+    for name, argv in both(conf, ini):
+        for old in [home / "daemon.log", *auto.iterdir()]:
+            old.unlink(missing_ok=True)
+        with running(daemon_in(root, argv, name)):
+            wait_for(lambda: "hello" in "".join(map(text, auto.iterdir())), 10, f"{name} AUTO")
+            wait_for(lambda: text(home / "daemon.log"), 10, f"{name}'s own log")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sup2circus import ConvertOptions, convert_text
+from pathlib import Path
+
+from sup2circus import ConvertOptions, convert_file, convert_text
 from sup2circus.findings import Severity
 
 
@@ -82,3 +84,26 @@ def test_an_undefined_variable_is_reported_where_circus_ini_uses_it() -> None:
         "[program:b]\ncommand = /bin/echo\ndirectory = /srv/%(ENV_AAA)s\n"
     )
     assert [(s, o, line) for s, o, line, _ in _s2c008(text)] == [("program:b", "directory", 6)]
+
+
+def test_the_daemon_log_and_childlogdir_keep_their_environment_references(
+    tmp_path: Path,
+) -> None:
+    # circus substitutes $(circus.env.X) in [circus] logoutput and in a watcher's stream file
+    # names as it does in cmd: a %(ENV_X)s there is circusd's business, not this machine's
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\nlogfile=%(ENV_HOME)s/supervisord.log\n"
+        "childlogdir=%(ENV_HOME)s/logs\n[program:web]\ncommand=/usr/bin/web\n"
+    )
+    conv = convert_file(conf, ConvertOptions(environ={"HOME": "/home/build machine"}))
+    assert "logoutput = $(circus.env.HOME)/supervisord.log\n" in conv.text
+    assert "stdout_stream.filename = $(circus.env.HOME)/logs/web-stdout---supervisor.log\n" in (
+        conv.text
+    )
+    assert "build machine" not in conv.text
+    assert [f.code for f in conv.findings if f.code in ("S2C007", "S2C014")] == []
+    messages = " ".join(f.message for f in conv.findings)
+    assert "%(ENV_HOME)s/supervisord.log" in messages and "%(ENV_HOME)s/logs/web-" in messages
+    assert "S2CENV" not in messages
+    assert conv.circus.deferred_env == ("HOME",)  # type: ignore[attr-defined]

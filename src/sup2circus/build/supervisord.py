@@ -33,11 +33,17 @@ def supervisord(ctx: Context) -> SupervisordSpec:
         """An option parsed by its mapping row (its default there too)."""
         return read(ctx, row("supervisord", option), sec, maps)
 
-    def written(option: str, default: str | None = None) -> str:
-        """An option's expanded text (its default: the mapping row's, unless given)."""
+    def written(option: str, default: str | None = None, *, deferrable: bool = False) -> str:
+        """An option's expanded text (its default: the mapping row's, unless given);
+        ``deferrable``: a %(ENV_X)s stays for circusd's environment (circus.ini substitutes
+        $(circus.env.X) in what it holds: logoutput, the watchers' log files)."""
         fallback = row("supervisord", option).default if default is None else default
         assert fallback is not None, option
-        return text(ctx, sec, option, fallback, maps)
+        if not deferrable:
+            return text(ctx, sec, option, fallback, maps)
+        v = get(ctx, sec, option, fallback, maps, deferrable=True)
+        assert v is not None
+        return v.text
 
     # in supervisor's order (ServerOptions.server_configs_from_parser): the first error wins
     minfds = parsed("minfds")
@@ -47,7 +53,7 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     uv = get(ctx, sec, "user", None, maps)
     user = None if uv is None else uv.text
     umask = parsed("umask")
-    logfile = dt.expanduser(written("logfile"), ctx.env)
+    logfile = dt.expanduser(written("logfile", deferrable=True), ctx.env)
     log_files = [(logfile, "logfile")]
     maxbytes = parsed("logfile_maxbytes")
     backups = parsed("logfile_backups")
@@ -56,7 +62,7 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     identifier = written("identifier")
     nodaemon = parsed("nodaemon")
     silent = parsed("silent")
-    childlogdir = dt.expanduser(written("childlogdir", ctx.tempdir()), ctx.env)
+    childlogdir = dt.expanduser(written("childlogdir", ctx.tempdir(), deferrable=True), ctx.env)
     if "childlogdir" in sec.options:
         log_files.append((os.path.join(childlogdir, ""), "childlogdir"))
     check_dirs(ctx, sec, log_files)

@@ -7,8 +7,9 @@ import posixpath
 
 from .. import circus_syntax as cs
 from ..mapping import row
-from ..model import SupervisordSpec
+from ..model import SupervisordSpec, as_written
 from .context import Context
+from .spelling import spell_value
 from .streams import DEVICES
 
 LOGLEVELS = {
@@ -111,20 +112,21 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
     rotated = bool(sd.logfile_maxbytes) and logfile.lower() != "syslog" and logfile not in DEVICES
     rotation = " with rotation" if rotated else ""
     if "logfile" in sd.options:
+        spelled = spell_value(logfile)  # circus substitutes $(circus.env.X) in logoutput
         if logfile.lower() == "syslog":
             out.append(("logoutput", "syslog:///dev/log"))
             where = "syslog"
-        elif cs.reads_back(logfile):
+        elif spelled is not None:
             # circus opens it as supervisord does, /dev/stdout and the like included (a
             # WatchedFileHandler: no seek, so a pipe is fine)
-            out.append(("logoutput", logfile))
+            out.append(("logoutput", spelled))
             where = logfile
         else:
             where = "its stderr (the path cannot be written so that circus reads it back)"
         if where.lower() != logfile.lower() or also or rotated:  # (lower: SYSLOG is syslog)
             detail = (
-                f"supervisord logs to {logfile}{rotation}{also}; circusd logs to {where} only"
-                + (", without rotation" if rotated else "")
+                f"supervisord logs to {as_written(logfile)}{rotation}{also}; circusd logs to "
+                f"{as_written(where)} only" + (", without rotation" if rotated else "")
             )
             ctx.reporter.report("S2C202", sd.loc_of("logfile"), sec, "logfile", detail=detail)
         if logfile in DEVICES and sd.logfile_maxbytes:
@@ -147,7 +149,7 @@ def _daemon_log_rotation(ctx: Context) -> None:
         sd.loc_of(opt),
         "supervisord",
         opt,
-        logfile=sd.logfile,
+        logfile=as_written(sd.logfile),
         maxbytes=sd.logfile_maxbytes,
     )
 

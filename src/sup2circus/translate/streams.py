@@ -8,7 +8,7 @@ import re
 
 from ..circus_model import Stream
 from ..findings import Loc, Severity
-from ..model import LogKind, LogSpec, ProcessSpec
+from ..model import LogKind, LogSpec, ProcessSpec, as_written
 from .context import INHERIT, Context, Draft
 from .listeners import prefixed
 from .spelling import spell_value
@@ -73,7 +73,7 @@ def report_auto_logs(ctx: Context, d: Draft) -> None:
         by_place.setdefault(p.loc_of(opt), []).append((opt, path))
     for loc, logs in by_place.items():
         opts, paths = zip(*logs, strict=True)
-        setting, path = " and ".join(opts), " and ".join(paths)
+        setting, path = " and ".join(opts), " and ".join(map(as_written, paths))
         ctx.reporter.report("S2C110", loc, p.section, opts[0], setting=setting, path=path)
 
 
