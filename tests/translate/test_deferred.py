@@ -107,3 +107,18 @@ def test_the_daemon_log_and_childlogdir_keep_their_environment_references(
     assert "%(ENV_HOME)s/supervisord.log" in messages and "%(ENV_HOME)s/logs/web-" in messages
     assert "S2CENV" not in messages
     assert conv.circus.deferred_env == ("HOME",)  # type: ignore[attr-defined]
+
+
+def test_server_credentials_need_no_variable_from_this_machine(tmp_path: Path) -> None:
+    # circus has no authentication (S2C303): the username and password are never written, so
+    # an %(ENV_X)s in them, defined where the config runs, is nobody's business here
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\n[inet_http_server]\nport=*:9001\n"
+        "username=%(ENV_APP_USER)s\npassword=%(ENV_APP_PASSWD)s\n"
+        "[program:web]\ncommand=/usr/bin/web\n"
+    )
+    conv = convert_file(conf, ConvertOptions(environ={}))
+    codes = [f.code for f in conv.findings if f.section == "inet_http_server"]
+    assert codes == ["S2C302", "S2C303"]
+    assert "APP_" not in conv.text

@@ -129,8 +129,10 @@ def _ctl(ctx: Context, ctl: RawSection) -> ServerSpec:
 
 
 def _auth(ctx: Context, sec: RawSection, maps: Maps) -> tuple[str | None, bool]:
-    uv = get(ctx, sec, "username", None, maps)
-    pv = get(ctx, sec, "password", None, maps)
+    # deferrable: circus has no authentication (S2C303), so they are never written and an
+    # %(ENV_X)s in them needs nothing from this machine
+    uv = get(ctx, sec, "username", None, maps, deferrable=True)
+    pv = get(ctx, sec, "password", None, maps, deferrable=True)
     if (uv is None) != (pv is None):
         raise error(
             f"Section [{sec.name}] contains incomplete authentication: If a username or a "
