@@ -122,3 +122,27 @@ def test_server_credentials_need_no_variable_from_this_machine(tmp_path: Path) -
     codes = [f.code for f in conv.findings if f.section == "inet_http_server"]
     assert codes == ["S2C302", "S2C303"]
     assert "APP_" not in conv.text
+
+
+def test_an_auto_log_under_a_deferred_childlogdir_is_not_redirected_by_the_program_env(
+    tmp_path: Path,
+) -> None:
+    # circus expands $(circus.env.X) in a watcher's options with the watcher's [env] first:
+    # where the program's environment= sets X, circus would write the AUTO log under the
+    # program's X, supervisord under its own. Such a log is left on circusd's stream (S2C501)
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\nchildlogdir=%(ENV_LOGROOT)s/logs\n"
+        '[program:own]\ncommand=/usr/bin/own\nenvironment=LOGROOT="/custom"\n'
+        "[program:web]\ncommand=/usr/bin/web\n"
+    )
+    conv = convert_file(conf, ConvertOptions(environ={}))
+    own = next(w for w in conv.circus.watchers if w.name == "own")  # type: ignore[attr-defined]
+    web = next(w for w in conv.circus.watchers if w.name == "web")  # type: ignore[attr-defined]
+    assert not any("LOGROOT" in v for k, v in own.options if k.endswith("_stream.filename"))
+    assert ("stdout_stream.filename", "$(circus.env.LOGROOT)/logs/web-stdout---supervisor.log") in (
+        web.options
+    )
+    found = [f for f in conv.findings if f.code == "S2C501" and f.section == "program:own"]
+    assert [f.option for f in found] == ["stderr_logfile", "stdout_logfile"]
+    assert all("and its environment= sets LOGROOT for circus" in f.message for f in found)

@@ -8,7 +8,7 @@ import re
 
 from ..circus_model import Stream
 from ..findings import Loc, Severity
-from ..model import LogKind, LogSpec, ProcessSpec, as_written
+from ..model import ENV_MARK_RE, LogKind, LogSpec, ProcessSpec, as_written
 from .context import INHERIT, Context, Draft
 from .listeners import prefixed
 from .spelling import spell_value
@@ -196,11 +196,17 @@ def _file_stream(
     """A FileStream on ``path`` for channel ``chan`` (its options added to the draft)."""
     p = d.p
     spelled = spell_value(path)
-    if spelled is None:
-        detail = (
-            f"{chan} log path cannot be written so that circus reads it back unchanged; "
-            f"output left on circusd's {chan}"
+    # circus expands $(circus.env.X) in a watcher's options with the watcher's own [env] first;
+    # supervisord expanded childlogdir's %(ENV_X)s with its own environment
+    overridden = sorted(set(ENV_MARK_RE.findall(path)) & {k for k, _ in d.env_section})
+    if spelled is None or overridden:
+        why = (
+            f"uses %(ENV_{overridden[0]})s of supervisord's environment, and its environment= "
+            f"sets {overridden[0]} for circus, which would read that one"
+            if overridden
+            else "cannot be written so that circus reads it back unchanged"
         )
+        detail = f"{chan} log path {why}; output left on circusd's {chan}"
         ctx.reporter.report(
             "S2C501", p.loc_of(f"{chan}_logfile"), p.section, f"{chan}_logfile", detail=detail
         )
