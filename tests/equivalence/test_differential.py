@@ -18,6 +18,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -254,9 +255,12 @@ def compare(
     # privileges to [supervisord] user, and chdirs to directory only when it daemonizes
     # (a conf.d snippet has no daemon settings of its own: the real main file is unknown)
     daemon_user = daemon_cwd = daemon_umask = None
+    # where supervisord puts AUTO logs (a snippet's main file sets no childlogdir: the default)
+    childlogdir = tempfile.gettempdir()
     snippet = main.exists() or any(f.code == "S2C009" for f in conversion.findings)
     if not snippet:
         daemon = supervisor_options(str(conf), env=env)
+        childlogdir = daemon.childlogdir
         daemon_uid = daemon.uid
         daemon_user = (
             None if daemon_uid is None else getattr(daemon_uid, "written", str(daemon_uid))
@@ -343,6 +347,12 @@ def compare(
         c_out, c_err = circus_streams(w, redirect)
         diff.check(section, name, "stdout", s_out, c_out)
         diff.check(section, name, "stderr", s_err, c_err)
+        for s_dest, c_dest in ((s_out, c_out), (s_err, c_err)):
+            if s_dest == ("auto",) and c_dest[0] == "file":
+                # supervisord names an AUTO log at random (S2C110), but in childlogdir: no
+                # finding explains another directory
+                where = os.path.normpath(os.path.dirname(c_dest[1]))
+                diff.check(section, name, "auto log dir", os.path.normpath(childlogdir), where)
 
     # start order: supervisor's list is in start order; circus's by its arbiter's sort
     circ_order = [n for n in circ if n in set(sup_order)]
@@ -427,6 +437,21 @@ def test_odd_values_run_as_supervisord_runs_them(option: str, tmp_path: Path) ->
     work = tmp_path / "work"
     work.mkdir()
     compare(conf, work)
+
+
+@pytest.mark.parametrize("program_env", ["", 'environment=LOGROOT="/custom"'])
+def test_auto_logs_under_a_deferred_childlogdir(program_env: str, tmp_path: Path) -> None:
+    # circus takes $(circus.env.LOGROOT) from the watcher's [env] first (the program's
+    # environment=), supervisord from its own environment: compare checks the AUTO log's
+    # directory
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\nchildlogdir=%(ENV_LOGROOT)s/logs\n"
+        f"[program:a]\ncommand=/bin/echo hi\n{program_env}\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    compare(conf, work, extra_env={"LOGROOT": str(tmp_path)})
 
 
 def test_corpora_are_there() -> None:
