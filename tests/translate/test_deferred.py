@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from sup2circus import ConvertOptions, convert_file, convert_text
+from sup2circus import ConvertOptions, convert_text
 from sup2circus.findings import Severity
 
 
@@ -86,17 +84,14 @@ def test_an_undefined_variable_is_reported_where_circus_ini_uses_it() -> None:
     assert [(s, o, line) for s, o, line, _ in _s2c008(text)] == [("program:b", "directory", 6)]
 
 
-def test_the_daemon_log_and_childlogdir_keep_their_environment_references(
-    tmp_path: Path,
-) -> None:
+def test_the_daemon_log_and_childlogdir_keep_their_environment_references() -> None:
     # circus substitutes $(circus.env.X) in [circus] logoutput and in a watcher's stream file
     # names as it does in cmd: a %(ENV_X)s there is circusd's business, not this machine's
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(
+    text = (
         "[supervisord]\nnodaemon=true\nlogfile=%(ENV_HOME)s/supervisord.log\n"
         "childlogdir=%(ENV_HOME)s/logs\n[program:web]\ncommand=/usr/bin/web\n"
     )
-    conv = convert_file(conf, ConvertOptions(environ={"HOME": "/home/build machine"}))
+    conv = convert_text(text, options=ConvertOptions(environ={"HOME": "/home/build machine"}))
     assert "logoutput = $(circus.env.HOME)/supervisord.log\n" in conv.text
     assert "stdout_stream.filename = $(circus.env.HOME)/logs/web-stdout---supervisor.log\n" in (
         conv.text
@@ -109,34 +104,30 @@ def test_the_daemon_log_and_childlogdir_keep_their_environment_references(
     assert conv.circus.deferred_env == ("HOME",)  # type: ignore[attr-defined]
 
 
-def test_server_credentials_need_no_variable_from_this_machine(tmp_path: Path) -> None:
+def test_server_credentials_need_no_variable_from_this_machine() -> None:
     # circus has no authentication (S2C303): the username and password are never written, so
     # an %(ENV_X)s in them, defined where the config runs, is nobody's business here
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(
+    text = (
         "[supervisord]\nnodaemon=true\n[inet_http_server]\nport=*:9001\n"
         "username=%(ENV_APP_USER)s\npassword=%(ENV_APP_PASSWD)s\n"
         "[program:web]\ncommand=/usr/bin/web\n"
     )
-    conv = convert_file(conf, ConvertOptions(environ={}))
+    conv = convert_text(text, options=ConvertOptions(environ={}))
     codes = [f.code for f in conv.findings if f.section == "inet_http_server"]
     assert codes == ["S2C302", "S2C303"]
     assert "APP_" not in conv.text
 
 
-def test_an_auto_log_under_a_deferred_childlogdir_is_not_redirected_by_the_program_env(
-    tmp_path: Path,
-) -> None:
+def test_an_auto_log_under_a_deferred_childlogdir_is_not_redirected_by_the_program_env() -> None:
     # circus expands $(circus.env.X) in a watcher's options with the watcher's [env] first:
     # where the program's environment= sets X, circus would write the AUTO log under the
     # program's X, supervisord under its own. Such a log is left on circusd's stream (S2C501)
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(
+    text = (
         "[supervisord]\nnodaemon=true\nchildlogdir=%(ENV_LOGROOT)s/logs\n"
         '[program:own]\ncommand=/usr/bin/own\nenvironment=LOGROOT="/custom"\n'
         "[program:web]\ncommand=/usr/bin/web\n"
     )
-    conv = convert_file(conf, ConvertOptions(environ={}))
+    conv = convert_text(text, options=ConvertOptions(environ={}))
     own = next(w for w in conv.circus.watchers if w.name == "own")  # type: ignore[attr-defined]
     web = next(w for w in conv.circus.watchers if w.name == "web")  # type: ignore[attr-defined]
     assert not any("LOGROOT" in v for k, v in own.options if k.endswith("_stream.filename"))

@@ -72,8 +72,9 @@ def translate(model: SupervisorConfig, opts: ConvertOptions) -> tuple[CircusConf
     other_sections(ctx)
     watchers = _watchers(ctx)
     report_env_names(ctx)
-    group_findings(ctx, watchers)
-    _config_findings(ctx, watchers)
+    converted = _converted(model, watchers)
+    group_findings(ctx, converted)
+    _config_findings(ctx, watchers, converted)
     case_clashes(ctx, watchers)
     sockets = sorted(ctx.sockets, key=lambda s: s.name)
     deferred = _deferred_in_use(model, circus, sockets, watchers)
@@ -197,7 +198,13 @@ def _watcher(ctx: Context, d: Draft, priority: int) -> Watcher:
     )
 
 
-def _config_findings(ctx: Context, watchers: list[Watcher]) -> None:
+def _converted(model: SupervisorConfig, watchers: list[Watcher]) -> list[ProcessSpec]:
+    """The processes that have a watcher, in start order."""
+    kept = {w.process for w in watchers}
+    return [p for p in model.processes if f"{p.group_name}:{p.name}" in kept]
+
+
+def _config_findings(ctx: Context, watchers: list[Watcher], converted: list[ProcessSpec]) -> None:
     """The findings about the whole config: stdin, inherited environment, SUPERVISOR_*
     variables, no programs, --exit-on-fatal."""
     m = ctx.model
@@ -205,11 +212,7 @@ def _config_findings(ctx: Context, watchers: list[Watcher]) -> None:
     # it was read (where a reader and a suppression comment look), not on the one that starts
     # first, nor on one that is not converted
     reading_order = {s.name: i for i, s in enumerate(m.raw.sections)}
-    converted = {w.process for w in watchers}
-    in_reading_order = sorted(
-        (q for q in m.processes if f"{q.group_name}:{q.name}" in converted),
-        key=lambda q: reading_order.get(q.section, 0),
-    )
+    in_reading_order = sorted(converted, key=lambda q: reading_order.get(q.section, 0))
     piped = next((q for q in in_reading_order if q.kind == "program"), None)
     if piped is not None:
         # fcgi programs get their socket on stdin in both daemons

@@ -46,9 +46,9 @@ def ordered(sup_prio: list[int], names: list[str]) -> bool:
     return True
 
 
-def group_findings(ctx: Context, watchers: list[Watcher]) -> None:
+def group_findings(ctx: Context, converted: list[ProcessSpec]) -> None:
     """S2C121 (heterogeneous groups) and S2C108 (supervisord stops groups one at a time, which
-    matters when the watchers come from several groups)."""
+    matters when the ``converted`` processes, in start order, come from several groups)."""
     m = ctx.model
     for g in m.groups:
         if g.heterogeneous:
@@ -60,10 +60,8 @@ def group_findings(ctx: Context, watchers: list[Watcher]) -> None:
                 group=g.name,
                 priority=g.priority,
             )
-    converted = {w.process for w in watchers}
-    running = [q for q in m.processes if f"{q.group_name}:{q.name}" in converted]
-    if len({q.group_name for q in running}) > 1:
-        first = running[0]  # the first to start: its priority begins the order
+    if len({q.group_name for q in converted}) > 1:
+        first = converted[0]  # the first to start: its priority begins the order
         if ctx.stop_order:
             effect = "reproduced by sup2circus hooks (--exact)"
         else:
