@@ -223,6 +223,14 @@ HOSTILE_VALUES = ["a\rb", "c\nd", "e\r\nf", "g ;h", "$circus.wid", "i'j'k", "k #
     value="a\rb",
     resolve=True,
 )
+@example(
+    # found by this property: the split value makes `env` run "b0", so the wrapper's umask and
+    # 2>&1 never apply; S2C115 is the warning that explains it
+    text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
+    'environment=A="%(ENV_S2C_DIFF)s0"\numask=022\nredirect_stderr=true\n',
+    value="a\rb",
+    resolve=False,
+)
 def test_hostile_environment_values_round_trip(text: str, value: str, resolve: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
         conf = Path(tmp) / "supervisord.conf"

@@ -175,11 +175,14 @@ RULES: tuple[Rule, ...] = (
         "circusd's environment. sup2circus sets such values with an `env NAME=value` "
         "wrapper in the command instead, which is exact -- except for a deferred %(ENV_X)s in "
         "the value (a warning then): circus puts circusd's value of X into cmd before "
-        "splitting it, so whitespace, quotes or backslashes in it change what the program gets.",
+        "splitting it, so whitespace, quotes or backslashes in it change what the program gets; "
+        "a value split in two even makes `env` run its second half instead of the wrapper and "
+        "the program (no umask, no redirection).",
         "Nothing to do; with --no-wrappers the value cannot be written (error). For the "
         "warning: define X in [supervisord] environment= (then it is converted exactly), or "
         "convert with --resolve-env.",
-        observes=("env", "argv"),
+        # a split value breaks everything the wrapper does
+        observes=("env", "argv", "umask", "stdout", "stderr"),
         message="variable {variable}: {reason}; set through an `env` wrapper in cmd instead{how}",
     ),
     Rule(

@@ -81,8 +81,9 @@ def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
         refs = ", ".join(f"%(ENV_{name})s" for name in deferred)
         how = (
             f": circus puts circusd's value of {refs} into cmd before splitting it, so "
-            "whitespace, quotes or backslashes in it reach the program changed (define it in "
-            "[supervisord] environment=, or convert with --resolve-env)"
+            "whitespace, quotes or backslashes in it reach the program changed, and a value "
+            "split in two makes `env` run its second half (define it in [supervisord] "
+            "environment=, or convert with --resolve-env)"
         )
         severity = Severity.WARNING
     ctx.reporter.report(
