@@ -1358,3 +1358,18 @@ def test_expanduser_is_os_path_expanduser(
     else:
         monkeypatch.setenv("HOME", home)
     assert dt.expanduser(path, env) == os.path.expanduser(path)
+
+
+def test_a_member_of_a_dropped_group_is_not_converted_on_its_own(tmp_path: Path) -> None:
+    # supervisord never runs a group's member as its own group, even when the group cannot be
+    # read: dropping [group:g] because of its first member must not turn the second into a
+    # standalone "b" (found on real config 098: "[program:dst-server-cave] is not converted")
+    m = _model(
+        tmp_path,
+        SUPD + "[group:g]\nprograms=a,b\n"
+        "[program:a]\ncommand=/bin/a\nnumprocs=%(ENV_S2C_NOPE)s\n"
+        "[program:b]\ncommand=/bin/b\n",
+    )
+    assert m.processes == ()
+    [f] = [f for f in m.findings if f.code == "S2C014"]
+    assert f.section == "group:g" and f.message.endswith("[group:g] is not converted")

@@ -136,7 +136,6 @@ def _group(ctx: Context, sec: RawSection, gmaps: Maps, members: set[str]) -> _En
     programs = dt.list_of_strings(pv.text if pv is not None else None)
     priority = value(ctx, dt.integer, sec, "priority", "999", gmaps)
     member_sections: list[str] = []
-    procs: list[ProcessSpec] = []
     for program in programs:
         psec, fsec = f"program:{program}", f"fcgi-program:{program}"
         if psec not in ctx.sections and fsec not in ctx.sections:
@@ -151,9 +150,12 @@ def _group(ctx: Context, sec: RawSection, gmaps: Maps, members: set[str]) -> _En
                 option_loc(sec, "programs"),
                 hint="rename one of the two sections",
             )
-        target = psec if psec in ctx.sections else fsec
-        members.add(target)
-        member_sections.append(target)
+        member_sections.append(psec if psec in ctx.sections else fsec)
+    # every member is the group's before any is read: a member that cannot be converted drops
+    # the whole group, and supervisord never runs the others as groups of their own
+    members.update(member_sections)
+    procs: list[ProcessSpec] = []
+    for target in member_sections:
         # supervisor builds group members as plain ProcessConfig (even fcgi ones)
         procs += processes(ctx, ctx.sections[target], gname, "program", KindFields())
     spec = GroupSpec(
