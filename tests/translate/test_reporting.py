@@ -93,6 +93,11 @@ def test_no_programs_is_a_warning() -> None:
     assert f.message == "no programs: circusd would run nothing; did an [include] miss?"
     one = _conv("[supervisord]\nnodaemon = true\n\n[program:p]\ncommand = /bin/p\n")
     assert not [f for f in one.findings if f.code == "S2C017"]
+    # programs that are there but not converted each have their error: "did an [include]
+    # miss?" would send the reader looking for files (it did on real config 098)
+    dropped = _conv("[supervisord]\n[program:p]\ncommand = /bin/p\nnumprocs=%(ENV_S2C_NOPE)s\n")
+    assert [f.code for f in dropped.findings if f.severity is Severity.ERROR] == ["S2C014"]
+    assert not [f for f in dropped.findings if f.code == "S2C017"]
 
 
 def test_config_wide_facts_stand_on_the_first_program_of_the_file() -> None:

@@ -229,8 +229,10 @@ RULES: tuple[Rule, ...] = (
         "No programs: circusd would run nothing",
         W,
         "Runs the programs of the config and of the files its [include] names.",
-        "The converted circus.ini has no watcher, so circusd would run nothing: usually an "
-        "[include] pattern matched nothing here, or the file is not the main config.",
+        "The config and the files it includes have no [program:x], [fcgi-program:x] or "
+        "[eventlistener:x] section, so circusd would run nothing: usually an [include] pattern "
+        "matched nothing here, or the file is not the main config. (Sections that are there "
+        "but not converted each have their own finding.)",
         "Convert where the included files exist, or convert the file that holds the programs.",
         "[supervisord]\nnodaemon = true\n\n[include]\nfiles = conf.d/*.conf",
         message="no programs: circusd would run nothing; did an [include] miss?",

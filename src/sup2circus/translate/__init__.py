@@ -204,6 +204,9 @@ def _converted(model: SupervisorConfig, watchers: list[Watcher]) -> list[Process
     return [p for p in model.processes if f"{p.group_name}:{p.name}" in kept]
 
 
+_RUNNABLE = ("program:", "fcgi-program:", "eventlistener:")
+
+
 def _config_findings(ctx: Context, watchers: list[Watcher], converted: list[ProcessSpec]) -> None:
     """The findings about the whole config: stdin, inherited environment, SUPERVISOR_*
     variables, no programs, --exit-on-fatal."""
@@ -225,7 +228,8 @@ def _config_findings(ctx: Context, watchers: list[Watcher], converted: list[Proc
             "SUPERVISOR_GROUP_NAME, SUPERVISOR_SERVER_URL in the children"
         )
         ctx.reporter.report("S2C107", first.section_loc, first.section, None, detail=detail)
-    if not watchers:
+    if not watchers and not any(s.name.startswith(_RUNNABLE) for s in m.raw.sections):
+        # (runnable sections that are not converted each have their own finding)
         ctx.reporter.report("S2C017", Loc(m.raw.main_file, 1), None, None)
     if ctx.opts.exit_on_fatal and in_reading_order:
         first = in_reading_order[0]
