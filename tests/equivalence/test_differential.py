@@ -354,6 +354,11 @@ def compare(
                 where = os.path.normpath(os.path.dirname(c_dest[1]))
                 diff.check(section, name, "auto log dir", os.path.normpath(childlogdir), where)
 
+    # nothing runs under circus that supervisord would not run
+    sup_names = {p["name"] for p in sup}
+    for w in model.watchers:
+        if w.process not in sup_names:
+            diff.unexplained.append(f"watcher {w.name} runs {w.process}, not a supervisord process")
     # start order: supervisor's list is in start order; circus's by its arbiter's sort
     circ_order = [n for n in circ if n in set(sup_order)]
     want = list(dict.fromkeys(sup_order))
@@ -452,6 +457,18 @@ def test_auto_logs_under_a_deferred_childlogdir(program_env: str, tmp_path: Path
     work = tmp_path / "work"
     work.mkdir()
     compare(conf, work, extra_env={"LOGROOT": str(tmp_path)})
+
+
+def test_a_group_that_is_not_converted_leaves_no_member_behind(tmp_path: Path) -> None:
+    # supervisord runs g:a and g:b; [program:a] cannot be converted (S2C015), so neither runs
+    # under circus: b, a member of g, is never run as a group of its own
+    conf = tmp_path / "g.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\n[group:g]\nprograms=a,b\n"
+        "[program:a]\ncommand=/bin/a %s\n[program:b]\ncommand=/bin/b\n",
+        encoding="utf-8",
+    )
+    compare(conf, tmp_path)
 
 
 def test_corpora_are_there() -> None:
