@@ -335,6 +335,11 @@ def compare(
             section, name, "stop_timeout", float(p["stopwaitsecs"]), float(w["graceful_timeout"])
         )
         diff.check(section, name, "autostart", bool(p["autostart"]), w["autostart"])
+        # restarts: circus respawns every exit or none (autorestart=unexpected: S2C101), unless
+        # --exact's hooks apply supervisord's policy, which the watcher then carries
+        policy = w["options"].get("sup2circus.autorestart")
+        circ_restarts = policy if policy is not None else str(w["respawn"]).lower()
+        diff.check(section, name, "restarts", p["autorestart"], circ_restarts)
         # umask: the program's, else supervisord's own when it daemonizes (else inherited)
         sup_umask = p["umask"] if p["umask"] is not None else daemon_umask
         circ_umask = wrapper_umask if wrapper_umask is not None else circus_umask
@@ -569,6 +574,7 @@ def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.Monk
             ("working_dir = /srv", "working_dir = /srv2"),
             ("MODE = prod", "MODE = dev"),
             ("close_child_stderr = true", "close_child_stderr = false"),
+            ("respawn = true", "respawn = false"),
         ):
             assert old in text, old
             text = text.replace(old, new)
@@ -579,7 +585,7 @@ def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.Monk
     work2.mkdir()
     with pytest.raises(AssertionError) as err:
         compare(conf, work2)
-    for field in ("argv", "cwd", "env", "stop_timeout", "stderr"):
+    for field in ("argv", "cwd", "env", "stop_timeout", "stderr", "restarts"):
         assert f"] {field}: supervisor" in str(err.value), field
 
 
