@@ -340,6 +340,21 @@ def compare(
         policy = w["options"].get("sup2circus.autorestart")
         circ_restarts = policy if policy is not None else str(w["respawn"]).lower()
         diff.check(section, name, "restarts", p["autorestart"], circ_restarts)
+        opts = w["options"]
+        if policy is not None:  # the rest of supervisord's policy, as the hooks apply it
+            sup_policy = (p["exitcodes"], p["startsecs"], p["startretries"])
+            circ_policy = (
+                [int(c) for c in opts.get("sup2circus.exitcodes", "0").split(",")],
+                int(opts.get("sup2circus.startsecs", "1")),
+                int(opts.get("sup2circus.startretries", "3")),
+            )
+            diff.check(section, name, "restarts", sup_policy, circ_policy)
+        # stop: who gets the signals (circus: the main process, unless --exact's hooks signal
+        # the process group)
+        circ_group = tuple(
+            opts.get(f"sup2circus.{o}", "false") == "true" for o in ("stopasgroup", "killasgroup")
+        )
+        diff.check(section, name, "stop", (p["stopasgroup"], p["killasgroup"]), circ_group)
         # umask: the program's, else supervisord's own when it daemonizes (else inherited)
         sup_umask = p["umask"] if p["umask"] is not None else daemon_umask
         circ_umask = wrapper_umask if wrapper_umask is not None else circus_umask
@@ -587,6 +602,40 @@ def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.Monk
         compare(conf, work2)
     for field in ("argv", "cwd", "env", "stop_timeout", "stderr", "restarts"):
         assert f"] {field}: supervisor" in str(err.value), field
+
+
+def test_compare_detects_a_policy_disagreement_under_exact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--exact's hooks carry supervisord's restart and stop policy: a tampered one is caught."""
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=true\n[program:web]\ncommand=/usr/bin/web\n"
+        "exitcodes=0,2\nstartsecs=2\nstopasgroup=true\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    assert compare(conf, work, exact=True) == ["1 processes agree"]
+    real = convert_file
+
+    def tampered(path: Any, opts: Any = None) -> Conversion:
+        conv = real(path, opts)
+        text = conv.text
+        for old, new in (
+            ("sup2circus.startsecs = 2", "sup2circus.startsecs = 3"),
+            ("sup2circus.stopasgroup = true", "sup2circus.stopasgroup = false"),
+        ):
+            assert old in text, old
+            text = text.replace(old, new)
+        return Conversion(text=text, findings=(), source=conv.source, circus=conv.circus)
+
+    monkeypatch.setattr(sys.modules[__name__], "convert_file", tampered)
+    work2 = tmp_path / "work2"
+    work2.mkdir()
+    with pytest.raises(AssertionError) as err:
+        compare(conf, work2, exact=True)
+    assert "] restarts: supervisor ([0, 2], 2, 3) != circus ([0, 2], 3, 3)" in str(err.value)
+    assert "] stop: supervisor (True, True) != circus (False, True)" in str(err.value)
 
 
 def test_unwrap_pwd_restore() -> None:
