@@ -146,6 +146,14 @@ def program(draw: st.DrawFn) -> str:
         lines.append(f"priority={draw(st.integers(-5, 1000))}")
     if draw(st.booleans()):
         lines.append("autostart=false")
+    if draw(st.booleans()):  # the restart and stop policy (--exact's hooks carry it)
+        lines.append(f"autorestart={draw(st.sampled_from(['true', 'false', 'unexpected']))}")
+        lines.append(f"exitcodes={draw(st.sampled_from(['0', '0,2', '1', '3,0']))}")
+        lines.append(f"startsecs={draw(st.integers(0, 5))}")
+        lines.append(f"startretries={draw(st.integers(0, 5))}")
+    if draw(st.booleans()):
+        group = draw(st.sampled_from([("true", "true"), ("false", "true"), ("false", "false")]))
+        lines.append(f"stopasgroup={group[0]}\nkillasgroup={group[1]}")
     return "\n".join(lines) + "\n"
 
 
@@ -179,6 +187,18 @@ def test_hostile_programs_round_trip(text: str) -> None:
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work)
+
+
+@settings(SETTINGS, max_examples=30)
+@given(text=config(), flag=st.sampled_from(["exact", "no_wrappers"]))
+def test_hostile_programs_round_trip_with_a_flag(text: str, flag: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        conf = Path(tmp) / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        (Path(tmp) / "logs").mkdir()
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work, **{flag: True})
 
 
 # the config's own directory reaches the values through %(here)s: a line break in its name
