@@ -363,3 +363,46 @@ def test_resolve_env_names_the_baked_variables_once_never_the_values(tmp_path: P
     plain = sup2circus.convert_file(conf, ConvertOptions(environ=environ))
     assert not [f for f in plain.findings if f.code == "S2C016"]
     assert SECRET_TOKEN not in plain.text
+
+
+ODD_NAME_PLACES = {
+    "command": "[program:a]\ncommand = /bin/a --token %(ENV_api-token)s\n",
+    "environment": '[program:a]\ncommand = /bin/a\nenvironment = T="%(ENV_api-token)s"\n',
+    "directory": "[program:a]\ncommand = /bin/a\ndirectory = /srv/%(ENV_api-token)s\n",
+    "stdout_logfile": "[program:a]\ncommand = /bin/a\nstdout_logfile = /tmp/%(ENV_api-token)s\n",
+    "supervisord environment": "[program:a]\ncommand = /bin/a\n",
+}
+
+
+@pytest.mark.parametrize("place", sorted(ODD_NAME_PLACES))
+def test_a_variable_circus_cannot_name_is_not_written_unless_asked(place: str) -> None:
+    """circus refers to circusd's variables by identifier names only: the value of a variable
+    named api-token could only be written as it is, which is done with --resolve-env alone
+    (it was written with an S2C007 warning)."""
+    secret = MARK + uuid.uuid4().hex[:8]
+    head = "[supervisord]\nnodaemon = true\n"
+    if place == "supervisord environment":
+        head += 'environment = T="%(ENV_api-token)s"\n'
+    text = head + ODD_NAME_PLACES[place]
+    env = {"PATH": "/usr/bin:/bin", "api-token": secret}
+    conv = sup2circus.convert_text(text, options=ConvertOptions(environ=env))
+    assert_no_secret(secret, conv.text, *(f.message for f in conv.findings))
+    [f] = [f for f in conv.findings if f.code == "S2C018"]
+    assert f.severity.value == "error" and "%(ENV_api-token)s in " in f.message
+    assert not [f for f in conv.findings if f.code == "S2C007"]
+    resolved = sup2circus.convert_text(text, options=ConvertOptions(environ=env, resolve_env=True))
+    assert secret in resolved.text, "control: asked for with --resolve-env, it is written"
+    assert not [f for f in resolved.findings if f.code == "S2C018"]
+
+
+def test_server_credentials_naming_such_a_variable_are_no_finding() -> None:
+    # circus has no authentication: username/password are never written (S2C303), whatever
+    # variable they name
+    text = (
+        "[supervisord]\nnodaemon = true\n[inet_http_server]\nport = 127.0.0.1:9001\n"
+        "username = %(ENV_api-user)s\npassword = %(ENV_api-token)s\n"
+        "[program:a]\ncommand = /bin/a\n"
+    )
+    conv = sup2circus.convert_text(text, options=ConvertOptions(environ={"api-user": "u"}))
+    codes = {f.code for f in conv.findings}
+    assert "S2C303" in codes and not codes & {"S2C018", "S2C007", "S2C014"}

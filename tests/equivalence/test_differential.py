@@ -44,7 +44,7 @@ SUPERVISOR_FIXTURES = sorted(
 
 # circusd's (and supervisord's) environment in these tests
 BASE_ENV = dict(DEFAULT_ENV, HOME="/root", S2C_DIFF="base-value")
-ENV_REF = re.compile(r"%\(ENV_([A-Za-z0-9_]+)\)")
+ENV_REF = re.compile(r"%\(ENV_([^()]+)\)")
 
 # Info findings about exact wrappers (`env`, `sh -c 'umask ..'`, `2>&1`) and circus's __name__
 # variable: the comparison below accounts for them itself, so they explain no difference

@@ -207,6 +207,8 @@ def ev(
     """supervisor's ``expand(value, maps, name)`` in both worlds."""
     if "%" not in value.text and (value.real is None or "%" not in value.real):
         return value  # nothing to expand (and nothing looked up)
+    if deferrable and not ctx.resolve and "%(ENV_" in value.text:
+        _check_referable(value.text, loc, option)
     real: str | None = None
     real_err: str | None = None  # the message only: a kept exception is a cycle
     rec = _Recording(maps.real)
@@ -228,6 +230,26 @@ def ev(
         raise _expansion_error(ctx, value, real_err, loc, section, option)
     note_uses(ctx, rec.used, section, option, loc, resolved=True, maps=maps)
     return Val(real, real)
+
+
+_ENV_REF_RE = re.compile(r"%\(ENV_([^()]*)\)")
+
+
+def _check_referable(text: str, loc: Loc, option: str) -> None:
+    """S2C018: circus refers to circusd's variables by names of letters, digits and ``_``
+    only; for another name this machine's value would be written into circus.ini, which is
+    done only when asked (--resolve-env)."""
+    for name in _ENV_REF_RE.findall(text.replace("%%", "")):
+        if not ENV_NAME_RE.match(name):
+            raise NotConverted(
+                f"%(ENV_{name})s in {option} names a variable circus cannot refer to (only "
+                "letters, digits and _): its value would be written into circus.ini",
+                loc,
+                option,
+                hint="rename the variable, or convert with --resolve-env to write this "
+                "machine's value",
+                code="S2C018",
+            )
 
 
 def _same_in_both_worlds(value: Val, real_err: str | None, rec: _Recording, maps: Maps) -> bool:

@@ -19,7 +19,7 @@ from .context import (
     option_loc,
     same_maps,
 )
-from .expand import expand
+from .expand import Val, expand
 from .options import conv, get, skip_section
 
 _RPC_FACTORY = "supervisor.rpcinterface_factory"
@@ -131,8 +131,7 @@ def _ctl(ctx: Context, ctl: RawSection) -> ServerSpec:
 def _auth(ctx: Context, sec: RawSection, maps: Maps) -> tuple[str | None, bool]:
     # deferrable: circus has no authentication (S2C303), so they are never written and an
     # %(ENV_X)s in them needs nothing from this machine
-    uv = get(ctx, sec, "username", None, maps, deferrable=True)
-    pv = get(ctx, sec, "password", None, maps, deferrable=True)
+    uv, pv = (_never_written(ctx, sec, opt, maps) for opt in ("username", "password"))
     if (uv is None) != (pv is None):
         raise error(
             f"Section [{sec.name}] contains incomplete authentication: If a username or a "
@@ -141,6 +140,15 @@ def _auth(ctx: Context, sec: RawSection, maps: Maps) -> tuple[str | None, bool]:
             hint="set both username and password, or neither",
         )
     return (None if uv is None else uv.text), pv is not None
+
+
+def _never_written(ctx: Context, sec: RawSection, opt: str, maps: Maps) -> Val | None:
+    try:
+        return get(ctx, sec, opt, None, maps, deferrable=True)
+    except NotConverted as exc:
+        if exc.code != "S2C018":
+            raise
+        return Val(None, sec.options[opt].value)  # a name circus cannot refer to: as written
 
 
 def rpcinterfaces(ctx: Context) -> None:

@@ -237,4 +237,21 @@ RULES: tuple[Rule, ...] = (
         "[supervisord]\nnodaemon = true\n\n[include]\nfiles = conf.d/*.conf",
         message="no programs: circusd would run nothing; did an [include] miss?",
     ),
+    Rule(
+        "S2C018",
+        "env-name-not-referable",
+        "%(ENV_X)s names a variable circus cannot refer to",
+        E,
+        "Expands %(ENV_X)s when it starts, from its own environment, whatever the variable's name.",
+        "circus refers to circusd's variables as $(circus.env.X), X of letters, digits and _ "
+        "only. For another name (api-token, a.b) the value itself would have to be written "
+        "into circus.ini, and sup2circus writes no value of the converting machine's "
+        "environment unless asked (--resolve-env): the section (in [supervisord], the option) "
+        "is not converted.",
+        "Rename the variable (letters, digits and _), or convert with --resolve-env to write "
+        "this machine's value into circus.ini.",
+        "[program:web]\ncommand = /usr/bin/web --token %(ENV_api-token)s",
+        observes=("argv", "cwd", "env", "stdout", "stderr"),
+        message="{reason}; {consequence}",
+    ),
 )
