@@ -371,24 +371,30 @@ ODD_NAME_PLACES = {
     "directory": "[program:a]\ncommand = /bin/a\ndirectory = /srv/%(ENV_api-token)s\n",
     "stdout_logfile": "[program:a]\ncommand = /bin/a\nstdout_logfile = /tmp/%(ENV_api-token)s\n",
     "supervisord environment": "[program:a]\ncommand = /bin/a\n",
+    # identifier names, in references circus cannot keep for circusd
+    "formatted": "[program:a]\ncommand = /bin/a --token %(ENV_API_TOKEN)30s\n",
+    "formatted environment": "[program:a]\ncommand = /bin/a\n"
+    'environment = T="%(ENV_API_TOKEN).40s"\n',
+    "quoted program name": '[program:a]\ncommand = "/opt/%(ENV_API_TOKEN)s/bin/a" -x\n',
+    "quoted with circus text": '[program:a]\ncommand = sh -c "a %(ENV_API_TOKEN)s $(circus.wid)"\n',
 }
 
 
 @pytest.mark.parametrize("place", sorted(ODD_NAME_PLACES))
 def test_a_variable_circus_cannot_name_is_not_written_unless_asked(place: str) -> None:
-    """circus refers to circusd's variables by identifier names only: the value of a variable
-    named api-token could only be written as it is, which is done with --resolve-env alone
-    (it was written with an S2C007 warning)."""
+    """circus refers to circusd's variables by identifier names only, and only where the
+    reference stands for the value exactly: otherwise the value could only be written as it
+    is, which is done with --resolve-env alone (it was written with an S2C007 warning)."""
     secret = MARK + uuid.uuid4().hex[:8]
     head = "[supervisord]\nnodaemon = true\n"
     if place == "supervisord environment":
         head += 'environment = T="%(ENV_api-token)s"\n'
     text = head + ODD_NAME_PLACES[place]
-    env = {"PATH": "/usr/bin:/bin", "api-token": secret}
+    env = {"PATH": "/usr/bin:/bin", "api-token": secret, "API_TOKEN": secret}
     conv = sup2circus.convert_text(text, options=ConvertOptions(environ=env))
     assert_no_secret(secret, conv.text, *(f.message for f in conv.findings))
     [f] = [f for f in conv.findings if f.code == "S2C018"]
-    assert f.severity.value == "error" and "%(ENV_api-token)s in " in f.message
+    assert f.severity.value == "error" and "token)s in " in f.message.lower()
     assert not [f for f in conv.findings if f.code == "S2C007"]
     resolved = sup2circus.convert_text(text, options=ConvertOptions(environ=env, resolve_env=True))
     assert secret in resolved.text, "control: asked for with --resolve-env, it is written"

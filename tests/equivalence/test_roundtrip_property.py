@@ -287,8 +287,8 @@ def test_circus_expands_circus_references_in_a_deferred_value_of_the_command() -
         ('/bin/sh -c "echo %(ENV_S2C_DIFF)s && exec /usr/bin/prog"', True),
         ("/usr/bin/prog %(ENV_S2C_DIFF)s 'quoted'", True),  # outside quotes: re-quoted words
         # ... unless circus would substitute something in them (supervisord passes $(circus.*)
-        # on as it is) or it is the program's own name (a wrapper's words come after it): this
-        # machine's value
+        # on as it is) or it is the program's own name (a wrapper's words come after it): only
+        # this machine's value could be written, which is not done unless asked (S2C018)
         ('/usr/bin/prog "%(ENV_S2C_DIFF)s $(circus.wid)"', False),
         ('"/usr/bin/%(ENV_S2C_DIFF)s"', False),
     ],
@@ -304,8 +304,9 @@ def test_a_deferred_value_keeps_its_quoting(
         env = {"S2C_DIFF": value}
         conversion = convert_file(conf, ConvertOptions(environ=env))
         assert ("$(circus.env.S2C_DIFF)" in conversion.text) is deferred
-        resolved = [f.option for f in conversion.findings if f.code == "S2C007"]
-        assert resolved == ([] if deferred else ["command"])
+        assert value not in conversion.text
+        not_written = [f.option for f in conversion.findings if f.code == "S2C018"]
+        assert not_written == ([] if deferred else ["command"])
         work = Path(tmp) / "work"
         work.mkdir()
         compare(conf, work, extra_env=env)

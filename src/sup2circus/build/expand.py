@@ -45,7 +45,17 @@ class Val(NamedTuple):
 
 
 class NotDeferrable(Exception):
-    """The value cannot keep its markers: it is resolved now."""
+    """The value cannot keep its markers (``args[0]``: why, for a finding)."""
+
+
+_FORMATTED = (
+    "it is formatted (a width, a precision or a type other than s), which a reference to "
+    "circusd's value cannot follow"
+)
+_QUOTED = (
+    "it stands inside quotes where circus.ini cannot keep it for circusd (in the program's "
+    "name, or with $(circus.*) text)"
+)
 
 
 class _Recording(Mapping[str, object]):
@@ -155,7 +165,7 @@ def try_defer(
     NotDeferrable when a marker would not stand for the value exactly."""
     plain = s.replace("%%", "")
     if _UNNAMED_SPEC_RE.search(plain):  # %s of the whole mapping etc.: resolve
-        raise NotDeferrable
+        raise NotDeferrable(_FORMATTED)
     dm = _DeferMap(defer, env_marker)
     result = expand(s, dm, name)
     marked_keys = [
@@ -174,7 +184,7 @@ def try_defer(
     # every ENV name whose value holds a marker must be used as a plain %(ENV_X)s
     for key in marked_keys:
         if re.search(r"%\(" + re.escape(key) + r"\)(?!s)", plain):
-            raise NotDeferrable
+            raise NotDeferrable(_FORMATTED)
 
     def to_sentinels(value: object) -> object:
         if isinstance(value, str):
@@ -187,9 +197,9 @@ def try_defer(
     try:
         check = expand(s, sm, name)
     except ValueError:
-        raise NotDeferrable from None
+        raise NotDeferrable(_FORMATTED) from None
     if _from_sentinels(ctx, check) != result:
-        raise NotDeferrable
+        raise NotDeferrable(_FORMATTED)
     return result, dm
 
 
@@ -222,14 +232,34 @@ def ev(
         or (value.real is not None and value.real != value.text and takes_whole_mapping(value.real))
     ):
         raise NotConverted(_whole_mapping_message(option), loc, option, code="S2C015")
+    why = None  # why the value cannot keep its references, when it cannot
     if deferrable and not ctx.resolve and not _same_in_both_worlds(value, real_err, rec, maps):
-        deferred = _ev_deferred(ctx, value, maps, name, loc, section, option)
-        if deferred is not None:
+        try:
+            deferred = _ev_deferred(ctx, value, maps, name, loc, section, option)
+        except NotDeferrable as exc:
+            why = str(exc.args[0])
+        else:
             return Val(real if real_err is None else None, deferred)
     if real_err is not None or real is None:
-        raise _expansion_error(ctx, value, real_err, loc, section, option)
+        raise _expansion_error(ctx, value, real_err, loc, section, option, why)
+    if why is not None:
+        # this machine's values would be written into circus.ini: only when asked
+        machine = sorted(k for k in rec.used if _holds_marker(maps.defer.get(k)))
+        raise NotConverted(
+            f"%({machine[0]})s in {option} cannot be deferred to circusd here: {why}; this "
+            "machine's value would be written into circus.ini",
+            loc,
+            option,
+            hint="convert with --resolve-env to write this machine's value, or write the "
+            "reference as a plain %(ENV_X)s outside quotes",
+            code="S2C018",
+        )
     note_uses(ctx, rec.used, section, option, loc, resolved=True, maps=maps)
     return Val(real, real)
+
+
+def _holds_marker(value: object) -> bool:
+    return isinstance(value, str) and ENV_MARK_RE.search(value) is not None
 
 
 _ENV_REF_RE = re.compile(r"%\(ENV_([^()]*)\)")
@@ -264,16 +294,14 @@ def _same_in_both_worlds(value: Val, real_err: str | None, rec: _Recording, maps
 
 def _ev_deferred(
     ctx: Context, value: Val, maps: Maps, name: str, loc: Loc, section: str, option: str
-) -> str | None:
-    """The text of ``value`` expanded with markers, or None when it cannot keep them."""
+) -> str:
+    """The text of ``value`` expanded with markers; NotDeferrable when it cannot keep them."""
     try:
         text, dm = try_defer(ctx, value.text, maps.defer, name)
     except ValueError as exc:
         raise error(str(exc), loc, hint=EXPAND_HINT) from None
-    except NotDeferrable:
-        return None
     if option == "command" and not _references_written(text):
-        return None
+        raise NotDeferrable(_QUOTED)
     note_uses(ctx, dm.used, section, option, loc, resolved=False)
     ctx.deferred.update(ENV_MARK_RE.findall(text))
     for undefined in sorted(dm.undefined):
@@ -299,9 +327,16 @@ def _references_written(command: str) -> bool:
 
 
 def _expansion_error(
-    ctx: Context, value: Val, real_err: str | None, loc: Loc, section: str, option: str
+    ctx: Context,
+    value: Val,
+    real_err: str | None,
+    loc: Loc,
+    section: str,
+    option: str,
+    why: str | None = None,
 ) -> Exception:
-    """The error of a value that cannot be expanded (``real_err``: supervisor's message)."""
+    """The error of a value that cannot be expanded (``real_err``: supervisor's message;
+    ``why``: why a deferrable value could not keep its references)."""
     if real_err is None:
         # value.real is None: an undefined ENV name deferred upstream
         undef = [n for n in ENV_MARK_RE.findall(value.text) if n not in ctx.env]
@@ -314,14 +349,10 @@ def _expansion_error(
         return error(msg, loc, hint=ENV_HINT)
     m = re.search(r"contains names \('ENV_([^']*)'\)", real_err)
     if m:
-        why = f"a {option} value cannot be deferred to circusd's environment"
         if ctx.resolve:
             why = "--resolve-env was given"
-        elif option == "command":  # most commands can keep it (_references_written)
-            why = (
-                "it stands inside quotes where circus.ini cannot keep it for circusd (in the "
-                "program's name, or with $(circus.*) text)"
-            )
+        elif why is None:
+            why = f"a {option} value cannot be deferred to circusd's environment"
         msg = (
             f"%(ENV_{m.group(1)})s in [{section}] {option} cannot be expanded: "
             f"{m.group(1)} is not defined in this environment and {why} "

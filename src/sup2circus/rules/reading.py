@@ -239,17 +239,19 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "S2C018",
-        "env-name-not-referable",
-        "%(ENV_X)s names a variable circus cannot refer to",
+        "env-value-not-written",
+        "%(ENV_X)s circus cannot defer, in a value: not written without --resolve-env",
         E,
-        "Expands %(ENV_X)s when it starts, from its own environment, whatever the variable's name.",
-        "circus refers to circusd's variables as $(circus.env.X), X of letters, digits and _ "
-        "only. For another name (api-token, a.b) the value itself would have to be written "
-        "into circus.ini, and sup2circus writes no value of the converting machine's "
-        "environment unless asked (--resolve-env): the section (in [supervisord], the option) "
+        "Expands %(ENV_X)s when it starts, from its own environment.",
+        "circus defers a value to circusd's environment as $(circus.env.X) only when X is a "
+        "name of letters, digits and _, the reference is a plain %(ENV_X)s and, in a command, "
+        "circus.ini can keep it where it stands. Otherwise only the converting machine's value "
+        "could be written, and sup2circus writes no value of that environment (a secret, "
+        "often) unless asked with --resolve-env: the section (in [supervisord], the option) "
         "is not converted.",
-        "Rename the variable (letters, digits and _), or convert with --resolve-env to write "
-        "this machine's value into circus.ini.",
+        "Write the reference as a plain %(ENV_X)s (outside quotes in a command, not in the "
+        "program's name), rename the variable to letters, digits and _, or convert with "
+        "--resolve-env to write this machine's value into circus.ini.",
         "[program:web]\ncommand = /usr/bin/web --token %(ENV_api-token)s",
         observes=("argv", "cwd", "env", "stdout", "stderr"),
         message="{reason}; {consequence}",
