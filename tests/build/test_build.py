@@ -1382,3 +1382,25 @@ def test_a_member_of_a_dropped_group_is_not_converted_on_its_own(tmp_path: Path)
     assert m.processes == ()
     [f] = [f for f in m.findings if f.code == "S2C014"]
     assert f.section == "group:g" and f.message.endswith("[group:g] is not converted")
+
+
+def test_a_home_directory_in_a_written_path_is_a_finding(tmp_path: Path) -> None:
+    # supervisord expands ~ where it starts, with its own HOME: the converted path is this
+    # machine's (it was expanded silently)
+    (tmp_path / "logs").mkdir()
+    text = (
+        "[supervisord]\nlogfile=~/logs/d.log\npidfile=~/d.pid\nchildlogdir=~/logs\n"
+        "[unix_http_server]\nfile=~/s.sock\n"
+        "[program:a]\ncommand=/bin/a\nstdout_logfile=~/logs/a.log\nstderr_logfile=/tmp/a.err\n"
+    )
+    m = _model(tmp_path, text, {"HOME": str(tmp_path)})
+    assert m.processes[0].stdout.path == f"{tmp_path}/logs/a.log"
+    found = [(f.section, f.option) for f in m.findings if f.code == "S2C019"]
+    assert sorted(found) == [
+        ("program:a", "stdout_logfile"),
+        ("supervisord", "childlogdir"),
+        ("supervisord", "logfile"),
+        ("supervisord", "pidfile"),
+        ("unix_http_server", "file"),
+    ]
+    assert not [f for f in m.findings if str(tmp_path) in f.message and f.code == "S2C019"]

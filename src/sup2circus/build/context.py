@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .. import datatypes as dt
 from ..findings import ConfigError, Loc
 from ..model import RawConfig, RawSection, UndefinedUse, env_marker
 from ..options import ConvertOptions
@@ -157,6 +158,16 @@ def new_context(raw: RawConfig, options: ConvertOptions) -> Context:
             ctx.odd_env_keys.add(f"ENV_{k}")
         ctx.environ.set(f"ENV_{k}", v, env_marker(k) if deferrable else v)
     return ctx
+
+
+def expand_home(ctx: Context, sec: RawSection, option: str, path: str) -> str:
+    """supervisor's ``os.path.expanduser`` of a path that circus.ini holds. supervisord expands
+    ``~`` where it starts, with its own HOME (``~user``: that machine's user database); the
+    converted path has this machine's (S2C019)."""
+    expanded = dt.expanduser(path, ctx.env)
+    if expanded != path:
+        ctx.reporter.report("S2C019", option_loc(sec, option), sec.name, option, option=option)
+    return expanded
 
 
 def check_user(ctx: Context, sec: RawSection, option: str, user: str, owner_of: str = "") -> None:

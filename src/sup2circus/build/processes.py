@@ -17,7 +17,15 @@ from typing import Any, NamedTuple
 from .. import datatypes as dt
 from ..mapping import ordinary_rows, row
 from ..model import LogKind, LogSpec, ProcessSpec, RawSection, SocketSpec
-from .context import Context, Maps, NotConverted, check_user, error, option_loc
+from .context import (
+    Context,
+    Maps,
+    NotConverted,
+    check_user,
+    error,
+    expand_home,
+    option_loc,
+)
 from .expand import Val, ev
 from .options import check_dirs, conv, get, name_of, parse_env, read
 
@@ -272,7 +280,7 @@ def _log(
         # log file names are expanded twice (the second time with common_expansions)
         loc = option_loc(sec, lf_key)
         lv = ev(ctx, lv, common, lf_key, loc, sec.name, lf_key, deferrable=True)
-        kind, path = _logfile(ctx, lv.text)
+        kind, path = _logfile(ctx, sec, lf_key, lv.text)
         if path is not None:
             log_files.append((path, lf_key))  # supervisord checks its directory (even if ignored)
     _, _, backups_row, maxbytes_row, syslog_row = _CHANNEL_ROWS[ch]
@@ -299,12 +307,12 @@ def _log(
     )
 
 
-def _logfile(ctx: Context, text: str) -> tuple[LogKind, str | None]:
+def _logfile(ctx: Context, sec: RawSection, option: str, text: str) -> tuple[LogKind, str | None]:
     """The log kind and path (``~`` expanded) of an expanded ``*_logfile`` value."""
     lk, p = dt.logfile_name(text)
     if p == "":
         return LogKind.NONE, None  # '' is falsy: no log file at all
-    return _LOGKIND[lk], None if p is None else dt.expanduser(p, ctx.env)
+    return _LOGKIND[lk], None if p is None else expand_home(ctx, sec, option, p)
 
 
 def _spec(

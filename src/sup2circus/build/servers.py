@@ -15,6 +15,7 @@ from .context import (
     NotConverted,
     check_user,
     error,
+    expand_home,
     module_found,
     option_loc,
     same_maps,
@@ -76,7 +77,9 @@ def _unix(ctx: Context, sec: RawSection, here_maps: Maps, env_only: Maps) -> Ser
             sec.loc,
             hint="add file = /run/supervisor.sock",
         )
-    sfile = os.path.normpath(os.path.join(os.getcwd(), dt.expanduser(fv.text.strip(), ctx.env)))
+    sfile = os.path.normpath(
+        os.path.join(os.getcwd(), expand_home(ctx, sec, "file", fv.text.strip()))
+    )
     username, password_set = _auth(ctx, sec, env_only)
     chown: str | None = None
     cv = get(ctx, sec, "chown", None, env_only)

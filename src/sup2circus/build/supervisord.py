@@ -10,7 +10,7 @@ from .. import datatypes as dt
 from ..findings import Loc
 from ..mapping import row
 from ..model import RawSection, SupervisordSpec
-from .context import Context, Maps, check_user, option_loc, same_maps
+from .context import Context, Maps, check_user, expand_home, option_loc, same_maps
 from .expand import ev
 from .options import check_dirs, get, parse_env, read, text
 
@@ -53,16 +53,18 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     uv = get(ctx, sec, "user", None, maps)
     user = None if uv is None else uv.text
     umask = parsed("umask")
-    logfile = dt.expanduser(written("logfile", deferrable=True), ctx.env)
+    logfile = expand_home(ctx, sec, "logfile", written("logfile", deferrable=True))
     log_files = [(logfile, "logfile")]
     maxbytes = parsed("logfile_maxbytes")
     backups = parsed("logfile_backups")
     loglevel = parsed("loglevel")
-    pidfile = dt.expanduser(written("pidfile"), ctx.env)
+    pidfile = expand_home(ctx, sec, "pidfile", written("pidfile"))
     identifier = written("identifier")
     nodaemon = parsed("nodaemon")
     silent = parsed("silent")
-    childlogdir = dt.expanduser(written("childlogdir", ctx.tempdir(), deferrable=True), ctx.env)
+    childlogdir = expand_home(
+        ctx, sec, "childlogdir", written("childlogdir", ctx.tempdir(), deferrable=True)
+    )
     if "childlogdir" in sec.options:
         log_files.append((os.path.join(childlogdir, ""), "childlogdir"))
     check_dirs(ctx, sec, log_files)

@@ -256,4 +256,19 @@ RULES: tuple[Rule, ...] = (
         observes=("argv", "cwd", "env", "stdout", "stderr"),
         message="{reason}; {consequence}",
     ),
+    Rule(
+        "S2C019",
+        "home-expanded",
+        "~ in a path expanded with the converting machine's home",
+        W,
+        "Expands a leading ~ in log file, pid file and socket paths where it starts, with its "
+        "own HOME (~user: from that machine's user database).",
+        "circus.ini holds the path with ~ expanded on the converting machine: another HOME "
+        "where circusd runs (another user, another machine) means another path.",
+        "Convert where HOME is the runtime one, or write the path in full.",
+        "[program:web]\ncommand = /usr/bin/web\nstdout_logfile = ~/logs/web.log",
+        observes=("stdout", "stderr"),
+        message="~ in {option} is expanded now, with this machine's home directory: "
+        "supervisord expands it where it starts, with its own HOME",
+    ),
 )
