@@ -1404,3 +1404,13 @@ def test_a_home_directory_in_a_written_path_is_a_finding(tmp_path: Path) -> None
         ("unix_http_server", "file"),
     ]
     assert not [f for f in m.findings if str(tmp_path) in f.message and f.code == "S2C019"]
+
+
+def test_a_relative_socket_file_is_a_finding(tmp_path: Path) -> None:
+    # supervisord makes [unix_http_server] file absolute with its own working directory
+    m = _model(tmp_path, SUPD + "[unix_http_server]\nfile=run.sock\n[program:a]\ncommand=/bin/a\n")
+    [f] = [f for f in m.findings if f.code == "S2C019"]
+    assert (f.section, f.option) == ("unix_http_server", "file")
+    assert f.message.startswith("the relative path in file is completed now, with this machine's")
+    absolute = SUPD + f"[unix_http_server]\nfile={tmp_path}/run.sock\n[program:a]\ncommand=/bin/a\n"
+    assert not [f for f in _model(tmp_path, absolute).findings if f.code == "S2C019"]

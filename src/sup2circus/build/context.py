@@ -166,7 +166,10 @@ def expand_home(ctx: Context, sec: RawSection, option: str, path: str) -> str:
     converted path has this machine's (S2C019)."""
     expanded = dt.expanduser(path, ctx.env)
     if expanded != path:
-        ctx.reporter.report("S2C019", option_loc(sec, option), sec.name, option, option=option)
+        loc = option_loc(sec, option)
+        ctx.reporter.report(
+            "S2C019", loc, sec.name, option, what="~", which="home directory", option=option
+        )
     return expanded
 
 

@@ -77,9 +77,14 @@ def _unix(ctx: Context, sec: RawSection, here_maps: Maps, env_only: Maps) -> Ser
             sec.loc,
             hint="add file = /run/supervisor.sock",
         )
-    sfile = os.path.normpath(
-        os.path.join(os.getcwd(), expand_home(ctx, sec, "file", fv.text.strip()))
-    )
+    sfile = expand_home(ctx, sec, "file", fv.text.strip())
+    if not os.path.isabs(sfile):
+        loc = option_loc(sec, "file")
+        what = "the relative path"
+        ctx.reporter.report(
+            "S2C019", loc, sec.name, "file", what=what, which="working directory", option="file"
+        )
+    sfile = os.path.normpath(os.path.join(os.getcwd(), sfile))
     username, password_set = _auth(ctx, sec, env_only)
     chown: str | None = None
     cv = get(ctx, sec, "chown", None, env_only)

@@ -258,17 +258,20 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "S2C019",
-        "home-expanded",
-        "~ in a path expanded with the converting machine's home",
+        "path-completed-here",
+        "A path completed on the converting machine (~, a relative socket file)",
         W,
-        "Expands a leading ~ in log file, pid file and socket paths where it starts, with its "
-        "own HOME (~user: from that machine's user database).",
-        "circus.ini holds the path with ~ expanded on the converting machine: another HOME "
-        "where circusd runs (another user, another machine) means another path.",
-        "Convert where HOME is the runtime one, or write the path in full.",
+        "Completes a path where it starts: a leading ~ in log file, pid file and socket paths "
+        "with its own HOME (~user: from that machine's user database), a relative "
+        "[unix_http_server] file with its own working directory.",
+        "circus.ini holds the path completed on the converting machine: another HOME or "
+        "working directory where circusd runs (another user, another machine, another "
+        "directory) means another path.",
+        "Write the path in full, or convert where HOME and the working directory are the "
+        "runtime ones.",
         "[program:web]\ncommand = /usr/bin/web\nstdout_logfile = ~/logs/web.log",
         observes=("stdout", "stderr"),
-        message="~ in {option} is expanded now, with this machine's home directory: "
-        "supervisord expands it where it starts, with its own HOME",
+        message="{what} in {option} is completed now, with this machine's {which}: "
+        "supervisord completes it where it starts, with its own",
     ),
 )
