@@ -567,6 +567,32 @@ def test_unwrap() -> None:
     assert unwrap(shlex.split("/bin/app a b")) == (["/bin/app", "a", "b"], {}, "", None)
 
 
+def _compare_tampered(
+    conf: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    replacements: tuple[tuple[str, str], ...],
+    **flags: Any,
+) -> str:
+    """compare() of a conversion whose circus.ini had ``replacements`` made: its failure."""
+    real = convert_file
+
+    def tampered(path: Any, opts: Any = None) -> Conversion:
+        conv = real(path, opts)
+        text = conv.text
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new)
+        return Conversion(text=text, findings=(), source=conv.source, circus=conv.circus)
+
+    monkeypatch.setattr(sys.modules[__name__], "convert_file", tampered)
+    work = tmp_path / "tampered"
+    work.mkdir()
+    with pytest.raises(AssertionError) as err:
+        compare(conf, work, **flags)
+    return str(err.value)
+
+
 def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The comparison is not vacuous: a tampered conversion is caught, field by field."""
     conf = tmp_path / "supervisord.conf"
@@ -578,30 +604,17 @@ def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.Monk
     work = tmp_path / "work"
     work.mkdir()
     assert compare(conf, work) == ["1 processes agree"]
-    real = convert_file
-
-    def tampered(path: Any, opts: Any = None) -> Conversion:
-        conv = real(path, opts)
-        text = conv.text
-        for old, new in (
-            ("graceful_timeout = 7", "graceful_timeout = 8"),
-            ("--port 80", "--port 81"),
-            ("working_dir = /srv", "working_dir = /srv2"),
-            ("MODE = prod", "MODE = dev"),
-            ("close_child_stderr = true", "close_child_stderr = false"),
-            ("respawn = true", "respawn = false"),
-        ):
-            assert old in text, old
-            text = text.replace(old, new)
-        return Conversion(text=text, findings=(), source=conv.source, circus=conv.circus)
-
-    monkeypatch.setattr(sys.modules[__name__], "convert_file", tampered)
-    work2 = tmp_path / "work2"
-    work2.mkdir()
-    with pytest.raises(AssertionError) as err:
-        compare(conf, work2)
+    tampered = (
+        ("graceful_timeout = 7", "graceful_timeout = 8"),
+        ("--port 80", "--port 81"),
+        ("working_dir = /srv", "working_dir = /srv2"),
+        ("MODE = prod", "MODE = dev"),
+        ("close_child_stderr = true", "close_child_stderr = false"),
+        ("respawn = true", "respawn = false"),
+    )
+    err = _compare_tampered(conf, tmp_path, monkeypatch, tampered)
     for field in ("argv", "cwd", "env", "stop_timeout", "stderr", "restarts"):
-        assert f"] {field}: supervisor" in str(err.value), field
+        assert f"] {field}: supervisor" in err, field
 
 
 def test_compare_detects_a_policy_disagreement_under_exact(
@@ -616,26 +629,13 @@ def test_compare_detects_a_policy_disagreement_under_exact(
     work = tmp_path / "work"
     work.mkdir()
     assert compare(conf, work, exact=True) == ["1 processes agree"]
-    real = convert_file
-
-    def tampered(path: Any, opts: Any = None) -> Conversion:
-        conv = real(path, opts)
-        text = conv.text
-        for old, new in (
-            ("sup2circus.startsecs = 2", "sup2circus.startsecs = 3"),
-            ("sup2circus.stopasgroup = true", "sup2circus.stopasgroup = false"),
-        ):
-            assert old in text, old
-            text = text.replace(old, new)
-        return Conversion(text=text, findings=(), source=conv.source, circus=conv.circus)
-
-    monkeypatch.setattr(sys.modules[__name__], "convert_file", tampered)
-    work2 = tmp_path / "work2"
-    work2.mkdir()
-    with pytest.raises(AssertionError) as err:
-        compare(conf, work2, exact=True)
-    assert "] restarts: supervisor ([0, 2], 2, 3) != circus ([0, 2], 3, 3)" in str(err.value)
-    assert "] stop: supervisor (True, True) != circus (False, True)" in str(err.value)
+    tampered = (
+        ("sup2circus.startsecs = 2", "sup2circus.startsecs = 3"),
+        ("sup2circus.stopasgroup = true", "sup2circus.stopasgroup = false"),
+    )
+    err = _compare_tampered(conf, tmp_path, monkeypatch, tampered, exact=True)
+    assert "] restarts: supervisor ([0, 2], 2, 3) != circus ([0, 2], 3, 3)" in err
+    assert "] stop: supervisor (True, True) != circus (False, True)" in err
 
 
 def test_unwrap_pwd_restore() -> None:

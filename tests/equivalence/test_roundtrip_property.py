@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -172,6 +173,20 @@ def config(draw: st.DrawFn) -> str:
     return text
 
 
+def round_trip(text: str, where: str = "", **kw: Any) -> None:
+    """``text`` as supervisord.conf in a fresh directory (``where``: its name) whose log
+    directory exists (no S2C012 to hide behind), through both judges (test_differential)."""
+    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
+        here = Path(tmp) / where
+        here.mkdir(exist_ok=True)
+        conf = here / "supervisord.conf"
+        conf.write_text(text, encoding="utf-8")
+        (here / "logs").mkdir()
+        work = Path(tmp) / "work"
+        work.mkdir()
+        compare(conf, work, **kw)
+
+
 @SETTINGS
 @given(text=config())
 # found by this property: a multi-line argument in a wrapped command (the "# runs:" comment)
@@ -180,25 +195,13 @@ def config(draw: st.DrawFn) -> str:
     "redirect_stderr=true\n"
 )
 def test_hostile_programs_round_trip(text: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
-        conf = Path(tmp) / "supervisord.conf"
-        conf.write_text(text, encoding="utf-8")
-        (Path(tmp) / "logs").mkdir()  # log directories exist: no S2C012 to hide behind
-        work = Path(tmp) / "work"
-        work.mkdir()
-        compare(conf, work)
+    round_trip(text)
 
 
 @settings(SETTINGS, max_examples=30)
 @given(text=config(), flag=st.sampled_from(["exact", "no_wrappers"]))
 def test_hostile_programs_round_trip_with_a_flag(text: str, flag: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
-        conf = Path(tmp) / "supervisord.conf"
-        conf.write_text(text, encoding="utf-8")
-        (Path(tmp) / "logs").mkdir()
-        work = Path(tmp) / "work"
-        work.mkdir()
-        compare(conf, work, **{flag: True})
+    round_trip(text, **{flag: True})
 
 
 # the config's own directory reaches the values through %(here)s: a line break in its name
@@ -213,15 +216,7 @@ HOSTILE_DIRS = ["a\rb", "c\nd", "e\r\nf", "g h", "i;j", "k #l", "$HOME", "m'n", 
     where="a\rb",
 )
 def test_hostile_config_directories_round_trip(text: str, where: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
-        here = Path(tmp) / where
-        here.mkdir()
-        conf = here / "supervisord.conf"
-        conf.write_text(text, encoding="utf-8")
-        (here / "logs").mkdir()
-        work = Path(tmp) / "work"
-        work.mkdir()
-        compare(conf, work)
+    round_trip(text, where=where)
 
 
 # %(ENV_S2C_DIFF)s's value, baked in by --resolve-env (deferred, circus reads it itself). The
@@ -252,13 +247,7 @@ HOSTILE_VALUES = ["a\rb", "c\nd", "e\r\nf", "g ;h", "$circus.wid", "i'j'k", "k #
     resolve=False,
 )
 def test_hostile_environment_values_round_trip(text: str, value: str, resolve: bool) -> None:
-    with tempfile.TemporaryDirectory(prefix="s2crt") as tmp:
-        conf = Path(tmp) / "supervisord.conf"
-        conf.write_text(text, encoding="utf-8")
-        (Path(tmp) / "logs").mkdir()
-        work = Path(tmp) / "work"
-        work.mkdir()
-        compare(conf, work, extra_env={"S2C_DIFF": value}, resolve_env=resolve)
+    round_trip(text, extra_env={"S2C_DIFF": value}, resolve_env=resolve)
 
 
 def test_circus_expands_circus_references_in_a_deferred_value_of_the_command() -> None:
