@@ -294,6 +294,9 @@ def test_sigint_during_write(tmp_path: Path, existing: bool) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as from a terminal: a test command started in the background (bash without job
+        # control) ignores SIGINT, and the child would inherit that and sleep on
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 30
