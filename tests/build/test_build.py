@@ -67,6 +67,9 @@ def ours(
     )
 
 
+_NOT_CONVERTED = ("S2C014", "S2C015", "S2C018", "S2C126")
+
+
 def agree(conf: Path, env: Mapping[str, str] | None = None, *, resolve_env: bool = False) -> Any:
     """Assert build() and supervisor agree on ``conf``; return our model (None if refused)."""
     env = dict(BASE_ENV) if env is None else dict(env)
@@ -78,6 +81,10 @@ def agree(conf: Path, env: Mapping[str, str] | None = None, *, resolve_env: bool
         return str(exc)
     model = ours(conf, env, resolve_env=resolve_env)
     got = model_view(model, env)
+    # sections that are not converted here, with their error (S2C018: a value circus cannot
+    # defer; S2C014, S2C015, S2C126 cannot happen with this env and these configs)
+    dropped = {f.section for f in model.findings if f.code in _NOT_CONVERTED}
+    want = [p for p in want if not {p["section"], f"group:{p['group']}"} & dropped]
     assert [p["name"] for p in got] == [p["name"] for p in want], "start order / names"
     for g, w in zip(got, want, strict=True):
         for key in w:
@@ -1414,3 +1421,17 @@ def test_a_relative_socket_file_is_a_finding(tmp_path: Path) -> None:
     assert f.message.startswith("the relative path in file is completed now, with this machine's")
     absolute = SUPD + f"[unix_http_server]\nfile={tmp_path}/run.sock\n[program:a]\ncommand=/bin/a\n"
     assert not [f for f in _model(tmp_path, absolute).findings if f.code == "S2C019"]
+
+
+def test_an_error_after_a_member_that_is_not_converted_is_still_an_error(tmp_path: Path) -> None:
+    # [program:a] is not converted here (a fact of this machine), but supervisord refuses
+    # [program:b] wherever it runs: reading the group stops at neither (found by the property
+    # below once 5fe3f00 read the members as the group's only)
+    with pytest.raises(ConfigError) as ei:
+        _model(
+            tmp_path,
+            SUPD + "[group:g]\nprograms=a,b\n"
+            "[program:a]\ncommand=/bin/a\nnumprocs=%(ENV_S2C_NOPE)s\n"
+            "[program:b]\ncommand=/bin/b\nnumprocs=x\n",
+        )
+    assert "program:b" in ei.value.message or ei.value.line == 9

@@ -155,9 +155,20 @@ def _group(ctx: Context, sec: RawSection, gmaps: Maps, members: set[str]) -> _En
     # the whole group, and supervisord never runs the others as groups of their own
     members.update(member_sections)
     procs: list[ProcessSpec] = []
+    dropped: NotConverted | None = None
     for target in member_sections:
         # supervisor builds group members as plain ProcessConfig (even fcgi ones)
-        procs += processes(ctx, ctx.sections[target], gname, "program", KindFields())
+        try:
+            procs += processes(ctx, ctx.sections[target], gname, "program", KindFields())
+        except NotConverted as exc:
+            # a fact of this machine: the members after it are still read, since supervisord
+            # refuses an error in any of them wherever it runs
+            dropped = dropped or exc.with_traceback(None)
+    if dropped is not None:
+        try:
+            raise dropped
+        finally:
+            dropped = None  # the frame must not keep its own exception: a reference cycle
     spec = GroupSpec(
         name=gname,
         priority=priority,
