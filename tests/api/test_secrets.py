@@ -399,16 +399,3 @@ def test_a_variable_circus_cannot_name_is_not_written_unless_asked(place: str) -
     resolved = sup2circus.convert_text(text, options=ConvertOptions(environ=env, resolve_env=True))
     assert secret in resolved.text, "control: asked for with --resolve-env, it is written"
     assert not [f for f in resolved.findings if f.code == "S2C018"]
-
-
-def test_server_credentials_naming_such_a_variable_are_no_finding() -> None:
-    # circus has no authentication: username/password are never written (S2C303), whatever
-    # variable they name
-    text = (
-        "[supervisord]\nnodaemon = true\n[inet_http_server]\nport = 127.0.0.1:9001\n"
-        "username = %(ENV_api-user)s\npassword = %(ENV_api-token)s\n"
-        "[program:a]\ncommand = /bin/a\n"
-    )
-    conv = sup2circus.convert_text(text, options=ConvertOptions(environ={"api-user": "u"}))
-    codes = {f.code for f in conv.findings}
-    assert "S2C303" in codes and not codes & {"S2C018", "S2C007", "S2C014"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sup2circus import ConvertOptions, convert_text
 from sup2circus.findings import Severity
 
@@ -104,18 +106,29 @@ def test_the_daemon_log_and_childlogdir_keep_their_environment_references() -> N
     assert conv.circus.deferred_env == ("HOME",)  # type: ignore[attr-defined]
 
 
-def test_server_credentials_need_no_variable_from_this_machine() -> None:
+@pytest.mark.parametrize(
+    ("user", "password", "environ"),
+    [
+        ("APP_USER", "APP_PASSWD", {}),
+        # names circus cannot refer to (S2C018 elsewhere): no finding either
+        ("api-user", "api-token", {"api-user": "u"}),
+    ],
+)
+def test_server_credentials_need_no_variable_from_this_machine(
+    user: str, password: str, environ: dict[str, str]
+) -> None:
     # circus has no authentication (S2C303): the username and password are never written, so
     # an %(ENV_X)s in them, defined where the config runs, is nobody's business here
     text = (
         "[supervisord]\nnodaemon=true\n[inet_http_server]\nport=*:9001\n"
-        "username=%(ENV_APP_USER)s\npassword=%(ENV_APP_PASSWD)s\n"
+        f"username=%(ENV_{user})s\npassword=%(ENV_{password})s\n"
         "[program:web]\ncommand=/usr/bin/web\n"
     )
-    conv = convert_text(text, options=ConvertOptions(environ={}))
+    conv = convert_text(text, options=ConvertOptions(environ=environ))
     codes = [f.code for f in conv.findings if f.section == "inet_http_server"]
     assert codes == ["S2C302", "S2C303"]
-    assert "APP_" not in conv.text
+    assert user[:4] not in conv.text  # "APP_": no trace of either variable
+    assert not {f.code for f in conv.findings} & {"S2C018", "S2C007", "S2C014"}
 
 
 def test_an_auto_log_under_a_deferred_childlogdir_is_not_redirected_by_the_program_env() -> None:

@@ -168,12 +168,7 @@ def try_defer(
         raise NotDeferrable(_FORMATTED)
     dm = _DeferMap(defer, env_marker)
     result = expand(s, dm, name)
-    marked_keys = [
-        k
-        for k in dm.used
-        if k[4:] in dm.undefined
-        or (isinstance(dm.peek(k), str) and ENV_MARK_RE.search(str(dm.peek(k))))
-    ]
+    marked_keys = [k for k in dm.used if k[4:] in dm.undefined or _holds_marker(dm.peek(k))]
     if not marked_keys:
         return result, dm
     if "%" not in _PLAIN_SPEC_RE.sub("", plain) and max(result, default="\0") < _PUA_MIN:
@@ -259,6 +254,7 @@ def ev(
 
 
 def _holds_marker(value: object) -> bool:
+    """Whether an expansion's value holds a deferred reference (this machine's variable)."""
     return isinstance(value, str) and ENV_MARK_RE.search(value) is not None
 
 
@@ -410,8 +406,7 @@ def note_uses(
     for key in sorted(used):
         if not key.startswith("ENV_"):
             continue
-        d = maps.defer.get(key)
-        if isinstance(d, str) and ENV_MARK_RE.search(d):
+        if _holds_marker(maps.defer.get(key)):
             ctx.reporter.report(
                 "S2C007",
                 loc,
