@@ -52,7 +52,11 @@ def main(argv: list[str]) -> int:
         except Sup2CircusError:
             refused += 1
             continue
-        programs += sum(len(PROGRAM_SECTION.findall(t)) for t in conv.texts.values())
+        # (conv.texts holds only the files that may have suppression comments)
+        programs += sum(
+            len(PROGRAM_SECTION.findall(Path(f).read_text(encoding="utf-8", errors="replace")))
+            for f in conv.files_read
+        )
         severities.update(f.severity.value for f in conv.findings)
         duplicates += len(conv.findings) - len({key(f) for f in conv.findings})
         checked = check_findings(path)
