@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 
-from sup2circus import ConvertOptions, convert_text
+import pytest
+
+from sup2circus import ConvertOptions, convert_file, convert_text
 from sup2circus.api import Conversion
 from sup2circus.findings import Finding, Severity
 
@@ -87,10 +90,13 @@ def test_facts_of_this_machine_are_info() -> None:
 
 
 def test_no_programs_is_a_warning() -> None:
-    conv = _conv("[supervisord]\nnodaemon = true\n\n[include]\nfiles = /nonexistent-q7/*.conf\n")
+    conv = _conv("[supervisord]\nnodaemon = true\n\n[unix_http_server]\nfile = /tmp/q7.sock\n")
     (f,) = [f for f in conv.findings if f.code == "S2C017"]
     assert f.severity is Severity.WARNING
-    assert f.message == "no programs: circusd would run nothing; did an [include] miss?"
+    assert f.message == (
+        "no programs: circusd would run nothing (the config and the files it includes have no "
+        "[program:x], [fcgi-program:x] or [eventlistener:x] section)"
+    )
     one = _conv("[supervisord]\nnodaemon = true\n\n[program:p]\ncommand = /bin/p\n")
     assert not [f for f in one.findings if f.code == "S2C017"]
     # programs that are there but not converted each have their error: "did an [include]
@@ -98,6 +104,26 @@ def test_no_programs_is_a_warning() -> None:
     dropped = _conv("[supervisord]\n[program:p]\ncommand = /bin/p\nnumprocs=%(ENV_S2C_NOPE)s\n")
     assert [f.code for f in dropped.findings if f.severity is Severity.ERROR] == ["S2C014"]
     assert not [f for f in dropped.findings if f.code == "S2C017"]
+
+
+@pytest.mark.parametrize(
+    "include",
+    [
+        "/nonexistent-q7/*.conf",  # S2C001: the pattern matches nothing here
+        "{here}/unreadable.conf",  # S2C002: the file matched cannot be read
+    ],
+)
+def test_no_programs_because_an_include_missed_is_one_finding(include: str, tmp_path: Path) -> None:
+    # the [include] finding says nothing from it is converted; "no programs" would say the
+    # same fact again (18 of the 110 real configs had both)
+    (tmp_path / "unreadable.conf").mkdir()  # opening it fails: supervisord skips it
+    main = tmp_path / "supervisord.conf"
+    main.write_text(f"[supervisord]\n[include]\nfiles = {include.format(here=tmp_path)}\n")
+    conv = convert_file(main)
+    assert [f.code for f in conv.findings if f.severity is Severity.WARNING] in (
+        ["S2C001"],
+        ["S2C002"],
+    )
 
 
 def test_config_wide_facts_stand_on_the_first_program_of_the_file() -> None:

@@ -230,12 +230,15 @@ RULES: tuple[Rule, ...] = (
         W,
         "Runs the programs of the config and of the files its [include] names.",
         "The config and the files it includes have no [program:x], [fcgi-program:x] or "
-        "[eventlistener:x] section, so circusd would run nothing: usually an [include] pattern "
-        "matched nothing here, or the file is not the main config. (Sections that are there "
-        "but not converted each have their own finding.)",
-        "Convert where the included files exist, or convert the file that holds the programs.",
-        "[supervisord]\nnodaemon = true\n\n[include]\nfiles = conf.d/*.conf",
-        message="no programs: circusd would run nothing; did an [include] miss?",
+        "[eventlistener:x] section, so circusd would run nothing: the file is not the one that "
+        "holds the programs, or the files it includes hold none. (Sections that are there but "
+        "not converted each have their own finding, and so has an [include] pattern that "
+        "matched nothing here or a file it could not read, S2C001 and S2C002: it is not "
+        "reported again as S2C017.)",
+        "Convert the file that holds the programs, or the main config that includes it.",
+        "[supervisord]\nnodaemon = true\n\n[unix_http_server]\nfile = /run/supervisor.sock",
+        message="no programs: circusd would run nothing (the config and the files it includes "
+        "have no [program:x], [fcgi-program:x] or [eventlistener:x] section)",
     ),
     Rule(
         "S2C018",

@@ -205,6 +205,8 @@ def _converted(model: SupervisorConfig, watchers: list[Watcher]) -> list[Process
 
 
 _RUNNABLE = ("program:", "fcgi-program:", "eventlistener:")
+# an [include] pattern that matches no file, an included file that cannot be read
+_INCLUDE_MISSED = frozenset({"S2C001", "S2C002"})
 
 
 def _config_findings(ctx: Context, watchers: list[Watcher], converted: list[ProcessSpec]) -> None:
@@ -228,8 +230,13 @@ def _config_findings(ctx: Context, watchers: list[Watcher], converted: list[Proc
             "SUPERVISOR_GROUP_NAME, SUPERVISOR_SERVER_URL in the children"
         )
         ctx.reporter.report("S2C107", first.section_loc, first.section, None, detail=detail)
-    if not watchers and not any(s.name.startswith(_RUNNABLE) for s in m.raw.sections):
-        # (runnable sections that are not converted each have their own finding)
+    if (
+        not watchers
+        and not any(s.name.startswith(_RUNNABLE) for s in m.raw.sections)
+        and not any(f.code in _INCLUDE_MISSED for f in m.findings)
+    ):
+        # (runnable sections that are not converted each have their own finding, and so has an
+        # [include] that found nothing to read: that is why there are no programs)
         ctx.reporter.report("S2C017", Loc(m.raw.main_file, 1), None, None)
     if ctx.opts.exit_on_fatal and in_reading_order:
         first = in_reading_order[0]
