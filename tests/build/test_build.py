@@ -343,6 +343,35 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
         {},
         True,
     ),
+    # no machine has a nameless directory or group: supervisord refuses these everywhere
+    (
+        "empty-daemon-directory",
+        "[supervisord]\ndirectory=\n[program:a]\ncommand=/bin/a\n",
+        {},
+        True,
+    ),
+    ("empty-childlogdir", "[supervisord]\nchildlogdir=\n[program:a]\ncommand=/bin/a\n", {}, True),
+    (
+        "empty-chown-group",
+        SUPD + "[unix_http_server]\nfile=/tmp/s2c.sock\nchown=root:\n[program:a]\ncommand=/bin/a\n",
+        {},
+        True,
+    ),
+    (
+        "empty-socket-owner-group",
+        SUPD
+        + "[fcgi-program:a]\ncommand=/bin/a\nsocket=unix:///tmp/s2c.sock\nsocket_owner=root:\n",
+        {},
+        True,
+    ),
+    (
+        "unknown-socket-owner-group",
+        SUPD + "[fcgi-program:a]\ncommand=/bin/a\nsocket=unix:///tmp/s2c.sock\n"
+        "socket_owner=root:no-such-group-s2c\n[unix_http_server]\nfile=/tmp/s2c.sock\n"
+        "chown=root:no-such-group-s2c\n",
+        {},
+        False,
+    ),
     ("bad-process-name", SUPD + "[program:a]\ncommand=/bin/a\nprocess_name=x:y\n", {}, True),
     (
         "process-name-expands-to-bad-chars",
@@ -796,6 +825,31 @@ def test_error_locations(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as ei:
         _model(tmp_path, SUPD + "[program:a]\ndirectory=/tmp\n")
     assert ei.value.line == 3 and "command" in ei.value.message
+
+
+def test_an_unknown_group_is_a_fact_of_this_machine(tmp_path: Path) -> None:
+    text = (
+        SUPD + "[unix_http_server]\nfile=/tmp/s2c.sock\nchown=root:no-such-group-s2c\n"
+        "[fcgi-program:a]\ncommand=/bin/a\nsocket=unix:///tmp/s2c.sock\n"
+        "socket_owner=root:0\n[fcgi-program:b]\ncommand=/bin/b\nsocket=unix:///tmp/s2c-b.sock\n"
+        "socket_owner=nobody:no-such-group-s2c\n"
+    )
+    m = _model(tmp_path, text)
+    found = [(f.code, f.section, f.option, f.message) for f in m.findings if f.code == "S2C011"]
+    assert sorted(found, key=lambda f: f[1], reverse=True) == [
+        (
+            "S2C011",
+            "unix_http_server",
+            "chown",
+            "chown group 'no-such-group-s2c' does not exist on this machine",
+        ),
+        (
+            "S2C011",
+            "fcgi-program:b",
+            "socket_owner",
+            "socket_owner group 'no-such-group-s2c' does not exist on this machine",
+        ),
+    ]
 
 
 def test_machine_facts_are_findings(tmp_path: Path) -> None:

@@ -450,8 +450,9 @@ def test_supervisor_fixture(conf: Path, tmp_path: Path) -> None:
         "umask=1022",
         # supervisord's child fails to chdir('') and never runs the program
         "directory=",
-        # a daemonizing supervisord changes to its own directory only when it is not empty
+        # existing_directory(''): supervisord refuses an empty directory or childlogdir
         "[supervisord] directory=",
+        "[supervisord] childlogdir=",
     ],
 )
 def test_odd_values_run_as_supervisord_runs_them(option: str, tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ Only checks of *this machine* are relaxed (the conversion runs on a build host, 
 daemon runs):
 
 * users and groups: ``name_to_uid``/``name_to_gid``/``gid_for_uid`` accept unknown names and give
-  them a stable fake id (>= 200000) -- not an empty user name, which no machine has;
-* directories: ``existing_directory``/``existing_dirpath`` accept missing directories;
+  them a stable fake id (>= 200000) -- not an empty user or group name, which no machine has;
+* directories: ``existing_directory``/``existing_dirpath`` accept missing directories (not an
+  empty one);
 * importability: ``import_spec`` (rpcinterface factories, eventlistener ``result_handler``)
   only checks the ``module:attr`` syntax, and never imports anything;
 * ``platform.node()`` returns ``host_node_name`` when given.
@@ -124,6 +125,8 @@ def _name_to_gid(name: Any) -> int:
     try:
         return int(sdt.name_to_gid(name))
     except ValueError:
+        if name == "":
+            raise  # no machine has a group without a name
         try:
             return int(name)
         except ValueError:
@@ -138,6 +141,8 @@ def _gid_for_uid(uid: int) -> int:
 
 
 def _existing_directory(v: str) -> str:
+    if v == "":
+        return str(sdt.existing_directory(v))  # refused: no machine has a nameless directory
     return os.path.expanduser(v)
 
 

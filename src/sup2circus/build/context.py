@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import re
@@ -187,7 +188,42 @@ def check_user(ctx: Context, sec: RawSection, option: str, user: str, owner_of: 
     if not ctx.user_exists(user):
         consequence = "" if owner_of else USER_CONSEQUENCE
         ctx.reporter.report(
-            "S2C011", loc, sec.name, option, owner_of=owner_of, user=user, consequence=consequence
+            "S2C011",
+            loc,
+            sec.name,
+            option,
+            owner_of=owner_of,
+            kind="user",
+            user=user,
+            consequence=consequence,
+        )
+
+
+def check_owner(ctx: Context, sec: RawSection, option: str, owner: str) -> None:
+    """supervisor's ``colon_separated_user_group`` check of ``user[:group]`` (a socket's
+    owner): the user as :func:`check_user`; a group unknown here is a fact of this machine
+    (S2C011), an empty one is refused everywhere (``grp.getgrnam('')`` fails)."""
+    user, group = dt.colon_separated_user_group(owner)
+    check_user(ctx, sec, option, user, owner_of=f"{option} ")
+    if group is None:
+        return
+    loc = option_loc(sec, option)
+    if group == "":
+        raise error(
+            f"Invalid group name '' in [{sec.name}] {option}",
+            loc,
+            hint="name a group after the ':', or write the user alone",
+        )
+    if not group_exists(group):
+        ctx.reporter.report(
+            "S2C011",
+            loc,
+            sec.name,
+            option,
+            owner_of=f"{option} ",
+            kind="group",
+            user=group,
+            consequence="",
         )
 
 
@@ -203,6 +239,23 @@ def user_exists(name: str) -> bool:
         return True
     try:
         pwd.getpwuid(uid)
+    except (KeyError, OverflowError):
+        return False
+    return True
+
+
+def group_exists(name: str) -> bool:
+    """Whether the group (name or gid) exists on this machine."""
+    try:
+        gid = int(name)
+    except ValueError:
+        try:
+            grp.getgrnam(name)
+        except KeyError:
+            return False
+        return True
+    try:
+        grp.getgrgid(gid)
     except (KeyError, OverflowError):
         return False
     return True

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from .. import datatypes as dt
 from ..model import GroupSpec, ProcessSpec, RawSection, SocketSpec
-from .context import Context, Maps, NotConverted, check_user, error, option_loc, same_maps
+from .context import Context, Maps, NotConverted, check_owner, error, option_loc, same_maps
 from .options import conv, get, name_of, skip_section, value
 from .processes import KindFields, processes
 
@@ -287,8 +287,7 @@ def _socket_owner(ctx: Context, sec: RawSection, gmaps: Maps) -> str | None:
     ov = get(ctx, sec, "socket_owner", None, gmaps)
     if ov is None:
         return None
-    u, _grp = dt.colon_separated_user_group(ov.text)
-    check_user(ctx, sec, "socket_owner", u, owner_of="socket_owner ")
+    check_owner(ctx, sec, "socket_owner", ov.text)
     return ov.text
 
 

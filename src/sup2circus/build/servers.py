@@ -13,7 +13,7 @@ from .context import (
     Context,
     Maps,
     NotConverted,
-    check_user,
+    check_owner,
     error,
     expand_home,
     module_found,
@@ -90,8 +90,7 @@ def _unix(ctx: Context, sec: RawSection, here_maps: Maps, env_only: Maps) -> Ser
     cv = get(ctx, sec, "chown", None, env_only)
     if cv is not None:
         chown = cv.text
-        u, _g = dt.colon_separated_user_group(chown)
-        check_user(ctx, sec, "chown", u, owner_of="chown ")
+        check_owner(ctx, sec, "chown", chown)
     chmod = 0o700
     mv = get(ctx, sec, "chmod", None, env_only)
     if mv is not None:

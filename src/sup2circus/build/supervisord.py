@@ -10,7 +10,7 @@ from .. import datatypes as dt
 from ..findings import Loc
 from ..mapping import row
 from ..model import RawSection, SupervisordSpec
-from .context import Context, Maps, check_user, expand_home, option_loc, same_maps
+from .context import Context, Maps, check_user, error, expand_home, option_loc, same_maps
 from .expand import ev
 from .options import check_dirs, get, parse_env, read, text
 
@@ -50,6 +50,8 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     minprocs = parsed("minprocs")
     dv = get(ctx, sec, "directory", None, maps)
     directory = None if dv is None else dt.expanduser(dv.text, ctx.env)
+    if directory == "":
+        _no_directory(sec, "directory")
     uv = get(ctx, sec, "user", None, maps)
     user = None if uv is None else uv.text
     umask = parsed("umask")
@@ -65,6 +67,8 @@ def supervisord(ctx: Context) -> SupervisordSpec:
     childlogdir = expand_home(
         ctx, sec, "childlogdir", written("childlogdir", ctx.tempdir(), deferrable=True)
     )
+    if childlogdir == "":
+        _no_directory(sec, "childlogdir")
     if "childlogdir" in sec.options:
         log_files.append((os.path.join(childlogdir, ""), "childlogdir"))
     check_dirs(ctx, sec, log_files)
@@ -94,6 +98,15 @@ def supervisord(ctx: Context) -> SupervisordSpec:
         silent=silent,
         section_loc=sec.loc,
         options=dict(sec.options),
+    )
+
+
+def _no_directory(sec: RawSection, option: str) -> None:
+    """supervisor's ``existing_directory('')``: no machine has a directory without a name."""
+    raise error(
+        f"[supervisord] {option} is empty, which is not an existing directory",
+        option_loc(sec, option),
+        hint="name a directory, or remove the line",
     )
 
 

@@ -137,13 +137,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "S2C011",
         "unknown-user",
-        "User does not exist on the converting machine",
+        "User or group does not exist on the converting machine",
         I,
-        "Refuses to start when the user does not exist where it runs.",
+        "Refuses to start when the user (or a socket owner's group) does not exist where it runs.",
         "circusd fails to spawn the process (the watcher stops after max_retry) when the user "
         "does not exist where it runs.",
         "Nothing, if the user exists on the target machine.",
-        message="{owner_of}user {user!r} does not exist on this machine{consequence}",
+        message="{owner_of}{kind} {user!r} does not exist on this machine{consequence}",
     ),
     Rule(
         "S2C012",
