@@ -465,6 +465,25 @@ def test_odd_values_run_as_supervisord_runs_them(option: str, tmp_path: Path) ->
     compare(conf, work)
 
 
+@pytest.mark.parametrize(
+    "sections",
+    [
+        # circus lower-cases socket names: one [socket:x] would serve both programs
+        "[fcgi-program:X]\ncommand=/bin/echo hi\nsocket=tcp://127.0.0.1:9001\n"
+        "[fcgi-program:x]\ncommand=/bin/echo hi\nsocket=tcp://127.0.0.1:9002\n",
+        # a socket circus cannot read back: the program would run without it (S2C501)
+        "[fcgi-program:y]\ncommand=/bin/echo hi\nsocket=unix:///tmp/$(circus.wid).sock\n",
+    ],
+    ids=["names-differ-in-case", "unwritable-socket"],
+)
+def test_fcgi_programs_get_their_own_socket(sections: str, tmp_path: Path) -> None:
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(f"[supervisord]\nnodaemon=true\n{sections}")
+    work = tmp_path / "work"
+    work.mkdir()
+    compare(conf, work)
+
+
 @pytest.mark.parametrize("program_env", ["", 'environment=LOGROOT="/custom"'])
 def test_auto_logs_under_a_deferred_childlogdir(program_env: str, tmp_path: Path) -> None:
     # circus takes $(circus.env.LOGROOT) from the watcher's [env] first (the program's

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sup2circus import ConvertOptions, convert_text
 
 
@@ -23,9 +25,24 @@ def test_the_processes_of_a_program_share_its_socket() -> None:
     assert findings.count(("S2C118", "socket")) == 1
 
 
-def test_a_socket_circus_cannot_read_back_is_an_error_and_no_stdin() -> None:
-    # $(circus.wid) would be substituted by circus in the path: no exact spelling exists
+def test_a_socket_circus_cannot_read_back_drops_the_watcher() -> None:
+    # $(circus.wid) would be substituted by circus in the path: no exact spelling exists; the
+    # program without its socket on stdin would not run as under supervisord
     ini, findings = _convert("socket=unix:///run/app-$(circus.wid).sock\n")
     assert ("S2C501", "socket") in findings
     assert "[socket:" not in ini
-    assert "stdin_socket" not in ini
+    assert "[watcher:" not in ini
+
+
+def test_programs_whose_names_differ_in_case_get_a_socket_each() -> None:
+    # circus lower-cases socket names: [socket:X] and [socket:x] would be one socket
+    text = (
+        "[supervisord]\nnodaemon=true\n"
+        "[fcgi-program:X]\ncommand=/bin/app\nsocket=tcp://127.0.0.1:9001\n"
+        "[fcgi-program:x]\ncommand=/bin/app\nsocket=tcp://127.0.0.1:9002\n"
+        "[fcgi-program:x-2]\ncommand=/bin/app\nsocket=tcp://127.0.0.1:9003\n"
+    )
+    ini = convert_text(text, options=ConvertOptions(environ={})).text
+    sockets = dict(re.findall(r"\[socket:(\S+)\]\nhost = 127.0.0.1\nport = (\d+)", ini))
+    stdin = dict(re.findall(r"\[watcher:(\S+)\]\n(?:.*\n)*?stdin_socket = (\S+)", ini))
+    assert {w: sockets[s] for w, s in stdin.items()} == {"X": "9001", "x": "9002", "x-2": "9003"}

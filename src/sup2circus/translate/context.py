@@ -36,7 +36,7 @@ class Context:
     # supervisord stops one group at a time; --exact reproduces it when there are several
     stop_order: bool = False
     sockets: list[Socket] = field(default_factory=list)
-    socket_names: set[str] = field(default_factory=set)
+    socket_of: dict[str, str] = field(default_factory=dict)  # [fcgi-program:x] -> its socket
     # S2C123: (environment= location, section) -> the watchers it gives an [env:...] section
     env_name_watchers: dict[tuple[Loc, str], list[tuple[SourcePlace, str]]] = field(
         default_factory=dict

@@ -12,14 +12,28 @@ def translate_socket(ctx: Context, d: Draft) -> None:
     p = d.p
     if p.kind != "fcgi-program" or p.socket is None:
         return
-    name = p.program_name.lower()
     # the processes of one program share its socket
-    if name in ctx.socket_names or _add_socket(ctx, p, name):
-        d.socket_options.append(("stdin_socket", name))
+    name = ctx.socket_of.get(p.section) or _add_socket(ctx, p, _free_name(ctx, p))
+    if name is None:
+        d.ok = False  # an fcgi program without its socket on stdin does not run the same
+        return
+    d.socket_options.append(("stdin_socket", name))
 
 
-def _add_socket(ctx: Context, p: ProcessSpec, name: str) -> bool:
-    """Add program ``p``'s socket as [socket:name]; False when it cannot be written."""
+def _free_name(ctx: Context, p: ProcessSpec) -> str:
+    """The program's name for its [socket:...], unless another socket has it: circus
+    lower-cases socket names, and [fcgi-program:X] and [fcgi-program:x] need two sockets."""
+    base = p.program_name.lower()
+    taken = set(ctx.socket_of.values())
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _add_socket(ctx: Context, p: ProcessSpec, name: str) -> str | None:
+    """Add program ``p``'s socket as [socket:name]; None when it cannot be written."""
     s = p.socket
     assert s is not None
     sec = p.section
@@ -38,12 +52,12 @@ def _add_socket(ctx: Context, p: ProcessSpec, name: str) -> bool:
     if s.backlog is not None:
         opts.append(("backlog", str(s.backlog)))
     if not all(cs.reads_back(v) for _, v in opts):
-        detail = "the socket cannot be written so that circus reads it back"
+        detail = "the socket cannot be written so that circus reads it back; watcher not converted"
         ctx.reporter.report("S2C501", p.loc_of("socket"), sec, "socket", detail=detail)
-        return False
+        return None
     ctx.reporter.report("S2C118", p.loc_of("socket"), sec, "socket", url=s.url, name=name)
     if s.owner:
         ctx.reporter.report("S2C119", p.loc_of("socket_owner"), sec, "socket_owner", owner=s.owner)
     ctx.sockets.append(Socket(name, tuple(opts), (f"from [{sec}] socket={s.url}",)))
-    ctx.socket_names.add(name)
-    return True
+    ctx.socket_of[sec] = name
+    return name
