@@ -149,6 +149,22 @@ def test_the_same_daemon_log_is_no_finding() -> None:
     assert _daemon_log_findings("logfile=/var/log/s.log\nlogfile_maxbytes=0") == []
 
 
+def test_only_the_name_syslog_is_syslog() -> None:
+    # supervisor compares logfile with 'syslog' exactly: SYSLOG is a file of that name,
+    # rotated like any other
+    conv = _conv("[supervisord]\nlogfile=SYSLOG\n[program:web]\ncommand=/usr/bin/web\n")
+    assert "logoutput = SYSLOG\n" in conv.text
+    assert [(f.option, f.message) for f in conv.findings if f.code == "S2C202"] == [
+        (
+            "logfile",
+            "supervisord logs to SYSLOG with rotation; circusd logs to SYSLOG only, "
+            "without rotation",
+        )
+    ]
+    syslog = _conv("[supervisord]\nlogfile=syslog\n[program:web]\ncommand=/usr/bin/web\n")
+    assert "logoutput = syslog:///dev/log\n" in syslog.text
+
+
 def test_inet_http_server_never_becomes_tcp() -> None:
     conf = BASE + "\n[inet_http_server]\nport=0.0.0.0:9001\nusername=u\npassword=p\n"
     conv = convert_text(conf)

@@ -109,11 +109,12 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
     out = []
     also = " and to stdout (nodaemon)" if sd.nodaemon and not sd.silent else ""
     logfile = sd.logfile
-    rotated = bool(sd.logfile_maxbytes) and logfile.lower() != "syslog" and logfile not in DEVICES
+    # only the exact name "syslog" (options.py, loggers.py): SYSLOG is a file of that name
+    rotated = bool(sd.logfile_maxbytes) and logfile != "syslog" and logfile not in DEVICES
     rotation = " with rotation" if rotated else ""
     if "logfile" in sd.options:
         spelled = spell_value(logfile)  # circus substitutes $(circus.env.X) in logoutput
-        if logfile.lower() == "syslog":
+        if logfile == "syslog":
             out.append(("logoutput", "syslog:///dev/log"))
             where = "syslog"
         elif spelled is not None:
@@ -123,7 +124,7 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
             where = logfile
         else:
             where = "its stderr (the path cannot be written so that circus reads it back)"
-        if where.lower() != logfile.lower() or also or rotated:  # (lower: SYSLOG is syslog)
+        if where != logfile or also or rotated:
             detail = (
                 f"supervisord logs to {as_written(logfile)}{rotation}{also}; circusd logs to "
                 f"{as_written(where)} only" + (", without rotation" if rotated else "")
