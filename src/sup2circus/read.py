@@ -560,7 +560,7 @@ def _read_as(
         # a conf.d snippet is converted as if [include]d by an empty main config, and
         # supervisor replaces %(here)s in included files after reading them
         parser.expand_here(here)
-    _report_duplicates(parser, reporter)
+    _report_duplicates(parser, reporter, filename)
     return RawConfig(
         main_file=filename,
         here=here,
@@ -701,10 +701,23 @@ def _read_included(
     parser.expand_here(inc_here)
 
 
-def _report_duplicates(parser: _Reader, reporter: Reporter) -> None:
-    """S2C013 for each option set again and each section that appears again."""
+def _report_duplicates(parser: _Reader, reporter: Reporter, main_file: str) -> None:
+    """S2C013 for each option set again and each section that appears again; not for the
+    same line read twice (a main file its own [include] matches: the same values), nor for
+    an [include] in an included file (not followed: S2C003)."""
+
+    def same_file(a: str, b: str) -> bool:
+        return a == b or os.path.realpath(a) == os.path.realpath(b)
+
+    def silent(section: str, first: Loc, again: Loc) -> bool:
+        if first.line == again.line and same_file(first.file, again.file):
+            return True
+        return section == "include" and not same_file(again.file, main_file)
+
     seen: set[tuple[str, str, Loc]] = set()
     for section, key, prev, new in parser.dup_options:
+        if silent(section, prev, new):
+            continue
         if (section, key, prev) not in seen:
             seen.add((section, key, prev))
             reporter.report(
@@ -716,6 +729,8 @@ def _report_duplicates(parser: _Reader, reporter: Reporter) -> None:
                 outcome="uses the last value, this one is ignored",
             )
     for section, first, again in parser.dup_sections:
+        if silent(section, first, again):
+            continue
         reporter.report(
             "S2C013",
             again,

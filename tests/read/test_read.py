@@ -93,6 +93,35 @@ def test_duplicates_last_wins_with_findings() -> None:
     assert "last" in dups[0].message or "override" in dups[0].message
 
 
+def test_no_duplicate_that_supervisord_does_not_act_on(
+    write_tree: WriteTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an [include] in an included file is not followed (S2C003): its files= overrides nothing
+    nested = write_tree(
+        {
+            "nested/supervisord.conf": "[supervisord]\n[include]\nfiles = a.conf\n",
+            "nested/a.conf": "[include]\nfiles = b.conf\n[program:a]\ncommand=/bin/a\n",
+            "nested/b.conf": "[program:b]\ncommand=/bin/b\n",
+        }
+    )
+    raw = read_file(str(nested / "nested" / "supervisord.conf"))
+    assert codes(raw) == ["S2C003"]
+    # a main file its own pattern matches is read twice, with the same values: not "set again"
+    # (given as a relative path, which the pattern's match is not)
+    self_included = write_tree(
+        {
+            "self/supervisord.conf": "[supervisord]\n[include]\nfiles = *.conf\n[program:a]\n"
+            "command=/bin/a\n"
+        }
+    )
+    monkeypatch.chdir(self_included / "self")
+    raw = read_file("supervisord.conf")
+    assert codes(raw) == []
+    # two [include] sections in the main file: the second's files= is the one read
+    twice = read_text("[supervisord]\n[include]\nfiles = a\n[include]\nfiles = b\n")
+    assert codes(twice) == ["S2C001", "S2C013", "S2C013"]  # (b matches nothing here)
+
+
 def test_default_section_is_merged_and_listed() -> None:
     raw = read_text("[DEFAULT]\nautorestart=true\n[program:a]\ncommand=/bin/a\n", filename="f")
     assert opt(raw, "program:a", "autorestart")[:2] == ("true", Loc("f", 2, 1))
