@@ -636,6 +636,42 @@ def test_an_undeferrable_command_says_why(tmp_path: Path) -> None:
     )
 
 
+SPLIT_SECRET = "Sp4SECRETx"
+
+
+@pytest.mark.parametrize(
+    ("section", "entry", "value", "deferred"),
+    [
+        ("program:a", "B=%(ENV_S2C_V)s,C=1", "plain", True),
+        # supervisord expands, then parses: B=c and a variable o=m, where circus passes B whole
+        ("program:a", "B=%(ENV_S2C_V)s,C=1", f"c,o={SPLIT_SECRET}", False),
+        ("program:a", "B=%(ENV_S2C_V)s", f"two {SPLIT_SECRET}", False),  # refused here
+        ("program:a", 'B="%(ENV_S2C_V)s"', f"two {SPLIT_SECRET}", True),
+        ("program:a", 'B="%(ENV_S2C_V)s"', f"c,o={SPLIT_SECRET}", True),
+        ("supervisord", 'A="%(ENV_S2C_V)s"', f'q"{SPLIT_SECRET}', False),
+    ],
+)
+def test_a_deferred_environment_value_supervisord_would_split_is_not_written(
+    tmp_path: Path, section: str, entry: str, value: str, deferred: bool
+) -> None:
+    daemon = f"environment={entry}\n" if section == "supervisord" else ""
+    program = f"environment={entry}\n" if section != "supervisord" else ""
+    text = f"{SUPD}{daemon}[program:a]\ncommand=/bin/a\n{program}"
+    m = _model(tmp_path, text, {"S2C_V": value})
+    errors = [f for f in m.findings if f.code == "S2C018"]
+    assert not errors if deferred else [f.section for f in errors] == [section]
+    assert all(SPLIT_SECRET not in f.message for f in m.findings)
+    if section == "program:a":
+        assert [p.name for p in m.processes] == (["a"] if deferred else [])
+    # asked for, this machine's value is written as supervisord reads it here
+    try:
+        resolved = _model(tmp_path, text, {"S2C_V": value}, resolve_env=True)
+    except ConfigError:
+        assert not deferred  # supervisord refuses it here too
+    else:
+        assert not [f for f in resolved.findings if f.code == "S2C018"]
+
+
 def test_deferred_env_markers(tmp_path: Path) -> None:
     m = _model(
         tmp_path,

@@ -484,6 +484,31 @@ def test_fcgi_programs_get_their_own_socket(sections: str, tmp_path: Path) -> No
     compare(conf, work)
 
 
+@pytest.mark.parametrize(
+    ("entry", "value"),
+    [
+        ("B=%(ENV_S2C_V)s,C=1", "plain"),
+        ("B=%(ENV_S2C_V)s,C=1", "c,o=m"),
+        ("B=%(ENV_S2C_V)s,C=1", 'q"uote'),
+        ('B="%(ENV_S2C_V)s"', "c,o=m"),
+        ('B="%(ENV_S2C_V)s"', "two words"),
+        ('B="%(ENV_S2C_V)s"', 'q"uote'),
+        # (supervisord refuses B=two words here: tests/build/test_build.py checks S2C018)
+    ],
+)
+def test_deferred_environment_values_as_supervisord_parses_them(
+    entry: str, value: str, tmp_path: Path
+) -> None:
+    # supervisord parses environment= after expanding it; circus passes a deferred value whole
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/echo hi\nenvironment={entry}\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    compare(conf, work, extra_env={"S2C_V": value})
+
+
 @pytest.mark.parametrize("program_env", ["", 'environment=LOGROOT="/custom"'])
 def test_auto_logs_under_a_deferred_childlogdir(program_env: str, tmp_path: Path) -> None:
     # circus takes $(circus.env.LOGROOT) from the watcher's [env] first (the program's

@@ -74,16 +74,20 @@ def get(
     except NotConverted as exc:
         if sec.name != "supervisord":
             raise
-        # a daemon setting: leave it at supervisor's default, loudly
-        ctx.reporter.report(
-            exc.code,
-            raw.loc,
-            sec.name,
-            opt,
-            reason=exc.message,
-            consequence=f"{opt} is not converted (supervisor's default is used)",
-        )
+        daemon_default(ctx, exc, raw.loc, opt)
         return None if default is None else Val(default, default)
+
+
+def daemon_default(ctx: Context, exc: NotConverted, loc: Loc, opt: str) -> None:
+    """A [supervisord] option that is not converted: left at supervisor's default, loudly."""
+    ctx.reporter.report(
+        exc.code,
+        loc,
+        "supervisord",
+        opt,
+        reason=exc.message,
+        consequence=f"{opt} is not converted (supervisor's default is used)",
+    )
 
 
 def text(ctx: Context, sec: RawSection, opt: str, default: str, maps: Maps) -> str:
@@ -171,7 +175,32 @@ def parse_env(
                     why=" from this machine's environment (it is part of a variable name)",
                 )
             return dict(real_env), real_env
+    if v.real is not None and v.real != v.text:
+        _check_split(ctx, text_env, real_env, sec, opt)
     return text_env, real_env
+
+
+def _check_split(
+    ctx: Context, text_env: dict[str, str], real_env: dict[str, str], sec: RawSection, opt: str
+) -> None:
+    """S2C018 when supervisord would parse this machine's values of the deferred variables
+    into other variables or values (environment= is parsed after expansion: a comma, a quote
+    or a space in the value counts), where circus passes a deferred value whole."""
+    machine = {k: ENV_MARK_RE.sub(lambda m: ctx.env[m.group(1)], t) for k, t in text_env.items()}
+    if machine == real_env:
+        return
+    names = sorted({n for t in text_env.values() for n in ENV_MARK_RE.findall(t)})
+    raise NotConverted(
+        f"%(ENV_{names[0]})s in {opt} cannot be deferred to circusd here: supervisord parses "
+        "environment= after expanding it, and would split or unquote the value this machine "
+        "has (a comma, a quote or a space in it), where circus passes a deferred value whole; "
+        "this machine's value would be written into circus.ini",
+        option_loc(sec, opt),
+        opt,
+        hint='quote the reference, KEY="%(ENV_X)s", and keep quotes out of the value, or '
+        "convert with --resolve-env to write this machine's value",
+        code="S2C018",
+    )
 
 
 def _env_error(text: str, exc: ValueError) -> str:

@@ -10,9 +10,18 @@ from .. import datatypes as dt
 from ..findings import Loc
 from ..mapping import row
 from ..model import RawSection, SupervisordSpec
-from .context import Context, Maps, check_user, error, expand_home, option_loc, same_maps
+from .context import (
+    Context,
+    Maps,
+    NotConverted,
+    check_user,
+    error,
+    expand_home,
+    option_loc,
+    same_maps,
+)
 from .expand import ev
-from .options import check_dirs, get, parse_env, read, text
+from .options import check_dirs, daemon_default, get, parse_env, read, text
 
 
 def supervisord(ctx: Context) -> SupervisordSpec:
@@ -117,8 +126,14 @@ def _environment(ctx: Context, sec: RawSection, maps: Maps) -> tuple[tuple[str, 
     assert ev1 is not None
     second = ctx.environ.merged(same_maps({"here": ctx.here, "host_node_name": ctx.node}))
     eloc = option_loc(sec, "environment")
-    ev2 = ev(ctx, ev1, second, "environment", eloc, "supervisord", "environment", deferrable=True)
-    env_text, env_real = parse_env(ctx, ev2, sec, "environment")
+    try:
+        ev2 = ev(
+            ctx, ev1, second, "environment", eloc, "supervisord", "environment", deferrable=True
+        )
+        env_text, env_real = parse_env(ctx, ev2, sec, "environment")
+    except NotConverted as exc:
+        daemon_default(ctx, exc, eloc, "environment")
+        return ()
     for k, v in env_text.items():
         ctx.environ.set(f"ENV_{k}", env_real.get(k), v)
         ctx.machine_env_keys.discard(f"ENV_{k}")

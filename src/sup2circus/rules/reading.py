@@ -248,12 +248,17 @@ RULES: tuple[Rule, ...] = (
         "Expands %(ENV_X)s when it starts, from its own environment.",
         "circus defers a value to circusd's environment as $(circus.env.X) only when X is a "
         "name of letters, digits and _, the reference is a plain %(ENV_X)s and, in a command, "
-        "circus.ini can keep it where it stands. Otherwise only the converting machine's value "
+        "circus.ini can keep it where it stands. In environment= it must also be a value "
+        "supervisord would not split or unquote: supervisord parses environment= after "
+        "expanding it (a comma, a quote or a space in this machine's value makes other "
+        "variables or values there), circus passes a deferred value whole. Otherwise only the "
+        "converting machine's value "
         "could be written, and sup2circus writes no value of that environment (a secret, "
         "often) unless asked with --resolve-env: the section (in [supervisord], the option) "
         "is not converted.",
         "Write the reference as a plain %(ENV_X)s (outside quotes in a command, not in the "
-        "program's name), rename the variable to letters, digits and _, or convert with "
+        'program\'s name; quoted in environment=, KEY="%(ENV_X)s"), rename the variable to '
+        "letters, digits and _, or convert with "
         "--resolve-env to write this machine's value into circus.ini.",
         "[program:web]\ncommand = /usr/bin/web --token %(ENV_api-token)s",
         observes=("argv", "cwd", "env", "stdout", "stderr"),
