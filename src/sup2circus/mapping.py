@@ -448,6 +448,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         "[socket:NAME] + stdin_socket",
         "exact",
         "S2C118",
+        "S2C119",
         "S2C501",
         section="fcgi-program",
         expand="group, program_name",

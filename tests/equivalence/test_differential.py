@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -363,6 +364,10 @@ def compare(
             socks = {sock["name"]: sock for sock in whole["sockets"]}
             sock = socks.get(str(w["stdin_socket"]))
             diff.check(section, name, "socket", socket_address(p["socket"]), circus_address(sock))
+            # supervisord listens with socket_backlog, else socket.SOMAXCONN; circus: backlog
+            sup_backlog = p["socket_backlog"] or socket.SOMAXCONN
+            circ_backlog = None if sock is None else int(sock.get("backlog", 2048))
+            diff.check(section, name, "socket backlog", sup_backlog, circ_backlog)
         s_out, s_err = sup_streams(p)
         c_out, c_err = circus_streams(w, redirect)
         diff.check(section, name, "stdout", s_out, c_out)

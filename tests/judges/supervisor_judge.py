@@ -377,6 +377,10 @@ def supervisor_view(
                     "stderr_syslog": pc.stderr_syslog,
                     "serverurl": pc.serverurl,
                     "socket": None if socket_config is None else str(socket_config.url),
+                    # None: supervisord listens with socket.SOMAXCONN (socket_manager.py)
+                    "socket_backlog": None
+                    if socket_config is None
+                    else socket_config.get_backlog(),
                 }
             )
     return out
@@ -473,6 +477,7 @@ def model_view(config: Any, env: Mapping[str, str] | None = None) -> list[dict[s
                 "stderr_syslog": p.stderr.syslog,
                 "serverurl": p.serverurl,
                 "socket": None if p.socket is None else p.socket.url,
+                "socket_backlog": None if p.socket is None else p.socket.backlog,
             }
         )
     return out

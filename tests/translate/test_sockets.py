@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 from sup2circus import ConvertOptions, convert_text
 
@@ -46,3 +47,18 @@ def test_programs_whose_names_differ_in_case_get_a_socket_each() -> None:
     sockets = dict(re.findall(r"\[socket:(\S+)\]\nhost = 127.0.0.1\nport = (\d+)", ini))
     stdin = dict(re.findall(r"\[watcher:(\S+)\]\n(?:.*\n)*?stdin_socket = (\S+)", ini))
     assert {w: sockets[s] for w, s in stdin.items()} == {"X": "9001", "x": "9002", "x-2": "9003"}
+
+
+def test_supervisord_listens_with_somaxconn_unless_told() -> None:
+    ini, _ = _convert("socket=tcp://127.0.0.1:9000\n")
+    assert f"port = 9000\nbacklog = {socket.SOMAXCONN}\n" in ini  # circus's default is 2048
+
+
+def test_a_unix_socket_of_a_program_with_a_user_is_that_users_in_supervisord() -> None:
+    # parse_fcgi_socket: no socket_owner, user=nobody: supervisord chowns the socket to nobody
+    _, findings = _convert("socket=unix:///run/app.sock\nuser=nobody\n")
+    assert ("S2C119", "socket") in findings
+    for same in ("socket=unix:///run/app.sock\nuser=root\n", "socket=tcp://127.0.0.1:9000\n"):
+        assert not [f for f in _convert(same)[1] if f[0] == "S2C119"]
+    owned = _convert("socket=unix:///run/app.sock\nuser=nobody\nsocket_owner=www-data\n")[1]
+    assert [f for f in owned if f[0] == "S2C119"] == [("S2C119", "socket_owner")]

@@ -235,7 +235,7 @@ RULES: tuple[Rule, ...] = (
         "socket-owner",
         "socket_owner has no circus equivalent",
         W,
-        "chowns the unix socket.",
+        "chowns the unix socket to socket_owner, else (running as root) to the program's user.",
         "Not converted: the socket stays owned by circusd's user.",
         "chown it in a before_start hook or run the program as that user.",
         message=(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from .. import circus_syntax as cs
 from ..circus_model import Socket
 from ..model import ProcessSpec
@@ -49,8 +51,8 @@ def _add_socket(ctx: Context, p: ProcessSpec, name: str) -> str | None:
         ]
     else:
         opts += [("host", s.host or ""), ("port", str(s.port))]
-    if s.backlog is not None:
-        opts.append(("backlog", str(s.backlog)))
+    # supervisord listens with socket_backlog, else socket.SOMAXCONN; circus's default is 2048
+    opts.append(("backlog", str(socket.SOMAXCONN if s.backlog is None else s.backlog)))
     if not all(cs.reads_back(v) for _, v in opts):
         detail = "the socket cannot be written so that circus reads it back; watcher not converted"
         ctx.reporter.report("S2C501", p.loc_of("socket"), sec, "socket", detail=detail)
@@ -58,6 +60,10 @@ def _add_socket(ctx: Context, p: ProcessSpec, name: str) -> str | None:
     ctx.reporter.report("S2C118", p.loc_of("socket"), sec, "socket", url=s.url, name=name)
     if s.owner:
         ctx.reporter.report("S2C119", p.loc_of("socket_owner"), sec, "socket_owner", owner=s.owner)
+    elif s.family == "unix" and p.user is not None and p.user not in ("root", "0"):
+        # supervisord (running as root) gives a unix socket to the program's user by default
+        owner = f"{p.user} (supervisord's default under user={p.user})"
+        ctx.reporter.report("S2C119", p.loc_of("socket"), sec, "socket", owner=owner)
     ctx.sockets.append(Socket(name, tuple(opts), (f"from [{sec}] socket={s.url}",)))
     ctx.socket_of[sec] = name
     return name
