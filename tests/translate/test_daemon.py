@@ -175,6 +175,13 @@ def test_inet_http_server_never_becomes_tcp() -> None:
     assert "p\n" not in "".join(f.message for f in conv.findings)
 
 
+@pytest.mark.parametrize("port", ["9001", "*:9001", "127.0.0.1:9001", ":9001"])
+def test_the_inet_server_finding_quotes_the_port_as_written(port: str) -> None:
+    conv = convert_text(BASE + f"\n[inet_http_server]\nport={port}\n")
+    (f,) = [f for f in conv.findings if f.code == "S2C302"]
+    assert f.message.startswith(f"[inet_http_server] port={port}: ")
+
+
 def test_rpcinterface_module_is_looked_up_never_imported(tmp_path: Path) -> None:
     (tmp_path / "s2c_rpc_probe_q7.py").write_text(
         f"open({str(tmp_path / 'imported')!r}, 'w').close()\n"

@@ -107,7 +107,7 @@ RULES: tuple[Rule, ...] = (
         "commands as root), so sup2circus writes an ipc:// socket instead.",
         "Use circusctl on the host, or put an authenticating proxy in front of circus-web.",
         message=(
-            "[{section}] port={host}:{port}: written as a local ipc:// endpoint, never TCP "
+            "[{section}] port={port}: written as a local ipc:// endpoint, never TCP "
             "(circus's TCP endpoints have no authentication)"
         ),
     ),

@@ -7,7 +7,7 @@ import posixpath
 
 from .. import circus_syntax as cs
 from ..mapping import row
-from ..model import SupervisordSpec, as_written
+from ..model import ServerSpec, SupervisordSpec, as_written
 from .context import Context
 from .spelling import spell_value
 from .streams import DEVICES
@@ -179,9 +179,8 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
             loc = s.options["username"].loc if "username" in s.options else s.section_loc
             ctx.reporter.report("S2C306", loc, s.section, "username", section=s.section)
     for s in [s for s in servers if s.kind == "inet"][:1]:
-        loc = s.options["port"].loc if "port" in s.options else s.section_loc
         ctx.reporter.report(
-            "S2C302", loc, s.section, "port", section=s.section, host=s.host or "", port=s.port
+            "S2C302", s.loc_of("port"), s.section, "port", section=s.section, port=_port(s)
         )
         if s.username or s.password_set:
             loc = s.options["username"].loc if "username" in s.options else s.section_loc
@@ -192,6 +191,12 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
     if base is None:
         return f"ipc://{runtime}", f"ipc://{posixpath.join(runtime_dir, 'circus-pubsub.sock')}"
     return f"ipc://{base}", f"ipc://{base}.pubsub"
+
+
+def _port(s: ServerSpec) -> str:
+    """An inet server's port as written (``9001`` and ``*:9001`` parse to the same host "")."""
+    raw = s.options.get("port")
+    return raw.value.strip() if raw is not None else f"{s.host or ''}:{s.port}"
 
 
 def other_sections(ctx: Context) -> None:
