@@ -23,6 +23,7 @@ from judges.supervisor_judge import (
     SupervisorRefused,
     model_view,
     supervisor_error,
+    supervisor_options,
     supervisor_view,
 )
 
@@ -1030,6 +1031,41 @@ def test_servers(tmp_path: Path) -> None:
     assert by["unix"].password_set and by["unix"].username == "u"
     assert (by["inet"].host, by["inet"].port) == ("", 9001)
     assert by["ctl"].serverurl == f"unix://{tmp_path}/s.sock"
+
+
+def test_servers_are_every_section_supervisor_serves_in_its_order(tmp_path: Path) -> None:
+    # options.server_configs_from_parser: every section whose name starts with
+    # inet_http_server, then every unix_http_server one, each in the order of the file (a
+    # section repeated in an include is merged into the first); translate converts the first
+    # of each kind and calls the others not served (S2C308)
+    (tmp_path / "inc.conf").write_text(
+        "[inet_http_server:inc]\nport=*:9003\n[inet_http_server_admin]\nusername=admin2\n"
+    )
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        SUPD + "[inet_http_server_admin]\nport=0.0.0.0:9002\nusername=admin\npassword=pw\n"
+        "[unix_http_server:two]\nfile=%(here)s/two.sock\n[inet_http_server]\nport=9001\n"
+        "[include]\nfiles=inc.conf\n[unix_http_server]\nfile=%(here)s/one.sock\n"
+        "[program:a]\ncommand=/bin/a\n"
+    )
+    opts = supervisor_options(str(conf), BASE_ENV)
+    want = [
+        (c["section"], c.get("host"), c.get("port"), c.get("file"), c["username"])
+        for c in opts.configroot.supervisord.server_configs
+    ]
+    got = [
+        (s.section, s.host, s.port, s.file, s.username)
+        for s in ours(conf, BASE_ENV).servers
+        if s.kind != "ctl"
+    ]
+    assert got == want
+    assert [w[0] for w in want] == [
+        "inet_http_server_admin",
+        "inet_http_server",
+        "inet_http_server:inc",
+        "unix_http_server:two",
+        "unix_http_server",
+    ]
 
 
 def test_supervisor_error_helper(tmp_path: Path) -> None:

@@ -182,6 +182,40 @@ def test_the_inet_server_finding_quotes_the_port_as_written(port: str) -> None:
     assert f.message.startswith(f"[inet_http_server] port={port}: ")
 
 
+# supervisord serves every section whose name starts with inet_http_server or unix_http_server
+# (options.server_configs_from_parser), inet ones first, each kind in the order of the file
+SERVERS = (
+    "\n[inet_http_server_admin]\nport=0.0.0.0:9002\nusername=admin\npassword=pw\n"
+    "[unix_http_server]\nfile=/run/one.sock\n"
+    "[inet_http_server]\nport=9001\n"
+    "[unix_http_server:two]\nfile=/run/two.sock\nusername=u\npassword=p\n"
+)
+
+
+def test_every_control_server_but_the_first_of_its_kind_is_not_served() -> None:
+    conv = convert_text(BASE + SERVERS)
+    assert circus_section(conv.text)["endpoint"] == "ipc:///run/one.sock"
+    # in the order of the file; each server's credentials reported as the first one's
+    got = [(f.code, f.section) for f in conv.findings if f.code.startswith("S2C30")]
+    assert got == [
+        ("S2C302", "inet_http_server_admin"),
+        ("S2C303", "inet_http_server_admin"),
+        ("S2C301", "unix_http_server"),
+        ("S2C308", "inet_http_server"),
+        ("S2C308", "unix_http_server:two"),
+        ("S2C306", "unix_http_server:two"),
+    ]
+    said = {f.section: f.message for f in conv.findings if f.code == "S2C308"}
+    assert said == {
+        "inet_http_server": "[inet_http_server] port=9001: not served; circusd has one control "
+        "endpoint (ipc:///run/one.sock) and converts only the first inet server, "
+        "[inet_http_server_admin]",
+        "unix_http_server:two": "[unix_http_server:two] file=/run/two.sock: not served; circusd "
+        "has one control endpoint (ipc:///run/one.sock) and converts only the first unix "
+        "server, [unix_http_server]",
+    }
+
+
 def test_rpcinterface_module_is_looked_up_never_imported(tmp_path: Path) -> None:
     (tmp_path / "s2c_rpc_probe_q7.py").write_text(
         f"open({str(tmp_path / 'imported')!r}, 'w').close()\n"

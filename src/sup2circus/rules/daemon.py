@@ -180,6 +180,25 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "S2C308",
+        "control-server-not-served",
+        "A control server after the first of its kind is not served",
+        W,
+        "Serves every section whose name starts with inet_http_server or unix_http_server "
+        "([inet_http_server:admin], [unix_http_server_2], ...), inet ones first, each kind in "
+        "the order of the file.",
+        "Has one control endpoint. sup2circus converts the first unix server (S2C301) and the "
+        "first inet server (S2C302); nothing listens where any other one did. Its credentials "
+        "are reported as the first one's (S2C303, S2C306).",
+        "Point that server's clients at circusctl --endpoint, then remove the section.",
+        "[inet_http_server]\nport = 127.0.0.1:9001\n\n[inet_http_server:admin]\n"
+        "port = 0.0.0.0:9002",
+        message=(
+            "[{section}] {setting}: not served; circusd has one control endpoint "
+            "(ipc://{endpoint}) and converts only the first {kind} server, [{first}]"
+        ),
+    ),
+    Rule(
         "S2C210",
         "daemon-log-stdout-rotation",
         "[supervisord] logfile=/dev/stdout with rotation on",

@@ -156,41 +156,74 @@ def _daemon_log_rotation(ctx: Context) -> None:
 
 
 def _endpoints(ctx: Context) -> tuple[str, str]:
-    """circusd's endpoint and pubsub endpoint: next to supervisord's unix socket when it can
-    be, else in the runtime directory (never TCP)."""
+    """circusd's endpoint and pubsub endpoint: next to supervisord's (first) unix socket when
+    it can be, else in the runtime directory (never TCP).
+
+    supervisord serves every [inet_http_server*] and [unix_http_server*] section; circusd has
+    one endpoint. The first server of each kind (in supervisor's order: the file's) is
+    converted (S2C301, S2C302); every other one is not served (S2C308). The credentials of
+    each are reported (S2C303, S2C306): circusd's one endpoint, which takes their clients,
+    has none."""
     servers = ctx.model.servers
-    base: str | None = None
+    unix = [s for s in servers if s.kind == "unix"]
+    inet = [s for s in servers if s.kind == "inet"]
     runtime_dir = ctx.opts.runtime_dir.rstrip("/") or "/"
-    runtime = posixpath.join(runtime_dir, "circus.sock")
-    for s in [s for s in servers if s.kind == "unix"][:1]:
-        if s.file and cs.reads_back(s.file) and len(s.file) + 12 <= 107:
-            base = s.file
-        endpoint = base or runtime
-        ctx.reporter.report(
-            "S2C301",
-            s.loc_of("file"),
-            s.section,
-            "file",
-            section=s.section,
-            file=s.file,
-            endpoint=endpoint,
-        )
+    base: str | None = None
+    if unix and unix[0].file and cs.reads_back(unix[0].file) and len(unix[0].file) + 12 <= 107:
+        base = unix[0].file
+    endpoint = base or posixpath.join(runtime_dir, "circus.sock")
+    for s in unix:
+        if s is unix[0]:
+            ctx.reporter.report(
+                "S2C301",
+                s.loc_of("file"),
+                s.section,
+                "file",
+                section=s.section,
+                file=s.file,
+                endpoint=endpoint,
+            )
+        else:
+            _not_served(ctx, s, f"file={s.file}", endpoint, unix[0])
         if s.username or s.password_set:
-            loc = s.options["username"].loc if "username" in s.options else s.section_loc
-            ctx.reporter.report("S2C306", loc, s.section, "username", section=s.section)
-    for s in [s for s in servers if s.kind == "inet"][:1]:
-        ctx.reporter.report(
-            "S2C302", s.loc_of("port"), s.section, "port", section=s.section, port=_port(s)
-        )
+            ctx.reporter.report(
+                "S2C306", s.loc_of("username"), s.section, "username", section=s.section
+            )
+    for s in inet:
+        if s is inet[0]:
+            ctx.reporter.report(
+                "S2C302", s.loc_of("port"), s.section, "port", section=s.section, port=_port(s)
+            )
+        else:
+            _not_served(ctx, s, f"port={_port(s)}", endpoint, inet[0])
         if s.username or s.password_set:
-            loc = s.options["username"].loc if "username" in s.options else s.section_loc
-            ctx.reporter.report("S2C303", loc, s.section, "username", section=s.section)
+            ctx.reporter.report(
+                "S2C303", s.loc_of("username"), s.section, "username", section=s.section
+            )
     for s in servers:
         if s.kind == "ctl":
             ctx.reporter.report("S2C304", s.section_loc, s.section, None)
     if base is None:
-        return f"ipc://{runtime}", f"ipc://{posixpath.join(runtime_dir, 'circus-pubsub.sock')}"
+        return f"ipc://{endpoint}", f"ipc://{posixpath.join(runtime_dir, 'circus-pubsub.sock')}"
     return f"ipc://{base}", f"ipc://{base}.pubsub"
+
+
+def _not_served(
+    ctx: Context, s: ServerSpec, setting: str, endpoint: str, first: ServerSpec
+) -> None:
+    """S2C308: a control server after the first of its kind."""
+    opt = "file" if s.kind == "unix" else "port"
+    ctx.reporter.report(
+        "S2C308",
+        s.loc_of(opt),
+        s.section,
+        opt,
+        section=s.section,
+        setting=setting,
+        endpoint=endpoint,
+        kind=s.kind,
+        first=first.section,
+    )
 
 
 def _port(s: ServerSpec) -> str:
