@@ -190,6 +190,7 @@ def _channel_rows(
                 "S2C112",
                 *logfile_codes,
                 "S2C134",
+                "S2C137",
                 "S2C501",
             ),
             expand="process, twice",
@@ -574,7 +575,16 @@ MAPPING: tuple[OptionMapping, ...] = (
         parser=dt.octal_type,
     ),
     _p("user", None, "uid on every watcher", "approx", "S2C122", "S2C011", section="supervisord"),
-    _p("directory", None, "-", "none", "S2C205", section="supervisord"),
+    _p(
+        "directory",
+        None,
+        "-",
+        "none",
+        "S2C205",
+        section="supervisord",
+        note="when supervisord daemonizes: the working_dir of every watcher without its own, "
+        "and the directory relative log file paths are joined with",
+    ),
     _p(
         "childlogdir",
         "(temp dir)",

@@ -89,7 +89,12 @@ def environment_for(conf: Path) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- normal forms
-def sup_destination(path: Any, maxbytes: Any, backups: Any) -> tuple[Any, ...]:
+def sup_destination(
+    path: Any, maxbytes: Any, backups: Any, opened_in: str | None = None
+) -> tuple[Any, ...]:
+    """``opened_in``: the directory supervisord opens the log file from when it is not the one
+    it started in (circusd's): ``[supervisord] directory`` when it daemonizes, since it opens
+    the files at spawn, after ``_daemonize``'s chdir. A relative path is joined with it."""
     if path is None:
         return ("null",)
     if path == "AUTO":
@@ -98,15 +103,20 @@ def sup_destination(path: Any, maxbytes: Any, backups: Any) -> tuple[Any, ...]:
         return ("daemon-stdout",)
     if path in DAEMON_STDERR:
         return ("daemon-stderr",)
+    if opened_in:
+        path = os.path.join(opened_in, path)
     return ("file", path, int(maxbytes or 0), int(backups or 0))
 
 
-def sup_streams(p: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def sup_streams(
+    p: dict[str, Any], opened_in: str | None = None
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     def dest(channel: str) -> tuple[Any, ...]:
         d = sup_destination(
             p[f"{channel}_logfile"],
             p[f"{channel}_logfile_maxbytes"],
             p[f"{channel}_logfile_backups"],
+            opened_in,
         )
         return (*d, "+syslog") if p[f"{channel}_syslog"] else d
 
@@ -368,14 +378,19 @@ def compare(
             sup_backlog = p["socket_backlog"] or socket.SOMAXCONN
             circ_backlog = None if sock is None else int(sock.get("backlog", 2048))
             diff.check(section, name, "socket backlog", sup_backlog, circ_backlog)
-        s_out, s_err = sup_streams(p)
+        # log files: supervisord opens them from daemon_cwd (the chdir of its daemonizing),
+        # circusd from the directory it is started in, where supervisord started too; the
+        # paths are compared resolved that way, not as the strings each daemon reads
+        s_out, s_err = sup_streams(p, daemon_cwd)
         c_out, c_err = circus_streams(w, redirect)
         diff.check(section, name, "stdout", s_out, c_out)
         diff.check(section, name, "stderr", s_err, c_err)
         for s_dest, c_dest in ((s_out, c_out), (s_err, c_err)):
             if s_dest == ("auto",) and c_dest[0] == "file":
                 # supervisord names an AUTO log at random (S2C110), but in childlogdir: no
-                # finding explains another directory
+                # finding explains another directory. It names it before daemonizing, as an
+                # absolute path (create_autochildlogs: tempfile.mkstemp), so a relative
+                # childlogdir is relative to the directory it starts in, like circusd's
                 where = os.path.normpath(os.path.dirname(c_dest[1]))
                 diff.check(section, name, "auto log dir", os.path.normpath(childlogdir), where)
 
@@ -529,6 +544,32 @@ def test_auto_logs_under_a_deferred_childlogdir(program_env: str, tmp_path: Path
     compare(conf, work, extra_env={"LOGROOT": str(tmp_path)})
 
 
+@pytest.mark.parametrize("nodaemon", ["false", "true"])
+def test_relative_log_files_under_a_daemon_directory(
+    nodaemon: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # supervisord opens b.log after its daemonizing chdir to directory: {srv}/logs/b.log (and
+    # c.log in {srv}); with nodaemon=true it never changes directory. The AUTO logs of a (and
+    # of b's stderr) are named before it daemonizes: logs/ where it started, like circusd's.
+    # Started where logs/ exists: no S2C012 (missing log directory) explains the log files
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "logs").mkdir()
+    srv = tmp_path / "srv"
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        f"[supervisord]\nnodaemon={nodaemon}\ndirectory={srv}\nchildlogdir=logs\n"
+        "[program:a]\ncommand=/bin/echo hi\n"
+        "[program:b]\ncommand=/bin/echo hi\nstdout_logfile=logs/b.log\n"
+        "[program:c]\ncommand=/bin/echo hi\nredirect_stderr=true\nstdout_logfile=c.log\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    assert compare(conf, work) == ["3 processes agree"]
+    assert not [
+        f for f in convert_file(conf, options(conf, BASE_ENV)).findings if f.code == "S2C012"
+    ]
+
+
 def test_a_group_that_is_not_converted_leaves_no_member_behind(tmp_path: Path) -> None:
     # supervisord runs g:a and g:b; [program:a] cannot be converted (S2C015), so neither runs
     # under circus: b, a member of g, is never run as a group of its own
@@ -665,6 +706,23 @@ def test_compare_detects_a_disagreement(tmp_path: Path, monkeypatch: pytest.Monk
     err = _compare_tampered(conf, tmp_path, monkeypatch, tampered)
     for field in ("argv", "cwd", "env", "stop_timeout", "stderr", "restarts"):
         assert f"] {field}: supervisor" in err, field
+
+
+def test_compare_resolves_log_files_where_each_daemon_opens_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative log file under a daemonizing supervisord with a directory: the comparison
+    resolves it against that directory, so circus.ini's path as written is caught."""
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        "[supervisord]\nnodaemon=false\ndirectory=/srv\n"
+        "[program:b]\ncommand=/bin/echo hi\nstdout_logfile=logs/b.log\n"
+    )
+    tampered = (
+        ("stdout_stream.filename = /srv/logs/b.log", "stdout_stream.filename = logs/b.log"),
+    )
+    err = _compare_tampered(conf, tmp_path, monkeypatch, tampered)
+    assert "] stdout: supervisor ('file', '/srv/logs/b.log'" in err
 
 
 def test_compare_detects_a_policy_disagreement_under_exact(

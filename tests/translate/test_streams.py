@@ -67,3 +67,46 @@ def test_the_auto_logs_of_a_program_are_one_finding_where_both_are_defaults() ->
             "as /tmp/b-stderr---supervisor.log",
         ),
     ]
+
+
+def _filenames(daemon: str, program: str) -> dict[str, str]:
+    """The ``*_stream.filename`` lines of [watcher:b] for these [supervisord] and program
+    options (childlogdir=logs)."""
+    from sup2circus import ConvertOptions, convert_text
+
+    text = (
+        f"[supervisord]\nchildlogdir=logs\n{daemon}\n[program:b]\ncommand=/bin/echo hi\n{program}\n"
+    )
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    return dict(
+        line.split(" = ", 1)
+        for line in conv.text.splitlines()
+        if line.startswith(("stdout_stream.filename", "stderr_stream.filename"))
+    )
+
+
+def test_a_relative_log_file_is_opened_from_supervisords_daemon_directory() -> None:
+    """supervisord opens a program's log files when it spawns it, after it daemonized and
+    chdir'd to [supervisord] directory (ServerOptions._daemonize); circusd --daemon never
+    changes directory: circus.ini names the file supervisord opens. AUTO logs are created
+    before daemonizing (add_process_group -> create_autochildlogs, mkstemp makes the name
+    absolute then): relative to the directory supervisord starts in, as circusd's are."""
+    got = _filenames("nodaemon=false\ndirectory=/srv", "stdout_logfile=logs/b.log")
+    assert got == {
+        "stdout_stream.filename": "/srv/logs/b.log",
+        "stderr_stream.filename": "logs/b-stderr---supervisor.log",
+    }
+    # a relative directory: both daemons resolve it against the directory they start in
+    got = _filenames("nodaemon=false\ndirectory=srv", "stderr_logfile=./e.log")
+    assert got["stderr_stream.filename"] == "srv/./e.log"
+
+
+def test_a_relative_log_file_stays_relative_where_supervisord_does_not_chdir() -> None:
+    """No chdir: with nodaemon=true, or without directory; an absolute path is absolute."""
+    for daemon, program in (
+        ("nodaemon=true\ndirectory=/srv", "stdout_logfile=logs/b.log"),
+        ("nodaemon=false", "stdout_logfile=logs/b.log"),
+        ("nodaemon=false\ndirectory=/srv", "stdout_logfile=/var/log/b.log"),
+    ):
+        want = program.split("=", 1)[1]
+        assert _filenames(daemon, program)["stdout_stream.filename"] == want

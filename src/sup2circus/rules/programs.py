@@ -468,4 +468,27 @@ RULES: tuple[Rule, ...] = (
             "to ''); watcher not converted"
         ),
     ),
+    Rule(
+        "S2C137",
+        "logfile-daemon-directory",
+        "A log path starting with a deferred %(ENV_X)s, under [supervisord] directory",
+        W,
+        "Opens a program's log files after it daemonized and changed to [supervisord] "
+        "directory: a relative path is relative to that directory.",
+        "circusd opens its streams from the directory it was started in (circusd --daemon does "
+        "not change directory); sup2circus joins a relative log path with directory, but a "
+        "path that starts with a %(ENV_X)s deferred to circusd is relative or absolute as X's "
+        "value says, which is not known when converting: it is written as it stands, right "
+        "only if X holds an absolute path.",
+        "Nothing to do if X holds an absolute path where circusd runs; otherwise write the "
+        "path in full.",
+        "[supervisord]\ndirectory = /srv\n\n[program:web]\ncommand = /usr/bin/web\n"
+        "stdout_logfile = %(ENV_LOGS)s/web.log",
+        observes=("stdout", "stderr"),
+        message=(
+            "{option} starts with %(ENV_{name})s, deferred to circusd: supervisord opens it "
+            "from its directory {directory} if {name} is a relative path, circusd from its own "
+            "working directory; written as it stands (right if {name} is absolute)"
+        ),
+    ),
 )
