@@ -864,6 +864,32 @@ def test_error_locations(tmp_path: Path) -> None:
     assert ei.value.line == 3 and "command" in ei.value.message
 
 
+def test_a_process_twice_in_a_group_is_reported_where_it_is_twice(tmp_path: Path) -> None:
+    text = (
+        SUPD + "[group:g]\nprograms=a,a\n[program:a]\ncommand=/bin/a\n"
+        "[group:h]\nprograms=b,c\n[program:b]\ncommand=/bin/b\nprocess_name=x\n"
+        "[program:c]\ncommand=/bin/c\nprocess_name=x\n"
+    )
+    m = _model(tmp_path, text)
+    dups = [(f.line, f.section, f.option, f.message) for f in m.findings if f.code == "S2C013"]
+    assert dups == [
+        (
+            4,
+            "group:g",
+            "programs",
+            "[program:a] is listed twice in programs= of [group:g]; supervisord runs it once",
+        ),
+        (
+            9,
+            "program:b",
+            None,
+            "process name 'x' appears twice in group 'h' ([program:b] and [program:c]); "
+            "supervisord keeps the last one",
+        ),
+    ]
+    assert [p.name for p in m.processes] == ["a", "x"]
+
+
 def test_an_unknown_group_is_a_fact_of_this_machine(tmp_path: Path) -> None:
     text = (
         SUPD + "[unix_http_server]\nfile=/tmp/s2c.sock\nchown=root:no-such-group-s2c\n"

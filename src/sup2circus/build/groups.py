@@ -101,7 +101,17 @@ def _keep_first(ctx: Context, entries: list[_Entry]) -> tuple[list[GroupSpec], l
         by_name: dict[str, ProcessSpec] = {}
         for p in procs:
             prev = by_name.get(p.name)
-            if prev is not None:
+            if prev is not None and prev.section == p.section:
+                # the same program listed twice in programs=: one process, the fact is there
+                ctx.reporter.report(
+                    "S2C013",
+                    g.loc_of("programs"),
+                    g.section,
+                    "programs",
+                    duplicate=f"[{p.section}] is listed twice in programs= of [{g.section}]",
+                    outcome="runs it once",
+                )
+            elif prev is not None:
                 ctx.reporter.report(
                     "S2C013",
                     prev.section_loc,
