@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -21,6 +21,7 @@ import click
 from ._version import __version__
 from .findings import Finding, Sup2CircusError
 from .lint import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, RunFailed
+from .output import StdoutError, write_std
 
 if TYPE_CHECKING:
     from .options import ConvertOptions
@@ -206,7 +207,7 @@ def _exit_status(exc: BaseException, args: Args | None) -> int:
         exc.show()
         return exc.exit_code
     if isinstance(exc, click.Abort | KeyboardInterrupt):
-        _write("\nInterrupted.\n", err=True)
+        write_std("\nInterrupted.\n", err=True)
         return EXIT_INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         from .output import silence_stdout
@@ -216,12 +217,14 @@ def _exit_status(exc: BaseException, args: Args | None) -> int:
     if isinstance(exc, UsageProblem | UnknownCodeError):
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
-            _write(f"{ctx.get_usage()}\nTry '{PROG} --help' for help.\n", err=True)
+            write_std(f"{ctx.get_usage()}\nTry '{PROG} --help' for help.\n", err=True)
         _error(str(exc))
         return EXIT_INPUT
     args = args or Args()
     if isinstance(exc, RunFailed):
         return _report_failure(args, exc.failure)
+    if isinstance(exc, StdoutError):
+        return _report_failure(args, Failure(str(exc), EXIT_INPUT))
     if isinstance(exc, SettingsError):
         return _report_failure(args, Failure(str(exc), EXIT_INPUT))
     if isinstance(exc, Sup2CircusError):
@@ -234,10 +237,10 @@ def _internal_error(exc: BaseException) -> int:
     if os.environ.get("SUP2CIRCUS_DEBUG"):
         import traceback
 
-        _write("".join(traceback.format_exception(exc)), err=True)
+        write_std("".join(traceback.format_exception(exc)), err=True)
     from .report import internal_error
 
-    _write(internal_error(exc, PROG, __version__), err=True)
+    write_std(internal_error(exc, PROG, __version__), err=True)
     return EXIT_INTERNAL
 
 
@@ -246,7 +249,7 @@ def _report_failure(args: Args, failure: Failure, findings: Sequence[Finding] = 
     others, one document with the ``findings`` and the failure, where the report goes."""
     if args.format == "text":
         for detail in failure.details:
-            _write(f"{PROG}: {' '.join(detail.splitlines())}\n", err=True)
+            write_std(f"{PROG}: {' '.join(detail.splitlines())}\n", err=True)
         _error(failure.located())
     else:
         from .report import render_pieces
@@ -254,7 +257,7 @@ def _report_failure(args: Args, failure: Failure, findings: Sequence[Finding] = 
         pieces = render_pieces(
             args.format, findings, stats=args.statistics, version=__version__, failure=failure
         )
-        _write(pieces, err=not args.check)
+        write_std(pieces, err=not args.check)
     return failure.exit_code
 
 
@@ -265,7 +268,7 @@ def _run(args: Args) -> int:
     if args.explain is not None:
         from .explain import explain_text, rules_list
 
-        _write(explain_text(args.explain) if args.explain.strip() else rules_list())
+        write_std(explain_text(args.explain) if args.explain.strip() else rules_list())
         return EXIT_OK
     _validate(args)
     from .settings import resolve
@@ -321,7 +324,7 @@ def _check(args: Args, settings: Settings, options: ConvertOptions) -> int:
     from .lint import check
 
     result = check(args.files, settings, options)
-    _write(_render(args, result.findings, settings, result.files, result.suppressed, err=False))
+    write_std(_render(args, result.findings, settings, result.files, result.suppressed, err=False))
     if result.exit_status == EXIT_FINDINGS and args.exit_zero:
         return EXIT_OK
     return result.exit_status
@@ -337,24 +340,24 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
     done = convert_one(args.files[0], settings, options)
     conv, report = done.conversion, done.findings
     if report and args.format == "text":
-        _write(_render(args, report, settings, done.files, done.suppressed), err=True)
+        write_std(_render(args, report, settings, done.files, done.suppressed), err=True)
     failure = strict_failure(report, settings) if args.strict else None
     if failure is None and args.verify:
         failure = verify_failure(conv)
         if failure is None and args.format == "text":  # the others' stream holds one document
             from .verify import verified
 
-            _write(f"{PROG}: verify: {verified(conv)}\n", err=True)
+            write_std(f"{PROG}: verify: {verified(conv)}\n", err=True)
     if failure is None and args.output and args.output != "-":
         from .output import write_output
 
         failure = write_output(args.output, conv)
     elif failure is None:
-        _write(conv.pieces())
+        write_std(conv.pieces())
     if failure is not None:
         return _report_failure(args, failure, report)
     if args.format != "text":
-        _write(_render(args, report, settings, done.files, done.suppressed), err=True)
+        write_std(_render(args, report, settings, done.files, done.suppressed), err=True)
     return EXIT_OK
 
 
@@ -387,13 +390,7 @@ def _render(
     )
 
 
-def _write(text: str | Iterable[str], err: bool = False) -> None:
-    from .output import write_stream
-
-    write_stream((sys.stderr if err else sys.stdout).buffer, text)
-
-
 def _error(message: str) -> None:
     from .report import one_line
 
-    _write(f"{PROG}: error: {one_line(message)}\n", err=True)
+    write_std(f"{PROG}: error: {one_line(message)}\n", err=True)

@@ -204,7 +204,22 @@ def verify_failure(conv: api.Conversion) -> Failure | None:
 
 
 def read_stdin() -> str:
-    data = sys.stdin.buffer.read()
+    from .read import MAX_FILE_SIZE
+
+    if sys.stdin is None:  # started with fd 0 closed
+        raise InputError(
+            "standard input is closed",
+            file="<stdin>",
+            hint="pipe a supervisord.conf into it, or give the file's path instead of -",
+        )
+    # at most one byte over the limit: an endless stream is refused, not held
+    data = sys.stdin.buffer.read(MAX_FILE_SIZE + 1)
+    if len(data) > MAX_FILE_SIZE:
+        raise InputError(
+            f"standard input too large (limit {MAX_FILE_SIZE} bytes)",
+            file="<stdin>",
+            hint="a supervisord.conf is a few kilobytes; check what is piped in",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -38,6 +38,28 @@ def write_stream(stream: BinaryIO, text: str | Iterable[str]) -> None:
         stream.flush()
 
 
+class StdoutError(Exception):
+    """Standard output cannot be written (closed, a full disk, /dev/full): exit 2."""
+
+
+def write_std(text: str | Iterable[str], *, err: bool = False) -> None:
+    """Write to stdout, or to stderr (``err``). A broken stdout pipe is its reader's choice
+    (BrokenPipeError, for the caller); another failure of stdout is :class:`StdoutError`.
+    stderr failing leaves nowhere to say anything: the exit status still says it."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        if stream is None:  # started with the descriptor closed
+            raise OSError(0, "it is closed")
+        write_stream(stream.buffer, text)
+    except BrokenPipeError:
+        if not err:
+            raise
+    except OSError as exc:
+        if not err:
+            why = exc.strerror or str(exc)
+            raise StdoutError(f"cannot write to standard output: {why}") from None
+
+
 def silence_stdout() -> None:
     """Point stdout at /dev/null (its reader went away: a broken pipe)."""
     try:

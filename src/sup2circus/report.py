@@ -277,7 +277,10 @@ _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # each line shown as visible text: an escape sequence or a bell in a file name or a value
+    # would act on the terminal that shows the log
+    lines = [visible(line) for line in text.split("\n")]
+    return "%0A".join(line.replace("%", "%25") for line in lines)
 
 
 def _gh_prop(text: str) -> str:

@@ -411,3 +411,54 @@ def test_hostile_file_names_cannot_rewrite_the_report(tmp_path: Path) -> None:
     r = sh("missing\x1b[2J.conf", cwd=tmp_path)
     assert r.returncode == 2 and "\x1b" not in r.stderr
     assert "missing\\x1b[2J.conf" in r.stderr
+
+
+def _run_raw(
+    args: list[str],
+    stdin: object = None,
+    stdout: object = subprocess.PIPE,
+    close: int | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """The console script with raw streams (``close``: a file descriptor it starts without)."""
+    p = subprocess.run(
+        [*_exe(), "--isolated", *args],
+        stdin=stdin,  # type: ignore[arg-type]
+        stdout=stdout,  # type: ignore[arg-type]
+        stderr=subprocess.PIPE,
+        timeout=60,
+        preexec_fn=None if close is None else lambda: os.close(close),
+    )
+    assert b"Traceback" not in p.stderr and b"internal error" not in p.stderr, p.stderr
+    return p
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_a_closed_standard_input_is_said(check: list[str]) -> None:
+    p = _run_raw([*check, "-"], close=0)
+    assert p.returncode == 2
+    assert b"<stdin>: standard input is closed" in p.stderr
+
+
+def test_an_endless_standard_input_is_refused_not_held() -> None:
+    endless = subprocess.Popen(["yes", "[supervisord]"], stdout=subprocess.PIPE)
+    try:
+        p = _run_raw(["-"], stdin=endless.stdout)
+    finally:
+        endless.kill()
+        endless.wait()
+    assert p.returncode == 2
+    assert b"standard input too large (limit 16777216 bytes)" in p.stderr
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_a_standard_output_that_cannot_be_written_is_exit_2(
+    tmp_path: Path, check: list[str]
+) -> None:
+    conf = w(tmp_path / "s.conf", SEED)
+    with open("/dev/full", "wb") as full:
+        p = _run_raw([*check, str(conf)], stdout=full)
+    assert p.returncode == 2
+    assert b"error: cannot write to standard output: No space left on device" in p.stderr
+    closed = _run_raw([*check, str(conf)], close=1)
+    assert closed.returncode == 2
+    assert b"error: cannot write to standard output: it is closed" in closed.stderr

@@ -115,6 +115,17 @@ def _gh_unescape(text: str) -> str:
     )
 
 
+def test_github_annotations_show_escape_sequences_as_text() -> None:
+    # a file name or a value that would act on the terminal showing the CI log
+    hostile = "e\x1b]0;T\x07\x1b[2J"
+    f = Finding("S2C101", Severity.WARNING, f"value {hostile}", f"{hostile}.conf", 3)
+    failure = report.Failure(f"cannot write {hostile}", 2, f"{hostile}.conf", 1, (hostile,))
+    out = report.render_github([f], failure)
+    assert [c for c in out if not c.isprintable() and c != "\n"] == []
+    assert out.count("\n") == 2
+    assert "e\\x1b]0;T\\x07\\x1b[2J" in out
+
+
 def test_github_annotations_parse_back() -> None:
     out = report.render_github(FINDINGS)
     lines = out.splitlines()
