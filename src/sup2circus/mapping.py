@@ -384,6 +384,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         "uid",
         "exact",
         "S2C011",
+        "S2C138",
         "S2C501",
         topic="command",
         handler="processes._user",

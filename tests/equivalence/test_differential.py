@@ -265,7 +265,7 @@ def compare(
     # what supervisord itself does before running any child (SEMANTICS.md §5): it drops
     # privileges to [supervisord] user, and chdirs to directory only when it daemonizes
     # (a conf.d snippet has no daemon settings of its own: the real main file is unknown)
-    daemon_user = daemon_cwd = daemon_umask = None
+    daemon_user = daemon_cwd = daemon_umask = daemon_uid = None
     # where supervisord puts AUTO logs (a snippet's main file sets no childlogdir: the default)
     childlogdir = tempfile.gettempdir()
     snippet = main.exists() or any(f.code == "S2C009" for f in conversion.findings)
@@ -313,6 +313,11 @@ def compare(
             ]
             if not errors:
                 diff.unexplained.append(f"{name} [{section}]: no watcher and no error finding")
+            continue
+        if daemon_uid and p["uid"] is not None and p["uid"] != int(daemon_uid):
+            # supervisord dropped to daemon_uid: a child cannot switch to another user and
+            # exits 127 at every start (options.drop_privileges)
+            diff.unexplained.append(f"{name} [{section}]: never runs under supervisord")
             continue
         sup_order.append(model_w.name)
         w = circ.get(model_w.name)
@@ -527,6 +532,23 @@ def test_deferred_environment_values_as_supervisord_parses_them(
     work = tmp_path / "work"
     work.mkdir()
     compare(conf, work, extra_env={"S2C_V": value})
+
+
+@pytest.mark.parametrize("program_user", ["root", "0", "daemon", "nobody", ""])
+@pytest.mark.parametrize("daemon_user", ["nobody", "root"])
+def test_a_program_runs_as_the_user_supervisord_can_give_it(
+    daemon_user: str, program_user: str, tmp_path: Path
+) -> None:
+    # supervisord drops to [supervisord] user first: as nobody it cannot switch to another user
+    user = f"user={program_user}\n" if program_user else ""
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        f"[supervisord]\nnodaemon=true\nuser={daemon_user}\n"
+        f"[program:a]\ncommand=/bin/echo hi\n{user}"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    compare(conf, work)
 
 
 @pytest.mark.parametrize("program_env", ["", 'environment=LOGROOT="/custom"'])

@@ -491,4 +491,22 @@ RULES: tuple[Rule, ...] = (
             "working directory; written as it stands (right if {name} is absolute)"
         ),
     ),
+    Rule(
+        "S2C138",
+        "user-unreachable",
+        "A program's user other than [supervisord] user",
+        E,
+        "Drops privileges to [supervisord] user when it starts; a child can then not switch to "
+        'another user ("Can\'t drop privilege as nonroot user"): the program exits with '
+        "status 127 at every start and never runs (FATAL after startretries).",
+        "Not converted: circusd, started as root, would run the program as that user.",
+        "Remove the program's user= (it then runs as [supervisord] user), give it the same "
+        "user, or remove [supervisord] user=.",
+        "[supervisord]\nuser = nobody\n\n[program:web]\ncommand = /usr/bin/web\nuser = root",
+        observes=("user",),
+        message=(
+            "user={user} while supervisord runs as [supervisord] user={daemon_user}: it cannot "
+            "switch to another user, so the program never runs; watcher not converted"
+        ),
+    ),
 )

@@ -4,6 +4,7 @@ supervisor's behaviour needs one), working_dir and uid."""
 from __future__ import annotations
 
 import functools
+import pwd
 import shlex
 
 from .. import circus_syntax as cs
@@ -226,6 +227,12 @@ def _user(ctx: Context, d: Draft) -> None:
         ctx.reporter.report("S2C122", sd.loc_of("user"), "supervisord", "user", user=sd.user)
     if user is None:
         return
+    if sd.user and not _same_user(user, sd.user) and not _same_user(sd.user, "root"):
+        ctx.reporter.report(
+            "S2C138", p.loc_of("user"), p.section, "user", user=user, daemon_user=sd.user
+        )
+        d.ok = False
+        return
     d.user = user
     if cs.reads_back(user):
         d.command_options.append(("uid", user))
@@ -233,3 +240,21 @@ def _user(ctx: Context, d: Draft) -> None:
     detail = "user cannot be written so that circus reads it back; watcher not converted"
     ctx.reporter.report("S2C501", p.loc_of("user"), p.section, "user", detail=detail)
     d.ok = False
+
+
+def _same_user(a: str, b: str) -> bool:
+    """Whether user names (or uids) ``a`` and ``b`` are one user: the same text, or the same
+    uid on this machine (``0`` and ``root``)."""
+    if a == b:
+        return True
+    uids = [_uid(a), _uid(b)]
+    return None not in uids and uids[0] == uids[1]
+
+
+def _uid(user: str) -> int | None:
+    if user.isdigit():
+        return int(user)
+    try:
+        return pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return None
