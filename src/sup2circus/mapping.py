@@ -421,6 +421,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         "S2C018",
         "S2C501",
         "S2C136",
+        "S2C137",
         expand="process",
         topic="command",
         handler="processes._per_process",
@@ -584,7 +585,8 @@ MAPPING: tuple[OptionMapping, ...] = (
         "S2C205",
         section="supervisord",
         note="when supervisord daemonizes: the working_dir of every watcher without its own, "
-        "and the directory relative log file paths are joined with",
+        "and the directory the programs' relative directories and log file paths are joined "
+        "with",
     ),
     _p(
         "childlogdir",

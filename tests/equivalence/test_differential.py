@@ -326,6 +326,9 @@ def compare(
         diff.check(section, name, "argv", p["argv"], program)
         # cwd: None = the daemon's own cwd (circus: working_dir not set)
         sup_cwd = p["directory"] if p["directory"] is not None else daemon_cwd
+        if sup_cwd and daemon_cwd and not os.path.isabs(sup_cwd):
+            # the child's chdir, from the directory supervisord changed to when daemonizing
+            sup_cwd = os.path.join(daemon_cwd, sup_cwd)
         circ_cwd = w["working_dir"] if w["raw"].get("working_dir") else None
         diff.check(section, name, "cwd", sup_cwd, circ_cwd)
         # environment: supervisor's merged child env vs circusd's + sections + wrapper
@@ -532,6 +535,22 @@ def test_deferred_environment_values_as_supervisord_parses_them(
     work = tmp_path / "work"
     work.mkdir()
     compare(conf, work, extra_env={"S2C_V": value})
+
+
+@pytest.mark.parametrize("nodaemon", ["true", "false"])
+@pytest.mark.parametrize("directory", ["rel", "/srv/abs", "%(ENV_HOME)s/x"])
+def test_a_relative_program_directory_under_a_daemon_directory(
+    directory: str, nodaemon: str, tmp_path: Path
+) -> None:
+    # supervisord's child changes to it from [supervisord] directory when supervisord daemonizes
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(
+        f"[supervisord]\nnodaemon={nodaemon}\ndirectory=/srv\n"
+        f"[program:a]\ncommand=/bin/echo hi\ndirectory={directory}\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    compare(conf, work)
 
 
 @pytest.mark.parametrize("program_user", ["root", "0", "daemon", "nobody", ""])

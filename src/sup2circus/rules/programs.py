@@ -470,23 +470,23 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "S2C137",
-        "logfile-daemon-directory",
-        "A log path starting with a deferred %(ENV_X)s, under [supervisord] directory",
+        "path-daemon-directory",
+        "A log path or directory starting with a deferred %(ENV_X)s, under [supervisord] directory",
         W,
-        "Opens a program's log files after it daemonized and changed to [supervisord] "
-        "directory: a relative path is relative to that directory.",
-        "circusd opens its streams from the directory it was started in (circusd --daemon does "
-        "not change directory); sup2circus joins a relative log path with directory, but a "
-        "path that starts with a %(ENV_X)s deferred to circusd is relative or absolute as X's "
-        "value says, which is not known when converting: it is written as it stands, right "
-        "only if X holds an absolute path.",
+        "Opens a program's log files and changes to its directory after it daemonized and "
+        "changed to [supervisord] directory: a relative path is relative to that directory.",
+        "circusd opens its streams and starts its watchers from the directory it was started "
+        "in (circusd --daemon does not change directory); sup2circus joins a relative path "
+        "with directory, but a path that starts with a %(ENV_X)s deferred to circusd is "
+        "relative or absolute as X's value says, which is not known when converting: it is "
+        "written as it stands, right only if X holds an absolute path.",
         "Nothing to do if X holds an absolute path where circusd runs; otherwise write the "
         "path in full.",
         "[supervisord]\ndirectory = /srv\n\n[program:web]\ncommand = /usr/bin/web\n"
         "stdout_logfile = %(ENV_LOGS)s/web.log",
-        observes=("stdout", "stderr"),
+        observes=("stdout", "stderr", "cwd"),
         message=(
-            "{option} starts with %(ENV_{name})s, deferred to circusd: supervisord opens it "
+            "{option} starts with %(ENV_{name})s, deferred to circusd: supervisord takes it "
             "from its directory {directory} if {name} is a relative path, circusd from its own "
             "working directory; written as it stands (right if {name} is absolute)"
         ),

@@ -10,7 +10,7 @@ import shlex
 from .. import circus_syntax as cs
 from ..findings import Severity
 from ..model import ENV_MARK_START, ProcessSpec, as_written, quoted_marker_tail
-from .context import Context, Draft
+from .context import Context, Draft, from_daemon_directory
 from .spelling import (
     PWD_REF,
     deferred_map,
@@ -205,6 +205,8 @@ def _directory(ctx: Context, d: Draft) -> None:
         ctx.reporter.report("S2C136", p.loc_of("directory"), p.section, "directory")
         d.ok = False
         return
+    if p.directory is not None:  # the child's chdir, from supervisord's own directory
+        directory = from_daemon_directory(ctx, p, "directory", directory)
     spelled = spell_value(directory)
     if spelled is not None:
         d.command_options.append(("working_dir", spelled))

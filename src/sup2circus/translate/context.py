@@ -3,12 +3,13 @@ per-process draft each topic fills in."""
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from ..circus_model import Socket, Stream
 from ..findings import Loc
-from ..model import ProcessSpec, SupervisorConfig
+from ..model import ENV_MARK_RE, ProcessSpec, SupervisorConfig
 from ..options import ConvertOptions
 from ..reporter import Reporter
 
@@ -85,3 +86,29 @@ class Draft:
     exact_options: tuple[tuple[str, str], ...] = ()
     # sockets
     socket_options: list[tuple[str, str]] = field(default_factory=list)
+
+
+def from_daemon_directory(ctx: Context, p: ProcessSpec, option: str, path: str) -> str:
+    """``path`` (a program's log file or directory, of ``option``) as circusd must name it to
+    reach what supervisord reaches. supervisord opens a program's log files and changes to its
+    directory when it spawns it, after it daemonized and changed to [supervisord] directory
+    (``ServerOptions._daemonize``): a relative path is relative to that directory, while
+    circusd uses the directory it was started in (``circusd --daemon`` does not change
+    directory). A path starting with a deferred %(ENV_X)s is relative or absolute as X says:
+    written as it stands, with S2C137."""
+    sd = ctx.model.supervisord
+    if sd.nodaemon or not sd.directory or path.startswith("/"):
+        return path
+    deferred = ENV_MARK_RE.match(path)
+    if deferred:
+        ctx.reporter.report(
+            "S2C137",
+            p.loc_of(option),
+            p.section,
+            option,
+            option=option,
+            name=deferred.group(1),
+            directory=sd.directory,
+        )
+        return path
+    return posixpath.join(sd.directory, path)

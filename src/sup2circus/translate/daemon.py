@@ -94,8 +94,8 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
         else:
             detail = (
                 "supervisord chdirs to directory when daemonizing: written as working_dir "
-                "of every watcher without its own directory, and joined with the relative log "
-                "file paths of the programs (supervisord opens them from there)"
+                "of every watcher without its own directory, and joined with the programs' "
+                "relative directories and log file paths (supervisord uses them from there)"
             )
         ctx.reporter.report("S2C205", sd.loc_of("directory"), sec, "directory", detail=detail)
     return out

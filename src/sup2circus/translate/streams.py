@@ -9,7 +9,7 @@ import re
 from ..circus_model import Stream
 from ..findings import Loc, Severity
 from ..model import ENV_MARK_RE, LogKind, LogSpec, ProcessSpec, as_written
-from .context import INHERIT, Context, Draft
+from .context import INHERIT, Context, Draft, from_daemon_directory
 from .listeners import prefixed
 from .spelling import spell_value
 
@@ -90,41 +90,17 @@ def _channel(ctx: Context, d: Draft, chan: str, log: LogSpec) -> Stream:
     _channel_findings(ctx, p, chan, log)
     if log.kind is LogKind.NONE:
         return _NULL
-    path = auto if log.kind is LogKind.AUTO else _opened_path(ctx, p, chan, log.path or "")
+    path = (
+        auto
+        if log.kind is LogKind.AUTO
+        else from_daemon_directory(ctx, p, f"{chan}_logfile", log.path or "")
+    )
     if log.kind is LogKind.SYSLOG or path in STDOUT_DEVICES:
         # syslog: the output goes to circusd's stdout
         return _stderr_to_stdout(ctx, d) if chan == "stderr" else INHERIT
     if path in STDERR_DEVICES:
         return _INHERIT_ERR if chan == "stdout" else INHERIT
     return _file_stream(ctx, d, chan, path, log.maxbytes, log.backups)
-
-
-def _opened_path(ctx: Context, p: ProcessSpec, chan: str, path: str) -> str:
-    """The log file ``path`` of channel ``chan`` as circusd must name it to open the file
-    supervisord opens. supervisord opens a program's log files when it spawns the program,
-    after it daemonized and changed to [supervisord] directory (``ServerOptions._daemonize``):
-    a relative path is relative to that directory, while circusd opens its streams from the
-    directory it was started in (``circusd --daemon`` does not change directory). The AUTO
-    logs are not concerned: supervisord names them before daemonizing, as absolute paths
-    (``add_process_group`` -> ``create_autochildlogs`` -> ``tempfile.mkstemp``)."""
-    sd = ctx.model.supervisord
-    if sd.nodaemon or not sd.directory or path.startswith("/"):
-        return path
-    deferred = ENV_MARK_RE.match(path)
-    if deferred:
-        # absolute or relative: X's value in circusd's environment says
-        opt = f"{chan}_logfile"
-        ctx.reporter.report(
-            "S2C137",
-            p.loc_of(opt),
-            p.section,
-            opt,
-            option=opt,
-            name=deferred.group(1),
-            directory=sd.directory,
-        )
-        return path
-    return posixpath.join(sd.directory, path)
 
 
 def _stderr_to_stdout(ctx: Context, d: Draft) -> Stream:
