@@ -7,7 +7,9 @@ those lines and says, for each, what replaces it under circus (codes S2C6xx):
 * installing supervisor (apt-get, apt, apk, yum, dnf, pip)             -> S2C601
 * copying its config (COPY/ADD of supervisord.conf or into /etc/supervisor) -> S2C602, with
   the conversion step to add to the build
-* CMD/ENTRYPOINT/RUN (or a script) running supervisord                  -> S2C603, exec form
+* CMD/ENTRYPOINT/RUN (or a script) running supervisord (also through tini, dumb-init, gosu,
+  su-exec, env or python -m)                                            -> S2C603, exec form
+  (in a script: exec circusd where supervisord ends it, else circusd & or --daemon)
 * supervisorctl in a HEALTHCHECK, a RUN or a script                     -> S2C604, the circusctl
   command with the converted watcher names and the same exit-status meaning
 * a line that mentions supervisor but cannot be parsed                  -> S2C605
@@ -20,6 +22,7 @@ never run) to name the watchers.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -94,11 +97,15 @@ def _read(path: str) -> str:
 
 
 class Command(NamedTuple):
-    """One simple command: its words (prefixes and assignments removed), and whether its
-    output goes into a pipe."""
+    """One simple command: its words (prefixes, assignments and wrappers removed), how it is
+    run, and the wrapper words before it (``tini --``, ``gosu app``), which its replacement
+    keeps."""
 
     argv: tuple[str, ...]
-    piped: bool = False
+    piped: bool = False  # its output goes into a pipe
+    background: bool = False  # followed by `&`: the shell goes on at once
+    exec: bool = False  # `exec COMMAND`: it replaces the shell
+    wrapper: tuple[str, ...] = ()
 
 
 class Unparsed(Exception):
@@ -111,7 +118,7 @@ def commands(text: str) -> list[Command]:
     (``$(...)``, backquotes), whose commands shlex cannot see."""
     import shlex
 
-    if "$(" in text or "`" in text:
+    if "$(" in _ARITHMETIC.sub("", text) or "`" in text:
         raise Unparsed("a command substitution ($(...) or `...`)")
     lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
@@ -124,7 +131,7 @@ def commands(text: str) -> list[Command]:
     for token in [*tokens, ";"]:
         if token in _SEPARATORS:
             if words:
-                out.extend(_command(words, token == "|"))
+                out.extend(_command(words, token == "|", token == "&"))
             words = []
         elif set(token) <= set("<>&|") or token.startswith((">", "<")):
             words.append("\0redirect")
@@ -133,9 +140,8 @@ def commands(text: str) -> list[Command]:
     return out
 
 
-def _command(words: list[str], piped: bool) -> Iterator[Command]:
-    """The command in ``words``: redirections, prefixes and assignments dropped; ``sh -c``
-    opened."""
+def _command(words: list[str], piped: bool, background: bool) -> Iterator[Command]:
+    """The command in ``words``: redirections dropped, then as :func:`simple`."""
     argv: list[str] = []
     skip = False
     for word in words:
@@ -147,19 +153,64 @@ def _command(words: list[str], piped: bool) -> Iterator[Command]:
             skip = True  # its target
         else:
             argv.append(word)
-    while argv and (argv[0] in _PREFIXES or _is_assignment(argv[0])):
-        argv.pop(0)
-    if argv and argv[0] == "env":
-        argv.pop(0)
-        while argv and (_is_assignment(argv[0]) or argv[0].startswith("-")):
-            argv.pop(0)
-    if not argv:
+    yield from simple(argv, piped, background)
+
+
+# Commands that run the command after them: the options that take a value, and how many
+# operands come before the command (gosu USER COMMAND).
+_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "tini": (frozenset({"-p", "-e"}), 0),
+    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+    "gosu": (frozenset(), 1),
+    "su-exec": (frozenset(), 1),
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir"}), 0),
+}
+# supervisor's own modules run with `python -m` instead of their console scripts
+_MODULES = {"supervisor.supervisord": "supervisord", "supervisor.supervisorctl": "supervisorctl"}
+
+
+def simple(argv: Sequence[str], piped: bool = False, background: bool = False) -> Iterator[Command]:
+    """The command ``argv`` runs: prefixes (``exec``, ``sudo``...), assignments and wrappers
+    dropped, ``python -m supervisor.supervisord`` named supervisord, ``sh -c`` opened."""
+    words, wrapper, execs = list(argv), list[str](), False
+    while words:
+        while words and (words[0] in _PREFIXES or _is_assignment(words[0])):
+            execs = execs or words[0] == "exec"
+            if wrapper:  # env's assignments belong to the wrapper
+                wrapper.append(words[0])
+            words.pop(0)
+        rest = _unwrapped(words) if words else None
+        if rest is None:
+            break
+        wrapper += words[: len(words) - len(rest)]
+        words = rest
+    if not words:
         return
-    script = _shell_script(argv)
+    script = _shell_script(words)
     if script is not None:
         yield from commands(script)
         return
-    yield Command(tuple(argv), piped)
+    module = _MODULES.get(words[2]) if len(words) > 2 and words[1] == "-m" else None
+    if module and re.fullmatch(r"python[0-9.]*", os.path.basename(words[0])):
+        words[:3] = [module]
+    yield Command(tuple(words), piped, background, execs, tuple(wrapper))
+
+
+def _unwrapped(words: list[str]) -> list[str] | None:
+    """The words after a wrapper's own (``tini -s --``, ``gosu app``); None if ``words``
+    does not start with a wrapper."""
+    spec = _WRAPPERS.get(os.path.basename(words[0]))
+    if spec is None:
+        return None
+    takes_value, operands = spec
+    rest = words[1:]
+    while rest and rest[0].startswith("-"):
+        flag = rest.pop(0)
+        if flag == "--":
+            break
+        if flag in takes_value:
+            rest = rest[1:]
+    return rest[operands:]
 
 
 def _is_assignment(word: str) -> bool:
@@ -197,20 +248,24 @@ class Context(NamedTuple):
         return f"RUN sup2circus --strict {self.main_conf} -o {CIRCUS_INI}"
 
 
-def check_command(cmd: Command, line: int, ctx: Context, where: str) -> Finding | None:
+def check_command(
+    cmd: Command, line: int, ctx: Context, where: str, goes_on: bool = False
+) -> Finding | None:
     """A finding for one simple command that uses supervisor, else None. ``where`` says
-    what runs it (``RUN``, ``HEALTHCHECK``, ``the script``...)."""
+    what runs it (``RUN``, ``HEALTHCHECK``, ``the script``...); ``goes_on``: the script has
+    more to run after it."""
     argv = cmd.argv
     program = os.path.basename(argv[0])
     loc = Loc(ctx.path, line)
-    if converts(cmd):
+    if needs_nothing(cmd):
         return None
     section = where if where.isupper() else None
     if program == "supervisorctl":
         return _report("S2C604", loc, section, **_supervisorctl_fields(cmd, ctx, where))
     if program == "supervisord":
         step = f"; convert while building, before it: `{ctx.step()}`" if ctx.convert_step else ""
-        return _report("S2C603", loc, section, replacement=_supervisord(where), step=step)
+        replacement = _supervisord(cmd, where, goes_on)
+        return _report("S2C603", loc, section, replacement=replacement, step=step)
     installed = _installed(argv)
     if installed is not None:
         return _report("S2C601", loc, section, install=installed)
@@ -249,22 +304,44 @@ def _supervisorctl_fields(cmd: Command, ctx: Context, where: str) -> dict[str, s
     }
 
 
-def _supervisord(where: str) -> str:
+def _supervisord(cmd: Command, where: str, goes_on: bool) -> str:
+    """What replaces ``cmd`` (supervisord) run by ``where``, its wrappers kept."""
     if where in ("CMD", "ENTRYPOINT"):
+        exec_form = json.dumps([*cmd.wrapper, "circusd", CIRCUS_INI])
         return (
             f"{where} runs supervisord: run circusd on the converted config instead, in exec "
             f"form so that circusd is PID 1 and gets docker stop's SIGTERM: "
-            f"`{where} {EXEC_FORM}`"
+            f"`{where} {exec_form}`"
         )
     if where == "RUN":
         return (
             "RUN starts supervisord while building the image: nothing it starts survives the "
             f"build step; start circusd at run time instead: `CMD {EXEC_FORM}`"
         )
+    circusd = shlex.join([*cmd.wrapper, "circusd", CIRCUS_INI])
+    if cmd.exec or not (goes_on or cmd.background):
+        return (
+            f"{where} runs supervisord: run circusd on the converted config instead, as the "
+            f"shell's last command so that it replaces the shell: `exec {circusd}`"
+        )
+    if cmd.background:
+        how = f"in the background too, keeping the `&`: `{circusd} &`"
+    elif not _nodaemon(cmd.argv):
+        daemon = shlex.join([*cmd.wrapper, "circusd", "--daemon", CIRCUS_INI])
+        how = (
+            "as a daemon, as supervisord without -n forks into the background (unless its "
+            f"config says nodaemon=true): `{daemon}`"
+        )
+    else:
+        how = f"in the foreground, as supervisord -n: `{circusd}`"
     return (
-        f"{where} runs supervisord: run circusd on the converted config instead, as the "
-        f"shell's last command so that it replaces the shell: `exec circusd {CIRCUS_INI}`"
+        f"{where} runs supervisord and goes on after it: run circusd on the converted config "
+        f"{how} (not `exec circusd`, which would end the script there)"
     )
+
+
+def _nodaemon(argv: Sequence[str]) -> bool:
+    return any(w in ("-n", "--nodaemon") for w in argv[1:])
 
 
 def _installed(argv: Sequence[str], system_only: bool = False) -> str | None:
@@ -301,7 +378,10 @@ def check_script(text: str, path: str, ctx: Context | None = None) -> list[Findi
     """The findings of a shell script: each logical line's commands."""
     ctx = ctx or Context(path, None, DEFAULT_MAIN_CONF)
     out: list[Finding] = []
-    for line, logical, heredoc in _logical_lines(text):
+    # comment lines are no commands (a here-document's lines are text, comments or not)
+    logicals = [x for x in _logical_lines(text) if x[2] or not _is_comment(x[1])]
+    last = max((n for n, logical, heredoc in logicals if not heredoc), default=0)
+    for line, logical, heredoc in logicals:
         if not _MENTION.search(logical):
             continue
         loc = Loc(path, line)
@@ -313,11 +393,27 @@ def check_script(text: str, path: str, ctx: Context | None = None) -> list[Findi
         except Unparsed as exc:
             out.append(unparsed(str(exc), loc, None))
             continue
-        found = [f for c in cmds if (f := check_command(c, line, ctx, "the script"))]
-        if not found and not any(map(converts, cmds)):
+        found = [
+            f
+            for n, c in enumerate(cmds, 1)
+            if (f := check_command(c, line, ctx, "the script", line < last or n < len(cmds)))
+        ]
+        if not found and not any(map(needs_nothing, cmds)) and _mentions(logical):
             found.append(mention(logical, loc, None))
         out.extend(found)
     return out
+
+
+def _is_comment(logical: str) -> bool:
+    stripped = logical.lstrip()
+    return not stripped or stripped.startswith("#")
+
+
+def _mentions(line: str) -> bool:
+    """Whether a line of shell mentions supervisor outside a trailing comment."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    return any(_MENTION.search(token) for token in lexer)
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
@@ -332,14 +428,27 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
             joined = joined[:-1] + " " + lines[n]
         n += 1
         yield start + 1, joined, False
-        for match in re.finditer(r"<<(-?)\s*['\"]?(\w+)['\"]?", joined):
-            strip, delimiter = match.group(1), match.group(2)
+        for strip, delimiter in heredocs(joined):
             while n < len(lines):
                 body = lines[n].lstrip("\t") if strip else lines[n]
                 n += 1
                 if body == delimiter:
                     break
                 yield n, lines[n - 1], True
+
+
+# `<<WORD`, `<<-WORD`, `<< 'WORD'`, `<<"WORD"`, `<<\WORD`; not `<<<` (a here-string)
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)(-?)[ \t]*(?:'(\w+)'|\"(\w+)\"|\\?(\w+))")
+# `$((...))` and `((...))`: arithmetic, where `<<` is a left shift (one level of parentheses)
+_ARITHMETIC = re.compile(r"\(\((?:[^()]|\([^()]*\))*\)\)")
+
+
+def heredocs(line: str) -> list[tuple[str, str]]:
+    """(``-`` or "", delimiter) of each here-document a line of shell opens."""
+    return [
+        (m.group(1), m.group(2) or m.group(3) or m.group(4))
+        for m in _HEREDOC.finditer(_ARITHMETIC.sub("", line))
+    ]
 
 
 # ---------------------------------------------------------------------------- Dockerfiles
@@ -350,8 +459,8 @@ _COPY_FLAGS_WITH_FROM = re.compile(r"--from(=|$)")
 class Instruction(NamedTuple):
     keyword: str
     line: int  # 1-based, the first line
-    content: str  # as written, continuation lines included
-    value: str  # dockerfile-parse's value (continuations joined)
+    content: str  # as written, continuation lines included, comment lines left empty
+    value: str  # dockerfile-parse's value (continuations joined, comment lines dropped)
 
 
 def instructions(text: str) -> list[Instruction]:
@@ -361,11 +470,23 @@ def instructions(text: str) -> list[Instruction]:
     from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")), env_replace=False)
+    lines = text.splitlines()
     return [
-        Instruction(i["instruction"], i["startline"] + 1, i["content"], i["value"])
+        Instruction(
+            i["instruction"],
+            i["startline"] + 1,
+            _as_written(lines[i["startline"] : i["endline"] + 1]),
+            i["value"],
+        )
         for i in parser.structure
         if i["instruction"] != "COMMENT"
     ]
+
+
+def _as_written(lines: list[str]) -> str:
+    """An instruction's lines, its comment lines emptied but kept: dockerfile-parse's
+    ``content`` drops them, and the line numbers counted in it would be off by as many."""
+    return "".join("\n" if line.lstrip().startswith("#") else line + "\n" for line in lines)
 
 
 _KNOWN = frozenset(
@@ -403,12 +524,12 @@ def _without_heredocs(steps: list[Instruction]) -> list[Instruction]:
     while n < len(steps):
         step = steps[n]
         n += 1
-        match = re.search(r"<<-?\s*['\"]?(\w+)['\"]?", step.value)
-        if match is None or step.keyword not in ("RUN", "COPY", "ADD"):
+        opened = heredocs(step.value)
+        if not opened or step.keyword not in ("RUN", "COPY", "ADD"):
             out.append(step)
             continue
         body = [step.content]
-        while n < len(steps) and steps[n].content.strip() != match.group(1):
+        while n < len(steps) and steps[n].content.strip() != opened[0][1]:
             body.append(steps[n].content)
             n += 1
         n += 1
@@ -436,7 +557,7 @@ def _check_instruction(
 
 
 def _check_commands(step: Instruction, ctx: Context) -> list[Finding]:
-    keyword, value = step.keyword, step.value
+    keyword, value = step.keyword, _shell_text(step)
     loc = Loc(ctx.path, step.line)
     if keyword == "HEALTHCHECK":
         match = re.match(r"((?:--\S+\s+)*)CMD\s+(.*)", value, re.S | re.I)
@@ -454,9 +575,33 @@ def _check_commands(step: Instruction, ctx: Context) -> list[Finding]:
         f = check_command(cmd, line, ctx, keyword)
         if f is not None:
             out.append(f)
-    if out or any(map(converts, cmds)):
+    if out or any(map(needs_nothing, cmds)):
         return out
     return [mention(value, loc, keyword)]
+
+
+# RUN's own flags, before its command: --mount=..., --network=host, --security=insecure
+_RUN_FLAGS = re.compile(r"^\s*(?:--[a-z-]+(?:=\S*)?\s+)*")
+
+
+def _shell_text(step: Instruction) -> str:
+    """The command text of an instruction: a RUN's value without RUN's flags."""
+    if step.keyword != "RUN":
+        return step.value
+    return _RUN_FLAGS.sub("", step.value, count=1)
+
+
+# the options with which supervisord and supervisorctl print something and run nothing
+_ASKS = {
+    "supervisord": frozenset({"-v", "--version", "-h", "--help", "-?"}),
+    "supervisorctl": frozenset({"-h", "--help"}),
+}
+
+
+def needs_nothing(cmd: Command) -> bool:
+    """Whether ``cmd`` needs no change: the conversion step, or a version or help query."""
+    asks = _ASKS.get(os.path.basename(cmd.argv[0]), frozenset())
+    return converts(cmd) or not asks.isdisjoint(cmd.argv[1:])
 
 
 def converts(cmd: Command) -> bool:
@@ -469,7 +614,6 @@ def _exec_form(value: str) -> list[Command] | None:
     a value that is not a JSON array of strings as shell form too)."""
     if not value.lstrip().startswith("["):
         return None
-    import json
 
     try:
         argv = json.loads(value)
@@ -477,10 +621,7 @@ def _exec_form(value: str) -> list[Command] | None:
         return None
     if not isinstance(argv, list) or not argv or not all(isinstance(w, str) for w in argv):
         return None
-    script = _shell_script(argv)
-    if script is not None:
-        return commands(script)
-    return [Command(tuple(argv))]
+    return list(simple(argv))
 
 
 def _lines_of(step: Instruction, cmds: list[Command]) -> list[int]:
@@ -525,7 +666,6 @@ def _json_words(value: str) -> list[str] | None:
     stripped = re.sub(r"^(--\S+\s+)*", "", value.strip())
     if not stripped.startswith("["):
         return None
-    import json
 
     try:
         words = json.loads(stripped)
@@ -595,7 +735,7 @@ def _main_conf(steps: list[Instruction], copies: list[tuple[Instruction, tuple[s
         if step.keyword not in ("CMD", "ENTRYPOINT", "RUN"):
             continue
         try:
-            cmds = _exec_form(step.value) or commands(step.value)
+            cmds = _exec_form(_shell_text(step)) or commands(_shell_text(step))
         except Unparsed:
             continue
         for cmd in cmds:
@@ -615,7 +755,7 @@ def _run_commands(steps: list[Instruction]) -> Iterator[Command]:
     for step in steps:
         if step.keyword == "RUN":
             try:
-                yield from _exec_form(step.value) or commands(step.value)
+                yield from _exec_form(_shell_text(step)) or commands(_shell_text(step))
             except Unparsed:
                 continue
 

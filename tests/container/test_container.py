@@ -644,3 +644,169 @@ def test_status_exit_codes_under_both_daemons() -> None:
         assert sh(checks[5]) == 1 and sh(checks[3]) == 1
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- a review of 39
+# real Dockerfiles/scripts (and synthetic ones): each case below was reported wrongly
+
+
+def test_here_strings_and_shifts_open_no_here_document(tmp_path: Path) -> None:
+    found = dockerfile(
+        tmp_path,
+        """\
+        FROM debian:12
+        RUN grep -q foo <<< "foo bar"
+        RUN apt-get update && apt-get install -y supervisor
+        CMD ["supervisord", "-n"]
+        """,
+    )
+    assert rows(found) == [(3, "S2C601"), (4, "S2C603")]
+    found = script(
+        tmp_path,
+        """\
+        #!/bin/bash
+        MASK=$((1<<4))
+        read -r a b <<< "x y"
+        supervisorctl status web
+        exec supervisord -n
+        """,
+    )
+    assert rows(found) == [(4, "S2C604"), (5, "S2C603")]
+    assert container.heredocs("cat <<-'EOF' && cat <<\\END") == [("-", "EOF"), ("", "END")]
+
+
+def test_lines_inside_a_run_with_comment_lines(tmp_path: Path) -> None:
+    found = dockerfile(
+        tmp_path,
+        """\
+        FROM debian:12
+        RUN apt-get update && \\
+            # we used to apt-get install supervisor here; now circus
+            apt-get install -y nginx
+        RUN set -eux; \\
+            # apt-get install supervisor from the distro
+            apt-get install -y supervisor
+        RUN apt-get install -y --no-install-recommends \\
+                # keep the services up
+                curl \\
+                # and this one
+                supervisor \\
+            && rm -rf /var/lib/apt/lists/*
+        """,
+    )
+    assert rows(found) == [(7, "S2C601"), (12, "S2C601")]
+
+
+def test_run_flags_are_not_the_command(tmp_path: Path) -> None:
+    found = dockerfile(
+        tmp_path,
+        """\
+        FROM debian:12
+        RUN --network=host pip install supervisor
+        RUN --mount=type=cache,target=/var/cache/apt apt install -y supervisor
+        RUN --security=insecure --mount=type=secret,id=x supervisorctl status
+        """,
+    )
+    assert rows(found) == [(2, "S2C601"), (3, "S2C601"), (4, "S2C604")]
+    assert found[0].message.startswith("`pip install supervisor`")
+    assert found[1].message.startswith("`apt install supervisor`")
+
+
+def test_version_and_help_run_nothing(tmp_path: Path) -> None:
+    found = dockerfile(
+        tmp_path,
+        """\
+        FROM debian
+        RUN pip install supervisor && supervisord --version
+        RUN supervisord -v && supervisorctl --help
+        RUN --security=insecure supervisord -h
+        """,
+    )
+    assert rows(found) == [(2, "S2C601")]
+
+
+@pytest.mark.parametrize(
+    ("line", "replaced"),
+    [
+        (
+            'ENTRYPOINT ["/usr/bin/tini", "--", "/usr/bin/supervisord", "-n"]',
+            'ENTRYPOINT ["/usr/bin/tini", "--", "circusd", "/etc/circus.ini"]',
+        ),
+        (
+            'CMD ["gosu", "root", "supervisord", "-n"]',
+            'CMD ["gosu", "root", "circusd", "/etc/circus.ini"]',
+        ),
+        (
+            "CMD dumb-init -- su-exec app supervisord",
+            'CMD ["dumb-init", "--", "su-exec", "app", "circusd", "/etc/circus.ini"]',
+        ),
+        (
+            'CMD ["python3", "-m", "supervisor.supervisord", "-n"]',
+            'CMD ["circusd", "/etc/circus.ini"]',
+        ),
+    ],
+)
+def test_wrappers_run_supervisord_and_are_kept(tmp_path: Path, line: str, replaced: str) -> None:
+    found = dockerfile(tmp_path, f"FROM debian\n{line}\n")
+    assert rows(found) == [(2, "S2C603")]
+    assert f"`{replaced}`" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "RUN env -u FOO supervisorctl status web",
+        "RUN env -i A=B supervisorctl status web",
+        "HEALTHCHECK CMD python -m supervisor.supervisorctl -c /app/s.conf status web || exit 1",
+        "HEALTHCHECK CMD gosu app supervisorctl status web",
+    ],
+)
+def test_wrappers_run_supervisorctl(tmp_path: Path, line: str) -> None:
+    found = dockerfile(tmp_path, f"FROM debian\n{line}\n")
+    assert rows(found) == [(2, "S2C604")]
+    assert replacement(found[0]) == '[ "$(circusctl status web)" = active ]'
+
+
+def test_shell_comments_are_no_mentions(tmp_path: Path) -> None:
+    found = script(
+        tmp_path,
+        """\
+        #!/bin/sh
+        # start supervisord in the background, then run migrations
+          # supervisor again
+        mkdir -p /srv  # not /var/log/supervisor
+        exec supervisord -n
+        """,
+    )
+    assert rows(found) == [(5, "S2C603")]
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        # supervisord -n in the background, then the script goes on: keep the `&`
+        (
+            '/usr/bin/supervisord -n -c /etc/supervisord.conf > /dev/null 2>&1 &\nexec "$@"\n',
+            "`circusd /etc/circus.ini &`",
+        ),
+        # without -n supervisord forks into the background itself
+        (
+            "supervisord -c /etc/supervisor/supervisord.conf\nsupervisorctl start web\n",
+            "`circusd --daemon /etc/circus.ini`",
+        ),
+        (
+            "supervisord -n; echo stopped\n",
+            "in the foreground, as supervisord -n: `circusd /etc/circus.ini`",
+        ),
+        # the last command, or exec'd: exec circusd
+        ("supervisord -n\n# the end\n\n", "`exec circusd /etc/circus.ini`"),
+        ("exec gosu app supervisord -n\necho never\n", "`exec gosu app circusd /etc/circus.ini`"),
+    ],
+)
+def test_exec_circusd_only_where_supervisord_ends_the_script(
+    tmp_path: Path, text: str, advice: str
+) -> None:
+    found = script(tmp_path, "#!/bin/sh\n" + text)[0]
+    assert found.code == "S2C603" and advice in found.message
+    if "`exec " not in advice:
+        assert "not `exec circusd`, which would end the script there" in found.message

@@ -51,7 +51,10 @@ RULES: tuple[Rule, ...] = (
         'circusd runs in the foreground by default: CMD ["circusd", "/etc/circus.ini"] '
         "in exec form makes circusd PID 1, so that docker stop's SIGTERM reaches it (the "
         "shell form would leave /bin/sh as PID 1, which ignores SIGTERM). In an entrypoint "
-        "script, exec circusd /etc/circus.ini replaces the shell.",
+        "script, exec circusd /etc/circus.ini replaces the shell when supervisord is its last "
+        "command; where the script goes on after supervisord (started with & or forking "
+        "without -n), circusd ... & or circusd --daemon does the same, as exec would end the "
+        "script there.",
         "Replace the line as the message says.",
         'CMD ["/usr/bin/supervisord", "-n", "-c", "/etc/supervisor/supervisord.conf"]',
         message="{replacement}{step}",
