@@ -8,23 +8,50 @@ import os
 import re
 
 DOCKERFILE, SHELL = "dockerfile", "shell"
-_SHEBANG = re.compile(rb"#!\s*(?:\S*/)?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash)(?:\s|$)")
+# Dockerfile, dockerfile, Containerfile, Dockerfile.prod, Dockerfile-prod, api.Dockerfile...
+_DOCKER_NAME = re.compile(r"(?:docker|container)file(?:[.-].*)?|.+\.(?:docker|container)file", re.I)
+_SHELLS = rb"(?:sh|bash|dash|ash|ksh|mksh|zsh)"
+_SHEBANG = re.compile(rb"#!\s*(?:\S*/)?(?:env\s+(?:-\S+\s+)*|busybox\s+)?" + _SHELLS + rb"(?:\s|$)")
+# a [section] header (not a shell test such as `[ -f x ]` or `[[ -f x ]]`)
+_SECTION = re.compile(rb"\[[^\s\[\]][^\]]*\]\s*(?:[;#].*)?")
+_BOM = b"\xef\xbb\xbf"
 
 
 def file_kind(path: str) -> str | None:
     """``DOCKERFILE`` or ``SHELL`` when ``--check`` should read ``path`` as one, else None
-    (a supervisor config). By name: ``Dockerfile``, ``*.Dockerfile``, ``Dockerfile.*``,
-    ``Containerfile``; ``*.sh``; else a ``#!`` line naming sh, bash, dash or ash."""
+    (a supervisor config). A file whose first line of content is a ``[section]`` header is a
+    config whatever its name (``Dockerfile.conf``, ``app.sh``); else by name: ``Dockerfile``,
+    ``Containerfile`` in any letter case, with a ``.x`` or ``-x`` suffix or a ``.dockerfile``
+    extension; ``*.sh``; else a ``#!`` line naming a POSIX-like shell."""
+    head = _head(path)
+    if head is not None and _first_is_section(head):
+        return None
     base = os.path.basename(path)
-    if base in ("Dockerfile", "Containerfile") or base.endswith(".Dockerfile"):
-        return DOCKERFILE
-    if base.startswith(("Dockerfile.", "Containerfile.")):
+    if _DOCKER_NAME.fullmatch(base):
         return DOCKERFILE
     if base.endswith(".sh"):
         return SHELL
+    return SHELL if head is not None and _SHEBANG.match(head) else None
+
+
+def _head(path: str) -> bytes | None:
+    """The first 4 KiB of ``path`` without a byte order mark, None if it cannot be read."""
     try:
         with open(path, "rb") as fh:
-            head = fh.readline(256)
+            head = fh.read(4096)
     except OSError:
         return None
-    return SHELL if _SHEBANG.match(head) else None
+    return head.removeprefix(_BOM)
+
+
+def _first_is_section(head: bytes) -> bool:
+    """Whether the first line that is neither blank nor a comment is a ``[section]`` header:
+    a supervisor config's, never a Dockerfile's (FROM, ARG or a # directive first) nor a
+    script's (a #! line)."""
+    if _SHEBANG.match(head):
+        return False
+    for line in head.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith((b"#", b";")):
+            return _SECTION.fullmatch(stripped) is not None
+    return False

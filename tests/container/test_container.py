@@ -111,6 +111,20 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("run", "#!/usr/bin/python3\n", None),
         ("run", "#!/bin/shell-thing\n", None),
         ("supervisord.conf", "[supervisord]\n", None),
+        # names Docker and Podman accept, in any letter case
+        ("dockerfile", "FROM x\n", "dockerfile"),
+        ("Dockerfile-prod", "FROM x\n", "dockerfile"),
+        ("prod.dockerfile", "FROM x\n", "dockerfile"),
+        ("Containerfile.dev", "# syntax=docker/dockerfile:1\nFROM x\n", "dockerfile"),
+        # a config is a config whatever its name: its first content is a [section] header
+        ("Dockerfile.conf", "; the app\n[supervisord]\nnodaemon=true\n", None),
+        ("app.sh", "\ufeff[program:web]\ncommand=/app/web\n", None),
+        ("check.sh", "[ -f /x ] || exit 1\n", "shell"),
+        ("run", "#!/bin/zsh\n", "shell"),
+        ("run", "#!/bin/ksh\n", "shell"),
+        ("run", "#!/bin/busybox sh\n", "shell"),
+        ("run", "#!/usr/bin/env -S bash -e\n", "shell"),
+        ("run", "\ufeff#!/bin/sh\n", "shell"),
     ],
 )
 def test_file_kind(tmp_path: Path, name: str, head: str, kind: str | None) -> None:
