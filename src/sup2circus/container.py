@@ -73,7 +73,8 @@ def check_file(path: str, options: ConvertOptions) -> Conversion:
         found = check_dockerfile(text, path, options)
     else:
         found = check_script(text, path)
-    return Conversion("", tuple(sorted_findings(found)), path, (path,))
+    texts = {path: text}  # for its suppression comments
+    return Conversion("", tuple(sorted_findings(found)), path, (path,), texts=texts)
 
 
 def _read(path: str) -> str:

@@ -90,7 +90,11 @@ def rules_md() -> str:
         "header, for the whole section) or alone on the line directly above it, "
         "`; sup2circus: ignore-file=CODE` anywhere in a file for that whole file; or everywhere "
         'with `--ignore CODE` / `ignore = ["CODE"]` in `[tool.sup2circus]`. Codes may be '
-        "prefixes (`S2C1`).",
+        "prefixes (`S2C1`). In a Dockerfile or a shell script (S2C6xx) the comment starts with "
+        "`#` (a `;` there would end the command and run `sup2circus:` as the next one): "
+        "`# sup2circus: ignore=CODE` alone on the line directly above the instruction or "
+        "command (in a script also at the end of its line), `# sup2circus: ignore-file=CODE` "
+        "anywhere for the whole file.",
         "",
         "| Code | Name | Severity | Title |",
         "| --- | --- | --- | --- |",
@@ -109,8 +113,7 @@ def rules_md() -> str:
             f"- **What supervisor does:** {_cell(r.supervisor)}",
             f"- **What circus does:** {_cell(r.circus)}",
             f"- **How to fix it:** {_cell(r.fix)}",
-            f"- **How to suppress it:** `; sup2circus: ignore={r.code}` on the line, "
-            f"`; sup2circus: ignore-file={r.code}` for a file, `--ignore {r.code}` everywhere.",
+            f"- **How to suppress it:** {_suppressions(r)}, `--ignore {r.code}` everywhere.",
         ]
         opts = by_code.get(r.code)
         if opts:
@@ -355,6 +358,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in write_files(args.root):
         print(f"wrote {_rel(path, args.root)}")
     return 0
+
+
+def _suppressions(rule: Rule) -> str:
+    """The suppression comments of ``rule``, in the syntax of the files it is reported in."""
+    if rule.in_containers:
+        return (
+            f"`# sup2circus: ignore={rule.code}` on the line above the instruction or command "
+            f"(in a script also at the end of its line), `# sup2circus: ignore-file={rule.code}` "
+            "for a file"
+        )
+    return (
+        f"`; sup2circus: ignore={rule.code}` on the line, "
+        f"`; sup2circus: ignore-file={rule.code}` for a file"
+    )
 
 
 def _rel(path: str, root: str) -> str:

@@ -35,6 +35,20 @@ def _paragraph(title: str, text: str) -> str:
     return f"{title}\n{body}"
 
 
+def _suppressions(rule: Rule) -> str:
+    """The suppression comments of ``rule``, in the syntax of the files it is reported in."""
+    if rule.in_containers:
+        return (
+            f"  on the line above it:   # sup2circus: ignore={rule.code}  (a Dockerfile "
+            "instruction or a script's command; in a script also at the end of its line)\n"
+            f"  for a whole file:       # sup2circus: ignore-file={rule.code}"
+        )
+    return (
+        f"  on the option's line:   command = ...  ; sup2circus: ignore={rule.code}\n"
+        f"  for a whole file:       ; sup2circus: ignore-file={rule.code}"
+    )
+
+
 def explain_text(code: str) -> str:
     """The ``--explain`` page of a rule (a code like S2C101, or its name)."""
     key = code.strip().upper()
@@ -49,9 +63,7 @@ def explain_text(code: str) -> str:
         _paragraph("What supervisor does:", rule.supervisor),
         _paragraph("What circus does (and why it differs):", rule.circus),
         _paragraph("How to fix it:", rule.fix),
-        "How to suppress it:\n"
-        f"  on the option's line:   command = ...  ; sup2circus: ignore={rule.code}\n"
-        f"  for a whole file:       ; sup2circus: ignore-file={rule.code}\n"
+        "How to suppress it:\n" + _suppressions(rule) + "\n"
         f'  everywhere:             --ignore {rule.code}  (or ignore = ["{rule.code}"] in '
         "[tool.sup2circus])",
     ]

@@ -17,6 +17,12 @@ Three forms (``#`` works as well as ``;``; codes may be prefixes, several separa
 * anywhere in a file, alone on its line: ``; sup2circus: ignore-file=S2C106`` suppresses the code
   for every finding located in that file.
 
+In a Dockerfile or a shell script (``--check``, S2C6xx) the comment is a ``#`` one (a ``;`` there
+would end the command and run ``sup2circus:`` as the next one): alone on the line(s) directly
+above an instruction or a command, for all of its lines (continuations included); in a script
+also at its end after whitespace, where the shell starts a comment (in a Dockerfile a ``#`` starts
+a comment only at the start of a line); ``# sup2circus: ignore-file=...`` alone on any line.
+
 A section's scope runs from its header to the line before the next header, in that file. A
 suppression that suppresses nothing (or names an unknown code) is itself reported as
 ``S2C902 unused-suppression``; that code can only be silenced with ``--ignore S2C902`` or a
@@ -31,6 +37,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .filekind import DOCKERFILE, file_kind
 from .findings import Finding, Loc
 from .reporter import Reporter
 
@@ -81,6 +88,7 @@ class Suppression:
     section: str | None = None
     option: str | None = None
     used: set[str] = field(default_factory=set)
+    target: str = "a section or option"  # what it must be directly above
 
     def covers(self, f: Finding) -> str | None:
         """The code of this suppression that matches ``f``, if any."""
@@ -104,6 +112,9 @@ def parse(file: str, text: str) -> list[Suppression]:
     """Every suppression comment in one file's text, attached to what it covers."""
     if not may_have_comments(text):
         return []
+    kind = None if file.startswith("<") else file_kind(file)
+    if kind is not None:  # a Dockerfile or a shell script
+        return _parse_commands(file, text, kind == DOCKERFILE)
     comment_re, section_re, option_re = _patterns()
     lines = text.splitlines()
     out: list[Suppression] = []
@@ -180,6 +191,63 @@ def parse(file: str, text: str) -> list[Suppression]:
     close_option(last_content)
     close_section(len(lines))
     return out
+
+
+def _parse_commands(file: str, text: str, dockerfile: bool) -> list[Suppression]:
+    """The ``#`` suppression comments of a Dockerfile (``dockerfile``) or a shell script,
+    each attached to the instruction or command (its continuation lines included) below it or,
+    in a script, on its line."""
+    comment_re = _patterns()[0]
+    escape = _escape(text) if dockerfile else "\\"
+    out: list[Suppression] = []
+    pending: list[Suppression] = []  # full-line comments waiting for the next command
+    item: list[Suppression] | None = None  # those of the command continued on this line
+    start = 0
+    for lineno, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        comment = stripped.startswith("#")
+        match = comment_re.search(line)
+        supp = None
+        if match and (comment or not dockerfile) and match.group(0).startswith("#"):
+            supp = Suppression(
+                file,
+                lineno,
+                match.start() + 1,
+                tuple(c.strip().upper() for c in match.group("codes").split(",")),
+                match.group("kind").lower() == "ignore-file",
+                target="an instruction or command" if dockerfile else "a command",
+            )
+            out.append(supp)
+        attached = [supp] if supp is not None and not supp.file_wide else []
+        if item is not None:
+            item += attached
+            if dockerfile and (comment or not stripped):
+                continue  # Docker skips comment and blank lines inside an instruction
+        elif not stripped:
+            pending = []  # they must be directly above
+            continue
+        elif comment:
+            pending += attached
+            continue
+        else:
+            item, start, pending = pending + attached, lineno, []
+        if not line.rstrip().endswith(escape):
+            for s in item:
+                s.span = (start, lineno)
+            item = None
+    return out
+
+
+def _escape(text: str) -> str:
+    """A Dockerfile's escape character: ``\\``, or the one its ``# escape=`` directive names
+    (directives are the comments at its very top)."""
+    for line in text.splitlines():
+        directive = re.fullmatch(r"\s*#\s*(\w+)\s*=\s*(\S*)\s*", line)
+        if directive is None:
+            break
+        if directive.group(1).lower() == "escape" and directive.group(2):
+            return directive.group(2)
+    return "\\"
 
 
 @dataclass(slots=True)
@@ -267,7 +335,7 @@ def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> F
     elif not any(c.startswith(code) for c in rules):
         why = f"unknown code {code!r}"
     elif not s.file_wide and s.span is None:
-        why = f"'{form}={code}' is not directly above a section or option"
+        why = f"'{form}={code}' is not directly above {s.target}"
     elif code == UNUSED_CODE:
         why = f"'{form}={code}': there is no unused suppression to silence"
     else:

@@ -824,3 +824,69 @@ def test_exec_circusd_only_where_supervisord_ends_the_script(
     assert found.code == "S2C603" and advice in found.message
     if "`exec " not in advice:
         assert "not `exec circusd`, which would end the script there" in found.message
+
+
+def lint(tmp_path: Path, name: str, text: str) -> list[tuple[int, str]]:
+    """(line, code) of what --check reports for one file, suppression comments applied."""
+    from sup2circus.lint import check
+
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return [(f.line, f.code) for f in check([str(path)]).findings]
+
+
+def test_suppression_comments_in_a_dockerfile(tmp_path: Path) -> None:
+    found = lint(
+        tmp_path,
+        "Dockerfile",
+        """\
+        # sup2circus: ignore-file=S2C606
+        FROM debian:12
+        RUN mkdir -p /var/log/supervisor
+        # sup2circus: ignore=S2C601
+        RUN apt-get update \\
+            # comment lines inside the instruction are skipped by Docker
+            && apt-get install -y supervisor
+        RUN apt-get install -y supervisor \\
+            # sup2circus: ignore=S2C601
+            nginx
+        RUN apt-get install -y supervisor  # sup2circus: ignore=S2C601
+        # sup2circus: ignore=S2C603
+
+        CMD ["supervisord", "-n"]
+        """,
+    )
+    # line 11: in a Dockerfile a # starts a comment at the start of a line only; line 12 is
+    # not directly above an instruction (S2C902), so CMD's S2C603 stays
+    assert found == [(11, "S2C601"), (12, "S2C902"), (14, "S2C603")]
+
+
+def test_suppression_comments_in_a_script(tmp_path: Path) -> None:
+    found = lint(
+        tmp_path,
+        "entry.sh",
+        """\
+        #!/bin/sh
+        # sup2circus: ignore-file=S2C606
+        mkdir -p /var/log/supervisor
+        # sup2circus: ignore=S2C604
+        supervisorctl start web \\
+            worker
+        supervisorctl stop web  # sup2circus: ignore=S2C604
+        supervisorctl status ; sup2circus: ignore=S2C604
+        exec supervisord -n  # sup2circus: ignore=S2C601
+        """,
+    )
+    # a `;` is no comment in a script (it ends the command): no suppression on line 8
+    assert found == [(8, "S2C604"), (9, "S2C603"), (9, "S2C902")]
+
+
+@pytest.mark.parametrize("code", ["S2C601", "S2C603", "S2C606"])
+def test_the_suppression_advice_is_a_comment_of_the_files_it_is_about(code: str) -> None:
+    from sup2circus.explain import explain_text
+
+    text = explain_text(code)
+    assert f"# sup2circus: ignore={code}" in text and f"; sup2circus: ignore={code}" not in text
+    rules = (ROOT / "docs" / "rules.md").read_text()
+    section = rules.split(f"\n## {code} ", 1)[1].split("\n## ", 1)[0]
+    assert f"`# sup2circus: ignore={code}`" in section and "`; sup2circus" not in section

@@ -28,6 +28,13 @@ class Rule:
         return f"{self.code.lower()}-{self.name}"
 
     @property
+    def in_containers(self) -> bool:
+        """Whether this rule's findings are about Dockerfiles and shell scripts (S2C6xx), whose
+        suppression comments start with ``#``: a ``;`` there ends the command and would run
+        ``sup2circus:`` as the next one."""
+        return self.code.startswith("S2C6")
+
+    @property
     def explain(self) -> str:
         """The command that documents this rule: sup2circus has no public web home to link to."""
         return f"sup2circus --explain {self.code}"
