@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 DOCKERFILE, SHELL = "dockerfile", "shell"
 # Dockerfile, dockerfile, Containerfile, Dockerfile.prod, Dockerfile-prod, api.Dockerfile...
@@ -35,8 +36,11 @@ def file_kind(path: str) -> str | None:
 
 
 def _head(path: str) -> bytes | None:
-    """The first 4 KiB of ``path`` without a byte order mark, None if it cannot be read."""
+    """The first 4 KiB of ``path`` without a byte order mark, None if it cannot be read or is
+    not a regular file (opening a FIFO would wait for a writer; the reader refuses it)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except OSError:

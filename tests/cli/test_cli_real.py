@@ -462,3 +462,12 @@ def test_a_standard_output_that_cannot_be_written_is_exit_2(
     closed = _run_raw([*check, str(conf)], close=1)
     assert closed.returncode == 2
     assert b"error: cannot write to standard output: it is closed" in closed.stderr
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path, check: list[str]) -> None:
+    fifo = tmp_path / "supervisord.conf"
+    os.mkfifo(fifo)
+    p = _run_raw([*check, str(fifo)], stdin=subprocess.DEVNULL)  # (its timeout: 60 s)
+    assert p.returncode == 2
+    assert b"is not a regular file (device, FIFO or socket)" in p.stderr + p.stdout
