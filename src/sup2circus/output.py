@@ -161,14 +161,35 @@ def write_output(path: str, conv: Conversion) -> Failure | None:
     (exit 2): ``path`` is one of the files read, or cannot be written."""
     from .report import Failure
 
-    target = os.path.realpath(path)
-    if any(os.path.realpath(p) == target for p in conv.files_read):
+    if _is_an_input(path, conv.files_read):
         return Failure(f"refusing to overwrite the input file {path} with circus.ini", 2)
     try:
         write_atomic(path, conv.pieces())
     except OSError as exc:
         return Failure(f"cannot write {path}: {exc.strerror or exc}", 2)
     return None
+
+
+def _is_an_input(path: str, files_read: Iterable[str]) -> bool:
+    """Whether ``path`` is one of the files read: by name, or the same file under another name
+    (a hard link), or the file standard input was redirected from (``- < conf -o conf``)."""
+    target = os.path.realpath(path)
+    try:
+        st = os.stat(target)
+    except OSError:
+        st = None
+    for name in files_read:
+        if os.path.realpath(name) == target:
+            return True
+        if st is None:
+            continue
+        try:
+            other = os.fstat(0) if name == "<stdin>" else os.stat(name)
+        except (OSError, ValueError):
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return True
+    return False
 
 
 def _sync_directory(directory: str) -> None:

@@ -405,6 +405,12 @@ def test_output_never_overwrites_an_input_file(tmp_path: Path) -> None:
         assert r.exit_code == 2
         assert "refusing to overwrite the input file" in r.stderr
     assert Path(src).read_text().startswith(GOOD) and Path(inc).read_text() == GOOD
+    # the same file under another name
+    os.link(src, tmp_path / "hard.conf")
+    r = run("-o", str(tmp_path / "hard.conf"), src)
+    assert r.exit_code == 2
+    assert "refusing to overwrite the input file" in r.stderr
+    assert Path(src).read_text().startswith(GOOD)
 
 
 def test_output_into_missing_directory(tmp_path: Path) -> None:

@@ -418,6 +418,7 @@ def _run_raw(
     stdin: object = None,
     stdout: object = subprocess.PIPE,
     close: int | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """The console script with raw streams (``close``: a file descriptor it starts without)."""
     p = subprocess.run(
@@ -426,6 +427,7 @@ def _run_raw(
         stdout=stdout,  # type: ignore[arg-type]
         stderr=subprocess.PIPE,
         timeout=60,
+        cwd=cwd,
         preexec_fn=None if close is None else lambda: os.close(close),
     )
     assert b"Traceback" not in p.stderr and b"internal error" not in p.stderr, p.stderr
@@ -471,3 +473,12 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path, check: l
     p = _run_raw([*check, str(fifo)], stdin=subprocess.DEVNULL)  # (its timeout: 60 s)
     assert p.returncode == 2
     assert b"is not a regular file (device, FIFO or socket)" in p.stderr + p.stdout
+
+
+def test_output_never_overwrites_the_file_standard_input_comes_from(tmp_path: Path) -> None:
+    conf = w(tmp_path / "supervisord.conf", SEED)
+    with open(conf, "rb") as stdin:
+        p = _run_raw(["-", "-o", "supervisord.conf"], stdin=stdin, cwd=tmp_path)
+    assert p.returncode == 2
+    assert b"refusing to overwrite the input file supervisord.conf" in p.stderr
+    assert conf.read_text() == SEED
