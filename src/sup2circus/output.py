@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import stat
 import sys
 from collections.abc import Iterable, Iterator
@@ -58,6 +59,25 @@ def write_std(text: str | Iterable[str], *, err: bool = False) -> None:
         if not err:
             why = exc.strerror or str(exc)
             raise StdoutError(f"cannot write to standard output: {why}") from None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: the run unwinds as on SIGINT (an -o temp file is removed) and exits
+    128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def unwind_on_stop_signals() -> None:
+    """For the console script: a stop (docker stop, a closed terminal) unwinds like ^C."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminated)
 
 
 def silence_stdout() -> None:

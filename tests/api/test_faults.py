@@ -260,7 +260,7 @@ def test_unreadable_input_and_include_as_nobody(nobody_cmd: list[str], shared_di
     assert_one_line_error(rc, out, err, str(conf))
 
 
-# ------------------------------------------------------------------------------ SIGINT
+# ----------------------------------------------------------------- SIGINT, SIGTERM, SIGHUP
 
 SLOW_WRITE = """\
 import os, sys, time
@@ -279,8 +279,15 @@ main()
 """
 
 
+@pytest.mark.parametrize(
+    ("signum", "status"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
+    ids=["SIGINT", "SIGTERM", "SIGHUP"],
+)
 @pytest.mark.parametrize("existing", [True, False])
-def test_sigint_during_write(tmp_path: Path, existing: bool) -> None:
+def test_a_stop_signal_during_write(
+    tmp_path: Path, existing: bool, signum: signal.Signals, status: int
+) -> None:
     conf = tmp_path / "supervisord.conf"
     conf.write_text(CONFIG, encoding="utf-8")
     out_dir = tmp_path / "out"
@@ -306,14 +313,14 @@ def test_sigint_during_write(tmp_path: Path, existing: bool) -> None:
             time.sleep(0.02)
         tmp_files = [x for x in entries(out_dir) if x != "circus.ini"]
         assert tmp_files, "expected the temp file to exist mid-write (write is not atomic?)"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     assert "Traceback" not in err, err
-    assert proc.returncode == 130, (proc.returncode, err)
+    assert proc.returncode == status, (proc.returncode, err)
     assert out == ""
     if existing:
         assert target.read_text(encoding="utf-8") == OLD
