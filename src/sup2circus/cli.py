@@ -296,7 +296,7 @@ def _validate(args: Args) -> None:
     if args.check:
         if not args.files:
             raise UsageProblem("--check needs at least one FILE")
-        for flag, on in (("-o/--output", args.output), ("--strict", args.strict)):
+        for flag, on in (("-o/--output", args.output is not None), ("--strict", args.strict)):
             if on:
                 raise UsageProblem(f"{flag} cannot be used with --check")
         if args.verify:
@@ -349,7 +349,7 @@ def _convert(args: Args, settings: Settings, options: ConvertOptions) -> int:
             from .verify import verified
 
             write_std(f"{PROG}: verify: {verified(conv)}\n", err=True)
-    if failure is None and args.output and args.output != "-":
+    if failure is None and args.output is not None and args.output != "-":
         from .output import write_output
 
         failure = write_output(args.output, conv)

@@ -123,6 +123,9 @@ def output_target(path: str) -> str:
     """The file ``-o path`` replaces: ``path``, or the file a symlink at ``path`` leads to (the
     link stays a link). Raises :class:`NotARegularFileError` when that exists and is not a
     regular file: replacing ``/dev/null`` or a FIFO with a file would break what uses it."""
+    if path == "" or path.endswith("/"):
+        why = "it names no file" if path == "" else "it names a directory"
+        raise NotARegularFileError(errno.EINVAL, f"{why}; -o takes a file name", path)
     target = os.path.realpath(path)
     try:
         mode = os.stat(target).st_mode

@@ -413,6 +413,19 @@ def test_output_never_overwrites_an_input_file(tmp_path: Path) -> None:
     assert Path(src).read_text().startswith(GOOD)
 
 
+@pytest.mark.parametrize("name", ["", "newdir/", "circus.ini/"])
+def test_output_must_name_a_file(tmp_path: Path, name: str) -> None:
+    # "" wrote to stdout; "newdir/" created a file named newdir; "circus.ini/" replaced it
+    (tmp_path / "circus.ini").write_text("[circus]\n")
+    target = f"{tmp_path}/{name}" if name else ""
+    r = run("-o", target, write(tmp_path / "s.conf", GOOD))
+    assert r.exit_code == 2
+    assert "-o takes a file name" in r.stderr
+    assert r.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["circus.ini", "s.conf"]
+    assert (tmp_path / "circus.ini").read_text() == "[circus]\n"
+
+
 def test_output_into_missing_directory(tmp_path: Path) -> None:
     out = tmp_path / "nope" / "circus.ini"
     r = run("-o", str(out), write(tmp_path / "s.conf", GOOD))
