@@ -261,6 +261,8 @@ def _load_table(path: str, data: bytes) -> dict[str, object] | None:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise SettingsError(f"{path}: invalid TOML: nested too deeply") from None
     tool = doc.get("tool")
     if not isinstance(tool, dict):
         return None

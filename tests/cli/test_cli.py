@@ -982,6 +982,7 @@ def test_config_skips_pyproject_without_table(
         ('[tool.sup2circus]\nfail-on = "fatal"\n', "unknown severity"),
         ("[tool.sup2circus]\nexact = 1\n", "exact must be true or false"),
         ("[tool.sup2circus\n", "invalid TOML"),
+        ("[tool.sup2circus]\nignore = " + "[" * 100_000 + "\n", "nested too deeply"),
         ('[tool.sup2circus.severity]\nS2C101 = "loud"\n', "unknown severity"),
     ],
 )
