@@ -69,6 +69,20 @@ def test_the_auto_logs_of_a_program_are_one_finding_where_both_are_defaults() ->
     ]
 
 
+def test_the_auto_logs_of_a_numprocs_program_are_one_message() -> None:
+    from sup2circus import ConvertOptions, convert_text
+
+    text = (
+        "[supervisord]\nnodaemon=true\n[program:w]\ncommand=/bin/w\nnumprocs=2\n"
+        "process_name=%(program_name)s_%(process_num)d\nstdout_logfile=NONE\n"
+    )
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    assert [f.message for f in conv.findings if f.code == "S2C110"] == [
+        "stderr_logfile=AUTO: supervisord picks a random file name in childlogdir; written as "
+        "/tmp/w_0-stderr---supervisor.log, /tmp/w_1-stderr---supervisor.log"
+    ]
+
+
 def _filenames(daemon: str, program: str) -> dict[str, str]:
     """The ``*_stream.filename`` lines of [watcher:b] for these [supervisord] and program
     options (childlogdir=logs)."""

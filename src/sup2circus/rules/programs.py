@@ -126,7 +126,8 @@ RULES: tuple[Rule, ...] = (
         "Set the log file path explicitly to silence this.",
         observes=("stdout", "stderr"),
         message=(
-            "{setting}=AUTO: supervisord picks a random file name in childlogdir; written as {path}"
+            "{setting}=AUTO: supervisord picks a random file name in childlogdir; written as "
+            "{watchers}"
         ),
     ),
     Rule(
@@ -472,7 +473,7 @@ RULES: tuple[Rule, ...] = (
         "S2C137",
         "path-daemon-directory",
         "A log path or directory starting with a deferred %(ENV_X)s, under [supervisord] directory",
-        W,
+        I,
         "Opens a program's log files and changes to its directory after it daemonized and "
         "changed to [supervisord] directory: a relative path is relative to that directory.",
         "circusd opens its streams and starts its watchers from the directory it was started "

@@ -74,7 +74,8 @@ def report_auto_logs(ctx: Context, d: Draft) -> None:
     for loc, logs in by_place.items():
         opts, paths = zip(*logs, strict=True)
         setting, path = " and ".join(opts), " and ".join(map(as_written, paths))
-        ctx.reporter.report("S2C110", loc, p.section, opts[0], setting=setting, path=path)
+        # the processes of a numprocs program: one finding naming every process's files
+        ctx.reporter.report("S2C110", loc, p.section, opts[0], setting=setting, watcher=path)
 
 
 def _rotated_device(log: LogSpec) -> bool:
