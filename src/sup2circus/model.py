@@ -109,6 +109,8 @@ class RawConfig:
     findings: tuple[Finding, ...] = ()
     # the text of each file read that may hold a suppression comment, by path
     texts: Mapping[str, str] = field(default_factory=dict)
+    # the lines where a value was cut at an inline comment (' ;' or ' #')
+    comment_cuts: frozenset[Loc] = frozenset()
 
     def section(self, name: str) -> RawSection | None:
         for s in self.sections:

@@ -114,6 +114,8 @@ class _Reader:
         self.default_loc: Loc | None = None  # first [DEFAULT] header
         self.include_headers: list[Loc] = []
         self.dup_options: list[tuple[str, str, Loc, Loc]] = []
+        # where a value was cut at an inline comment (S2C125 says so: ' ;' in a command)
+        self.comment_cuts: set[Loc] = set()
         self.dup_sections: list[tuple[str, Loc, Loc]] = []
         # (section, name) of the [DEFAULT] options expand_here copied into a section: configparser
         # records no location for them (theirs is [DEFAULT]'s, taken when the sections are made)
@@ -162,6 +164,7 @@ class _Reader:
                         continue  # full-line comment (also inside a value): ignored
                     cut = _comment_start(line)
                     if cut is not None:
+                        self.comment_cuts.add(Loc(file, lineno))
                         value = line[:cut].strip()
                         if not value:  # pragma: no cover - then it is a full-line comment
                             continue
@@ -568,6 +571,7 @@ def _read_as(
         files_read=tuple(files_read),
         findings=tuple(reporter.findings()),
         texts=texts,
+        comment_cuts=frozenset(parser.comment_cuts),
     )
 
 

@@ -322,7 +322,8 @@ RULES: tuple[Rule, ...] = (
         "Accepts the config but cannot start the program: splitting the command (shlex) fails "
         "at spawn time (an unclosed quote, a trailing backslash).",
         "Not converted: there is no argv to run.",
-        "Close the quote or escape the character in command.",
+        "Close the quote or escape the character in command; a ';' or '#' after a space "
+        "starts an inline comment, which ends the command there: write it without the space.",
         "[program:web]\ncommand = /usr/bin/web 'unclosed",
         observes=("argv",),
         message=(

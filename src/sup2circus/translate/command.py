@@ -31,12 +31,18 @@ PWD_ARGS = f"'{PWD_REF}' {cs.quote_token(PWD_REF)}"
 
 def unsplittable(ctx: Context, p: ProcessSpec) -> None:
     """S2C125: a command supervisord cannot split into a program and its arguments."""
-    problem = (
-        "is empty"  # supervisor: BadCommand("command is empty")
-        if not p.command.strip()
-        else "cannot be split into arguments (an unclosed quote or a trailing backslash?)"
-    )
-    ctx.reporter.report("S2C125", p.loc_of("command"), p.section, "command", problem=problem)
+    loc = p.loc_of("command")
+    if not p.command.strip():
+        problem = "is empty"  # supervisor: BadCommand("command is empty")
+    elif loc in ctx.model.raw.comment_cuts:
+        problem = (
+            "cannot be split into arguments: supervisor ends it at the ' ;' or ' #' that "
+            "starts an inline comment, and what is left has an unclosed quote (write the ';' "
+            "without the space before it)"
+        )
+    else:
+        problem = "cannot be split into arguments (an unclosed quote or a trailing backslash?)"
+    ctx.reporter.report("S2C125", loc, p.section, "command", problem=problem)
 
 
 def translate_command(ctx: Context, d: Draft) -> None:
