@@ -5,7 +5,8 @@ Two listeners are common enough in container images to be recognised (conservati
 
 * "kill supervisord when a program gives up": ``events=PROCESS_STATE_FATAL`` (maybe also
   ``PROCESS_STATE_EXITED``) and a ``sh -c``/``bash -c`` script that prints ``READY`` and, for each
-  event line read, runs ``kill -QUIT $PPID`` (TERM/INT, ``-s NAME``, ``-SIGNAME``), ``kill -TERM 1``
+  event line read, runs ``kill -QUIT $PPID`` (TERM/INT or 3/15/2, ``-s NAME``, ``-SIGNAME``, no
+  signal: TERM), ``kill -TERM 1``
   or ``supervisorctl shutdown``. supervisord then stops every process and exits 0. Under
   ``--exact`` the hooks reproduce it (:func:`shutdown_plan`); ``--exit-on-fatal`` asks for the
   same without a listener, exiting 1.
@@ -43,12 +44,14 @@ _LOG_EVENTS = {
     "PROCESS_LOG_STDOUT": ("stdout",),
     "PROCESS_LOG_STDERR": ("stderr",),
 }
-_SIG = r"(?:QUIT|TERM|INT)"
+# a signal supervisord takes as "shut down": by name, or by number (2, 3, 15)
+_SIG = r"(?:(?:SIG)?(?:QUIT|TERM|INT)|2|3|15)"
 # the one command the loop runs for each event: a graceful-shutdown signal to supervisord
-# ($PPID: the listener's parent; 1: supervisord as a container's PID 1), or supervisorctl
+# ($PPID: the listener's parent; 1: supervisord as a container's PID 1; no signal: TERM), or
+# supervisorctl
 _KILL = (
-    rf"kill\s+(?:-s\s+(?P<s>(?:SIG)?{_SIG})|-(?P<d>(?:SIG)?{_SIG}))"
-    r"\s+(?P<pid>\$PPID|\$\{PPID\}|1)"
+    rf"kill\s+(?:(?:-s\s+(?P<s>{_SIG})|-(?P<d>{_SIG}))\s+)?"
+    r"(?P<pid>\$PPID|\$\{PPID\}|1)"
 )
 _CTL = r"supervisorctl(?:\s+-c\s+\S+)?\s+shutdown"
 # the whole script: print READY once, then run that command for every event line read

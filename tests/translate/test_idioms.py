@@ -49,6 +49,10 @@ def option(conv: Conversion, key: str) -> list[str]:
         "kill -s QUIT $PPID",
         "kill -SIGTERM $PPID",
         "kill -TERM 1",
+        # by number, and no signal at all (TERM): supervisord shuts down on each
+        "kill -15 $PPID",
+        "kill -s 3 $PPID",
+        "kill $PPID",
         "supervisorctl shutdown",
         "supervisorctl -c /etc/supervisor/supervisord.conf shutdown",
     ],
