@@ -348,7 +348,10 @@ def _expansion_error(
         if ctx.resolve:
             why = "--resolve-env was given"
         elif why is None:
-            why = f"a {option} value cannot be deferred to circusd's environment"
+            why = (
+                "sup2circus defers only command, environment, directory and log file values to "
+                f"circusd's environment, not a {option} value"
+            )
         msg = (
             f"%(ENV_{m.group(1)})s in [{section}] {option} cannot be expanded: "
             f"{m.group(1)} is not defined in this environment and {why} "
@@ -414,8 +417,8 @@ def note_uses(
                 option,
                 name=key,
                 where=option,
-                why=f" from this machine's environment (variable {key[4:]}): circus cannot "
-                "defer it here",
+                why=f" from this machine's environment (variable {key[4:]}): sup2circus "
+                "defers only command, environment, directory and log file values",
             )
 
 
