@@ -326,7 +326,7 @@ def compare(
         diff.check(section, name, "argv", p["argv"], program)
         # cwd: None = the daemon's own cwd (circus: working_dir not set)
         sup_cwd = p["directory"] if p["directory"] is not None else daemon_cwd
-        if sup_cwd and daemon_cwd and not os.path.isabs(sup_cwd):
+        if p["directory"] and daemon_cwd and not os.path.isabs(sup_cwd):
             # the child's chdir, from the directory supervisord changed to when daemonizing
             sup_cwd = os.path.join(daemon_cwd, sup_cwd)
         circ_cwd = w["working_dir"] if w["raw"].get("working_dir") else None

@@ -108,7 +108,7 @@ def program(draw: st.DrawFn) -> str:
         sep = draw(st.sampled_from([",", ",\n    "]))  # continuation lines too
         lines.append("environment=" + sep.join(f'{k}="{v}"' for k, v in pairs.items()))
     if draw(st.booleans()):
-        lines.append("directory=" + draw(st.sampled_from(["/tmp/", "%(here)s/", "/srv/"])))
+        lines.append("directory=" + draw(st.sampled_from(["/tmp/", "%(here)s/", "/srv/", "rel/"])))
         lines[-1] += draw(path_piece)
     if draw(st.booleans()):
         lines.append(
@@ -116,6 +116,7 @@ def program(draw: st.DrawFn) -> str:
             + draw(
                 st.one_of(
                     path_piece.map(lambda p: "%(here)s/logs/" + p + ".log"),
+                    path_piece.map(lambda p: "logs/" + p + ".log"),  # relative
                     st.sampled_from(
                         ["/dev/stdout", "/dev/fd/1", "/proc/1/fd/1", "NONE", "AUTO", "/dev/null"]
                     ),
@@ -162,6 +163,11 @@ def program(draw: st.DrawFn) -> str:
 def config(draw: st.DrawFn) -> str:
     programs = draw(st.lists(program(), min_size=1, max_size=3))
     head = "[supervisord]\nnodaemon=true\n"
+    if draw(st.booleans()):  # a daemonizing supervisord: its directory, user and umask
+        head = "[supervisord]\nnodaemon=false\n"
+        head += draw(st.sampled_from(["", "directory=/srv\n", "directory=rel\n"]))
+        head += draw(st.sampled_from(["", "user=nobody\n", "user=root\n"]))
+        head += draw(st.sampled_from(["", "umask=077\n"]))
     if draw(st.booleans()):
         head += 'environment=GLOBAL_S2C="' + draw(env_value) + '"\n'
     text = head + "\n" + "\n".join(programs)
