@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from .options import ConvertOptions
 
 EXEC_FORM = f'["circusd", "{CIRCUS_INI}"]'
-DEFAULT_MAIN_CONF = "/etc/supervisor/supervisord.conf"
+DEFAULT_MAIN_CONF = "/etc/supervisor/supervisord.conf"  # Debian's and Ubuntu's package
+_OTHER_MAIN_CONF = "/etc/supervisord.conf"  # Alpine's, Fedora's and EPEL's (found first)
+_OTHER_PACKAGERS = frozenset({"apk", "yum", "dnf", "microdnf"})
 MAX_SIZE = 4 * 1024 * 1024
 
 _MENTION = re.compile(r"supervisor", re.I)
@@ -731,7 +733,7 @@ def _copy_finding(
 
 def _main_conf(steps: list[Instruction], copies: list[tuple[Instruction, tuple[str, str]]]) -> str:
     """The config supervisord reads in the image: its ``-c`` in CMD/ENTRYPOINT, else a
-    config copied to a supervisord.conf, else Debian's default."""
+    config copied to a supervisord.conf, else the installing package's (Debian's by default)."""
     for step in steps:
         if step.keyword not in ("CMD", "ENTRYPOINT", "RUN"):
             continue
@@ -748,6 +750,9 @@ def _main_conf(steps: list[Instruction], copies: list[tuple[Instruction, tuple[s
             return dest
         if dest.endswith("/") and os.path.basename(source) == "supervisord.conf":
             return dest + "supervisord.conf"
+    for cmd in _run_commands(steps):
+        if os.path.basename(cmd.argv[0]) in _OTHER_PACKAGERS and _installed(cmd.argv):
+            return _OTHER_MAIN_CONF
     return DEFAULT_MAIN_CONF
 
 

@@ -253,6 +253,33 @@ def test_a_main_config_from_the_package_is_named(
     assert said is packaged
 
 
+@pytest.mark.parametrize(
+    ("install", "main"),
+    [
+        ("apt-get install -y supervisor", "/etc/supervisor/supervisord.conf"),
+        # Alpine's and EPEL's packages install /etc/supervisord.conf (with supervisor.d/*.ini)
+        ("apk add --no-cache supervisor", "/etc/supervisord.conf"),
+        ("dnf install -y supervisor", "/etc/supervisord.conf"),
+    ],
+)
+def test_the_main_config_of_the_installing_package(tmp_path: Path, install: str, main: str) -> None:
+    found = dockerfile(
+        tmp_path,
+        f"""\
+        FROM alpine
+        RUN {install}
+        COPY app.ini /etc/supervisor.d/app.ini
+        CMD ["supervisord", "-n"]
+        """,
+        CONF,
+    )
+    (s2c602,) = [f for f in found if f.code == "S2C602"]
+    assert f"`RUN sup2circus --strict {main} -o /etc/circus.ini`" in s2c602.message
+    assert f"{main} itself is not copied here but installed by the supervisor package" in (
+        s2c602.message
+    )
+
+
 def test_copying_the_config_names_the_conversion_step_and_the_watchers(tmp_path: Path) -> None:
     found = dockerfile(
         tmp_path,
