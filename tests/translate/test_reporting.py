@@ -159,3 +159,24 @@ def test_a_watcher_not_converted_gets_no_findings_of_the_later_topics() -> None:
     assert nowhere == ["S2C136"]  # no S2C110 "written as ...": its log files are never written
     wide = {f.code: f.section for f in conv.findings if f.code in WIDE}
     assert wide == dict.fromkeys(WIDE, "program:web")
+
+
+@pytest.mark.parametrize(
+    ("extra", "server_url"),
+    [
+        ("", False),  # no control server, no serverurl: supervisord sets no SUPERVISOR_SERVER_URL
+        ("[unix_http_server]\nfile=/tmp/q7.sock\n", True),
+        ("[inet_http_server]\nport=127.0.0.1:9001\n", True),
+        # b's own serverurl: its own S2C107; a gets none
+        ("[program:b]\ncommand=/bin/b\nserverurl=http://h:1\n", False),
+    ],
+)
+def test_the_supervisor_variables_named_are_those_supervisord_sets(
+    extra: str, server_url: bool
+) -> None:
+    conv = _conv(f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/a\n{extra}")
+    (message,) = [
+        f.message for f in conv.findings if (f.code, f.section) == ("S2C107", "program:a")
+    ]
+    assert ("SUPERVISOR_SERVER_URL" in message) is server_url
+    assert "SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, SUPERVISOR_GROUP_NAME" in message

@@ -94,7 +94,8 @@ RULES: tuple[Rule, ...] = (
         "SUPERVISOR_* variables are not set",
         I,
         "Sets SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, SUPERVISOR_GROUP_NAME and "
-        "SUPERVISOR_SERVER_URL (from serverurl) in every child.",
+        "SUPERVISOR_SERVER_URL (serverurl, else its first control server's, if it has one) in "
+        "every child.",
         "Sets none of them.",
         "Nothing, unless the program checks them (supervisor.childutils does).",
         message="{detail}",

@@ -225,9 +225,12 @@ def _config_findings(ctx: Context, watchers: list[Watcher], converted: list[Proc
     if in_reading_order:
         first = in_reading_order[0]
         ctx.reporter.report("S2C116", first.section_loc, first.section, None)
+        # SUPERVISOR_SERVER_URL: the first control server's, if any (a program's own
+        # serverurl has its own S2C107)
+        url = any(s.kind in ("unix", "inet") for s in m.servers)
         detail = (
             "circus does not set SUPERVISOR_ENABLED, SUPERVISOR_PROCESS_NAME, "
-            "SUPERVISOR_GROUP_NAME, SUPERVISOR_SERVER_URL in the children"
+            f"SUPERVISOR_GROUP_NAME{', SUPERVISOR_SERVER_URL' if url else ''} in the children"
         )
         ctx.reporter.report("S2C107", first.section_loc, first.section, None, detail=detail)
     if (
