@@ -124,7 +124,7 @@ def parse(file: str, text: str) -> list[Suppression]:
     option_supps: list[Suppression] = []  # suppressions of the current option
     section_name: str | None = None
     option_name: str | None = None
-    option_start = 0
+    option_start = option_indent = 0
 
     def close_option(end: int) -> None:
         nonlocal option_supps
@@ -162,8 +162,10 @@ def parse(file: str, text: str) -> list[Suppression]:
                 pending.append(supp)
             continue
         body = _strip_inline_comment(line).strip()
-        if line[0].isspace() and option_name is not None:
-            # continuation line of the current option
+        indent = len(line) - len(line.lstrip())
+        if option_name is not None and indent > option_indent:
+            # continuation line of the current option (indented more than it, as configparser
+            # has it: an option indented as much as the one above is an option of its own)
             last_content = lineno
             if supp is not None and not supp.file_wide:
                 option_supps.append(supp)
@@ -183,6 +185,7 @@ def parse(file: str, text: str) -> list[Suppression]:
             m = option_re.match(body)
             option_name = m.group("name").strip().lower() if m else body
             option_start = last_content = lineno
+            option_indent = indent
             for s in [*pending, *([supp] if supp and not supp.file_wide else [])]:
                 s.section = section_name
                 s.option = option_name

@@ -167,6 +167,18 @@ def test_suppressions_do_not_leak_into_next_option() -> None:
     assert [x.line for x in out.kept] == [4]
 
 
+def test_options_indented_alike_are_options_of_their_own() -> None:
+    # configparser: a line is a continuation only when indented more than its option line
+    text = (
+        "[program:a]\n  command = bin/web\n  directory = /srv  ; sup2circus: ignore=S2C117\n"
+        "  ; sup2circus: ignore=S2C104\n  umask = 077\n    more\n"
+    )
+    out = run(text, [f("S2C117", 2), f("S2C104", 5), f("S2C104", 6)])
+    assert [x.line for x in out.kept] == [2]
+    assert [x.line for x in out.suppressed] == [5, 6]
+    assert [(u.code, u.line) for u in out.unused] == [("S2C902", 3)]
+
+
 # ---------------------------------------------------------------------------- settings
 
 
