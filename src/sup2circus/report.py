@@ -227,7 +227,8 @@ def render_statistics_text(
         for s in stats
     ]
     if summary is not None:
-        lines.append(summary_line(findings, summary, color))
+        # the table counts every finding, infos included: none is "not listed"
+        lines.append(summary_line(findings, summary._replace(show_info=True), color))
     return "".join(line + "\n" for line in lines)
 
 

@@ -842,6 +842,7 @@ def test_check_statistics(tmp_path: Path) -> None:
         ["1", "S2C106", "info", "stdin"],
     ]
     assert r.stdout.splitlines()[-1].startswith("Found 3 findings")
+    assert "Not listed" not in r.stdout  # the table lists the infos too
     data = json.loads(run("--check", "--statistics", "--output-format", "json", path).stdout)
     assert [(d["code"], d["count"], d["severity"]) for d in data] == [
         ("S2C101", 2, "warning"),
