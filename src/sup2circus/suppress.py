@@ -112,6 +112,7 @@ def parse(file: str, text: str) -> list[Suppression]:
     """Every suppression comment in one file's text, attached to what it covers."""
     if not may_have_comments(text):
         return []
+    text = text.removeprefix("\ufeff")  # a byte order mark is not text before a comment
     kind = None if file.startswith("<") else file_kind(file)
     if kind is not None:  # a Dockerfile or a shell script
         return _parse_commands(file, text, kind == DOCKERFILE)

@@ -179,6 +179,20 @@ def test_options_indented_alike_are_options_of_their_own() -> None:
     assert [(u.code, u.line) for u in out.unused] == [("S2C902", 3)]
 
 
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        ("Dockerfile", "# sup2circus: ignore=S2C601\nRUN apt-get install -y supervisor\n"),
+        ("s.conf", "; sup2circus: ignore=S2C106\n[program:a]\ncommand=/bin/a\n"),
+    ],
+)
+def test_a_suppression_on_the_first_line_after_a_byte_order_mark(file: str, text: str) -> None:
+    code = "S2C601" if file == "Dockerfile" else "S2C106"
+    out = run("\ufeff" + text, [f(code, 2, file)], file)
+    assert [x.line for x in out.suppressed] == [2]
+    assert out.unused == []
+
+
 # ---------------------------------------------------------------------------- settings
 
 
