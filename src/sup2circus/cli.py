@@ -41,7 +41,7 @@ Examples:
   sup2circus --explain                     (every code with its title)
 
 \b
-Inline suppression (in the supervisord.conf):
+Inline suppression (in the supervisord.conf; in a Dockerfile or script: # on the line above):
   command = bin/web  ; sup2circus: ignore=S2C117
   ; sup2circus: ignore-file=S2C106
 

@@ -206,7 +206,8 @@ programs, 562 lines of circus.ini): these three lines are 79 of the 562; the log
 252 (9 a program, and they must stay).
 
 Left to circus's defaults, because they are what supervisord does: `working_dir` when there is
-no `directory` (both use the daemon's own), `uid` when there is no `user`, streams for output
+no `directory` (both use the daemon's own; unless supervisord daemonizes with a [supervisord]
+`directory`), `uid` when there is no `user` (nor [supervisord] `user`), streams for output
 that goes to the daemon's own stdout or stderr (the child inherits them).
 
 A command that runs through a wrapper gets two comments: `# wrapper:` says what the wrapper
@@ -368,6 +369,8 @@ def _suppressions(rule: Rule) -> str:
             f"(in a script also at the end of its line), `# sup2circus: ignore-file={rule.code}` "
             "for a file"
         )
+    if rule.whole_file:
+        return f"`; sup2circus: ignore-file={rule.code}` in the file"
     return (
         f"`; sup2circus: ignore={rule.code}` on the line, "
         f"`; sup2circus: ignore-file={rule.code}` for a file"

@@ -43,6 +43,8 @@ def _suppressions(rule: Rule) -> str:
             "instruction or a script's command; in a script also at the end of its line)\n"
             f"  for a whole file:       # sup2circus: ignore-file={rule.code}"
         )
+    if rule.whole_file:
+        return f"  for the file (a finding about it): ; sup2circus: ignore-file={rule.code}"
     return (
         f"  on the option's line:   command = ...  ; sup2circus: ignore={rule.code}\n"
         f"  for a whole file:       ; sup2circus: ignore-file={rule.code}"

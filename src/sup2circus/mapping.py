@@ -472,7 +472,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         section="fcgi-program",
         parser=dt.octal_type,
     ),
-    _p("socket_owner", None, "-", "none", "S2C119", section="fcgi-program"),
+    _p("socket_owner", None, "-", "none", "S2C119", "S2C011", section="fcgi-program"),
     _p(
         "events",
         None,
@@ -657,6 +657,7 @@ MAPPING: tuple[OptionMapping, ...] = (
         "- (circusd's ipc socket keeps its default owner)",
         "none",
         "S2C301",
+        "S2C011",
         section="unix_http_server",
     ),
     _p("username", None, "-", "none", "S2C306", section="unix_http_server"),

@@ -858,6 +858,13 @@ def test_check_colour_only_on_tty(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- --explain
 
 
+def test_explain_a_finding_about_the_whole_file_suppresses_it_file_wide() -> None:
+    # S2C017 stands on line 1 with no section: a comment on a line cannot cover it
+    text = run("--explain", "S2C017").stdout
+    assert "; sup2circus: ignore-file=S2C017" in text
+    assert "; sup2circus: ignore=S2C017" not in text
+
+
 def test_explain(tmp_path: Path) -> None:
     r = run("--explain", "S2C101")
     assert r.exit_code == 0

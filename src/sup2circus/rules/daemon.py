@@ -65,7 +65,9 @@ RULES: tuple[Rule, ...] = (
         "Uses it for its own operation (minfds, minprocs, identifier, strip_ansi, directory, "
         "childlogdir...). A setting at supervisor's default value is not reported: it does "
         "what it does unset.",
-        "Not converted.",
+        "Not converted, except directory when supervisord daemonizes (the working_dir of the "
+        "watchers without their own, and the base of the programs' relative directories and "
+        "log files) and childlogdir (where the AUTO log files are written).",
         "Nothing to do, unless the setting matters for the programs (the message says).",
         message="{detail}",
     ),

@@ -83,8 +83,9 @@ RULES: tuple[Rule, ...] = (
         "%(ENV_X)s resolved at conversion time",
         W,
         "Expands %(ENV_X)s from its own environment each time it starts.",
-        "circus cannot defer this value (a name, a number, a flag, an env section key...), so "
-        "the value of the converting machine's environment is written into circus.ini.",
+        "sup2circus defers only command, environment, directory and log file values to "
+        "circusd's environment; in this one (a name, a number, a flag, an environment key...) "
+        "the converting machine's value is written into circus.ini.",
         "Convert where the environment matches the runtime one, or write the value literally.",
         observes=("argv", "cwd", "env", "user", "stdout", "stderr"),
         message="%({name})s in {where} is resolved now{why}",
@@ -141,7 +142,8 @@ RULES: tuple[Rule, ...] = (
         I,
         "Refuses to start when the user (or a socket owner's group) does not exist where it runs.",
         "circusd fails to spawn the process (the watcher stops after max_retry) when the user "
-        "does not exist where it runs.",
+        "does not exist where it runs; a socket owner's group it does not apply at all "
+        "(S2C119, S2C301).",
         "Nothing, if the user exists on the target machine.",
         message="{owner_of}{kind} {user!r} does not exist on this machine{consequence}",
     ),
@@ -176,12 +178,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "S2C014",
         "env-undefined",
-        "%(ENV_X)s undefined here, in a place circus cannot defer",
+        "%(ENV_X)s undefined here, in a value sup2circus does not defer",
         E,
         "Expands %(ENV_X)s when it starts, from its own environment (and refuses to start "
         "without X).",
-        "A name, a number or a flag cannot be deferred to circusd's environment, and the "
-        "converting machine does not define X: the section (or, in [supervisord], the "
+        "sup2circus does not defer a name, a number or a flag to circusd's environment, and "
+        "the converting machine does not define X: the section (or, in [supervisord], the "
         "option) is not converted.",
         "Convert where X is defined (e.g. pass it to the build step), or write the value "
         "literally.",
@@ -239,6 +241,7 @@ RULES: tuple[Rule, ...] = (
         "[supervisord]\nnodaemon = true\n\n[unix_http_server]\nfile = /run/supervisor.sock",
         message="no programs: circusd would run nothing (the config and the files it includes "
         "have no [program:x], [fcgi-program:x] or [eventlistener:x] section)",
+        whole_file=True,
     ),
     Rule(
         "S2C018",

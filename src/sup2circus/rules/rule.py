@@ -21,6 +21,9 @@ class Rule:
     # the finding's message: a str.format template filled by reporter.Reporter.report's fields
     # ({watchers}: the watchers that report the same fact)
     message: str = ""
+    # reported about the whole file (at its line 1), not a section or option: only an
+    # ignore-file comment or --ignore suppresses it
+    whole_file: bool = False
 
     @property
     def anchor(self) -> str:
