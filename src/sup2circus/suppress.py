@@ -25,8 +25,9 @@ a comment only at the start of a line); ``# sup2circus: ignore-file=...`` alone 
 
 A section's scope runs from its header to the line before the next header, in that file. A
 suppression that suppresses nothing (or names an unknown code) is itself reported as
-``S2C902 unused-suppression``; that code can only be silenced with ``--ignore S2C902`` or a
-``ignore-file=S2C902`` comment.
+``S2C902 unused-suppression``; that code is silenced by ``--ignore S2C902``, an
+``ignore-file=S2C902`` comment, or S2C902 among the codes of the comment itself
+(``ignore=S2C117,S2C902``: the S2C117 may come and go).
 """
 
 from __future__ import annotations
@@ -313,6 +314,10 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
     for s in supps:
         for code in s.codes:
             if code == UNUSED_CODE or code in s.used:
+                continue
+            if UNUSED_CODE in s.codes:  # `ignore=S2C117,S2C902`: its own unused code too,
+                s.used.add(UNUSED_CODE)  # wherever the comment stands (above the option)
+                suppressed.append(_unused_finding(s, code, RULES))
                 continue
             unused.append(_unused_finding(s, code, RULES))
     # Only S2C902 suppressions can silence S2C902 findings.

@@ -160,6 +160,19 @@ def test_unused_suppression_can_be_silenced_by_s2c902() -> None:
     assert [u.code for u in out.unused] == ["S2C902"]  # nothing to silence: itself unused
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[program:a]\ncommand = x  ; sup2circus: ignore=S2C117,S2C902\n",
+        "[program:a]\n; sup2circus: ignore=S2C117,S2C902\ncommand = x\n",  # the line above
+    ],
+)
+def test_a_comment_silences_its_own_unused_code_wherever_it_stands(text: str) -> None:
+    out = run(text, [])
+    assert out.unused == []
+    assert [x.code for x in out.suppressed] == ["S2C902"]
+
+
 def test_suppressions_do_not_leak_into_next_option() -> None:
     text = "[program:a]\n; sup2circus: ignore=S2C117\ncommand = x\nuser = y\n"
     out = run(text, [f("S2C117", 3), f("S2C117", 4)])
