@@ -276,10 +276,12 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
     from .rules import RULES
 
     supps: list[Suppression] = []
+    misspelled: list[Finding] = []
     for path, text in texts.items():
         supps.extend(parse(path, text))
+        misspelled.extend(_misspelled(path, text))
     if not supps:  # no suppression comment anywhere: nothing to suppress, nothing unused
-        return Outcome(list(findings), [], [])
+        return Outcome(list(findings), [], misspelled)
     by_file: dict[str, list[Suppression]] = {}
     for s in supps:
         by_file.setdefault(s.file, []).append(s)
@@ -332,7 +334,37 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
     for s in supps:
         if UNUSED_CODE in s.codes and UNUSED_CODE not in s.used:
             final.append(_unused_finding(s, UNUSED_CODE, RULES))
-    return Outcome(kept, suppressed, final)
+    return Outcome(kept, suppressed, final + misspelled)
+
+
+# what looks like a suppression comment: `; sup2circus ignore=...`, `# sup2circus: disable=...`
+_DIRECTIVE = re.compile(
+    r"(?:^|(?<=\s))[;#]\s*sup2circus\b\s*:?\s*[A-Za-z_-]+\s*[=\[:]", re.IGNORECASE
+)
+
+
+def _misspelled(file: str, text: str) -> list[Finding]:
+    """S2C902 for each comment that looks like a suppression but is not one sup2circus reads
+    (a misspelled form, or a ``;`` one in a Dockerfile or script, where ``;`` ends a command):
+    it would silently suppress nothing."""
+    if not may_have_comments(text):
+        return []
+    containers = not file.startswith("<") and file_kind(file) is not None
+    comment_re = _patterns()[0]
+    out = []
+    for lineno, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
+        looks = _DIRECTIVE.search(line)
+        if looks is None:
+            continue
+        read = comment_re.search(line)
+        if read is not None and not (containers and read.group(0).startswith(";")):
+            continue
+        form = "# sup2circus: ignore=CODE" if containers else "; sup2circus: ignore=CODE"
+        why = f"not a suppression sup2circus reads: write `{form}[,CODE]` or `ignore-file=CODE`"
+        reporter = Reporter()
+        reporter.report(UNUSED_CODE, Loc(file, lineno, looks.start() + 1), None, None, reason=why)
+        out.extend(reporter.findings())
+    return out
 
 
 def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> Finding:

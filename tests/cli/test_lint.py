@@ -173,6 +173,26 @@ def test_a_comment_silences_its_own_unused_code_wherever_it_stands(text: str) ->
     assert [x.code for x in out.suppressed] == ["S2C902"]
 
 
+@pytest.mark.parametrize(
+    ("file", "line", "flagged"),
+    [
+        ("s.conf", "command = x  ; sup2circus: ignore_file=S2C106", True),
+        ("s.conf", "; sup2circus disable=S2C101", True),
+        ("s.conf", "; sup2circus ignore=S2C101", True),  # no colon
+        ("s.conf", "; sup2circus: ignore=S2C101", False),  # read (and unused: another S2C902)
+        ("s.conf", "; sup2circus converts this file", False),  # prose, not a directive
+        ("Dockerfile", "RUN apt-get install supervisor ; sup2circus: ignore=S2C601", True),
+        ("Dockerfile", "# sup2circus converts at build time", False),
+    ],
+)
+def test_a_comment_that_looks_like_a_suppression_but_is_not_read_is_reported(
+    file: str, line: str, flagged: bool
+) -> None:
+    out = run(f"[program:a]\n{line}\n", [], file)
+    misspelled = [u for u in out.unused if "not a suppression sup2circus reads" in u.message]
+    assert [u.line for u in misspelled] == ([2] if flagged else [])
+
+
 def test_suppressions_do_not_leak_into_next_option() -> None:
     text = "[program:a]\n; sup2circus: ignore=S2C117\ncommand = x\nuser = y\n"
     out = run(text, [f("S2C117", 3), f("S2C117", 4)])

@@ -904,8 +904,9 @@ def test_suppression_comments_in_a_script(tmp_path: Path) -> None:
         exec supervisord -n  # sup2circus: ignore=S2C601
         """,
     )
-    # a `;` is no comment in a script (it ends the command): no suppression on line 8
-    assert found == [(8, "S2C604"), (9, "S2C603"), (9, "S2C902")]
+    # a `;` is no comment in a script (it ends the command): no suppression on line 8, and
+    # an S2C902 says so (it would run `sup2circus:` as a command)
+    assert found == [(8, "S2C604"), (8, "S2C902"), (9, "S2C603"), (9, "S2C902")]
 
 
 @pytest.mark.parametrize("code", ["S2C601", "S2C603", "S2C606"])
