@@ -511,16 +511,25 @@ def _compare(model: WatcherModel, got: LoadedWatcher, resolve: _Resolver) -> lis
     return problems
 
 
-def _check_circus_section(config: CircusConfig, loaded: LoadedConfig) -> list[str]:
+def _check_circus_section(
+    config: CircusConfig, loaded: LoadedConfig, resolve: _Resolver
+) -> list[str]:
     problems: list[str] = []
-    written = dict(config.circus)
+    # circus substitutes $(circus.env.X) when it loads the file (logoutput, pidfile...)
+    written = {k: resolve.text(v) for k, v in config.circus}
+
+    def shown(value: object) -> str:
+        return repr(resolve.redact(value)) if isinstance(value, str) else repr(value)
+
     for key in ("endpoint", "pubsub_endpoint", "stats_endpoint"):
         value = loaded.circus.get(key)
         if key in written and value != written[key]:
-            problems.append(f"[circus] {key} reads back as {value!r}, written {written[key]!r}")
+            problems.append(
+                f"[circus] {key} reads back as {shown(value)}, written {shown(written[key])}"
+            )
         if key != "stats_endpoint" and not str(value).startswith("ipc://"):
             problems.append(
-                f"[circus] {key} is {value!r}: circus control endpoints have no "
+                f"[circus] {key} is {shown(value)}: circus control endpoints have no "
                 "authentication, only ipc:// is safe"
             )
     if loaded.circus.get("multicast_endpoint"):
@@ -535,13 +544,14 @@ def _check_circus_section(config: CircusConfig, loaded: LoadedConfig) -> list[st
                 want = written[key]
             if loaded.circus.get(key) != want:
                 problems.append(
-                    f"[circus] {key} reads back as {loaded.circus.get(key)!r}, "
-                    f"written {written[key]!r}"
+                    f"[circus] {key} reads back as {shown(loaded.circus.get(key))}, "
+                    f"written {shown(written[key])}"
                 )
     for key in ("pidfile", "loglevel", "logoutput", "endpoint_owner"):
         if key in written and loaded.circus.get(key) != written[key]:
             problems.append(
-                f"[circus] {key} reads back as {loaded.circus.get(key)!r}, written {written[key]!r}"
+                f"[circus] {key} reads back as {shown(loaded.circus.get(key))}, "
+                f"written {shown(written[key])}"
             )
     return problems
 
@@ -590,7 +600,7 @@ def verify_text(text: str, config: CircusConfig | None) -> list[str]:
     if config is None:
         return problems
     resolve = _Resolver(config.deferred_env, os.environ, text)
-    problems.extend(_check_circus_section(config, loaded))
+    problems.extend(_check_circus_section(config, loaded, resolve))
     wanted = {w.name for w in config.watchers}
     for name in sorted(set(by_name) - wanted):
         problems.append(f"watcher {name!r}: circus loads it but it was not intended")

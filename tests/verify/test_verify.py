@@ -572,3 +572,21 @@ def test_verify_success_line_from_the_command(tmp_path: Path) -> None:
     assert res.stderr.splitlines()[-1].startswith(
         f"sup2circus: verify: circus {circus.__version__} loads 1 watcher as intended ("
     )
+
+
+def test_a_deferred_daemon_log_reads_back_and_no_value_is_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # circus substitutes $(circus.env.X) in logoutput when it loads the file: the written text
+    # is compared resolved the same way, and a mismatch never shows the variable's value
+    from sup2circus import ConvertOptions, convert_text
+
+    monkeypatch.setenv("S2C_LOGDIR", "/tmp/s2c-secret-dir")
+    text = "[supervisord]\nlogfile=%(ENV_S2C_LOGDIR)s/s.log\n[program:a]\ncommand=/bin/true\n"
+    conv = convert_text(text, options=ConvertOptions(environ=dict(os.environ)))
+    assert "logoutput = $(circus.env.S2C_LOGDIR)/s.log" in conv.text
+    assert verify(conv) == []
+    tampered = dataclasses.replace(conv, text=conv.text.replace("/s.log", "/t.log"))
+    (problem,) = verify(tampered)
+    assert problem.startswith("[circus] logoutput reads back as '<$-value>/t.log'")
+    assert "s2c-secret-dir" not in problem
