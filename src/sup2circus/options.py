@@ -34,12 +34,32 @@ class ConvertOptions:
     def __post_init__(self) -> None:
         if self.exit_on_fatal and not self.exact:
             object.__setattr__(self, "exact", True)  # frozen: the documented way to derive a field
+        check_runtime_dir(self.runtime_dir)
 
     def env(self) -> Mapping[str, str]:
         return os.environ if self.environ is None else self.environ
 
     def node(self) -> str:
         return node_name(self.host_node_name)
+
+
+# circus's pubsub endpoint there is the longest name: AF_UNIX paths hold at most 107 bytes
+_LONGEST_ENDPOINT = "/circus-pubsub.sock"
+
+
+def check_runtime_dir(path: str) -> None:
+    """ValueError unless circusd can bind its ipc:// endpoints in directory ``path``: absolute,
+    printable, short enough for a unix socket's name."""
+    if not isinstance(path, str):
+        raise TypeError(f"runtime_dir must be a str, not {type(path).__name__}")
+    if not path.startswith("/") or not path.isprintable():
+        raise ValueError(f"runtime_dir must be an absolute directory path, not {path!r}")
+    longest = path.rstrip("/") + _LONGEST_ENDPOINT
+    if len(longest.encode("utf-8")) > 107:
+        raise ValueError(
+            f"runtime_dir {path!r} is too long: circusd's socket {longest!r} would pass the 107 "
+            "bytes a unix socket's name can hold"
+        )
 
 
 def node_name(given: str | None) -> str:

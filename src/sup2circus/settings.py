@@ -125,13 +125,18 @@ class Settings:
         """The conversion's options: the flags given, else this configuration's values."""
         from .options import ConvertOptions
 
-        return ConvertOptions(
-            resolve_env=resolve_env,
-            no_wrappers=no_wrappers or bool(self.no_wrappers),
-            exact=exact or bool(self.exact),
-            runtime_dir=runtime_dir or self.runtime_dir or "/tmp",
-            exit_on_fatal=exit_on_fatal,
-        )
+        try:
+            return ConvertOptions(
+                resolve_env=resolve_env,
+                no_wrappers=no_wrappers or bool(self.no_wrappers),
+                exact=exact or bool(self.exact),
+                runtime_dir=next(
+                    d for d in (runtime_dir, self.runtime_dir, "/tmp") if d is not None
+                ),
+                exit_on_fatal=exit_on_fatal,
+            )
+        except ValueError as exc:
+            raise SettingsError(f"--runtime-dir / runtime-dir: {exc}") from None
 
 
 def _prefix_len(code: str, prefix: str) -> int:

@@ -1253,3 +1253,23 @@ def test_explain_without_code_lists_every_code() -> None:
     for line, rule in zip(lines, RULES.values(), strict=True):
         code, severity, title = line.split(None, 2)
         assert (code, severity, title) == (rule.code, rule.severity.value, rule.title)
+
+
+@pytest.mark.parametrize(
+    ("runtime_dir", "why"),
+    [
+        ("", "must be an absolute directory path"),
+        ("run/circus", "must be an absolute directory path"),
+        ("/tmp/a\nb", "must be an absolute directory path"),
+        ("/tmp/" + "d" * 100, "is too long: circusd's socket"),  # AF_UNIX: 107 bytes
+    ],
+)
+def test_a_runtime_dir_circusd_cannot_bind_in_is_refused(
+    tmp_path: Path, runtime_dir: str, why: str
+) -> None:
+    # '' became the root directory, a long one an endpoint circusd cannot bind (--verify passed)
+    r = run("--runtime-dir", runtime_dir, write(tmp_path / "s.conf", GOOD))
+    assert r.exit_code == 2
+    assert why in r.stderr
+    with pytest.raises(ValueError, match=why.split(":")[0]):
+        ConvertOptions(runtime_dir=runtime_dir)
