@@ -152,3 +152,9 @@ def test_every_rule_has_a_message_template() -> None:
 def test_explain_unknown_code_is_a_typed_error() -> None:
     with pytest.raises(UnknownCodeError, match=r"did you mean .*S2C101"):
         explain_text("S2C1011")
+
+
+def test_check_takes_a_list_of_paths_not_one() -> None:
+    # a str is a Sequence[str]: its characters were checked as 14 files
+    with pytest.raises(TypeError, match=r"check\(\) takes a list of paths: check\(\['s.conf'\]\)"):
+        check("s.conf")  # type: ignore[arg-type]
