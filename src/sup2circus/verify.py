@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +92,9 @@ class CircusRefusal(Exception):
 
 
 # --------------------------------------------------------------------------- circus glue
+_CIRCUS_GLUE = threading.Lock()
+
+
 @contextlib.contextmanager
 def _quiet_and_contained() -> Iterator[dict[int, str]]:
     """Redirect FileStream opening to /dev/null (recording the real name), silence circus's
@@ -99,7 +103,6 @@ def _quiet_and_contained() -> Iterator[dict[int, str]]:
 
     opened: dict[int, str] = {}
     base: Any = file_stream._FileStreamBase
-    original_open = base._open
 
     def _open(self: Any) -> Any:
         name = str(self._filename)
@@ -114,16 +117,20 @@ def _quiet_and_contained() -> Iterator[dict[int, str]]:
         return open(os.devnull, "a+")  # owned by the stream, closed by _stream()
 
     logger = logging.getLogger("circus")
-    was_disabled = logger.disabled
-    saved_path = list(sys.path)
-    base._open = _open
-    logger.disabled = True
-    try:
-        yield opened
-    finally:
-        base._open = original_open
-        logger.disabled = was_disabled
-        sys.path[:] = saved_path
+    # one at a time: the patch, the logger and sys.path are the whole process's (threads that
+    # verified at once saw each other's streams and left the patch in place)
+    with _CIRCUS_GLUE:
+        was_disabled = logger.disabled
+        saved_path = list(sys.path)
+        original_open = base._open
+        base._open = _open
+        logger.disabled = True
+        try:
+            yield opened
+        finally:
+            base._open = original_open
+            logger.disabled = was_disabled
+            sys.path[:] = saved_path
 
 
 def _stream(inst: Any, opened: Mapping[int, str]) -> LoadedStream | None:

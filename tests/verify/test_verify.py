@@ -590,3 +590,24 @@ def test_a_deferred_daemon_log_reads_back_and_no_value_is_shown(
     (problem,) = verify(tampered)
     assert problem.startswith("[circus] logoutput reads back as '<$-value>/t.log'")
     assert "s2c-secret-dir" not in problem
+
+
+def test_verifications_in_threads_see_their_own_streams(tmp_path: Path) -> None:
+    # the glue patches circus for the whole process: threads that verified at once saw each
+    # other's log files, and the patch stayed behind
+    from concurrent.futures import ThreadPoolExecutor
+
+    from circus.stream import file_stream  # type: ignore[import-untyped]
+
+    from sup2circus import ConvertOptions, convert_text
+
+    original = file_stream._FileStreamBase._open
+    texts = [
+        f"[supervisord]\n[program:p{i}]\ncommand=/bin/true\nstdout_logfile={tmp_path}/p{i}.log\n"
+        for i in range(12)
+    ]
+    convs = [convert_text(t, options=ConvertOptions(environ={})) for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(verify, convs * 3))
+    assert results == [[]] * len(results)
+    assert file_stream._FileStreamBase._open is original
