@@ -637,7 +637,8 @@ def verify(conversion: Conversion) -> list[str]:
     """Load ``conversion.text`` with circus's own loader and list every way circusd would run
     something other than intended (empty = OK). Raises ImportError without circus."""
     config = conversion.circus if isinstance(conversion.circus, CircusConfig) else None
-    problems = verify_text(conversion.text, config)
+    # (a conversion made with render=False has no text: its pieces are written from the model)
+    problems = verify_text("".join(conversion.pieces()), config)
     if conversion.circus is not None and config is None:
         problems.append("internal: the conversion carries no circus model to compare with")
     return problems

@@ -611,3 +611,12 @@ def test_verifications_in_threads_see_their_own_streams(tmp_path: Path) -> None:
         results = list(pool.map(verify, convs * 3))
     assert results == [[]] * len(results)
     assert file_stream._FileStreamBase._open is original
+
+
+def test_a_conversion_made_without_its_text_is_verified_from_its_model() -> None:
+    from sup2circus import ConvertOptions, convert_text
+
+    text = "[supervisord]\n[program:a]\ncommand=/bin/true\n"
+    conv = convert_text(text, options=ConvertOptions(environ={}), render=False)
+    assert conv.text == ""
+    assert verify(conv) == []
