@@ -172,9 +172,17 @@ def _control(action: str, specs: Sequence[str], names: Names | None) -> Replacem
     if "*" in watchers:
         command = f"circusctl {action}"
     else:
-        command = " && ".join(f"circusctl {action} {_quote(w)}" for w in watchers)
+        command = " && ".join(f"circusctl {action}{_match(w)} {_quote(w)}" for w in watchers)
     note = "circusctl takes one watcher or glob per command, and exits 3 for an unknown one"
     return Replacement(command, note + _names_note(specs, names, missing))
+
+
+def _match(watcher: str) -> str:
+    """circusctl matches a name as a glob by default: a watcher named ``a[1]`` or ``a*`` (a
+    supervisor name, matched exactly there) needs ``--match=simple``; ``GROUP:*`` is a glob."""
+    if watcher.endswith(":*") or not any(c in watcher for c in "*?["):
+        return ""
+    return " --match=simple"
 
 
 def _tail(specs: Sequence[str], names: Names | None) -> str:

@@ -397,6 +397,23 @@ def test_supervisorctl_control_commands(tmp_path: Path) -> None:
     assert "knows no circusctl equivalent of pid" in pid.message
 
 
+def test_a_name_with_glob_characters_is_matched_as_a_name(tmp_path: Path) -> None:
+    # circusctl matches a name as a glob: `circusctl stop 'a[1]'` stopped a1 and left a[1];
+    # supervisorctl matches supervisor names exactly
+    found = dockerfile(
+        tmp_path,
+        """\
+        FROM debian
+        RUN supervisorctl stop 'a[1]' && supervisorctl restart 'a*' && supervisorctl start g:*
+        """,
+        "",
+    )
+    stop, restart, start = [f for f in found if f.code == "S2C604"]
+    assert replacement(stop) == "circusctl stop --match=simple 'a[1]'"
+    assert replacement(restart) == "circusctl restart --match=simple 'a*'"
+    assert replacement(start) == "circusctl start 'g:*'"  # a group's members: a glob
+
+
 def test_unparsed_lines_are_reported_not_guessed(tmp_path: Path) -> None:
     found = dockerfile(
         tmp_path,
