@@ -13,10 +13,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import corpus_stats  # noqa: E402
 
 ONE = "[supervisord]\n[program:a]\ncommand=/bin/true\n[program:b]\ncommand=/bin/true\n"
-# a second file with a suppression comment (the reader keeps such a file's text) and a refused one
+# a second file that mentions sup2circus in a comment (the reader keeps such a file's text), and
+# a refused one
 TWO = (
     "[supervisord]\n"
-    "[program:c]\ncommand=/bin/true\nuser=nobody  ; sup2circus: ignore[S2C011]\n"
+    "[program:c]\ncommand=/bin/true\nuser=nobody  ; sup2circus reads this file too\n"
     "[eventlistener:l]\ncommand=/bin/cat\nevents=TICK_5\n"
 )
 REFUSED = "[supervisord]\n[program:d]\n"
