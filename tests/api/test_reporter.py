@@ -70,3 +70,20 @@ def test_findings_made_elsewhere_merge_by_fact() -> None:
     r = rp.Reporter()
     r.extend([made, made])
     assert r.findings() == [made]
+
+
+def test_a_fact_named_once_then_again_names_every_watcher() -> None:
+    # the first report is kept lean (_Once), the second makes it a fact naming both
+    from sup2circus.findings import Loc
+    from sup2circus.reporter import Reporter
+
+    r = Reporter()
+    loc = Loc("s.conf", 3)
+    r.report("S2C110", loc, "program:w", "stderr_logfile", setting="stderr_logfile", watcher="a")
+    r.report("S2C110", Loc("s.conf", 9), "program:v", "stderr_logfile", setting="x", watcher="c")
+    r.report("S2C110", loc, "program:w", "stderr_logfile", setting="stderr_logfile", watcher="b")
+    messages = [f.message for f in r.findings()]
+    assert messages == [
+        "stderr_logfile=AUTO: supervisord picks a random file name in childlogdir; written as a, b",
+        "x=AUTO: supervisord picks a random file name in childlogdir; written as c",
+    ]
