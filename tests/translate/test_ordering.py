@@ -39,3 +39,18 @@ def test_ordered_is_a_stable_sort_keeping_the_order(rows: list[tuple[int, str]])
     n = len(names)
     by_circus = sorted(range(n), key=lambda i: (prios[i], names[i]))
     assert ordered(prios, names) == (by_circus == list(range(n)))
+
+
+def test_a_group_member_named_like_its_group_is_not_reached_by_its_glob() -> None:
+    from sup2circus import ConvertOptions, convert_text
+
+    text = (
+        "[supervisord]\n[group:g]\nprograms=g,h\n"
+        "[program:g]\ncommand=/bin/true\n[program:h]\ncommand=/bin/true\n"
+    )
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    assert "[watcher:g]" in conv.text and "[watcher:g:h]" in conv.text
+    (message,) = [f.message for f in conv.findings if f.code == "S2C121"]
+    assert "`circusctl stop 'g:*'` reaches them (not the member named g: it is the watcher g)" in (
+        message
+    )

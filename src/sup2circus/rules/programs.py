@@ -272,7 +272,7 @@ RULES: tuple[Rule, ...] = (
         message=(
             "[group:{group}] start order (group priority {priority}, then programs= order) is "
             "encoded in watcher priorities; members are named {group}:NAME so `circusctl stop "
-            "'{group}:*'` works; circus stops them concurrently"
+            "'{group}:*'` reaches them{but}; circus stops them concurrently"
         ),
     ),
     Rule(

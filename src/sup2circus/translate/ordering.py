@@ -52,6 +52,8 @@ def group_findings(ctx: Context, converted: list[ProcessSpec]) -> None:
     m = ctx.model
     for g in m.groups:
         if g.heterogeneous:
+            # a member named like its group is the watcher GROUP (supervisorctl's name too)
+            alike = any(q.group_name == g.name and q.name == g.name for q in converted)
             ctx.reporter.report(
                 "S2C121",
                 g.loc_of("programs"),
@@ -59,6 +61,9 @@ def group_findings(ctx: Context, converted: list[ProcessSpec]) -> None:
                 "programs",
                 group=g.name,
                 priority=g.priority,
+                but=f" (not the member named {g.name}: it is the watcher {g.name})"
+                if alike
+                else "",
             )
     if len({q.group_name for q in converted}) > 1:
         first = converted[0]  # the first to start: its priority begins the order
