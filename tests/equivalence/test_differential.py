@@ -418,6 +418,15 @@ def compare(
     return [f"{len(sup)} processes agree"]
 
 
+def compare_text(text: str, tmp_path: Path, **kw: Any) -> list[str]:
+    """:func:`compare` of ``text`` written as ``tmp_path``/supervisord.conf (``work`` beside)."""
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(text)
+    work = tmp_path / "work"
+    work.mkdir()
+    return compare(conf, work, **kw)
+
+
 @pytest.mark.parametrize("conf", GOLDEN, ids=_ids(GOLDEN))
 def test_golden_case(conf: Path, tmp_path: Path) -> None:
     compare(conf, tmp_path)
@@ -486,11 +495,9 @@ def test_supervisor_fixture(conf: Path, tmp_path: Path) -> None:
 def test_odd_values_run_as_supervisord_runs_them(option: str, tmp_path: Path) -> None:
     daemon = option.removeprefix("[supervisord] ") if option.startswith("[") else "nodaemon=true"
     program = "" if option.startswith("[") else option
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(f"[supervisord]\n{daemon}\n[program:a]\ncommand=/bin/echo hi\n{program}\n")
-    work = tmp_path / "work"
-    work.mkdir()
-    compare(conf, work)
+    compare_text(
+        f"[supervisord]\n{daemon}\n[program:a]\ncommand=/bin/echo hi\n{program}\n", tmp_path
+    )
 
 
 @pytest.mark.parametrize(
@@ -505,11 +512,7 @@ def test_odd_values_run_as_supervisord_runs_them(option: str, tmp_path: Path) ->
     ids=["names-differ-in-case", "unwritable-socket"],
 )
 def test_fcgi_programs_get_their_own_socket(sections: str, tmp_path: Path) -> None:
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(f"[supervisord]\nnodaemon=true\n{sections}")
-    work = tmp_path / "work"
-    work.mkdir()
-    compare(conf, work)
+    compare_text(f"[supervisord]\nnodaemon=true\n{sections}", tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -528,13 +531,8 @@ def test_deferred_environment_values_as_supervisord_parses_them(
     entry: str, value: str, tmp_path: Path
 ) -> None:
     # supervisord parses environment= after expanding it; circus passes a deferred value whole
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(
-        f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/echo hi\nenvironment={entry}\n"
-    )
-    work = tmp_path / "work"
-    work.mkdir()
-    compare(conf, work, extra_env={"S2C_V": value})
+    text = f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/echo hi\nenvironment={entry}\n"
+    compare_text(text, tmp_path, extra_env={"S2C_V": value})
 
 
 @pytest.mark.parametrize("nodaemon", ["true", "false"])
@@ -543,14 +541,11 @@ def test_a_relative_program_directory_under_a_daemon_directory(
     directory: str, nodaemon: str, tmp_path: Path
 ) -> None:
     # supervisord's child changes to it from [supervisord] directory when supervisord daemonizes
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(
+    text = (
         f"[supervisord]\nnodaemon={nodaemon}\ndirectory=/srv\n"
         f"[program:a]\ncommand=/bin/echo hi\ndirectory={directory}\n"
     )
-    work = tmp_path / "work"
-    work.mkdir()
-    compare(conf, work)
+    compare_text(text, tmp_path)
 
 
 @pytest.mark.parametrize("program_user", ["root", "0", "daemon", "nobody", ""])
@@ -560,14 +555,11 @@ def test_a_program_runs_as_the_user_supervisord_can_give_it(
 ) -> None:
     # supervisord drops to [supervisord] user first: as nobody it cannot switch to another user
     user = f"user={program_user}\n" if program_user else ""
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(
+    text = (
         f"[supervisord]\nnodaemon=true\nuser={daemon_user}\n"
         f"[program:a]\ncommand=/bin/echo hi\n{user}"
     )
-    work = tmp_path / "work"
-    work.mkdir()
-    compare(conf, work)
+    compare_text(text, tmp_path)
 
 
 @pytest.mark.parametrize("program_env", ["", 'environment=LOGROOT="/custom"'])
@@ -575,14 +567,11 @@ def test_auto_logs_under_a_deferred_childlogdir(program_env: str, tmp_path: Path
     # circus takes $(circus.env.LOGROOT) from the watcher's [env] first (the program's
     # environment=), supervisord from its own environment: compare checks the AUTO log's
     # directory
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text(
+    text = (
         "[supervisord]\nnodaemon=true\nchildlogdir=%(ENV_LOGROOT)s/logs\n"
         f"[program:a]\ncommand=/bin/echo hi\n{program_env}\n"
     )
-    work = tmp_path / "work"
-    work.mkdir()
-    compare(conf, work, extra_env={"LOGROOT": str(tmp_path)})
+    compare_text(text, tmp_path, extra_env={"LOGROOT": str(tmp_path)})
 
 
 @pytest.mark.parametrize("nodaemon", ["false", "true"])

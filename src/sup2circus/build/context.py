@@ -6,7 +6,7 @@ import grp
 import os
 import pwd
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .. import datatypes as dt
@@ -229,33 +229,22 @@ def check_owner(ctx: Context, sec: RawSection, option: str, owner: str) -> None:
 
 def user_exists(name: str) -> bool:
     """Whether the user (name or uid) exists on this machine."""
-    try:
-        uid = int(name)
-    except ValueError:
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            return False
-        return True
-    try:
-        pwd.getpwuid(uid)
-    except (KeyError, OverflowError):
-        return False
-    return True
+    return _exists(name, pwd.getpwnam, pwd.getpwuid)
 
 
 def group_exists(name: str) -> bool:
     """Whether the group (name or gid) exists on this machine."""
+    return _exists(name, grp.getgrnam, grp.getgrgid)
+
+
+def _exists(name: str, by_name: Callable[[str], object], by_id: Callable[[int], object]) -> bool:
+    """Whether the user or group ``name`` (a name, or a number as supervisor takes it) exists."""
     try:
-        gid = int(name)
+        number: int | None = int(name)
     except ValueError:
-        try:
-            grp.getgrnam(name)
-        except KeyError:
-            return False
-        return True
+        number = None
     try:
-        grp.getgrgid(gid)
+        by_name(name) if number is None else by_id(number)
     except (KeyError, OverflowError):
         return False
     return True
