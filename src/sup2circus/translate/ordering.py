@@ -50,10 +50,11 @@ def group_findings(ctx: Context, converted: list[ProcessSpec]) -> None:
     """S2C121 (heterogeneous groups) and S2C108 (supervisord stops groups one at a time, which
     matters when the ``converted`` processes, in start order, come from several groups)."""
     m = ctx.model
+    # a member named like its group is the watcher GROUP (supervisorctl's name too)
+    named_like_group = {q.name for q in converted if q.group_name == q.name}
     for g in m.groups:
         if g.heterogeneous:
-            # a member named like its group is the watcher GROUP (supervisorctl's name too)
-            alike = any(q.group_name == g.name and q.name == g.name for q in converted)
+            alike = g.name in named_like_group
             ctx.reporter.report(
                 "S2C121",
                 g.loc_of("programs"),
