@@ -59,7 +59,7 @@ def main() -> None:
     _wrap(translate, "translate")
     _wrap(api, "sorted_findings")
     _wrap(lint, "process")
-    _wrap(cli, "_write")
+    _wrap(cli, "_render")
     _wrap(output, "write_atomic")
     atexit.register(_report)
     sys.argv[0] = "sup2circus"
