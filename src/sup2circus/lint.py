@@ -79,6 +79,7 @@ def check(
     """Lint ``paths`` (supervisor configs, Dockerfiles, shell scripts; ``-`` is standard input,
     or ``stdin_text`` when given) as ``sup2circus --check`` does. A path given twice is checked
     once; a file another checked file [include]s is reported in that file's context only.
+    Without ``options``, the settings' own (``exact``, ``no-wrappers``, ``runtime-dir``) apply.
     Raises :class:`~sup2circus.findings.InputError` when standard input is not UTF-8."""
     if isinstance(paths, str | os.PathLike):  # a str is a Sequence[str] of its characters
         raise TypeError(f"check() takes a list of paths: check([{os.fspath(paths)!r}])")
@@ -86,7 +87,7 @@ def check(
         from .settings import Settings
 
         settings = Settings()
-    options = options or ConvertOptions()
+    options = options or settings.convert_options()
     if "-" in paths and stdin_text is None:
         stdin_text = read_stdin()
     sources: list[Source] = []

@@ -88,6 +88,24 @@ def test_check_reports_as_the_command_does(work: Path, paths: list[str]) -> None
     assert result.files == len(set(paths))
 
 
+@pytest.mark.parametrize("setting", ["exact = true", "no-wrappers = true"])
+def test_check_converts_as_the_settings_say(work: Path, setting: str) -> None:
+    # the README: check(paths, resolve(config=None)) lints "as sup2circus --check does",
+    # [tool.sup2circus] included; its conversion options too, not only its selection
+    (work / "pyproject.toml").write_text(f"[tool.sup2circus]\n{setting}\n")
+    (work / "supervisord.conf").write_text(
+        "[program:web]\ncommand = /usr/bin/web\nredirect_stderr = true\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-m", "sup2circus", "--check", "--output-format", "json",
+         "supervisord.conf"],
+        cwd=work, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    result = check(["supervisord.conf"], resolve(config=None))
+    assert _as_json(result) == json.loads(res.stdout)
+    assert _as_json(result) != _as_json(check(["supervisord.conf"], Settings()))
+
+
 def test_check_exit_status_and_failures(work: Path) -> None:
     ok = check(["supervisord.conf"], Settings(fail_on=Severity.ERROR, ignore=("S2C902",)))
     assert ok.exit_status == EXIT_OK and ok.failures == ()
