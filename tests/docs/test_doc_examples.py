@@ -1,4 +1,4 @@
-"""docs/ci.md's suppression and settings examples, pasted as a reader pastes them."""
+"""Examples and claims of docs/, checked as a reader would: pasted, run, compared."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sup2circus import check
+from sup2circus import ConvertOptions, check, convert_text
 from sup2circus.settings import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +53,22 @@ def test_the_settings_example_reads_as_its_comments_say(
             assert f.severity.value == "info", f
     assert not any(f.code.startswith("S2C2") for f in result.findings)
     assert result.exit_status == 0
+
+
+def test_docker_md_says_what_a_conversion_without_exact_leaves_out() -> None:
+    # docs/docker.md: without --exact "the watchers are the same minus the hooks.* and
+    # sup2circus.* lines" and the priorities it names
+    claim = (ROOT / "docs" / "docker.md").read_text().split("### Before and after")[1]
+    claim = " ".join(claim.split("<!-- BEGIN")[0].split())
+    conf = (ROOT / "docker" / "supervisord.conf").read_text()
+
+    def watchers(exact: bool) -> list[str]:
+        ini = convert_text(conf, options=ConvertOptions(exact=exact)).text
+        lines = ini[ini.index("\n[watcher:") :].splitlines()
+        return [ln for ln in lines if not ln.startswith(("hooks.", "sup2circus."))]
+
+    exact, plain = watchers(True), watchers(False)
+    differ = sorted({a for a, b in zip(exact, plain, strict=True) if a != b})
+    assert differ == ["priority = 1", "priority = 2"]
+    assert {b for a, b in zip(exact, plain, strict=True) if a != b} == {"priority = -999"}
+    assert "`priority = -999`" in claim and "2 and 1" in claim
