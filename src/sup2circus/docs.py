@@ -181,6 +181,9 @@ _WRAPPER_EXAMPLE = (
     'cmd = /bin/sh -c \'[ "$1" = "$2" ]&&unset PWD||PWD=$1;shift 2;exec "$0" "$@" 2>&1\' '
     "gunicorn '$(circus.env.PWD)' '$(''circus.env.PWD)' app:app -b 127.0.0.1:5000"
 )
+# The same command in the short form, which does not restore PWD.
+_SHORT_FORM = '/bin/sh -c \'exec "$0" "$@" 2>&1\' gunicorn app:app -b 127.0.0.1:5000'
+_LONGEST = len(_WRAPPER_EXAMPLE) - len("cmd = ")
 _HOW_IT_IS_WRITTEN = """
 ## How the circus.ini is written
 
@@ -202,8 +205,8 @@ for supervisor's `autorestart=unexpected`, reported as
 [S2C101](rules.md#s2c101-autorestart-unexpected), and is easier to check when it is visible;
 and a circus release that changed one of these defaults would change nothing in a file that
 states them. Measured on the largest real-world config of the test corpus (224 lines, 28
-programs, 562 lines of circus.ini): these three lines are 79 of the 562; the log options are
-252 (9 a program, and they must stay).
+programs, 562 lines of circus.ini): these three lines are 84 of the 562; the log options are
+224 (8 a program, and they must stay).
 
 Left to circus's defaults, because they are what supervisord does: `working_dir` when there is
 no `directory` (both use the daemon's own; unless supervisord daemonizes with a [supervisord]
@@ -249,15 +252,22 @@ program saw:
 
 Decision: the wrapper stays exact, in a shorter spelling. The short form without the `PWD`
 arguments would change `PWD` for every wrapped program (in a container, where the daemon usually
-has no `PWD`, it would add one) and would need a finding on each; restoring it costs 85
-characters and keeps the conversion exact with no finding. The demo's longest command went
-from 184 to 152 characters (the short form: 67). Tests:
-`tests/equivalence/test_runtime_equivalence.py::test_sh_wrapper_keeps_a_stale_daemon_pwd`
+has no `PWD`, it would add one) and would need a finding on each; restoring it costs @COST@
+characters and keeps the conversion exact with no finding. The demo's longest command is
+@LONGEST@ characters (the short form: @SHORT@; the first spelling of the wrapper made it 184).
+Tests: `tests/equivalence/test_runtime_equivalence.py::test_sh_wrapper_keeps_a_stale_daemon_pwd`
 (stale `PWD`),
 the `redirect`, `docker` and `dir_umask` runtime cases (no `PWD`), and
 `tests/verify/test_verify.py::test_verify_sh_wrapper_restoring_pwd`. See also
 [semantics.md](semantics.md).
-""".replace("@WRAPPER_EXAMPLE@", _WRAPPER_EXAMPLE)
+"""
+for _key, _value in (
+    ("@WRAPPER_EXAMPLE@", _WRAPPER_EXAMPLE),
+    ("@COST@", str(_LONGEST - len(_SHORT_FORM))),
+    ("@LONGEST@", str(_LONGEST)),
+    ("@SHORT@", str(len(_SHORT_FORM))),
+):
+    _HOW_IT_IS_WRITTEN = _HOW_IT_IS_WRITTEN.replace(_key, _value)
 
 
 def conversion_md() -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sup2circus import ConvertOptions, check, convert_text
+from sup2circus import ConvertOptions, check, convert_file, convert_text
 from sup2circus.settings import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,3 +72,41 @@ def test_docker_md_says_what_a_conversion_without_exact_leaves_out() -> None:
     assert differ == ["priority = 1", "priority = 2"]
     assert {b for a, b in zip(exact, plain, strict=True) if a != b} == {"priority = -999"}
     assert "`priority = -999`" in claim and "2 and 1" in claim
+
+
+CORPUS = Path("/work/shared/corpus/realworld")  # as in test_differential.py
+
+
+def test_conversion_md_figures_are_what_the_converter_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = " ".join((ROOT / "docs" / "conversion.md").read_text().split())
+    # the sh wrapper: the demo's longest command, against the short form without PWD
+    m = re.search(r"restoring it costs (\d+) characters", text)
+    n = re.search(r"The demo's longest command is (\d+) characters \(the short form: (\d+)", text)
+    assert m and n, "conversion.md names the wrapper's cost"
+    ini = convert_text((ROOT / "docker" / "supervisord.conf").read_text()).text
+    longest = max(len(ln) - len("cmd = ") for ln in ini.splitlines() if ln.startswith("cmd = "))
+    short = len('/bin/sh -c \'exec "$0" "$@" 2>&1\' gunicorn app:app -b 127.0.0.1:5000')
+    assert (int(n[1]), int(n[2]), int(m[1])) == (longest, short, longest - short)
+    # what a watcher holds, measured on the largest real-world config of the corpus
+    f = re.search(
+        r"\((\d+) lines, (\d+) programs, (\d+) lines of circus.ini\): these three lines are "
+        r"(\d+) of the \d+; the log options are (\d+) \((\d+) a program",
+        text,
+    )
+    assert f, "conversion.md names its figures"
+    confs = sorted(CORPUS.glob("*.conf"))
+    if not confs:
+        pytest.skip(f"no real-world corpus at {CORPUS}")
+    programs = re.compile(r"^\[(?:program|fcgi-program|eventlistener):", re.M)
+    largest = max(confs, key=lambda p: len(programs.findall(p.read_text())))
+    monkeypatch.chdir(largest.parent)
+    lines = convert_file(str(largest)).text.splitlines()
+    three = sum(ln.startswith(("autostart = ", "respawn = ", "stop_signal = ")) for ln in lines)
+    logs = sum(ln.startswith(("stdout_stream.", "stderr_stream.")) for ln in lines)
+    n_programs = len(programs.findall(largest.read_text()))
+    wc_lines = largest.read_text().count("\n")  # as wc -l counts them
+    measured = (wc_lines, n_programs, len(lines), three, logs)
+    assert tuple(int(x) for x in f.groups()[:5]) == measured
+    assert int(f[6]) * n_programs == logs
