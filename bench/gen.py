@@ -15,8 +15,8 @@ Two layouts per size: ``single-N/supervisord.conf`` (one file) and ``split-N/sup
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 
 SIZES = (100, 1_000, 10_000)
 N_INCLUDES = 50
@@ -184,8 +184,10 @@ def generate(outdir: str, sizes: tuple[int, ...] = SIZES) -> dict[str, str]:
 
 
 def main() -> None:
-    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "out")
-    for name, path in generate(outdir).items():
+    ap = argparse.ArgumentParser(description="Write the benchmark's supervisord.conf files.")
+    default = os.path.join(os.path.dirname(__file__), "out")
+    ap.add_argument("outdir", nargs="?", default=default, metavar="OUTDIR", help="bench/out")
+    for name, path in generate(ap.parse_args().outdir).items():
         print(f"{name}: {path}")
 
 

@@ -41,3 +41,18 @@ def test_cli_stages_times_the_real_command(tmp_path: Path) -> None:
     (line,) = [x for x in done.stderr.splitlines() if x.startswith("STAGES ")]
     for stage in ("read_file", "build", "translate", "sorted_findings", "write_atomic", "total"):
         assert f"| {stage} " in line or f"{stage} " in line.split(" | ")[0], line
+
+
+def test_gen_help_writes_nothing(tmp_path: Path) -> None:
+    # `python bench/gen.py --help` once wrote the benchmark configs into a directory "--help"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "gen.py"), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout and "OUTDIR" in done.stdout
+    assert list(tmp_path.iterdir()) == []
