@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,26 @@ def test_conversion_md_figures_are_what_the_converter_writes(
     measured = (wc_lines, n_programs, len(lines), three, logs)
     assert tuple(int(x) for x in f.groups()[:5]) == measured
     assert int(f[6]) * n_programs == logs
+
+
+def test_docker_readme_test_command_runs_the_tests_it_describes() -> None:
+    # docker/README.md: the command "checks the Dockerfile's structure and the configs" and runs
+    # the demo; a marker that deselects one of the files it names would run none of that file
+    readme = (ROOT / "docker" / "README.md").read_text()
+    m = re.search(r"^\$ (pytest .*)$", readme, re.M)
+    assert m, "docker/README.md gives a pytest command"
+    args = m.group(1).split()[1:]
+    files = [a for a in args if a.endswith(".py")]
+    assert files
+
+    def collected(argv: list[str]) -> int:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q",
+             *argv],
+            cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        counts = re.search(r"(\d+)(?:/(\d+))? tests? collected", done.stdout)
+        assert counts, done.stdout + done.stderr
+        return int(counts[1])
+
+    assert collected(args) == collected(files)
