@@ -135,3 +135,16 @@ def test_docker_readme_test_command_runs_the_tests_it_describes() -> None:
         return int(counts[1])
 
     assert collected(args) == collected(files)
+
+
+def test_docker_md_names_every_finding_of_the_demo() -> None:
+    # docs/docker.md: "What still differs is what the findings say"; each code the demo's
+    # conversion reports, with --exact or without, is explained on the page
+    page = (ROOT / "docs" / "docker.md").read_text()
+    conf = (ROOT / "docker" / "supervisord.conf").read_text()
+    codes = {
+        f.code
+        for exact in (True, False)
+        for f in convert_text(conf, options=ConvertOptions(exact=exact)).findings
+    }
+    assert sorted(c for c in codes if c not in page) == []
