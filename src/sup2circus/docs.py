@@ -49,6 +49,11 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
+def _code_span(text: str) -> str:
+    """``text`` as one Markdown code span, also when it holds backticks of its own."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def _code_link(code: str, rules_md: str) -> str:
     r = RULES.get(code)
     return f"[{code}]({rules_md}#{anchor(r)})" if r else code
@@ -119,7 +124,7 @@ def rules_md() -> str:
         if r.observes:
             lines.append(f"- **Accounts for differences in:** {', '.join(r.observes)}")
         if r.message:
-            lines.append(f"- **Message:** `{_cell(r.message)}`")
+            lines.append(f"- **Message:** {_code_span(_cell(r.message))}")
         if r.example:
             lines += ["", "Example:", "", "```ini", *r.example.splitlines(), "```"]
     if RETIRED:

@@ -76,3 +76,18 @@ def test_wrapper_example_is_what_the_converter_writes() -> None:
 
     ini = convert_text((ROOT / "docker" / "supervisord.conf").read_text()).text
     assert docs._WRAPPER_EXAMPLE in ini.splitlines()
+
+
+def test_message_templates_are_one_code_span() -> None:
+    # a template with backticks of its own (`circusd --daemon`) in a single-backtick span
+    # breaks into pieces of code and text: a longer delimiter keeps it one span
+    lines = [ln for ln in docs.rules_md().splitlines() if ln.startswith("- **Message:** ")]
+    assert len(lines) > 50
+    for line in lines:
+        span = line.removeprefix("- **Message:** ")
+        fence = "``" if "`" in span.strip("`").strip() else "`"
+        if fence == "``":
+            assert span.startswith("`` ") and span.endswith(" ``"), line
+            assert "``" not in span[3:-3], line
+        else:
+            assert span.startswith("`") and span.endswith("`") and span.count("`") == 2, line
