@@ -88,8 +88,9 @@ RULES: tuple[Rule, ...] = (
         W,
         "Whatever the line does with supervisor.",
         "sup2circus does not guess: shell text shlex cannot split, a command substitution "
-        "($(...), backquotes), a here-document or an unknown instruction is reported instead "
-        "of checked.",
+        "($(...), backquotes), a here-document in a Dockerfile RUN or an unknown instruction "
+        "is reported instead of checked; the lines of a script's here-document are text, "
+        "reported as S2C606 when they mention supervisor.",
         "Check the line by hand (or simplify it so that it can be checked).",
         'RUN sh -c "supervisorctl status',
         message="could not parse this line ({why}) and it mentions supervisor: check by hand "
