@@ -949,6 +949,19 @@ def test_a_missing_log_directory_is_one_finding_per_section(tmp_path: Path) -> N
     assert "of stdout_logfile and stderr_logfile does not exist" in found[1][3]
 
 
+def test_a_missing_log_directory_of_a_listener_names_no_watcher(tmp_path: Path) -> None:
+    # an [eventlistener:x] is never a watcher (S2C120 or an idiom): circusd drops nothing
+    m = _model(
+        tmp_path,
+        SUPD + "[eventlistener:l]\ncommand=/bin/l\nevents=PROCESS_STATE\n"
+        "stdout_logfile=/nonexistent-s2c/l.out\n[program:a]\ncommand=/bin/a\n",
+    )
+    (message,) = [f.message for f in m.findings if f.code == "S2C012"]
+    assert "supervisord refuses to start" in message
+    assert "watcher" not in message
+    assert "circusd is unaffected, as the listener is not converted" in message
+
+
 def test_unknown_options_and_sections(tmp_path: Path) -> None:
     m = _model(
         tmp_path,

@@ -231,6 +231,14 @@ _MISSING_DIR_EFFECT = {
 }
 
 
+def _missing_dir_watcher(sec: RawSection) -> str:
+    """What circusd does where a log directory of process section ``sec`` is missing: an
+    [eventlistener:x] is never converted to a watcher (S2C120), so nothing is dropped."""
+    if sec.name.startswith("eventlistener:"):
+        return "circusd is unaffected, as the listener is not converted"
+    return "circusd silently drops the watcher"
+
+
 def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> None:
     """S2C012 for each directory of the log files ``files`` ((path, option) pairs of ``sec``)
     missing on this machine: once per directory, on the first option, naming every option."""
@@ -250,7 +258,7 @@ def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> N
             opts[0],
             directory=d,
             option=option,
-            circusd=_MISSING_DIR_EFFECT.get(opts[0], "circusd silently drops the watcher"),
+            circusd=_MISSING_DIR_EFFECT.get(opts[0], _missing_dir_watcher(sec)),
         )
 
 
