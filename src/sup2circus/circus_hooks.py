@@ -29,7 +29,8 @@ What is reproduced, per process (see supervisor 4.3.0 ``process.py`` ``finish``/
 * ``startsecs``: an exit before startsecs is a failed start whatever its code; the exit time is
   observed by polling the process every 0.1 s during its first ``startsecs`` seconds;
 * ``startretries``: the n-th consecutive failed start waits n seconds (1 s, 2 s, 3 s...) before
-  the next start; after ``startretries`` failed starts the process is FATAL (never restarted);
+  the next start; after ``startretries`` + 1 failed starts in a row (the first start and its
+  retries) the process is FATAL (never restarted);
 * ``stopasgroup`` / ``killasgroup``: the stop signal / the final SIGKILL go to the process group
   (circus children call ``setsid()``, so the group id is the pid);
 * stop order (``sup2circus.group``): supervisord stops one group at a time, waiting for each;

@@ -18,10 +18,21 @@ def s2c102(options: str, **flags: bool) -> list[str]:
 
 
 def test_failed_starts_restart_forever_under_circus() -> None:
+    # supervisord starts it, then retries startretries times: FATAL after startretries + 1
+    # failed starts (process.py: backoff > startretries), not after startretries
     (message,) = s2c102("autorestart=true\nstartsecs=2\nstartretries=4\n")
     assert message == (
-        "startsecs=2, startretries=4: supervisord gives up (FATAL) after startretries fast "
-        "exits with back-off; circus restarts a failing process forever"
+        "startsecs=2, startretries=4: supervisord gives up (FATAL) after 5 starts in a row "
+        "that end within startsecs, with back-off between them; circus restarts a failing "
+        "process forever"
+    )
+
+
+def test_no_retry_gives_up_at_the_first_failed_start() -> None:
+    (message,) = s2c102("autorestart=true\nstartretries=0\n")
+    assert message == (
+        "startsecs=1, startretries=0: supervisord gives up (FATAL) when a start ends within "
+        "startsecs, without a retry; circus restarts a failing process forever"
     )
 
 

@@ -26,9 +26,10 @@ RULES: tuple[Rule, ...] = (
         "startsecs-startretries",
         "startsecs/startretries have no circus equivalent",
         I,
-        "A process that exits before startsecs is a failed start, retried whatever autorestart "
-        "says; after startretries failed starts (with 1 s, 2 s, 3 s... back-off) it becomes "
-        "FATAL and is not restarted.",
+        "A process that exits before startsecs is a failed start, retried up to startretries "
+        "times (1 s, 2 s, 3 s... back-off) whatever autorestart says; when the last retry "
+        "fails too (startretries + 1 failed starts in a row) it becomes FATAL and is not "
+        "restarted.",
         "circus restarts a failing process forever at check_delay pace (max_retry only counts "
         "spawn errors); with respawn = false (autorestart=false) it never restarts it.",
         "Convert with --exact (hooks reproduce it), or accept the difference in failure handling.",

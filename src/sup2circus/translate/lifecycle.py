@@ -81,10 +81,17 @@ def _startsecs_finding(ctx: Context, p: ProcessSpec) -> None:
             "(with back-off) even with autorestart=false; circus never restarts it "
             "(respawn = false)"
         )
-    else:
+    elif p.startretries == 0:
         effect = (
-            "supervisord gives up (FATAL) after startretries fast exits with back-off; "
-            "circus restarts a failing process forever"
+            "supervisord gives up (FATAL) when a start ends within startsecs, without a "
+            "retry; circus restarts a failing process forever"
+        )
+    else:
+        # the first start and startretries retries: FATAL once backoff > startretries
+        effect = (
+            f"supervisord gives up (FATAL) after {p.startretries + 1} starts in a row that "
+            "end within startsecs, with back-off between them; circus restarts a failing "
+            "process forever"
         )
     opt = "startretries" if "startretries" in p.options else "startsecs"
     ctx.reporter.report(
