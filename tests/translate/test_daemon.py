@@ -182,6 +182,22 @@ def test_the_inet_server_finding_quotes_the_port_as_written(port: str) -> None:
     assert f.message.startswith(f"[inet_http_server] port={port}: ")
 
 
+def test_the_inet_server_finding_names_the_endpoint_its_clients_use() -> None:
+    # with a unix server too, nothing of its own is written: circusd's one endpoint is the
+    # unix socket's
+    conv = convert_text(
+        BASE + "\n[unix_http_server]\nfile=/run/one.sock\n[inet_http_server]\nport=9001\n"
+    )
+    (f,) = [f for f in conv.findings if f.code == "S2C302"]
+    assert f.message == (
+        "[inet_http_server] port=9001: served on circusd's local endpoint "
+        "ipc:///run/one.sock, never over TCP (circus's TCP endpoints have no authentication)"
+    )
+    alone = convert_text(BASE + "\n[inet_http_server]\nport=9001\n")
+    (f,) = [f for f in alone.findings if f.code == "S2C302"]
+    assert f"endpoint {circus_section(alone.text)['endpoint']}, never" in f.message
+
+
 # supervisord serves every section whose name starts with inet_http_server or unix_http_server
 # (options.server_configs_from_parser), inet ones first, each kind in the order of the file
 SERVERS = (

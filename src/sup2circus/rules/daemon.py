@@ -109,8 +109,8 @@ RULES: tuple[Rule, ...] = (
         "commands as root), so sup2circus writes an ipc:// socket instead.",
         "Use circusctl on the host, or put an authenticating proxy in front of circus-web.",
         message=(
-            "[{section}] port={port}: written as a local ipc:// endpoint, never TCP "
-            "(circus's TCP endpoints have no authentication)"
+            "[{section}] port={port}: served on circusd's local endpoint ipc://{endpoint}, "
+            "never over TCP (circus's TCP endpoints have no authentication)"
         ),
     ),
     Rule(

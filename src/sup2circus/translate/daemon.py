@@ -193,7 +193,13 @@ def _endpoints(ctx: Context) -> tuple[str, str]:
     for s in inet:
         if s is inet[0]:
             ctx.reporter.report(
-                "S2C302", s.loc_of("port"), s.section, "port", section=s.section, port=_port(s)
+                "S2C302",
+                s.loc_of("port"),
+                s.section,
+                "port",
+                section=s.section,
+                port=_port(s),
+                endpoint=endpoint,
             )
         else:
             _not_served(ctx, s, f"port={_port(s)}", endpoint, inet[0])
