@@ -281,12 +281,13 @@ RULES: tuple[Rule, ...] = (
         "user-from-supervisord",
         "[supervisord] user applied to every watcher",
         I,
-        "Drops privileges itself, so every child runs as that user.",
-        "circusd keeps running as the user that started it; every watcher gets uid instead.",
+        "Drops privileges itself, so every child without its own user= runs as that user.",
+        "circusd keeps running as the user that started it; every watcher without its own user "
+        "gets uid instead.",
         "Start circusd as that user if the daemon itself must not run as root.",
         message=(
             "[supervisord] user={user}: supervisord drops privileges itself; written as uid on "
-            "every watcher (circusd itself keeps its user)"
+            "every watcher without its own user (circusd itself keeps its user)"
         ),
     ),
     Rule(
