@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -124,3 +125,27 @@ def test_a_relative_log_file_stays_relative_where_supervisord_does_not_chdir() -
     ):
         want = program.split("=", 1)[1]
         assert _filenames(daemon, program)["stdout_stream.filename"] == want
+
+
+@pytest.mark.parametrize(
+    ("options", "no_wrappers", "device"),
+    [
+        # stderr to a file: 1>&2 cannot put stdout on circusd's stderr, S2C124 sends it to
+        # circusd's stdout; S2C134 said "its own stderr" (real fixture machine_facts)
+        ("stdout_logfile=/dev/stderr\nstderr_logfile=/tmp/e.log\n", False, "stdout"),
+        ("stdout_logfile=/dev/stderr\nstderr_logfile=/dev/stderr\n", True, "stdout"),
+        # the wrapper's 1>&2 does put it there
+        ("stdout_logfile=/dev/stderr\nstderr_logfile=/dev/stderr\n", False, "stderr"),
+        ("stdout_logfile=/dev/stdout\nstderr_logfile=NONE\n", False, "stdout"),
+    ],
+)
+def test_device_rotation_names_where_circusd_writes_the_channel(
+    options: str, no_wrappers: bool, device: str
+) -> None:
+    from sup2circus import ConvertOptions, convert_text
+
+    text = "[supervisord]\nnodaemon=true\n[program:web]\ncommand=/usr/bin/web\n" + options
+    conv = convert_text(text, options=ConvertOptions(environ={}, no_wrappers=no_wrappers))
+    found = [f.message for f in conv.findings if f.code == "S2C134" and f.line == 5]
+    assert len(found) == 1
+    assert f"circusd writes to its own {device} without rotation" in found[0]

@@ -48,8 +48,6 @@ def auto_path(ctx: Context, name: str, chan: str) -> str:
 
 def translate_streams(ctx: Context, d: Draft) -> None:
     p = d.p
-    if _rotated_device(p.stdout) or (not p.redirect_stderr and _rotated_device(p.stderr)):
-        _device_rotation(ctx, p)
     d.stdout = _channel(ctx, d, "stdout", p.stdout)
     if p.redirect_stderr:
         _redirect_stderr(ctx, d)
@@ -57,6 +55,8 @@ def translate_streams(ctx: Context, d: Draft) -> None:
         d.stderr = _channel(ctx, d, "stderr", p.stderr)
     if d.stdout.kind == "inherit-err":
         _stdout_to_stderr(ctx, d)
+    if _rotated_device(p.stdout) or (not p.redirect_stderr and _rotated_device(p.stderr)):
+        _device_rotation(ctx, d)
     if d.stdout.kind == "null":
         d.stream_options.append(("close_child_stdout", "true"))
     if d.stderr.kind == "null":
@@ -229,16 +229,23 @@ def _file_stream(
     return Stream("file", spelled, max_bytes, backups)
 
 
-def _device_rotation(ctx: Context, p: ProcessSpec) -> None:
-    """S2C134: a channel logged to /dev/stdout or /dev/stderr with rotation on."""
-    for chan, log in (("stdout", p.stdout), ("stderr", p.stderr)):
+# circusd's own fd a channel's final stream writes to ("inherit": the channel's own fd)
+_DEVICE_OF_STREAM = {"stdout": "stdout", "daemon-stdout": "stdout", "stderr": "stderr"}
+
+
+def _device_rotation(ctx: Context, d: Draft) -> None:
+    """S2C134: a channel logged to /dev/stdout or /dev/stderr with rotation on. Where circusd
+    writes it is read from the resolved streams: S2C124 may have sent stdout elsewhere."""
+    p = d.p
+    channels = (("stdout", p.stdout, d.stdout), ("stderr", p.stderr, d.stderr))
+    for chan, log, stream in channels:
         if chan == "stderr" and p.redirect_stderr:
             continue
         if not _rotated_device(log):
             continue
         opt = f"{chan}_logfile_maxbytes"
         where = opt if opt in p.options else f"{chan}_logfile"
-        device = "stdout" if log.path in STDOUT_DEVICES else "stderr"
+        device = _DEVICE_OF_STREAM.get(stream.kind, chan)
         ctx.reporter.report(
             "S2C134",
             p.loc_of(where),
