@@ -92,6 +92,23 @@ def test_settings_that_name_the_auto_logs_are_not_called_unconverted() -> None:
 
 
 @pytest.mark.parametrize(
+    "programs",
+    [
+        # (real configs 073, 081, 130) every program names its log files
+        "[program:web]\ncommand=/usr/bin/web\nstdout_logfile=/dev/stdout\nredirect_stderr=true\n",
+        # an AUTO log of a listener, which is not converted (S2C120)
+        "[program:web]\ncommand=/usr/bin/web\nstdout_logfile=NONE\nstderr_logfile=NONE\n"
+        "[eventlistener:l]\ncommand=/usr/bin/l\nevents=PROCESS_STATE\n",
+        "",  # no program at all (real configs 087, 124, 160)
+    ],
+)
+def test_childlogdir_is_not_reported_where_no_auto_log_goes(programs: str) -> None:
+    conv = _conv("[supervisord]\nnodaemon=true\nchildlogdir=/var/log/x\n" + programs)
+    assert "/var/log/x" not in conv.text
+    assert [f.option for f in conv.findings if f.code == "S2C205"] == []
+
+
+@pytest.mark.parametrize(
     ("settings", "reported"),
     [
         # supervisor's defaults, written out (echo_supervisord_conf's boilerplate): they do what
