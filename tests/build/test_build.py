@@ -1021,6 +1021,22 @@ def test_a_section_header_missing_its_bracket_is_a_warning(tmp_path: Path) -> No
     assert [p.command for p in m.processes] == ["/bin/true"]
 
 
+def test_an_unindented_continuation_of_a_list_is_a_warning(tmp_path: Path) -> None:
+    # (real config 113) environment= ends with ',' and its next line is not indented: supervisor
+    # reads it as an option of its own, and both daemons run without those variables, unnoticed
+    m = _model(
+        tmp_path,
+        SUPD + '[program:a]\ncommand=/bin/a\nenvironment=A="1",\nB="2",C="3"\nautorestart=true\n',
+    )
+    [f] = [f for f in m.findings if f.code == "S2C004"]
+    assert (f.severity, f.option, f.line) == (Severity.WARNING, "b", SUPD.count("\n") + 4)
+    assert f.message == (
+        "unknown option 'B' in [program:a] (supervisor ignores it; the rest of environment= "
+        "above, which ends with ','? a continuation line must be indented)"
+    )
+    assert m.processes[0].environment == (("A", "1"),)
+
+
 def test_an_unknown_option_of_default_is_reported_once(tmp_path: Path) -> None:
     """[DEFAULT]'s options are in every section (configparser): an unknown one is reported
     on [DEFAULT] only; a section that sets it again gets its own finding."""

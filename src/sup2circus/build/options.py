@@ -18,7 +18,7 @@ from ..mapping import (
     section_kind,
     suggest,
 )
-from ..model import ENV_MARK_RE, RawSection
+from ..model import ENV_MARK_RE, RawOption, RawSection
 from ..redact import shown_env_name
 from .context import DEFAULT_SECTION, Context, Maps, NotConverted, error, option_loc
 from .expand import ENV_HINT, Val, ev
@@ -336,6 +336,15 @@ def _unknown_section(ctx: Context, sec: RawSection) -> None:
     ctx.reporter.report("S2C006", sec.loc, sec.name, None, section=sec.name, hint=hint)
 
 
+def _option_above(sec: RawSection, raw: RawOption) -> RawOption | None:
+    """The option of ``sec`` whose value (with its continuation lines) ends on the line just
+    above ``raw``, in the same file."""
+    for o in sec.options.values():
+        if o.loc.file == raw.loc.file and o.loc.line + o.value.count("\n") + 1 == raw.loc.line:
+            return o
+    return None
+
+
 def _check_section_options(
     ctx: Context,
     sec: RawSection,
@@ -364,7 +373,16 @@ def _check_section_options(
             severity = None
             sugg = suggest(key, kind)
             extra = f"; did you mean '{sugg}'?" if sugg else ""
-            if key.startswith("["):
+            before = _option_above(sec, raw)
+            if before is not None and before.value.rstrip().endswith(","):
+                # "environment=A=1,\nB=2": the list goes on, but unindented the next line is
+                # an option of its own; both daemons lose its variables, unnoticed
+                severity = Severity.WARNING
+                extra = (
+                    f"; the rest of {before.name}= above, which ends with ','? a continuation "
+                    "line must be indented"
+                )
+            elif key.startswith("["):
                 # "[program:web" is read as option '[program' of the section above, and what
                 # follows as that section's options: both daemons run the wrong thing, unnoticed
                 severity = Severity.WARNING

@@ -50,7 +50,9 @@ RULES: tuple[Rule, ...] = (
         "The option is not converted (circus would ignore it too).",
         "Fix the spelling (the message suggests the closest valid name) or delete the line. "
         "A name starting with '[' is a section header missing its ']': a warning, since the "
-        "lines after it become options of the section above.",
+        "lines after it become options of the section above. So is an option right after a "
+        "value ending with ',' (environment=A=1,): the rest of that list, unindented, which "
+        "supervisor leaves out of it.",
         "[program:web]\ncommand = /bin/web\nautorestrat = true",
         message="unknown option '{name}' in [{section}] (supervisor ignores it{suggestion})",
     ),
