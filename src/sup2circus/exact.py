@@ -108,8 +108,9 @@ def exact_watcher_options(
         values += [
             (PREFIX + "autorestart", proc.autorestart.value),
             (PREFIX + "exitcodes", ",".join(str(c) for c in proc.exitcodes)),
-            (PREFIX + "startsecs", str(proc.startsecs)),
-            (PREFIX + "startretries", str(proc.startretries)),
+            # supervisord acts on a negative value as on 0; the hooks refuse one
+            (PREFIX + "startsecs", str(max(0, proc.startsecs))),
+            (PREFIX + "startretries", str(max(0, proc.startretries))),
         ]
         if shutdown_on:
             values += [

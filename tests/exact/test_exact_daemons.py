@@ -372,8 +372,16 @@ LONG_CASES = [
     Case("codes02", 1.5, 2, options={"exitcodes": "0,2"}),  # 1, EXITED
     Case("np_codes", 1.5, 0, options={"numprocs": "2"}),  # 2 x 1, EXITED
     Case("secs0_ok", 0.1, 0, options={"startsecs": "0"}),  # 1, EXITED
+    Case("secs_neg", 1.5, 0, options={"startsecs": "-1"}),  # as startsecs=0: 1, EXITED
 ]
-LONG_EXPECTED = {"ok_unexp": 1, "bad_false": 1, "codes02": 1, "np_codes": 2, "secs0_ok": 1}
+LONG_EXPECTED = {
+    "ok_unexp": 1,
+    "bad_false": 1,
+    "codes02": 1,
+    "np_codes": 2,
+    "secs0_ok": 1,
+    "secs_neg": 1,
+}
 
 # Processes that exit after 0.1 s, before startsecs: failed starts, back-off 1 s, 2 s, 3 s,
 # then FATAL. startsecs=3 (not 1) so that a loaded machine cannot push the exits past it.
@@ -383,8 +391,9 @@ FAST_CASES = [
     Case("fast_ok", 0.1, 0, options=FAST),  # exit 0 is a failure too: 4, FATAL
     Case("fast_false", 0.1, 3, options={**FAST, "autorestart": "false", "startretries": "1"}),
     Case("np_fast", 0.1, 1, options={**FAST, "numprocs": "2", "startretries": "1"}),  # 2 x 2
+    Case("retries_neg", 0.1, 1, options={**FAST, "startretries": "-1"}),  # as 0: 1, FATAL
 ]
-FAST_EXPECTED = {"fast_fail": 3, "fast_ok": 4, "fast_false": 2, "np_fast": 4}
+FAST_EXPECTED = {"fast_fail": 3, "fast_ok": 4, "fast_false": 2, "np_fast": 4, "retries_neg": 1}
 
 
 def _first_start(run: Run) -> float | None:

@@ -98,6 +98,8 @@ def test_default_program_gets_restart_hooks_and_values() -> None:
         (F, 1, 3, True, True),  # a failed start is retried even with autorestart=false
         (F, 1, 0, False, False),  # FATAL at once == respawn = false
         (F, 0, 3, False, False),  # never a failed start, never restarted
+        (T, -1, 3, False, True),  # supervisord: startsecs=-1 acts as 0
+        (F, 1, -2, False, False),  # supervisord: startretries=-2 acts as 0
     ],
 )
 def test_which_processes_need_restart_hooks(
@@ -107,6 +109,17 @@ def test_which_processes_need_restart_hooks(
     assert needs_restart_hooks(p) is hooks
     assert bool(exact_watcher_options(p)) is hooks
     assert exact_respawn(p) is respawn
+
+
+def test_negative_startsecs_and_startretries_are_written_as_supervisord_acts_on_them() -> None:
+    """supervisord accepts startsecs=-1 (never a failed start, as 0) and startretries=-2 (FATAL
+    at the first failed start, as 0); the hooks refuse negative values and would fall back to
+    plain respawn = true, so the converter writes the value supervisord acts on."""
+    p = replace(BASE, startsecs=-1, startretries=-2)
+    opts = dict(exact_watcher_options(p))
+    assert (opts["sup2circus.startsecs"], opts["sup2circus.startretries"]) == ("0", "0")
+    s = h.parse_settings(opts)
+    assert s.restart and s.startsecs == 0 and s.startretries == 0
 
 
 def test_group_signalling_and_stop_order_options() -> None:

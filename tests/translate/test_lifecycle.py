@@ -49,6 +49,7 @@ def test_autorestart_false_still_retries_failed_starts_under_supervisord() -> No
     "options",
     [
         "autorestart=false\nstartretries=0\n",  # FATAL at once: what respawn = false does
+        "autorestart=false\nstartretries=-1\n",  # supervisord acts on it as on 0
         "autorestart=true\nstartsecs=0\n",  # never a failed start: restarted forever in both
     ],
 )

@@ -69,9 +69,10 @@ def _autorestart_finding(ctx: Context, p: ProcessSpec) -> None:
 
 def _startsecs_finding(ctx: Context, p: ProcessSpec) -> None:
     """S2C102: supervisord retries a start that fails within startsecs whatever autorestart
-    says; with autorestart=false and no retries it gives up at once, as respawn = false does."""
+    says; with autorestart=false and no retries (a negative count acts as 0) it gives up at
+    once, as respawn = false does."""
     never_restarts = p.autorestart is AutoRestart.FALSE
-    if p.startsecs <= 0 or (never_restarts and p.startretries == 0):
+    if p.startsecs <= 0 or (never_restarts and p.startretries <= 0):
         return
     if ctx.opts.exact:
         effect = _BY_HOOKS
