@@ -12,7 +12,8 @@ Which supervisor settings differ from plain circus ``respawn = true/false``:
 * ``autorestart=false`` with ``startsecs > 0`` and ``startretries > 0``: a failed start is still
   retried by supervisord; with ``startretries = 0`` it becomes FATAL at once, which
   ``respawn = false`` reproduces;
-* ``stopasgroup`` / ``killasgroup``: the process group is signalled;
+* ``stopasgroup`` / ``killasgroup``: the process group is signalled (killasgroup alone
+  changes nothing when the stop signal is KILL);
 * stop ordering (``stop_order=True``): supervisord stops one group at a time, waiting for each.
 """
 
@@ -56,7 +57,7 @@ def needs_restart_hooks(proc: model.ProcessSpec) -> bool:
 
 
 def needs_group_hooks(proc: model.ProcessSpec) -> bool:
-    return bool(proc.stopasgroup or proc.killasgroup)
+    return proc.signals_group
 
 
 def exact_respawn(proc: model.ProcessSpec, *, shutdown_on: str = "") -> bool:

@@ -226,6 +226,13 @@ class ProcessSpec(Section):
     def is_set(self, option: str) -> bool:
         return option in self.options
 
+    @property
+    def signals_group(self) -> bool:
+        """Whether supervisord signals the process group at a stop: its first stop signal goes
+        to the group only with stopasgroup; killasgroup alone is the SIGKILL after
+        stopwaitsecs, which never comes when the stop signal already is KILL (9)."""
+        return self.stopasgroup or (self.killasgroup and self.stopsignal != 9)
+
 
 @dataclass(frozen=True, slots=True)
 class GroupSpec(Section):

@@ -564,6 +564,31 @@ def test_stop_order_matches_supervisord() -> None:
         assert t["grp_term"] - t["kill_grp"] >= 0.9, (t, detail)
 
 
+def test_killasgroup_with_stopsignal_kill_is_no_difference() -> None:
+    """supervisord sends the first stop signal to the group only with stopasgroup: with
+    stopsignal=KILL and killasgroup alone it kills the main process, whose children survive,
+    and nothing outlasts stopwaitsecs; circusd without hooks does the same, so S2C103 has
+    nothing to say (it said supervisord would kill the group)."""
+    from sup2circus import convert_text
+
+    cases = [Case("kill_kg", -1, flags="f", options={"killasgroup": "true", "stopsignal": "KILL"})]
+    text = supervisord_conf(Path("/tmp"), cases, {"kill_kg": "/bin/app"})
+    assert [f for f in convert_text(text).findings if f.code == "S2C103"] == []
+    with daemons(cases, exact=False) as (sup, cir):
+        for run in (sup, cir):
+            assert wait_for(lambda r=run: len(r.events()) >= 3, 15), run.events()
+        time.sleep(1.2)  # past startsecs: RUNNING
+        for run in (sup, cir):
+            run.proc.send_signal(signal.SIGTERM)
+        for run in (sup, cir):
+            run.proc.wait(40)
+        time.sleep(0.3)
+        marker = str(sup.d.parent)
+        outcomes = [_stop_outcome(run, marker) for run in (sup, cir)]
+    survivors = {("kill_kg", "child"), ("kill_kg", "grandchild")}
+    assert outcomes[0] == outcomes[1] == (set(), survivors), outcomes
+
+
 def test_without_hooks_circusd_signals_every_watcher_at_once() -> None:
     """What S2C108 says: supervisord stops one group at a time (the 0.5 s of ``slow_b`` delays
     ``slow_a``'s TERM), circusd without --exact sends every TERM at once."""

@@ -20,6 +20,7 @@ from sup2circus.exact import (
     exact_respawn,
     exact_watcher_options,
     hook_targets,
+    needs_group_hooks,
     needs_restart_hooks,
 )
 from sup2circus.findings import Loc
@@ -120,6 +121,13 @@ def test_negative_startsecs_and_startretries_are_written_as_supervisord_acts_on_
     assert (opts["sup2circus.startsecs"], opts["sup2circus.startretries"]) == ("0", "0")
     s = h.parse_settings(opts)
     assert s.restart and s.startsecs == 0 and s.startretries == 0
+
+
+def test_killasgroup_needs_no_hook_when_the_stop_signal_is_kill() -> None:
+    assert needs_group_hooks(replace(BASE, killasgroup=True))
+    assert not needs_group_hooks(replace(BASE, killasgroup=True, stopsignal=signal.SIGKILL))
+    both = replace(BASE, stopasgroup=True, killasgroup=True, stopsignal=signal.SIGKILL)
+    assert needs_group_hooks(both)
 
 
 def test_group_signalling_and_stop_order_options() -> None:

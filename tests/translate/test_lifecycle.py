@@ -88,3 +88,17 @@ def test_killasgroup_alone_only_matters_when_a_stop_times_out() -> None:
             "(convert with --exact to kill the process group)",
         )
     ]
+
+
+def test_killasgroup_with_stopsignal_kill_is_no_difference() -> None:
+    # supervisord signals the group first only with stopasgroup; a SIGKILLed main process
+    # never outlasts stopwaitsecs (tests/exact/test_exact_daemons.py, both daemons)
+    assert s2c103("stopsignal=KILL\nkillasgroup=true\n") == []
+    conv = convert_text(
+        PROGRAM + "stopsignal=KILL\nkillasgroup=true\n",
+        options=ConvertOptions(environ={}, exact=True),
+    )
+    assert "before_signal" not in conv.text
+    assert [f for f in conv.findings if f.code == "S2C103"] == []
+    (option, _), *_ = s2c103("stopsignal=KILL\nstopasgroup=true\n")
+    assert option == "stopasgroup"  # the group gets the SIGKILL: a difference

@@ -108,7 +108,7 @@ def _startsecs_finding(ctx: Context, p: ProcessSpec) -> None:
 
 def _group_stop_finding(ctx: Context, p: ProcessSpec) -> None:
     """S2C103: circus signals the main process only."""
-    if not (p.stopasgroup or p.killasgroup):
+    if not p.signals_group:
         return
     if ctx.opts.exact:
         effect = _BY_HOOKS
