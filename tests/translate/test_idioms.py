@@ -297,6 +297,36 @@ def test_program_log_to_stdout_with_rotation_warns() -> None:
     assert "S2C134" not in codes(convert(redirected))
 
 
+@pytest.mark.parametrize(
+    ("log", "backups", "rollover"),
+    [
+        ("/dev/stdout", "", "renames /dev/stdout itself to /dev/stdout.1"),
+        ("/dev/stderr", "stderr_logfile_backups=3\n", "renames /dev/stderr itself to"),
+        ("/dev/stdout", "stdout_logfile_backups=0\n", "truncates that file"),
+        ("/dev/fd/1", "", "truncates that file"),
+        ("/proc/self/fd/2", "", "truncates that file"),
+    ],
+)
+def test_device_rotation_says_what_a_rollover_does_to_a_regular_file(
+    log: str, backups: str, rollover: str
+) -> None:
+    """supervisord's RotatingFileHandler rotates the device's name: with its output on a
+    regular file (verified with the real supervisord in a private mount namespace) a rollover
+    renames the /dev/stdout symlink away and writes on into a new regular file /dev/stdout
+    (the device is gone for every process of the machine), or, where the name cannot be
+    renamed (/proc) or backups=0, truncates the daemon's output file. It does not 'work'."""
+    chan = "stderr" if log.endswith(("stderr", "/2")) else "stdout"
+    text = HEAD + f"{chan}_logfile={log}\n{chan}_logfile_maxbytes=1KB\n{backups}"
+    (found,) = [f for f in convert(text).findings if f.code == "S2C134"]
+    assert rollover in found.message and "it works" not in found.message
+    daemon = f"[supervisord]\nnodaemon=true\nlogfile={log}\nlogfile_maxbytes=1KB\n"
+    daemon += backups.replace(f"{chan}_logfile_", "logfile_")
+    (found,) = [
+        f for f in convert(daemon + "[program:a]\ncommand=/bin/a\n").findings if f.code == "S2C210"
+    ]
+    assert rollover in found.message, found.message
+
+
 def test_a_listener_that_is_not_started_stays_an_error() -> None:
     text = listener("kill -QUIT $PPID") + "autostart=false\n"
     assert codes(convert(text, exact=True))["S2C120"] is Severity.ERROR

@@ -7,7 +7,8 @@ circusd 0.19 from its conversion.
 * supervisor_stdout (a Python 3 copy of the 0.1.1 package, which is Python 2 only): the same
   prefixed lines come out of both daemons;
 * ``/dev/stdout`` logs with rotation: supervisord exits at start (Illegal seek) when its stdout is
-  a pipe and runs with a file; a program's ``/dev/stdout`` log gets a CRIT line per chunk.
+  a pipe and runs with a file; a program's ``/dev/stdout`` log gets a CRIT line per chunk, and with
+  a file each rollover renames the device name away or truncates the file.
 """
 
 from __future__ import annotations
@@ -368,3 +369,51 @@ stdout_logfile=/dev/stdout
     (root / "supervisord.pid").unlink(missing_ok=True)
     _status, out = run_piped(circusd_argv(ini), root, 2.5)
     assert "one\ntwo\n" in out and "Illegal seek" not in out
+
+
+CHATTY = (
+    "i=0; while [ $i -lt 40 ]; do echo OUT-$i-{pad}; i=$((i+1)); sleep 0.02; done; exec sleep 100"
+)
+
+
+@pytest.mark.parametrize("name", ["link", "/proc/self/fd/1"])
+def test_program_log_on_a_stdout_file_with_rotation(root: Path, name: str) -> None:
+    """With its stdout on a regular file, supervisord rotates what the device name points to.
+    A symlink to its stdout (as /dev/stdout is; a link of our own here, renaming the real one
+    would take it away from the whole machine) is renamed away at the first rollover and the
+    output goes on into a new regular file of that name; a name that cannot be renamed
+    (/proc) has the daemon's output file truncated at each rollover. S2C134 says so."""
+    link = root / "link"
+    link.symlink_to("/proc/self/fd/1")
+    path = link if name == "link" else Path(name)
+    conf = root / "supervisord.conf"
+    conf.write_text(f"""\
+[supervisord]
+nodaemon=true
+logfile={root}/supervisord.log
+pidfile={root}/supervisord.pid
+
+[program:web]
+command=/bin/sh -c "{CHATTY.format(pad="x" * 60)}"
+stdout_logfile={path}
+stdout_logfile_maxbytes=1KB
+stdout_logfile_backups=1
+stderr_logfile=NONE
+""")
+    d = daemon_in(root, supervisord_argv(conf), "sup")
+    with running(d):
+        wait_for(lambda: "OUT-39" in d.stdout() or "OUT-39" in read(link), 10, "the output")
+        time.sleep(0.2)
+    if name == "link":
+        assert not link.is_symlink() and link.is_file()
+        assert (root / "link.1").is_file()  # the symlink itself fell off the end
+        assert "OUT-39" in read(link) and "OUT-39" not in d.stdout()
+    else:
+        assert link.is_symlink()
+        assert "supervisord started" not in d.stdout()  # truncated away
+        assert "OUT-0-" not in d.stdout() and "OUT-39" in d.stdout()
+    device = root / "device.conf"
+    device.write_text(conf.read_text().replace(str(path), "/dev/stdout" if path == link else name))
+    conv = convert_file(device, ConvertOptions())
+    (found,) = [f for f in conv.findings if f.code == "S2C134"]
+    assert ("renames /dev/stdout itself" if path == link else "truncates") in found.message

@@ -207,7 +207,10 @@ RULES: tuple[Rule, ...] = (
         W,
         "Opens /dev/stdout as a rotating log: when its output is a pipe (as under Docker) it "
         "exits at start with 'OSError: [Errno 29] Illegal seek' and starts nothing; with a "
-        "regular file it runs.",
+        "regular file it runs, and each rollover renames /dev/stdout itself to /dev/stdout.1, "
+        "taking the device away from every process of the machine, and writes on into a new "
+        "regular file /dev/stdout (with logfile_backups=0, or a /proc/self/fd/1 name, it "
+        "truncates the file instead).",
         "circusd logs there too (without rotation) and starts every program: the migrated "
         "container suddenly works.",
         "Set logfile_maxbytes=0 in [supervisord].",
@@ -215,7 +218,8 @@ RULES: tuple[Rule, ...] = (
         message=(
             "logfile={logfile} with logfile_maxbytes={maxbytes} (rotation on): when supervisord's "
             "output is a pipe (as under Docker) it exits at start with 'OSError: [Errno 29] Illegal"
-            " seek' and starts nothing; with a regular file it runs. The converted circusd logs "
+            " seek' and starts nothing; with a regular file it runs, and each rollover {rollover}."
+            " The converted circusd logs "
             "there without rotation and starts every program: set logfile_maxbytes=0 so that both "
             "behave the same"
         ),

@@ -425,7 +425,9 @@ RULES: tuple[Rule, ...] = (
         "Opens /dev/stdout as a rotating log: when its own output is a pipe (docker logs) the "
         "size check fails after every chunk and a CRIT 'uncaptured python exception ... "
         "Illegal seek' line is logged (the output itself still gets through); with a regular "
-        "file it works.",
+        "file each rollover renames /dev/stdout itself to /dev/stdout.1, taking the device away "
+        "from every process of the machine, and writes on into a new regular file /dev/stdout "
+        "(with backups=0, or a /proc/self/fd/1 name, it truncates the file instead).",
         "The watcher inherits circusd's stdout: no rotation, no error.",
         "Set stdout_logfile_maxbytes=0 (stderr_logfile_maxbytes=0), as supervisor's docs say.",
         "[program:web]\ncommand = /usr/bin/web\nstdout_logfile = /dev/stdout",
@@ -433,8 +435,8 @@ RULES: tuple[Rule, ...] = (
         message=(
             "{channel}_logfile={path} with {setting}={maxbytes} (rotation on): when supervisord's "
             "output is a pipe (docker logs) it logs a CRIT 'Illegal seek' line after every chunk of"
-            " output; with a regular file it works. circusd writes to its own {device} without "
-            "rotation and logs nothing: set {setting}=0"
+            " output; when it is a regular file, each rollover {rollover}. circusd writes to its "
+            "own {device} without rotation and logs nothing: set {setting}=0"
         ),
     ),
     Rule(

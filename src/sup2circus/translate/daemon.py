@@ -10,7 +10,7 @@ from ..mapping import row
 from ..model import LogKind, ServerSpec, SupervisordSpec, as_written
 from .context import Context
 from .spelling import spell_value
-from .streams import DEVICES
+from .streams import DEVICES, device_rollover
 
 LOGLEVELS = {
     "critical": "critical",
@@ -168,6 +168,7 @@ def _daemon_log_rotation(ctx: Context) -> None:
         opt,
         logfile=as_written(sd.logfile),
         maxbytes=sd.logfile_maxbytes,
+        rollover=device_rollover(sd.logfile, sd.logfile_backups),
     )
 
 

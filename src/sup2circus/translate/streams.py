@@ -16,6 +16,24 @@ from .spelling import spell_value
 STDOUT_DEVICES = frozenset({"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/1/fd/1"})
 STDERR_DEVICES = frozenset({"/dev/stderr", "/dev/fd/2", "/proc/self/fd/2", "/proc/1/fd/2"})
 DEVICES = STDOUT_DEVICES | STDERR_DEVICES
+# the names supervisord's log rotation can rename: symlinks in /dev (the /proc ones cannot be)
+_RENAMED_AT_ROLLOVER = frozenset({"/dev/stdout", "/dev/stderr"})
+
+
+def device_rollover(path: str, backups: int) -> str:
+    """What a rollover of supervisord's RotatingFileHandler does to a device name when the
+    daemon's own output is a regular file: with backups it renames the name itself to NAME.1
+    (the /dev/stdout symlink is gone) and reopens NAME, a new regular file; where the rename
+    fails (procfs: ENOENT, ignored) or without backups, it reopens NAME with 'wb', which
+    truncates the daemon's output file (loggers.py doRollover; verified with the real
+    supervisord in a private mount namespace)."""
+    if backups > 0 and path in _RENAMED_AT_ROLLOVER:
+        return (
+            f"renames {path} itself to {path}.1, gone for every process of the machine, "
+            f"and writes on into a new regular file {path}"
+        )
+    return "truncates that file"
+
 
 _NULL = Stream(kind="null")
 _INHERIT_ERR = Stream(kind="inherit-err")  # circusd's stderr: expressed below, then dropped
@@ -241,7 +259,7 @@ def _device_rotation(ctx: Context, d: Draft) -> None:
     for chan, log, stream in channels:
         if chan == "stderr" and p.redirect_stderr:
             continue
-        if not _rotated_device(log):
+        if not _rotated_device(log) or log.path is None:
             continue
         opt = f"{chan}_logfile_maxbytes"
         where = opt if opt in p.options else f"{chan}_logfile"
@@ -256,4 +274,5 @@ def _device_rotation(ctx: Context, d: Draft) -> None:
             setting=opt,
             maxbytes=log.maxbytes,
             device=device,
+            rollover=device_rollover(log.path, log.backups),
         )
