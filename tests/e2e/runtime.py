@@ -135,6 +135,7 @@ def materialise(case: Case, root: Path) -> Path:
     for item in sorted(case.conf.parent.rglob("*.conf")):
         text = probe_commands(item.read_text())
         _refuse_writes_outside(item, text)
+        _refuse_rotating_devices(item, text)
         target = root / item.relative_to(case.conf.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text.replace(PLACEHOLDER, command))
@@ -161,6 +162,32 @@ def _refuse_writes_outside(conf: Path, text: str) -> None:
             continue
         if value.startswith("/") or value.startswith(("tcp://", "unix://")):
             raise AssertionError(f"{conf}: {option}={value} is outside the run directory")
+
+
+_DEVICE_NAMES = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")
+
+
+def _refuse_rotating_devices(conf: Path, text: str) -> None:
+    """No device log with rotation on: supervisord's rollover renames /dev/stdout itself
+    (S2C134), taking it away from every process of the machine. Its maxbytes must be 0."""
+    import configparser
+
+    from supervisor.datatypes import byte_size
+
+    parser = configparser.RawConfigParser(
+        inline_comment_prefixes=(";", "#"), strict=False, interpolation=None
+    )
+    parser.read_string(text)
+    for section in parser.sections():
+        names = ["logfile"] if section == "supervisord" else ["stdout_logfile", "stderr_logfile"]
+        for name in names:
+            path = parser.get(section, name, fallback="")
+            maxbytes = parser.get(section, f"{name}_maxbytes", fallback="50MB")
+            if path.startswith(_DEVICE_NAMES) and byte_size(maxbytes) != 0:
+                raise AssertionError(
+                    f"{conf}: [{section}] {name}={path} rotates a device "
+                    f"({name}_maxbytes={maxbytes}): set it to 0"
+                )
 
 
 def probe_commands(text: str) -> str:

@@ -246,3 +246,30 @@ def test_once_per_config_findings_cover_every_process() -> None:
     umask_a = runtime.FindingRef("S2C104", "warning", "program:a", "umask", "lost")
     diffs = [runtime.Difference("b:b", "umask", "0o22", "0o77")]
     assert runtime.unexplained(diffs, [umask_a], expected) == diffs
+
+
+@pytest.mark.parametrize(
+    "log",
+    [
+        "stdout_logfile=/dev/stdout\n",
+        "stderr_logfile=/dev/stderr\nstderr_logfile_maxbytes=1KB\n",
+        "stdout_logfile=/dev/fd/1\nstdout_logfile_maxbytes=0\nstderr_logfile=/dev/fd/2\n",
+    ],
+)
+def test_a_case_never_rotates_a_device(tmp_path: Path, log: str) -> None:
+    """supervisord's rotation of a /dev/stdout log renames /dev/stdout itself (S2C134): a case
+    that could do it would take the device away from the whole machine (a sweep did). Such a
+    case is refused before any daemon runs; maxbytes=0 on every device log is fine."""
+    case = runtime.Case("device", tmp_path / "supervisord.conf")
+    case.conf.write_text(f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=@PROBE@ a\n{log}")
+    with pytest.raises(AssertionError, match="rotates"):
+        runtime.materialise(case, tmp_path / "run")
+    fixed = re.sub(
+        r"(?m)^(\w+_logfile)=(/\S+)\n(\1_maxbytes=\S+\n)?", r"\1=\2\n\1_maxbytes=0\n", log
+    )
+    case.conf.write_text(f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=@PROBE@ a\n{fixed}")
+    runtime.materialise(case, tmp_path / "ok")
+    daemon = "[supervisord]\nnodaemon=true\nlogfile=/dev/stdout\n[program:a]\ncommand=@PROBE@ a\n"
+    case.conf.write_text(daemon)
+    with pytest.raises(AssertionError, match="rotates"):
+        runtime.materialise(case, tmp_path / "daemon")
