@@ -38,6 +38,23 @@ def test_findings_at_one_place_come_in_source_order() -> None:
     assert starts == ["alpha", "mid", "zeta"]
 
 
+@pytest.mark.parametrize("where", ["program", "supervisord"])
+def test_no_s2c123_when_the_environment_sets_name_itself(where: str) -> None:
+    """environment=__name__=x is set by the `env` wrapper, over circus's __name__=env:NAME:
+    the program sees supervisord's value (verified with both daemons), so S2C123 would claim
+    a difference that never shows. Without wrappers the variable is lost (S2C501) and
+    circus's __name__ is what the program gets: S2C123 stays."""
+    env = "environment = __name__=x,A=1\n"
+    daemon = "[supervisord]\n" + (env if where == "supervisord" else "")
+    program = "[program:web]\ncommand = /bin/web\n" + (env if where == "program" else "")
+    text = f"{daemon}\n{program}"
+    conv = _conv(text)
+    assert "__name__=x" in conv.text
+    assert "S2C123" not in {f.code for f in conv.findings}
+    bare = _conv(text, no_wrappers=True)
+    assert {"S2C123", "S2C501"} <= {f.code for f in bare.findings}
+
+
 def _key(f: Finding) -> tuple[object, ...]:
     return (f.file, f.line, f.column, f.code, f.section, f.option)
 

@@ -31,7 +31,9 @@ def translate_environment(ctx: Context, d: Draft) -> None:
         else:
             _not_in_env_section(ctx, d, key, value)
     d.env_section, d.env_intent = tuple(section), tuple(intent)
-    if section:
+    # the `env` wrapper sets an __name__ of the program's own over circus's __name__=env:NAME
+    overridden = any(key == "__name__" for key, _ in d.wrapper_env)
+    if section and not overridden:
         # one S2C123 per environment= line, naming its watchers (see report_env_names)
         if p.environment:
             where = (p.loc_of("environment"), p.section)
