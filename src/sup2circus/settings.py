@@ -20,7 +20,7 @@ Example::
     runtime-dir = "/run/circus"
 
     [tool.sup2circus.severity]
-    S2C101 = "error"
+    S2C117 = "error"            # with exact = true, S2C101 says autorestart is reproduced
 
 Selection: the most specific (longest) matching prefix wins between ``select`` and ``ignore``;
 on a tie ``ignore`` wins. ``--select S2C1 --ignore S2C101`` reports every S2C1xx code except
