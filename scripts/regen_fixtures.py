@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -10,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from golden import FIXTURES, cases, render
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(description=__doc__).parse_args(argv)
     for case in cases():
         out = render(case)
         for stale in ("circus.ini", "findings.json", "error.txt"):

@@ -1,5 +1,6 @@
-"""bench/stages.py and bench/cli_stages.py, the commands docs/performance.md gives to find
-which stage a change speeds up: each runs and names every stage it promises."""
+"""The developer commands the docs give: bench/stages.py and bench/cli_stages.py (which stage a
+change speeds up) run and name every stage they promise; scripts/regen_fixtures.py --help only
+helps."""
 
 from __future__ import annotations
 
@@ -56,3 +57,18 @@ def test_gen_help_writes_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "usage:" in done.stdout and "OUTDIR" in done.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_regen_fixtures_help_regenerates_nothing(tmp_path: Path) -> None:
+    golden = ROOT / "fixtures" / "seed" / "circus.ini"
+    before = golden.stat().st_mtime_ns
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "regen_fixtures.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: regen_fixtures.py")
+    assert golden.stat().st_mtime_ns == before
