@@ -233,6 +233,15 @@ class ProcessSpec(Section):
         stopwaitsecs, which never comes when the stop signal already is KILL (9)."""
         return self.stopasgroup or (self.killasgroup and self.stopsignal != 9)
 
+    def writes_auto_log(self) -> bool:
+        """Whether circusd gets a watcher with an AUTO log file (in childlogdir) from this
+        process: a listener is no watcher, and supervisor creates no stderr log when
+        redirect_stderr is true."""
+        if self.kind == "eventlistener":
+            return False
+        stderr_auto = self.stderr.kind is LogKind.AUTO and not self.redirect_stderr
+        return self.stdout.kind is LogKind.AUTO or stderr_auto
+
 
 @dataclass(frozen=True, slots=True)
 class GroupSpec(Section):

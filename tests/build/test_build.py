@@ -939,7 +939,11 @@ def test_a_missing_log_directory_is_one_finding_per_section(tmp_path: Path) -> N
         "stderr_logfile=/nonexistent-s2c/a.err\n"
         "[program:b]\ncommand=/bin/b\nstdout_logfile=/nonexistent-s2c/b.out\n",
     )
-    found = [(f.section, f.option, f.line, f.message) for f in m.findings if f.code == "S2C012"]
+    # (the daemon's directories are checked once the processes are known: sorted by line)
+    found = sorted(
+        ((f.section, f.option, f.line, f.message) for f in m.findings if f.code == "S2C012"),
+        key=lambda x: x[2],
+    )
     assert [(s, o, line) for s, o, line, _ in found] == [
         ("supervisord", "logfile", 3),
         ("program:a", "stdout_logfile", 7),
@@ -947,6 +951,25 @@ def test_a_missing_log_directory_is_one_finding_per_section(tmp_path: Path) -> N
     ]
     assert "of logfile and childlogdir does not exist" in found[0][3]
     assert "of stdout_logfile and stderr_logfile does not exist" in found[1][3]
+
+
+@pytest.mark.parametrize(
+    ("program", "effect"),
+    [
+        ("[program:a]\ncommand=/bin/a\n", "circusd silently drops the watchers whose AUTO log"),
+        # (real configs 073, 081, 130) no AUTO log file goes there
+        (
+            "[program:a]\ncommand=/bin/a\nstdout_logfile=/dev/stdout\nredirect_stderr=true\n",
+            "circusd is unaffected, as no log file goes there",
+        ),
+    ],
+)
+def test_a_missing_childlogdir_says_what_circusd_loses(
+    tmp_path: Path, program: str, effect: str
+) -> None:
+    m = _model(tmp_path, SUPD + "childlogdir=/nonexistent-s2c\n" + program)
+    (message,) = [f.message for f in m.findings if f.code == "S2C012"]
+    assert f"supervisord refuses to start and {effect}" in message
 
 
 def test_a_missing_log_directory_of_a_listener_names_no_watcher(tmp_path: Path) -> None:

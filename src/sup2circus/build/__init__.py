@@ -33,7 +33,7 @@ from .groups import EVENT_TYPES, groups
 from .options import check_options
 from .processes import MAX_NUMPROCS
 from .servers import others, rpcinterfaces, servers
-from .supervisord import report_baked, supervisord
+from .supervisord import check_daemon_dirs, report_baked, supervisord
 
 __all__ = ["EVENT_TYPES", "MAX_NUMPROCS", "build"]
 
@@ -45,6 +45,7 @@ def build(raw: RawConfig, options: ConvertOptions | None = None) -> SupervisorCo
     supd = supervisord(ctx)
     rpcinterfaces(ctx)
     group_specs, process_specs = groups(ctx)
+    check_daemon_dirs(ctx, process_specs)
     server_specs = servers(ctx)
     other_sections = others(ctx)
     report_baked(ctx)

@@ -92,6 +92,9 @@ class Context:
     undefined: dict[tuple[str, str], UndefinedUse] = field(default_factory=dict)
     # deferred name -> the private-use character standing for it (see expand.try_defer)
     sentinels: dict[str, str] = field(default_factory=dict)
+    # [supervisord]'s log directories, checked (S2C012) once the processes are known: what a
+    # missing childlogdir costs circusd depends on whether any of them logs to AUTO
+    daemon_dirs: tuple[RawSection, list[tuple[str, str]]] | None = None
     # this machine's answers, asked once per conversion: the programs of a big config share
     # their log directories and users (10,000 programs: 15,700 stat() calls for 4 directories
     # were 0.13 s of 2.5 s)

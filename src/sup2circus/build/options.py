@@ -225,10 +225,12 @@ def _env_error(text: str, exc: ValueError) -> str:
 
 
 # what circusd does where a directory of S2C012 is missing, by the first option naming it
+# (childlogdir: when a watcher has an AUTO log file, and when none has)
 _MISSING_DIR_EFFECT = {
     "logfile": "so does circusd when it logs there",
     "childlogdir": "circusd silently drops the watchers whose AUTO log files go there",
 }
+_NO_AUTO_LOG = "circusd is unaffected, as no log file goes there"
 
 
 def _missing_dir_watcher(sec: RawSection) -> str:
@@ -239,9 +241,12 @@ def _missing_dir_watcher(sec: RawSection) -> str:
     return "circusd silently drops the watcher"
 
 
-def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> None:
+def check_dirs(
+    ctx: Context, sec: RawSection, files: list[tuple[str, str]], *, auto_logs: bool = True
+) -> None:
     """S2C012 for each directory of the log files ``files`` ((path, option) pairs of ``sec``)
-    missing on this machine: once per directory, on the first option, naming every option."""
+    missing on this machine: once per directory, on the first option, naming every option.
+    ``auto_logs``: whether a watcher logs to AUTO, in childlogdir."""
     missing: dict[str, list[str]] = {}
     for path, opt in files:
         if ENV_MARK_RE.search(path) or path == "syslog":
@@ -258,7 +263,9 @@ def check_dirs(ctx: Context, sec: RawSection, files: list[tuple[str, str]]) -> N
             opts[0],
             directory=d,
             option=option,
-            circusd=_MISSING_DIR_EFFECT.get(opts[0], _missing_dir_watcher(sec)),
+            circusd=_NO_AUTO_LOG
+            if opts[0] == "childlogdir" and not auto_logs
+            else _MISSING_DIR_EFFECT.get(opts[0], _missing_dir_watcher(sec)),
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from .. import datatypes as dt
 from ..findings import Loc
 from ..mapping import row
-from ..model import RawSection, SupervisordSpec
+from ..model import ProcessSpec, RawSection, SupervisordSpec
 from .context import (
     Context,
     Maps,
@@ -80,7 +80,7 @@ def supervisord(ctx: Context) -> SupervisordSpec:
         _no_directory(sec, "childlogdir")
     if "childlogdir" in sec.options:
         log_files.append((os.path.join(childlogdir, ""), "childlogdir"))
-    check_dirs(ctx, sec, log_files)
+    ctx.daemon_dirs = (sec, log_files)
     nocleanup = parsed("nocleanup")
     strip_ansi = parsed("strip_ansi")
     environment = _environment(ctx, sec, maps)
@@ -138,6 +138,13 @@ def _environment(ctx: Context, sec: RawSection, maps: Maps) -> tuple[tuple[str, 
         ctx.environ.set(f"ENV_{k}", env_real.get(k), v)
         ctx.machine_env_keys.discard(f"ENV_{k}")
     return tuple(env_text.items())
+
+
+def check_daemon_dirs(ctx: Context, processes: list[ProcessSpec]) -> None:
+    """S2C012 for [supervisord]'s log directories (logfile, childlogdir)."""
+    if ctx.daemon_dirs is not None:
+        sec, log_files = ctx.daemon_dirs
+        check_dirs(ctx, sec, log_files, auto_logs=any(p.writes_auto_log() for p in processes))
 
 
 def report_baked(ctx: Context) -> None:

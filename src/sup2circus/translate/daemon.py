@@ -7,7 +7,7 @@ import posixpath
 
 from .. import circus_syntax as cs
 from ..mapping import row
-from ..model import LogKind, ServerSpec, SupervisordSpec, as_written
+from ..model import ServerSpec, SupervisordSpec, as_written
 from .context import Context
 from .spelling import spell_value
 from .streams import DEVICES, device_rollover
@@ -50,19 +50,6 @@ def _is_default(sd: SupervisordSpec, option: str) -> bool:
     return bool(getattr(sd, option) == (r.value if r.parser is not None else r.default))
 
 
-def _auto_logs(ctx: Context) -> bool:
-    """Whether a watcher has an AUTO log file, in childlogdir (a listener is no watcher, and
-    supervisor creates no stderr log when redirect_stderr is true)."""
-    return any(
-        p.kind != "eventlistener"
-        and (
-            p.stdout.kind is LogKind.AUTO
-            or (p.stderr.kind is LogKind.AUTO and not p.redirect_stderr)
-        )
-        for p in ctx.model.processes
-    )
-
-
 def circus_section(ctx: Context) -> list[tuple[str, str]]:
     """The [circus] section's options (and the findings of [supervisord] and the servers)."""
     sd = ctx.model.supervisord
@@ -99,7 +86,7 @@ def circus_section(ctx: Context) -> list[tuple[str, str]]:
             detail = "pidfile cannot be written so that circus reads it back; circusd writes none"
             ctx.reporter.report("S2C501", sd.loc_of("pidfile"), sec, "pidfile", detail=detail)
     for opt, detail in _NOT_CONVERTED.items():
-        if opt == "childlogdir" and not _auto_logs(ctx):
+        if opt == "childlogdir" and not any(p.writes_auto_log() for p in ctx.model.processes):
             continue  # no watcher logs there: nothing differs
         if opt in sd.options and not _is_default(sd, opt):
             ctx.reporter.report("S2C205", sd.loc_of(opt), sec, opt, detail=detail)
