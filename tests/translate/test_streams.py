@@ -149,3 +149,28 @@ def test_device_rotation_names_where_circusd_writes_the_channel(
     found = [f.message for f in conv.findings if f.code == "S2C134" and f.line == 5]
     assert len(found) == 1
     assert f"circusd writes to its own {device} without rotation" in found[0]
+
+
+def test_output_events_name_the_events_each_option_feeds() -> None:
+    # (real configs 085, 121, 152) *_events_enabled feeds PROCESS_LOG; *_capture_maxbytes
+    # PROCESS_COMMUNICATION; an option set to its off value feeds nothing
+    from sup2circus import ConvertOptions, convert_text
+
+    text = (
+        "[supervisord]\nnodaemon=true\n[program:web]\ncommand=/usr/bin/web\n"
+        "stdout_events_enabled=true\nstdout_capture_maxbytes=0\n"
+        "stderr_capture_maxbytes=1MB\nstderr_events_enabled=false\n"
+    )
+    conv = convert_text(text, options=ConvertOptions(environ={}))
+    assert [(f.option, f.message) for f in conv.findings if f.code == "S2C113"] == [
+        (
+            "stdout_events_enabled",
+            "stdout_events_enabled feeds supervisor's PROCESS_LOG events; circus has no such "
+            "events, not converted",
+        ),
+        (
+            "stderr_capture_maxbytes",
+            "stderr_capture_maxbytes feeds supervisor's PROCESS_COMMUNICATION events; circus "
+            "has no such events, not converted",
+        ),
+    ]

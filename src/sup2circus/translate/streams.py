@@ -198,18 +198,18 @@ def _channel_findings(ctx: Context, p: ProcessSpec, chan: str, log: LogSpec) -> 
             "; the output goes to circusd's stdout instead" if log.kind is LogKind.SYSLOG else ""
         )
         ctx.reporter.report("S2C112", p.loc_of(where), sec, where, channel=chan, instead=instead)
-    if not log.capture_maxbytes and not log.events_enabled:
-        return
-    for extra in ("capture_maxbytes", "events_enabled"):
+    # each option that is on, with the events it feeds (one set to its off value feeds none)
+    feeds = (
+        ("capture_maxbytes", bool(log.capture_maxbytes), "PROCESS_COMMUNICATION"),
+        ("events_enabled", log.events_enabled, "PROCESS_LOG"),
+    )
+    for extra, on, events in feeds:
         o = f"{chan}_{extra}"
-        if o not in p.options:
+        if not on or o not in p.options:
             continue
         if extra == "events_enabled" and prefixed(ctx, p, chan):
             continue  # reported by listeners.prefix_streams
-        detail = (
-            f"{o} feeds supervisor events (PROCESS_COMMUNICATION/PROCESS_LOG); "
-            "circus has no such events, not converted"
-        )
+        detail = f"{o} feeds supervisor's {events} events; circus has no such events, not converted"
         ctx.reporter.report("S2C113", p.loc_of(o), sec, o, detail=detail)
 
 
