@@ -161,6 +161,19 @@ def test_the_daemon_log_is_one_finding_true_about_rotation() -> None:
     ]
 
 
+def test_the_default_daemon_log_of_a_daemon_says_where_circusd_logs() -> None:
+    # (real configs 079, 148) daemonized with the default logfile: circusd --daemon, which
+    # S2C201 asks for, points its stderr at /dev/null
+    assert _daemon_log_findings("nodaemon=false") == [
+        (
+            "logfile",
+            "supervisord logs to supervisord.log in its working directory with rotation; "
+            "circusd logs to its stderr, which circusd --daemon sends to /dev/null: set "
+            "logfile to keep a log",
+        )
+    ]
+
+
 def test_the_same_daemon_log_is_no_finding() -> None:
     # daemonized, the same file, no rotation: circusd logs where supervisord does
     assert _daemon_log_findings("logfile=/var/log/s.log\nlogfile_maxbytes=0") == []

@@ -136,9 +136,15 @@ def _daemon_log(ctx: Context) -> list[tuple[str, str]]:
         if logfile in DEVICES and sd.logfile_maxbytes:
             _daemon_log_rotation(ctx)
     else:
+        # daemonized (circusd --daemon, S2C201), circusd's stderr is /dev/null
+        lost = (
+            ""
+            if sd.nodaemon
+            else (", which circusd --daemon sends to /dev/null: set logfile to keep a log")
+        )
         detail = (
             f"supervisord logs to supervisord.log in its working directory{rotation}{also}; "
-            "circusd logs to its stderr"
+            f"circusd logs to its stderr{lost}"
         )
         ctx.reporter.report("S2C202", sd.section_loc, sec, "logfile", detail=detail)
     return out
