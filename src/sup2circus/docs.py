@@ -237,6 +237,9 @@ exactly:
   and leaves it literal when circusd has none; the second is spelled so that circus never
   substitutes it. Equal arguments: no `PWD` (unset it); otherwise circusd's `PWD` is restored.
   A plain assignment (`PWD=$1`) is enough, since `PWD` is already exported, and is never split.
+  When `environment=` (the program's or `[supervisord]`'s) sets `PWD`, the first argument is
+  that value, written out: circus's `$(circus.env.PWD)` would be circusd's own `PWD` when the
+  `env` wrapper sets the variable, and a value with a quote in it would break circus's split.
 
 Measured with the probe under both daemons, the short form being
 `sh -c 'exec "$0" "$@" 2>&1' PROGRAM ARGS...` ( the daemon started in a run directory, the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +134,37 @@ def test_a_user_circus_cannot_read_back_drops_the_watcher() -> None:
     conv = _conv(BASE + "user=$(circus.wid)\n")
     assert [(f.code, f.option) for f in conv.findings if f.code == "S2C501"] == [("S2C501", "user")]
     assert "[watcher:web]" not in conv.text
+
+
+@pytest.mark.parametrize(
+    ("daemon", "program", "pwd"),
+    [
+        ("", 'environment=PWD="  padded  "\n', "  padded  "),
+        ("", 'environment=PWD="/srv/it\'s"\n', "/srv/it's"),
+        ("", 'environment=PWD="/srv/$HOME"\n', "/srv/$HOME"),
+        ('environment=PWD="/srv/global"\n', "", "/srv/global"),
+        ("", "", None),
+    ],
+)
+def test_the_sh_wrapper_restores_the_pwd_environment_sets(
+    daemon: str, program: str, pwd: str | None
+) -> None:
+    """supervisord gives the program the PWD its environment= (or [supervisord]'s) sets. The
+    sh wrapper's $1 was always circus's $(circus.env.PWD): the watcher's [env] value, but
+    circusd's own PWD when the `env` wrapper sets it (the program got none or circusd's), and
+    a value with a quote in it made circus's split fail ('No closing quotation': the watcher
+    never started). Checked with both daemons (tests/runtime_cases/pwd)."""
+    text = BASE.replace("nodaemon=true\n", f"nodaemon=true\n{daemon}") + "umask=027\n" + program
+    (cmd,) = [x[6:] for x in _conv(text).text.splitlines() if x.startswith("cmd = ")]
+    # what circus runs, its PWD set or not: $(circus.env.PWD) is the watcher's environment's
+    for seen in ("/daemon", None, pwd):
+        if seen is None:
+            argv = shlex.split(cmd)
+        else:
+            argv = shlex.split(cmd.replace("$(circus.env.PWD)", seen))
+        start = argv.index("-c")
+        one, two = argv[start + 3], argv[start + 4]
+        if pwd is None:
+            assert one == (seen or "$(circus.env.PWD)") and two == "$(circus.env.PWD)"
+        else:
+            assert one == pwd and two == "$(circus.env.PWD)"

@@ -63,21 +63,26 @@ def translate_command(ctx: Context, d: Draft) -> None:
     kept = len(argv) if verbatim is None else verbatim[0]
     written = "" if verbatim is None else replace_markers(verbatim[1])
     tokens = [*prefix, *argv]
-    deferred = deferred_map(tokens)
+    pwd = _environment_pwd(ctx, d) if wrapped else None
+    deferred = deferred_map(tokens if pwd is None else [*tokens, pwd])
     if wrapped:
         # a wrapper script gets circusd's PWD twice after the program's name ($1 and $2, see
-        # PWD_RESTORE): once substituted by circus, once spelled so that circus leaves it alone
+        # PWD_RESTORE): once substituted by circus, once spelled so that circus leaves it alone;
+        # or, as $1, the PWD the environment sets
         pre = _join([*prefix, *argv[:1]], deferred)
         post = " ".join(filter(None, (_join(argv[1:kept], deferred), written)))
-        cmd = " ".join(part for part in (pre, PWD_ARGS, post) if part)
-        run = [*prefix, *argv[:1], PWD_REF, PWD_REF, *argv[1:]]
+        pwd_args = (
+            PWD_ARGS if pwd is None else f"{_join([pwd], deferred)} {cs.quote_token(PWD_REF)}"
+        )
+        cmd = " ".join(part for part in (pre, pwd_args, post) if part)
+        run = [*prefix, *argv[:1], PWD_REF if pwd is None else pwd, PWD_REF, *argv[1:]]
     else:
         pre = _join([*prefix, *argv[:kept]], deferred)
         post = written
         cmd = " ".join(part for part in (pre, post) if part)
         run = tokens
     if wrapped or d.wrapper_env:
-        d.comments.append(_wrapper_comment(d, wrapped))
+        d.comments.append(_wrapper_comment(d, wrapped, pwd is not None))
         d.comments.append("runs: " + shlex.join(replace_markers(a) for a in argv))
     d.program_argv = _with_references(p.argv)
     d.argv = d.program_argv if run == argv else _with_references(run)
@@ -166,7 +171,18 @@ def _script(umask: int | None, redirections: list[str]) -> str:
     return script
 
 
-def _wrapper_comment(d: Draft, wrapped: bool) -> str:
+def _environment_pwd(ctx: Context, d: Draft) -> str | None:
+    """The PWD that environment= (the program's, else [supervisord]'s) gives the program, for
+    the wrapper to hand over itself: circus's $(circus.env.PWD) is circusd's own PWD when the
+    `env` wrapper sets the variable, and a value with a quote in it would break circus's split
+    of cmd. A value with a deferred reference in the [env] section is left to circus (None)."""
+    value = {**dict(ctx.model.supervisord.environment), **dict(d.p.environment)}.get("PWD")
+    if value is None or (ENV_MARK_START in value and ("PWD", value) not in d.wrapper_env):
+        return None
+    return value
+
+
+def _wrapper_comment(d: Draft, wrapped: bool, own_pwd: bool = False) -> str:
     """The comment saying what the wrapper does."""
     why = []
     if d.wrapper_env:
@@ -180,7 +196,8 @@ def _wrapper_comment(d: Draft, wrapped: bool) -> str:
         why.append("stderr into stdout, in order")
     if "1>&2" in d.redirections:
         why.append("stdout into stderr")
-    return "wrapper: " + "; ".join(why) + (" (keeps circusd's PWD)" if wrapped else "")
+    kept = " (keeps the PWD environment= sets)" if own_pwd else " (keeps circusd's PWD)"
+    return "wrapper: " + "; ".join(why) + (kept if wrapped else "")
 
 
 def _relative_command(ctx: Context, p: ProcessSpec) -> None:
