@@ -508,13 +508,10 @@ def differences(sup: list[Observed], cir: list[Observed]) -> list[Difference]:
                 continue
             a, b = s.fields[name], c.fields[name]
             if name == "env":
+                # one difference per variable: a finding about one variable (S2C123's
+                # __name__) must not account for another
                 keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-                if keys:
-                    diffs.append(
-                        Difference(
-                            s.key, "env", {k: a.get(k) for k in keys}, {k: b.get(k) for k in keys}
-                        )
-                    )
+                diffs += [Difference(s.key, "env", {k: a.get(k)}, {k: b.get(k)}) for k in keys]
             elif a != b:
                 diffs.append(Difference(s.key, name, a, b))
     sup_order = [s.key for s in sup]
@@ -572,9 +569,15 @@ def _applies(finding: FindingRef, process: str, expected: list[ExpectedProcess])
     return any(f"{p.group}:{p.name}" == process and finding.section in p.sections for p in expected)
 
 
+# Findings about one environment variable, by name: they account for that variable only.
+ONE_VARIABLE = {"S2C123": "__name__"}
+
+
 def _excuses(finding: FindingRef, diff: Difference, obs: dict[str, tuple[str, ...]]) -> bool:
     if diff.field not in obs.get(finding.code, ()):
         return False
+    if diff.field == "env" and finding.code in ONE_VARIABLE:
+        return set(diff.supervisor) == {ONE_VARIABLE[finding.code]}
     return not (finding.code in EXACT_WRAPPERS and finding.severity == "info")
 
 

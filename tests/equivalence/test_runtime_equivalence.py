@@ -273,3 +273,16 @@ def test_a_case_never_rotates_a_device(tmp_path: Path, log: str) -> None:
     case.conf.write_text(daemon)
     with pytest.raises(AssertionError, match="rotates"):
         runtime.materialise(case, tmp_path / "daemon")
+
+
+def test_a_finding_about_name_accounts_for_that_variable_only() -> None:
+    """S2C123 (circus adds __name__) accounted for every environment difference of its
+    watchers: a variable the sh wrapper dropped went unnoticed (tests/runtime_cases/env_names)."""
+    expected = [runtime.ExpectedProcess("a", "a", frozenset({"program:a"}))]
+    sup = [_obs("a:a", 10, env={"a.b": "1"})]
+    cir = [_obs("", 20, env={"__name__": "env:a"})]
+    cir[0].fields["argv"] = sup[0].fields["argv"]
+    diffs = runtime.differences(sup, cir)
+    assert [d.supervisor for d in diffs] == [{"__name__": None}, {"a.b": "1"}]
+    name = runtime.FindingRef("S2C123", "info", "program:a", "environment", "__name__")
+    assert [d.supervisor for d in runtime.unexplained(diffs, [name], expected)] == [{"a.b": "1"}]
