@@ -240,6 +240,10 @@ exactly:
   When `environment=` (the program's or `[supervisord]`'s) sets `PWD`, the first argument is
   that value, written out: circus's `$(circus.env.PWD)` would be circusd's own `PWD` when the
   `env` wrapper sets the variable, and a value with a quote in it would break circus's split.
+* dash (`/bin/sh` on Debian and Ubuntu) drops from the environment it passes on every variable
+  whose name is not a shell identifier (`a.b`, `MY-VAR`, `spring.profiles.active`): those that
+  `environment=` sets are set again by `/usr/bin/env` after the shell, as its program. Such
+  variables that circusd itself inherits are still dropped under a wrapper.
 
 Measured with the probe under both daemons, the short form being
 `sh -c 'exec "$0" "$@" 2>&1' PROGRAM ARGS...` ( the daemon started in a run directory, the

@@ -136,16 +136,7 @@ def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str | None], str, int 
     ``sh -c '[PWD restore][umask NNN&&]exec "$0" "$@"[ 2>&1| 1>&2]'``. Returns the program argv, the
     wrapper environment, the redirection ('' / '2>&1' / '1>&2') and the umask."""
     env: dict[str, str | None] = {}
-    rest = list(argv)
-    if rest and os.path.basename(rest[0]) == "env" and len(rest) > 1:
-        i = 1
-        while i < len(rest) and "=" in rest[i] and not rest[i].startswith("="):
-            key, _, value = rest[i].partition("=")
-            env[key] = value
-            i += 1
-        if i < len(rest) and rest[i] == "--":
-            i += 1
-        rest = rest[i:]
+    rest = _unwrap_env(list(argv), env)
     redirect, umask = "", None
     if len(rest) >= 4 and os.path.basename(rest[0]) == "sh" and rest[1] == "-c":
         m = SH_WRAPPER.fullmatch(rest[2])
@@ -157,7 +148,23 @@ def unwrap(argv: list[str]) -> tuple[list[str], dict[str, str | None], str, int 
                 # PWD restore: prog '$(circus.env.PWD)' '$(''circus.env.PWD)' args...
                 env["PWD"] = None if rest[1] == rest[2] else rest[1]  # None: unset
                 rest = [rest[0], *rest[3:]]
+            # the names sh drops (not shell identifiers) are set again by `env` after it
+            rest = _unwrap_env(rest, env)
     return rest, env, redirect, umask
+
+
+def _unwrap_env(rest: list[str], env: dict[str, str | None]) -> list[str]:
+    """``env K=V... [--] PROGRAM...``: the assignments into ``env``, the rest returned."""
+    if not rest or os.path.basename(rest[0]) != "env" or len(rest) < 2:
+        return rest
+    i = 1
+    while i < len(rest) and "=" in rest[i] and not rest[i].startswith("="):
+        key, _, value = rest[i].partition("=")
+        env[key] = value
+        i += 1
+    if i < len(rest) and rest[i] == "--":
+        i += 1
+    return rest[i:]
 
 
 def circus_streams(w: dict[str, Any], redirect: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -487,6 +494,8 @@ def test_supervisor_fixture(conf: Path, tmp_path: Path) -> None:
         "umask=1022",
         # supervisord's child fails to chdir('') and never runs the program
         "directory=",
+        # names that are not shell identifiers: set again by `env` after the sh wrapper
+        'umask=027\nenvironment=a.b="x,y",MY-VAR="  p  ",ok="1"',
         # existing_directory(''): supervisord refuses an empty directory or childlogdir
         "[supervisord] directory=",
         "[supervisord] childlogdir=",

@@ -168,3 +168,25 @@ def test_the_sh_wrapper_restores_the_pwd_environment_sets(
             assert one == (seen or "$(circus.env.PWD)") and two == "$(circus.env.PWD)"
         else:
             assert one == pwd and two == "$(circus.env.PWD)"
+
+
+def test_names_that_are_not_shell_identifiers_are_set_after_sh() -> None:
+    """dash, /bin/sh on Debian and Ubuntu, drops from its environment every variable whose name
+    is not a shell identifier (a.b, MY-VAR, spring.profiles.active): under the sh wrapper the
+    program lost them, with no finding. environment= sets them again with `env`, after sh
+    (checked with both daemons: tests/runtime_cases/env_names)."""
+    text = (
+        BASE.replace("nodaemon=true\n", 'nodaemon=true\nenvironment=spring.x="prod",G="1"\n')
+        + 'umask=027\nenvironment=a.b="x,y",MY-VAR="  padded  ",ok_1="3"\n'
+    )
+    (cmd,) = [x[6:] for x in _conv(text).text.splitlines() if x.startswith("cmd = ")]
+    argv = shlex.split(cmd.replace("$(circus.env.PWD)", "/daemon"))
+    start = argv.index("-c")
+    after = argv[start + 2 :]
+    assert after[0] == "/usr/bin/env" and after[1:3] == ["/daemon", "$(circus.env.PWD)"]
+    assert after[3:6] == ["spring.x=prod", "a.b=x,y", "MY-VAR=  padded  "]
+    assert after[6] == "/usr/bin/web"
+    assert not any(w.startswith(("a.b=", "MY-VAR=", "spring.x=")) for w in argv[:start])
+    # no sh wrapper: nothing drops them, the [env] section and the env prefix stay as they are
+    plain = _conv(BASE + 'environment=a.b="x,y"\n').text
+    assert "a.b = x,y" in plain and "/usr/bin/env" not in plain

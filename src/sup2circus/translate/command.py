@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import pwd
+import re
 import shlex
 
 from .. import circus_syntax as cs
@@ -51,16 +52,22 @@ def translate_command(ctx: Context, d: Draft) -> None:
     argv = list(p.argv)
     wrapped = d.umask is not None or bool(d.redirections)
     prefix: list[str] = []  # the wrappers' words before the program's
-    if d.wrapper_env:
-        prefix += [ENV, *(f"{k}={v}" for k, v in d.wrapper_env)]
+    late = _not_shell_names(ctx, d) if wrapped else []
+    early = [(k, v) for k, v in d.wrapper_env if k not in dict(late)]
+    if early:
+        prefix += [ENV, *(f"{k}={v}" for k, v in early)]
         if "=" in argv[0]:
             prefix.append("--")  # pragma: no cover - `env` would take it as NAME=VALUE
     if wrapped:
         prefix += [SH, "-c", _script(d.umask, d.redirections)]
+    if late:
+        # sh drops them: `env` sets them again, as sh's program
+        dashes = ["--"] if "=" in argv[0] else []
+        argv = [ENV, *(f"{k}={v}" for k, v in late), *dashes, *argv]
     # the words from the first one with a deferred reference inside quotes are written as
     # they stand, quotes kept (build made sure circus reads them back: _references_written)
     verbatim = quoted_marker_tail(p.command) if ENV_MARK_START in p.command else None
-    kept = len(argv) if verbatim is None else verbatim[0]
+    kept = len(argv) if verbatim is None else verbatim[0] + len(argv) - len(p.argv)
     written = "" if verbatim is None else replace_markers(verbatim[1])
     tokens = [*prefix, *argv]
     pwd = _environment_pwd(ctx, d) if wrapped else None
@@ -82,10 +89,10 @@ def translate_command(ctx: Context, d: Draft) -> None:
         cmd = " ".join(part for part in (pre, post) if part)
         run = tokens
     if wrapped or d.wrapper_env:
-        d.comments.append(_wrapper_comment(d, wrapped, pwd is not None))
-        d.comments.append("runs: " + shlex.join(replace_markers(a) for a in argv))
+        d.comments.append(_wrapper_comment(d, wrapped, pwd is not None, [k for k, _ in late]))
+        d.comments.append("runs: " + shlex.join(replace_markers(a) for a in p.argv))
     d.program_argv = _with_references(p.argv)
-    d.argv = d.program_argv if run == argv else _with_references(run)
+    d.argv = d.program_argv if run == list(p.argv) else _with_references(run)
     if verbatim is not None or not all(map(token_ok, run)):
         # not every token reads back as itself: check the whole command
         check = cs.split_cmd(cmd) if cs.reads_back(cmd, allow_vars=True) else None
@@ -171,6 +178,16 @@ def _script(umask: int | None, redirections: list[str]) -> str:
     return script
 
 
+_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _not_shell_names(ctx: Context, d: Draft) -> list[tuple[str, str]]:
+    """The variables environment= sets whose names are not shell identifiers (a.b, MY-VAR):
+    dash, /bin/sh on Debian and Ubuntu, drops them from the environment it passes on."""
+    merged = {**dict(ctx.model.supervisord.environment), **dict(d.p.environment)}
+    return [(k, v) for k, v in merged.items() if not _SHELL_NAME.fullmatch(k)]
+
+
 def _environment_pwd(ctx: Context, d: Draft) -> str | None:
     """The PWD that environment= (the program's, else [supervisord]'s) gives the program, for
     the wrapper to hand over itself: circus's $(circus.env.PWD) is circusd's own PWD when the
@@ -182,14 +199,16 @@ def _environment_pwd(ctx: Context, d: Draft) -> str | None:
     return value
 
 
-def _wrapper_comment(d: Draft, wrapped: bool, own_pwd: bool = False) -> str:
+def _wrapper_comment(d: Draft, wrapped: bool, own_pwd: bool, late: list[str]) -> str:
     """The comment saying what the wrapper does."""
     why = []
-    if d.wrapper_env:
+    if late:
+        why.append("sets " + ", ".join(late) + " again after sh, which drops such names")
+    if any(k not in late for k, _ in d.wrapper_env):
         # not exactly when a value holds a deferred reference: circus splits circusd's value
         # (S2C115)
         how = " (env)" if any(ENV_MARK_START in v for _, v in d.wrapper_env) else " exactly (env)"
-        why.append("sets " + ", ".join(k for k, _ in d.wrapper_env) + how)
+        why.append("sets " + ", ".join(k for k, _ in d.wrapper_env if k not in late) + how)
     if d.umask is not None:
         why.append(f"umask {format(d.umask, '03o')}")
     if "2>&1" in d.redirections:
