@@ -249,6 +249,8 @@ SECRET_CHARS = st.text(
 # found by a later run: a %(...)s inside the value, whose "name" supervisor's message quotes
 @example(prefix="%(", suffix=")s", quote='"', key="PASSWORD", where="program")
 @example(prefix="%(", suffix=")s", quote="", key="A", where="supervisord")
+# found by a sweep: an unquoted value with a comma, its second half read as a name
+@example(prefix="0,", suffix="=&0{", quote="", key="PASSWORD", where="program")
 def test_hypothesis_env_values_never_in_messages(
     prefix: str, suffix: str, quote: str, key: str, where: str
 ) -> None:
@@ -265,6 +267,28 @@ def test_hypothesis_env_values_never_in_messages(
         return
     for f in conv.findings:
         assert_no_secret(secret, f.message)
+
+
+@pytest.mark.parametrize(
+    ("env", "where_it_breaks"),
+    [
+        ("A=1,B", "after variable A"),
+        # an unquoted value with a comma: supervisor reads its second half as a name
+        ("PASSWORD=0,Zq9SECRETv7=&0{", "after variable number 2 of the list"),
+        ("A=1,B=2,C", "after variable number 2 of the list"),
+        ("=x", "at the first variable"),
+    ],
+)
+def test_a_malformed_environment_list_says_where_without_later_names(
+    env: str, where_it_breaks: str
+) -> None:
+    """Found by the hypothesis test above: the error named the variable after which the list
+    broke, and a later "name" can be a piece of the value before it."""
+    text = BASE.format(sup_env="", prog_env=f"environment = {env}")
+    with pytest.raises(Sup2CircusError) as info:
+        sup2circus.convert_text(text, filename="/tmp/s2c-secrets.conf", base_dir="/tmp")
+    assert f"malformed KEY=value list {where_it_breaks} " in str(info.value)
+    assert_no_secret(MARK, str(info.value))
 
 
 @pytest.mark.parametrize("where", ["program", "supervisord"])

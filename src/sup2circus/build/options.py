@@ -218,9 +218,14 @@ def _env_error(text: str, exc: ValueError) -> str:
     while i + 2 < len(tokens) and tokens[i + 1] == "=":
         good.append(tokens[i])
         i += 4
-    after = (
-        f" after variable {shown_env_name(good[-1], text)}" if good else " at the first variable"
-    )
+    if not good:
+        after = " at the first variable"
+    elif len(good) == 1:
+        after = f" after variable {shown_env_name(good[0], text)}"
+    else:
+        # a later "name" may be a piece of the value before it, unquoted with a comma in it
+        # (PASSWORD=a,b=c): counted, not shown
+        after = f" after variable number {len(good)} of the list"
     return f"malformed KEY=value list{after} (unexpected end of key/value pairs)"
 
 
