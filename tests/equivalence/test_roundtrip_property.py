@@ -200,6 +200,11 @@ def round_trip(text: str, where: str = "", **kw: Any) -> None:
     text='[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog " x\n    "0\n'
     "redirect_stderr=true\n"
 )
+# found by this property after c8d2415: killasgroup with stopsignal=KILL signals no group
+@example(
+    text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
+    "stopsignal=KILL\nkillasgroup=true\n"
+)
 def test_hostile_programs_round_trip(text: str) -> None:
     round_trip(text)
 
@@ -220,6 +225,16 @@ HOSTILE_DIRS = ["a\rb", "c\nd", "e\r\nf", "g h", "i;j", "k #l", "$HOME", "m'n", 
 @example(
     text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog\ndirectory=%(here)s\n",
     where="a\rb",
+)
+# found by a sweep: supervisord expands [supervisord] environment= twice, %%r becomes the
+# whole dictionary's repr, which does not parse when the directory name has a quote
+@example(
+    text='[supervisord]\nnodaemon=true\nenvironment=G="%%rem"\n[program:a]\ncommand=/usr/bin/prog\n',
+    where="m'n",
+)
+@example(
+    text='[supervisord]\nnodaemon=true\nenvironment=G="%%rem"\n[program:a]\ncommand=/usr/bin/prog\n',
+    where="g h",
 )
 def test_hostile_config_directories_round_trip(text: str, where: str) -> None:
     round_trip(text, where=where)
