@@ -242,8 +242,9 @@ exactly:
   `env` wrapper sets the variable, and a value with a quote in it would break circus's split.
 * dash (`/bin/sh` on Debian and Ubuntu) drops from the environment it passes on every variable
   whose name is not a shell identifier (`a.b`, `MY-VAR`, `spring.profiles.active`): those that
-  `environment=` sets are set again by `/usr/bin/env` after the shell, as its program. Such
-  variables that circusd itself inherits are still dropped under a wrapper.
+  `environment=` sets are set again by `/usr/bin/env` after the shell, as its program, except
+  one whose value holds a deferred `%(ENV_X)s` (S2C501). Such variables that circusd itself
+  inherits are still dropped under a wrapper.
 
 Measured with the probe under both daemons, the short form being
 `sh -c 'exec "$0" "$@" 2>&1' PROGRAM ARGS...` ( the daemon started in a run directory, the

@@ -190,3 +190,16 @@ def test_names_that_are_not_shell_identifiers_are_set_after_sh() -> None:
     # no sh wrapper: nothing drops them, the [env] section and the env prefix stay as they are
     plain = _conv(BASE + 'environment=a.b="x,y"\n').text
     assert "a.b = x,y" in plain and "/usr/bin/env" not in plain
+
+
+def test_a_deferred_value_under_a_name_sh_drops_is_reported() -> None:
+    """MY-VAR="%(ENV_X)s" stays in the [env] section (circus takes X from circusd's own
+    environment, as supervisord does) but sh drops the name; after sh, $(circus.env.X) would
+    read the watcher's environment, which environment= may set (X="own": the program got 'own',
+    supervisord gives circusd's X; seen with both daemons). Not set again: S2C501 says so."""
+    text = BASE + 'umask=027\nenvironment=MY-VAR="%(ENV_X)s",X="own",a.b="1"\n'
+    conv = _conv(text)
+    (cmd,) = [x[6:] for x in conv.text.splitlines() if x.startswith("cmd = ")]
+    assert "MY-VAR=" not in cmd and "a.b=1" in cmd
+    (lost,) = [f for f in conv.findings if f.code == "S2C501"]
+    assert "MY-VAR" in lost.message and lost.option == "environment"

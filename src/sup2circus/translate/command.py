@@ -11,6 +11,7 @@ import shlex
 from .. import circus_syntax as cs
 from ..findings import Severity
 from ..model import ENV_MARK_START, ProcessSpec, as_written, quoted_marker_tail
+from ..redact import shown_env_name
 from .context import Context, Draft, from_daemon_directory
 from .spelling import (
     PWD_REF,
@@ -184,8 +185,30 @@ _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def _not_shell_names(ctx: Context, d: Draft) -> list[tuple[str, str]]:
     """The variables environment= sets whose names are not shell identifiers (a.b, MY-VAR):
     dash, /bin/sh on Debian and Ubuntu, drops them from the environment it passes on."""
-    merged = {**dict(ctx.model.supervisord.environment), **dict(d.p.environment)}
-    return [(k, v) for k, v in merged.items() if not _SHELL_NAME.fullmatch(k)]
+    sd, p = ctx.model.supervisord, d.p
+    merged = {**dict(sd.environment), **dict(p.environment)}
+    late = []
+    for key, value in merged.items():
+        if _SHELL_NAME.fullmatch(key):
+            continue
+        if ENV_MARK_START in value and (key, value) not in d.wrapper_env:
+            # after sh, $(circus.env.X) would read the watcher's environment, which
+            # environment= may set: left in [env], where circus takes X from its own
+            own = key in dict(p.environment)
+            raw = " , ".join(
+                o.options["environment"].value for o in (p, sd) if "environment" in o.options
+            )
+            detail = (
+                f"variable {shown_env_name(key, raw)}: dash, the sh wrapper's shell, drops names "
+                "that are not shell identifiers, and a value with a deferred %(ENV_X)s cannot be "
+                "set again after it; not converted"
+            )
+            loc = p.loc_of("environment") if own else sd.loc_of("environment")
+            section = p.section if own else "supervisord"
+            ctx.reporter.report("S2C501", loc, section, "environment", detail=detail)
+            continue
+        late.append((key, value))
+    return late
 
 
 def _environment_pwd(ctx: Context, d: Draft) -> str | None:
