@@ -203,3 +203,15 @@ def test_a_deferred_value_under_a_name_sh_drops_is_reported() -> None:
     assert "MY-VAR=" not in cmd and "a.b=1" in cmd
     (lost,) = [f for f in conv.findings if f.code == "S2C501"]
     assert "MY-VAR" in lost.message and lost.option == "environment"
+
+
+def test_a_deferred_reference_environment_also_sets_is_not_put_in_cmd() -> None:
+    """A="  %(ENV_X)s",X="own": supervisord expands %(ENV_X)s from its own environment (X
+    there), but in cmd circus substitutes $(circus.env.X) from the watcher's environment,
+    where environment= sets X: the program got '  own' (seen with both daemons) while S2C115
+    said circusd's value. Not converted: S2C501 says why."""
+    conv = _conv(BASE + 'environment=A="  %(ENV_X)s",x="own"\n')
+    (cmd,) = [x[6:] for x in conv.text.splitlines() if x.startswith("cmd = ")]
+    assert "A=" not in cmd
+    (lost,) = [f for f in conv.findings if f.code == "S2C501"]
+    assert "%(ENV_X)s" in lost.message and "S2C115" not in {f.code for f in conv.findings}

@@ -72,8 +72,20 @@ def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
         detail = f"variable {variable}: {reason}; not converted (--no-wrappers)"
         ctx.reporter.report("S2C501", loc, section, "environment", detail=detail)
         return
-    d.wrapper_env.append((key, value))
     deferred = sorted(set(ENV_MARK_RE.findall(value)))
+    names = {k.lower() for k in (*dict(sd.environment), *dict(p.environment))}
+    shadowed = [n for n in deferred if n.lower() in names]
+    if shadowed:
+        # supervisord took X from its own environment; circus's $(circus.env.X) in cmd reads
+        # the watcher's, where environment= sets X (circus's names ignore case)
+        refs = ", ".join(f"%(ENV_{n})s" for n in shadowed)
+        detail = (
+            f"variable {variable}: {reason}, and in cmd circus would take {refs} from the "
+            "watcher's environment, where environment= sets it; not converted"
+        )
+        ctx.reporter.report("S2C501", loc, section, "environment", detail=detail)
+        return
+    d.wrapper_env.append((key, value))
     if not deferred:
         how = " (exact)"
         severity = None
