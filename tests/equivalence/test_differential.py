@@ -29,7 +29,7 @@ import supervisor
 from judges.circus_judge import DEFAULT_ENV, CircusRefused, circus_config_view, circus_view
 from judges.supervisor_judge import SupervisorRefused, supervisor_options, supervisor_view
 
-from sup2circus import ConfigError, ConvertOptions, convert_file
+from sup2circus import ConfigError, ConvertOptions, convert_file, convert_text
 from sup2circus.api import Conversion
 from sup2circus.circus_model import CircusConfig
 from sup2circus.findings import Severity
@@ -557,6 +557,28 @@ def test_deferred_environment_values_as_supervisord_parses_them(
     # supervisord parses environment= after expanding it; circus passes a deferred value whole
     text = f"[supervisord]\nnodaemon=true\n[program:a]\ncommand=/bin/echo hi\nenvironment={entry}\n"
     compare_text(text, tmp_path, extra_env={"S2C_V": value})
+
+
+@pytest.mark.parametrize(
+    ("daemon_env", "program"),
+    [
+        ("HOME=%(ENV_HOME)s", "command=/bin/echo %(ENV_HOME)s"),
+        ("HOME=%(ENV_HOME)s", "command=/bin/echo hi\ndirectory=%(ENV_HOME)s"),
+        ("", 'command=/bin/echo %(ENV_S2C_V)s\nenvironment=s2c_v="%(ENV_S2C_V)s"'),
+        ("HOME=%(ENV_HOME)s", "command=/bin/echo hi\nstdout_logfile=%(ENV_HOME)s/o.log"),
+    ],
+)
+def test_a_deferred_reference_to_a_variable_environment_sets(
+    daemon_env: str, program: str, tmp_path: Path
+) -> None:
+    # found by the runtime sweep: circus substitutes $(circus.env.X) in a watcher's options
+    # from the watcher's [env] values as written (HOME = $HOME gives the text $HOME), where
+    # supervisord uses environment='s expanded value: not converted (S2C501)
+    env = f"environment={daemon_env}\n" if daemon_env else ""
+    text = f"[supervisord]\nnodaemon=true\n{env}[program:a]\n{program}\n"
+    compare_text(text, tmp_path, extra_env={"S2C_V": "v"})
+    found = convert_text(text, options=ConvertOptions(environ={"HOME": "/root", "S2C_V": "v"}))
+    assert [f.code for f in found.findings if f.severity is Severity.ERROR] == ["S2C501"]
 
 
 @pytest.mark.parametrize("nodaemon", ["true", "false"])

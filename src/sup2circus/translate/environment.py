@@ -19,6 +19,8 @@ def translate_environment(ctx: Context, d: Draft) -> None:
     sd = ctx.model.supervisord
     merged = dict(sd.environment)
     merged.update(p.environment)
+    if _shadowed_reference(ctx, d, merged):
+        return
     section: list[tuple[str, str]] = []
     intent: list[tuple[str, str]] = []
     for key, value in merged.items():
@@ -45,6 +47,29 @@ def translate_environment(ctx: Context, d: Draft) -> None:
         ctx.reporter.report(
             "S2C107", p.loc_of("serverurl"), p.section, "serverurl", detail=_SERVERURL
         )
+
+
+def _shadowed_reference(ctx: Context, d: Draft, merged: dict[str, str]) -> bool:
+    """S2C501 for a deferred %(ENV_X)s in the command or directory where environment= sets
+    X: circus substitutes $(circus.env.X) in a watcher's options from the watcher's [env]
+    values as written (`X = $X` gives the text $X) or, for a variable it cannot hold there,
+    from circusd's own X; supervisord uses environment='s expanded value. Names ignore case in
+    circus. (A log file's path has its own S2C501 in streams: its output stays on circusd's.)"""
+    p = d.p
+    names = {k.lower() for k in merged}
+    for option, value in (("command", p.command), ("directory", p.directory)):
+        shadowed = [n for n in ENV_MARK_RE.findall(value or "") if n.lower() in names]
+        if shadowed:
+            detail = (
+                f"%(ENV_{shadowed[0]})s in {option}: circus would take it from the watcher's "
+                f"environment, where environment= sets {shadowed[0]} as written, not as "
+                "supervisord expands it; watcher not converted (convert with --resolve-env, "
+                "or refer to a variable environment= does not set)"
+            )
+            ctx.reporter.report("S2C501", p.loc_of(option), p.section, option, detail=detail)
+            d.ok = False
+            return True
+    return False
 
 
 _SERVERURL = (
