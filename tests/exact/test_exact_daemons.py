@@ -515,22 +515,30 @@ def _term_times(run: Run) -> dict[str, float]:
     }
 
 
+Outcome = tuple[set[tuple[str, str, int]], set[tuple[str, str]]]
+
+
+def _stop_both(sup: Run, cir: Run, expected: int) -> tuple[Outcome, Outcome]:
+    """Once ``expected`` events show every process started and RUNNING, SIGTERM both daemons
+    and return each one's :func:`_stop_outcome` (who got which signal, who survives)."""
+    for run in (sup, cir):
+        assert wait_for(lambda r=run: len(r.events()) >= expected, 15), run.events()
+    time.sleep(1.2)  # past startsecs: RUNNING
+    for run in (sup, cir):
+        run.proc.send_signal(signal.SIGTERM)
+    for run in (sup, cir):
+        run.proc.wait(40)
+    time.sleep(0.3)
+    marker = str(sup.d.parent)
+    return _stop_outcome(sup, marker), _stop_outcome(cir, marker)
+
+
 def _run_stop(hand_built: bool) -> tuple[dict[str, float], dict[str, float], str]:
     """Start the stop cases in both daemons, SIGTERM both daemons, compare who got which
     signal and who survives; return each daemon's TERM time per program."""
     with daemons(STOP_CASES, hand_built=hand_built) as (sup, cir):
         expected = sum(3 if "f" in c.flags else 1 for c in STOP_CASES)
-        for run in (sup, cir):
-            assert wait_for(lambda r=run: len(r.events()) >= expected, 15), run.events()
-        time.sleep(1.2)  # past startsecs: RUNNING
-        for run in (sup, cir):
-            run.proc.send_signal(signal.SIGTERM)
-        for run in (sup, cir):
-            run.proc.wait(40)
-        time.sleep(0.3)
-        marker = str(sup.d.parent)
-        s_sig, s_alive = _stop_outcome(sup, marker)
-        c_sig, c_alive = _stop_outcome(cir, marker)
+        (s_sig, s_alive), (c_sig, c_alive) = _stop_both(sup, cir, expected)
         detail = (
             f"\nsupervisor signals {sorted(s_sig)} survivors {sorted(s_alive)}"
             f"\ncircus signals {sorted(c_sig)} survivors {sorted(c_alive)}\n"
@@ -575,16 +583,7 @@ def test_killasgroup_with_stopsignal_kill_is_no_difference() -> None:
     text = supervisord_conf(Path("/tmp"), cases, {"kill_kg": "/bin/app"})
     assert [f for f in convert_text(text).findings if f.code == "S2C103"] == []
     with daemons(cases, exact=False) as (sup, cir):
-        for run in (sup, cir):
-            assert wait_for(lambda r=run: len(r.events()) >= 3, 15), run.events()
-        time.sleep(1.2)  # past startsecs: RUNNING
-        for run in (sup, cir):
-            run.proc.send_signal(signal.SIGTERM)
-        for run in (sup, cir):
-            run.proc.wait(40)
-        time.sleep(0.3)
-        marker = str(sup.d.parent)
-        outcomes = [_stop_outcome(run, marker) for run in (sup, cir)]
+        outcomes = list(_stop_both(sup, cir, 3))
     survivors = {("kill_kg", "child"), ("kill_kg", "grandchild")}
     assert outcomes[0] == outcomes[1] == (set(), survivors), outcomes
 
