@@ -109,12 +109,12 @@ def _strip_inline_comment(line: str) -> str:
     return line
 
 
-def parse(file: str, text: str) -> list[Suppression]:
-    """Every suppression comment in one file's text, attached to what it covers."""
+def parse(file: str, text: str, kind: str | None = None) -> list[Suppression]:
+    """Every suppression comment in one file's text, attached to what it covers. ``kind``:
+    the file's :func:`~sup2circus.filekind.file_kind` (None: a supervisor config)."""
     if not may_have_comments(text):
         return []
     text = text.removeprefix("\ufeff")  # a byte order mark is not text before a comment
-    kind = None if file.startswith("<") else file_kind(file)
     if kind is not None:  # a Dockerfile or a shell script
         return _parse_commands(file, text, kind == DOCKERFILE)
     comment_re, section_re, option_re = _patterns()
@@ -278,8 +278,12 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
     supps: list[Suppression] = []
     misspelled: list[Finding] = []
     for path, text in texts.items():
-        supps.extend(parse(path, text))
-        misspelled.extend(_misspelled(path, text))
+        if not may_have_comments(text):
+            continue
+        # a Dockerfile or a script given to --check, else a config (read from its head: once)
+        kind = None if path.startswith("<") else file_kind(path)
+        supps.extend(parse(path, text, kind))
+        misspelled.extend(_misspelled(path, text, kind))
     if not supps:  # no suppression comment anywhere: nothing to suppress, nothing unused
         return Outcome(list(findings), [], misspelled)
     by_file: dict[str, list[Suppression]] = {}
@@ -343,15 +347,13 @@ _DIRECTIVE = re.compile(
 )
 
 
-def _misspelled(file: str, text: str) -> list[Finding]:
+def _misspelled(file: str, text: str, kind: str | None) -> list[Finding]:
     """S2C902 for each comment that looks like a suppression but is not one sup2circus reads
     (a misspelled form, or a ``;`` one in a Dockerfile or script, where ``;`` ends a command):
     it would silently suppress nothing."""
-    if not may_have_comments(text):
-        return []
-    containers = not file.startswith("<") and file_kind(file) is not None
+    containers = kind is not None
     comment_re = _patterns()[0]
-    out = []
+    reporter = Reporter()
     for lineno, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
         looks = _DIRECTIVE.search(line)
         if looks is None:
@@ -361,10 +363,8 @@ def _misspelled(file: str, text: str) -> list[Finding]:
             continue
         form = "# sup2circus: ignore=CODE" if containers else "; sup2circus: ignore=CODE"
         why = f"not a suppression sup2circus reads: write `{form}[,CODE]` or `ignore-file=CODE`"
-        reporter = Reporter()
         reporter.report(UNUSED_CODE, Loc(file, lineno, looks.start() + 1), None, None, reason=why)
-        out.extend(reporter.findings())
-    return out
+    return reporter.findings()
 
 
 def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> Finding:
