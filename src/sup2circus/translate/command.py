@@ -11,8 +11,8 @@ import shlex
 from .. import circus_syntax as cs
 from ..findings import Severity
 from ..model import ENV_MARK_START, ProcessSpec, as_written, quoted_marker_tail
-from ..redact import shown_env_name
 from .context import Context, Draft, from_daemon_directory
+from .environment import variable_origin
 from .spelling import (
     PWD_REF,
     deferred_map,
@@ -71,7 +71,7 @@ def translate_command(ctx: Context, d: Draft) -> None:
     kept = len(argv) if verbatim is None else verbatim[0] + len(argv) - len(p.argv)
     written = "" if verbatim is None else replace_markers(verbatim[1])
     tokens = [*prefix, *argv]
-    pwd = _environment_pwd(ctx, d) if wrapped else None
+    pwd = _environment_pwd(d) if wrapped else None
     deferred = deferred_map(tokens if pwd is None else [*tokens, pwd])
     if wrapped:
         # a wrapper script gets circusd's PWD twice after the program's name ($1 and $2, see
@@ -185,38 +185,31 @@ _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def _not_shell_names(ctx: Context, d: Draft) -> list[tuple[str, str]]:
     """The variables environment= sets whose names are not shell identifiers (a.b, MY-VAR):
     dash, /bin/sh on Debian and Ubuntu, drops them from the environment it passes on."""
-    sd, p = ctx.model.supervisord, d.p
-    merged = {**dict(sd.environment), **dict(p.environment)}
     late = []
-    for key, value in merged.items():
+    for key, value in d.environment.items():
         if _SHELL_NAME.fullmatch(key):
             continue
         if ENV_MARK_START in value and (key, value) not in d.wrapper_env:
             # after sh, $(circus.env.X) would read the watcher's environment, which
             # environment= may set: left in [env], where circus takes X from its own
-            own = key in dict(p.environment)
-            raw = " , ".join(
-                o.options["environment"].value for o in (p, sd) if "environment" in o.options
-            )
+            loc, section, variable = variable_origin(ctx, d.p, key)
             detail = (
-                f"variable {shown_env_name(key, raw)}: dash, the sh wrapper's shell, drops names "
-                "that are not shell identifiers, and a value with a deferred %(ENV_X)s cannot be "
-                "set again after it; not converted"
+                f"variable {variable}: dash, the sh wrapper's shell, drops names that are not "
+                "shell identifiers, and a value with a deferred %(ENV_X)s cannot be set again "
+                "after it; not converted"
             )
-            loc = p.loc_of("environment") if own else sd.loc_of("environment")
-            section = p.section if own else "supervisord"
             ctx.reporter.report("S2C501", loc, section, "environment", detail=detail)
             continue
         late.append((key, value))
     return late
 
 
-def _environment_pwd(ctx: Context, d: Draft) -> str | None:
+def _environment_pwd(d: Draft) -> str | None:
     """The PWD that environment= (the program's, else [supervisord]'s) gives the program, for
     the wrapper to hand over itself: circus's $(circus.env.PWD) is circusd's own PWD when the
     `env` wrapper sets the variable, and a value with a quote in it would break circus's split
     of cmd. A value with a deferred reference in the [env] section is left to circus (None)."""
-    value = {**dict(ctx.model.supervisord.environment), **dict(d.p.environment)}.get("PWD")
+    value = d.environment.get("PWD")
     if value is None or (ENV_MARK_START in value and ("PWD", value) not in d.wrapper_env):
         return None
     return value

@@ -62,6 +62,8 @@ class Draft:
     ok: bool = True
     comments: list[str] = field(default_factory=list)
     # environment
+    # [supervisord]'s environment= updated with the program's (set by the first topic)
+    environment: dict[str, str] = field(default_factory=dict)
     env_section: tuple[tuple[str, str], ...] = ()  # [env:...] entries as written
     env_intent: tuple[tuple[str, str], ...] = ()  # what circus sets from them
     wrapper_env: list[tuple[str, str]] = field(default_factory=list)  # set by an `env` wrapper

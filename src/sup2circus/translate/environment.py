@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from .. import circus_syntax as cs
 from ..circus_model import Watcher
-from ..findings import Severity
-from ..model import ENV_MARK_RE
+from ..findings import Loc, Severity
+from ..model import ENV_MARK_RE, ENV_MARK_START, ProcessSpec
 from ..redact import shown_env_name
 from .context import Context, Draft
 from .spelling import env_value_spelling, replace_markers
@@ -17,9 +17,10 @@ from .spelling import env_value_spelling, replace_markers
 def translate_environment(ctx: Context, d: Draft) -> None:
     p = d.p
     sd = ctx.model.supervisord
-    merged = dict(sd.environment)
+    # the first topic: the later ones read the merged environment from the draft
+    merged = d.environment = dict(sd.environment)
     merged.update(p.environment)
-    if _shadowed_reference(ctx, d, merged):
+    if _shadowed_reference(ctx, d):
         return
     section: list[tuple[str, str]] = []
     intent: list[tuple[str, str]] = []
@@ -49,20 +50,40 @@ def translate_environment(ctx: Context, d: Draft) -> None:
         )
 
 
-def _shadowed_reference(ctx: Context, d: Draft, merged: dict[str, str]) -> bool:
+def shadowed(d: Draft, text: str) -> list[str]:
+    """The names X of the deferred %(ENV_X)s in ``text`` (in order, once each) that
+    environment= sets for the watcher: circus substitutes $(circus.env.X) in a watcher's
+    options from the watcher's environment, where supervisord used its own X. circus's names
+    ignore case."""
+    if not d.environment or ENV_MARK_START not in text:
+        return []
+    names = {k.lower() for k in d.environment}
+    return list(dict.fromkeys(n for n in ENV_MARK_RE.findall(text) if n.lower() in names))
+
+
+def variable_origin(ctx: Context, p: ProcessSpec, key: str) -> tuple[Loc, str, str]:
+    """Where environment= variable ``key`` is set (the program's line, else [supervisord]'s):
+    its location, its section and its name as a message may show it."""
+    sd = ctx.model.supervisord
+    raw = " , ".join(o.options["environment"].value for o in (p, sd) if "environment" in o.options)
+    if key in dict(p.environment):
+        return p.loc_of("environment"), p.section, shown_env_name(key, raw)
+    return sd.loc_of("environment"), "supervisord", shown_env_name(key, raw)
+
+
+def _shadowed_reference(ctx: Context, d: Draft) -> bool:
     """S2C501 for a deferred %(ENV_X)s in the command or directory where environment= sets
     X: circus substitutes $(circus.env.X) in a watcher's options from the watcher's [env]
     values as written (`X = $X` gives the text $X) or, for a variable it cannot hold there,
     from circusd's own X; supervisord uses environment='s expanded value. Names ignore case in
     circus. (A log file's path has its own S2C501 in streams: its output stays on circusd's.)"""
     p = d.p
-    names = {k.lower() for k in merged}
     for option, value in (("command", p.command), ("directory", p.directory)):
-        shadowed = [n for n in ENV_MARK_RE.findall(value or "") if n.lower() in names]
-        if shadowed:
+        names = shadowed(d, value or "")
+        if names:
             detail = (
-                f"%(ENV_{shadowed[0]})s in {option}: circus would take it from the watcher's "
-                f"environment, where environment= sets {shadowed[0]} as written, not as "
+                f"%(ENV_{names[0]})s in {option}: circus would take it from the watcher's "
+                f"environment, where environment= sets {names[0]} as written, not as "
                 "supervisord expands it; watcher not converted (convert with --resolve-env, "
                 "or refer to a variable environment= does not set)"
             )
@@ -79,12 +100,7 @@ _SERVERURL = (
 
 def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
     """A variable [env:...] cannot carry: set by an `env` wrapper (S2C115), or lost (S2C501)."""
-    p = d.p
-    sd = ctx.model.supervisord
-    raw = " , ".join(o.options["environment"].value for o in (p, sd) if "environment" in o.options)
-    own = key in dict(p.environment)
-    loc = p.loc_of("environment") if own else sd.loc_of("environment")
-    section = p.section if own else "supervisord"
+    loc, section, variable = variable_origin(ctx, d.p, key)
     if d.env_glob is None:
         reason = f"the watcher name {d.name!r} cannot be matched exactly by [env:...]"
     else:
@@ -92,18 +108,16 @@ def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
             "circus would change its value in an [env] section (surrounding spaces, "
             "' ;', $NAME expansion, or an unwritable name)"
         )
-    variable = shown_env_name(key, raw)
     if ctx.opts.no_wrappers:
         detail = f"variable {variable}: {reason}; not converted (--no-wrappers)"
         ctx.reporter.report("S2C501", loc, section, "environment", detail=detail)
         return
     deferred = sorted(set(ENV_MARK_RE.findall(value)))
-    names = {k.lower() for k in (*dict(sd.environment), *dict(p.environment))}
-    shadowed = [n for n in deferred if n.lower() in names]
-    if shadowed:
+    set_here = sorted(shadowed(d, value))
+    if set_here:
         # supervisord took X from its own environment; circus's $(circus.env.X) in cmd reads
-        # the watcher's, where environment= sets X (circus's names ignore case)
-        refs = ", ".join(f"%(ENV_{n})s" for n in shadowed)
+        # the watcher's, where environment= sets X
+        refs = ", ".join(f"%(ENV_{n})s" for n in set_here)
         detail = (
             f"variable {variable}: {reason}, and in cmd circus would take {refs} from the "
             "watcher's environment, where environment= sets it; not converted"
