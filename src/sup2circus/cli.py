@@ -224,9 +224,7 @@ def _exit_status(exc: BaseException, args: Args | None) -> int:
     args = args or Args()
     if isinstance(exc, RunFailed):
         return _report_failure(args, exc.failure)
-    if isinstance(exc, StdoutError):
-        return _report_failure(args, Failure(str(exc), EXIT_INPUT))
-    if isinstance(exc, SettingsError):
+    if isinstance(exc, StdoutError | SettingsError):
         return _report_failure(args, Failure(str(exc), EXIT_INPUT))
     if isinstance(exc, Sup2CircusError):
         message = exc.message + (f" ({exc.hint})" if exc.hint else "")

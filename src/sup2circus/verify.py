@@ -528,12 +528,14 @@ def _check_circus_section(
     def shown(value: object) -> str:
         return repr(resolve.redact(value)) if isinstance(value, str) else repr(value)
 
+    def differs(key: str) -> str:
+        got = loaded.circus.get(key)
+        return f"[circus] {key} reads back as {shown(got)}, written {shown(written[key])}"
+
     for key in ("endpoint", "pubsub_endpoint", "stats_endpoint"):
         value = loaded.circus.get(key)
         if key in written and value != written[key]:
-            problems.append(
-                f"[circus] {key} reads back as {shown(value)}, written {shown(written[key])}"
-            )
+            problems.append(differs(key))
         if key != "stats_endpoint" and not str(value).startswith("ipc://"):
             problems.append(
                 f"[circus] {key} is {shown(value)}: circus control endpoints have no "
@@ -550,16 +552,10 @@ def _check_circus_section(
             except ValueError:
                 want = written[key]
             if loaded.circus.get(key) != want:
-                problems.append(
-                    f"[circus] {key} reads back as {shown(loaded.circus.get(key))}, "
-                    f"written {shown(written[key])}"
-                )
+                problems.append(differs(key))
     for key in ("pidfile", "loglevel", "logoutput", "endpoint_owner"):
         if key in written and loaded.circus.get(key) != written[key]:
-            problems.append(
-                f"[circus] {key} reads back as {shown(loaded.circus.get(key))}, "
-                f"written {shown(written[key])}"
-            )
+            problems.append(differs(key))
     return problems
 
 
