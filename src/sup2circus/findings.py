@@ -32,6 +32,20 @@ class Severity(str, enum.Enum):
     def rank(self) -> int:
         return _RANK[self]
 
+    # A str enum compares as its value ("error" < "info" < "warning"): compare by rank instead,
+    # so that max(), sorted() and < follow the documented order.
+    def __lt__(self, other: object) -> bool:
+        return self.rank < other.rank if isinstance(other, Severity) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= other.rank if isinstance(other, Severity) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > other.rank if isinstance(other, Severity) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= other.rank if isinstance(other, Severity) else NotImplemented
+
     @classmethod
     def parse(cls, text: str) -> Severity:
         try:

@@ -42,3 +42,11 @@ def test_conversion_compares_text_and_findings_only() -> None:
     assert a == b and hash(a) == hash(b)
     assert "circus" not in repr(a) and "texts" not in repr(a)
     assert Conversion("t", (), "s").texts is not Conversion("t", (), "s").texts
+
+
+def test_severity_is_ordered_by_rank() -> None:
+    # a str enum would compare its values: "warning" < "error" is False
+    assert Severity.INFO < Severity.WARNING < Severity.ERROR
+    assert Severity.ERROR > Severity.WARNING >= Severity.WARNING > Severity.INFO
+    assert max(Severity) is Severity.ERROR
+    assert sorted(Severity, reverse=True) == [Severity.ERROR, Severity.WARNING, Severity.INFO]
