@@ -94,7 +94,8 @@ def check(
     errors: list[Finding] = []
     seen: set[str] = set()
     for name in paths:
-        key = name if name == "-" else os.path.realpath(name)
+        # realpath raises ValueError on a NUL byte: that path is reported unreadable below
+        key = name if name == "-" or "\0" in name else os.path.realpath(name)
         if key in seen:
             continue
         seen.add(key)
@@ -246,7 +247,9 @@ def _convert(
     """Convert one input without rendering circus.ini (the conversion's ``text`` is ""): a
     lint needs the findings only, and a conversion streams the text from the model
     (``keep_model``) with :func:`sup2circus.write.write_pieces`."""
-    if name != "-" and file_kind(name) is not None:  # a Dockerfile or a shell script
+    # a path with a NUL byte (no file has one; os.stat raises ValueError) goes to the config
+    # reader, which says so
+    if name != "-" and "\0" not in name and file_kind(name) is not None:  # a Dockerfile or script
         from .container import check_file
 
         return Source(name, check_file(name, options))

@@ -410,6 +410,12 @@ def _load(path: str) -> str:
         ) from None
     except OSError as exc:
         raise InputError(f"could not read config file: {exc.strerror}", path) from None
+    except ValueError:  # os.stat refuses a path holding a NUL byte: no file has that name
+        raise InputError(
+            "could not find config file: its path holds a NUL byte",
+            path,
+            hint="check the path: a file name cannot hold a NUL byte",
+        ) from None
     if stat.S_ISDIR(st.st_mode):
         raise InputError(
             "is a directory, not a config file",

@@ -152,6 +152,17 @@ def test_unreadable_input_is_one_s2c900_finding(work: Path) -> None:
     assert only.message == RULES["S2C900"].message.format(error=reason)
 
 
+@pytest.mark.parametrize("name", ["a\0b.conf", "Dockerfile.\0", "run\0.sh"])
+def test_a_path_with_a_nul_byte_is_one_s2c900_finding(work: Path, name: str) -> None:
+    # os.stat and os.path.realpath raise ValueError on it: check() raised it, the other paths
+    # unchecked
+    result = check([name, "supervisord.conf"])
+    assert result.exit_status == EXIT_INPUT
+    (failure,) = result.failures
+    assert failure.code == "S2C900" and failure.file == name and "NUL" in failure.message
+    assert any(f.file == "supervisord.conf" for f in result.findings)
+
+
 # ---------------------------------------------------------------------------- --explain
 
 

@@ -160,6 +160,13 @@ def test_missing_file() -> None:
     assert ei.value.file == "/nonexistent-s2c/supervisord.conf" and ei.value.hint
 
 
+def test_path_with_a_nul_byte() -> None:
+    # os.stat raises ValueError on it, which reached the caller as it was
+    with pytest.raises(InputError, match="NUL byte") as ei:
+        read_file("supervisord\0.conf")
+    assert ei.value.file == "supervisord\0.conf" and ei.value.hint
+
+
 def test_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError) as ei:
         read_file(str(tmp_path))
