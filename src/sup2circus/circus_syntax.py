@@ -54,10 +54,21 @@ def parse_value(written: str) -> str:
 def reads_back(written: str, *, allow_vars: bool = False) -> bool:
     """True when circus's parser returns ``written`` unchanged (and, unless ``allow_vars``,
     no ``$(circus.*)`` substitution can apply to it)."""
-    if "\r" in written or parse_value(written) != written:
-        # circus reads circus.ini with universal newlines: a carriage return ends the line
+    if "\r" in written or not _utf8(written) or parse_value(written) != written:
+        # circus reads circus.ini with universal newlines: a carriage return ends the line; and
+        # as UTF-8: a lone surrogate, Python's form of a file name's or an environment value's
+        # bytes that are not UTF-8, cannot be written at all
         return False
     return allow_vars or CIRCUS_VAR_RE.search(written) is None
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` can be written in a UTF-8 file (it holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def env_value_reads_back(value: str) -> bool:
@@ -76,7 +87,7 @@ def env_value_reads_back(value: str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def env_key_ok(key: str) -> bool:
     """True when ``key`` can be written as an option name in an ``[env:...]`` section."""
-    if not key or key != key.strip() or key == "__name__":
+    if not key or key != key.strip() or key == "__name__" or not _utf8(key):
         return False
     if any(c in key for c in "=:\n\r"):
         return False
@@ -88,8 +99,8 @@ def env_key_ok(key: str) -> bool:
 def header_reads_back(name: str) -> bool:
     """True when ``[name]`` reads back as the header of section ``name``: circus's parser takes
     a header line up to its last ``]``, and reads circus.ini with universal newlines (a line
-    ends at a carriage return, a line feed or both)."""
-    return "\n" not in name and "\r" not in name
+    ends at a carriage return, a line feed or both) as UTF-8 text."""
+    return "\n" not in name and "\r" not in name and _utf8(name)
 
 
 def escape_glob(name: str) -> str | None:

@@ -99,3 +99,14 @@ def test_escape_glob_matches_only_the_name() -> None:
             if other != name:
                 assert not fnmatch(other, pat)
     assert cs.escape_glob("a,b") is None
+
+
+def test_a_lone_surrogate_never_reads_back() -> None:
+    # Python's form of bytes that are not UTF-8 in a file name or an environment value: a
+    # UTF-8 circus.ini cannot hold it (the value was written, and the caller's write failed)
+    assert not cs.reads_back("/srv/caf\udce9/x.log")
+    assert not cs.reads_back("\udce9", allow_vars=True)
+    assert not cs.env_value_reads_back("\udce9")
+    assert not cs.header_reads_back("watcher:a\udce9")
+    assert not cs.env_key_ok("K\udce9")
+    assert cs.reads_back("/srv/café/x.log") and cs.header_reads_back("watcher:é")

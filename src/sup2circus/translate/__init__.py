@@ -101,8 +101,8 @@ def translate_process(ctx: Context, p: ProcessSpec, name: str) -> Draft | None:
         # only %(ENV_X)s or %(host_node_name)s in process_name can bring one (the name is not
         # shown: it may be an environment value)
         detail = (
-            "the process name holds a line break, which a circus section name cannot hold; "
-            "watcher not converted"
+            "the process name holds a line break or a character UTF-8 cannot encode, which a "
+            "circus section name cannot hold; watcher not converted"
         )
         ctx.reporter.report(
             "S2C501", p.loc_of("process_name"), p.section, "process_name", detail=detail

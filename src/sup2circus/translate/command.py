@@ -132,8 +132,8 @@ def _quote_marked(token: str, refs: tuple[tuple[str, str], ...]) -> str:
 
 _UNWRITABLE = (
     "the command cannot be written so that circus reads back the same argv (a carriage "
-    "return, or a newline followed by spaces, in an argument or an environment value?); "
-    "watcher not converted"
+    "return, a newline followed by spaces, or a character UTF-8 cannot encode, in an argument "
+    "or an environment value?); watcher not converted"
 )
 
 
