@@ -464,6 +464,9 @@ class _RecordingMap(dict[str, str]):
         return super().__getitem__(key)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def read_text(
     text: str,
     *,
@@ -489,6 +492,18 @@ def read_text(
         )
     if len(text) > MAX_FILE_SIZE:
         raise InputError(f"input too large (limit {MAX_FILE_SIZE} characters)", filename)
+    # text decoded with errors="surrogateescape" holds its bytes that are not UTF-8 as lone
+    # surrogates: supervisord refuses such a file, as read_file does
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise InputError(
+            f"not valid UTF-8 text (a lone surrogate, U+{ord(surrogate.group()):04X}, stands for "
+            "bytes that are not UTF-8)",
+            filename,
+            text.count("\n", 0, surrogate.start()) + 1,
+            hint="supervisord reads its config as UTF-8 and refuses it too; re-encode the "
+            "file as UTF-8",
+        )
     return _read(text, filename, here, here, environ, host_node_name)
 
 

@@ -205,6 +205,16 @@ def test_binary(tmp_path: Path) -> None:
         read_text("[a]\nb=\x00\n")
 
 
+def test_text_with_a_lone_surrogate_is_refused_as_not_utf8() -> None:
+    # open(path, errors="surrogateescape").read() of a latin-1 file: supervisord refuses the
+    # file, and read_text read the surrogate into values as if it were a character
+    data = b"[supervisord]\n[program:a]\ncommand=/bin/caf\xe9\n"
+    latin1 = data.decode("utf-8", "surrogateescape")
+    with pytest.raises(InputError, match="not valid UTF-8") as ei:
+        read_text(latin1, filename="s.conf")
+    assert (ei.value.file, ei.value.line) == ("s.conf", 3) and ei.value.hint
+
+
 def test_empty_input_has_no_sections() -> None:
     raw = read_text("")
     assert raw.sections == ()
