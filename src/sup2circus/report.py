@@ -312,13 +312,19 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 
 
 def _artifact_uri(path: str) -> str:
+    if path.startswith("<") and path.endswith(">"):
+        return _quote(path.strip("<>"))
+    if os.path.isabs(path):
+        return "file://" + _quote(path.replace(os.sep, "/"))
+    return _quote(path.replace(os.sep, "/"))
+
+
+def _quote(path: str) -> str:
     from urllib.parse import quote
 
-    if path.startswith("<") and path.endswith(">"):
-        return quote(path.strip("<>"))
-    if os.path.isabs(path):
-        return "file://" + quote(path.replace(os.sep, "/"))
-    return quote(path.replace(os.sep, "/"))
+    # a file name that is not UTF-8 holds its bytes as lone surrogates (os.fsdecode): quoted
+    # as those bytes, the URI names the file (strict UTF-8 raised UnicodeEncodeError)
+    return quote(path, errors="surrogateescape")
 
 
 def sarif_log(

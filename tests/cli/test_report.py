@@ -215,6 +215,14 @@ def test_sarif_content() -> None:
     assert uris == ["a.conf", "dir%20with%20space/%C3%BC.conf", "file:///abs/path.conf", "stdin"]
 
 
+def test_sarif_uri_of_a_file_name_that_is_not_utf8() -> None:
+    # os.fsdecode(b"caf\xe9.conf"): the quoting raised UnicodeEncodeError (an internal error)
+    name = os.fsdecode(b"caf\xe9.conf")
+    f = Finding("S2C101", Severity.WARNING, "m", name, 3, "program:w", None)
+    (res,) = json.loads(report.render_sarif([f], "0.1.0"))["runs"][0]["results"]
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.conf"
+
+
 def test_statistics() -> None:
     findings = [*FINDINGS, FINDINGS[0], FINDINGS[0]]
     stats = report.statistics(findings)
