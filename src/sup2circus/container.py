@@ -27,13 +27,12 @@ import os
 import posixpath
 import re
 import shlex
-import stat
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .circusctl import CIRCUS_INI, Names, convert_names, supervisorctl
-from .filekind import DOCKERFILE, file_kind
-from .findings import Finding, InputError, Loc, sorted_findings
+from .filekind import DOCKERFILE, file_kind, read_text
+from .findings import Finding, Loc, sorted_findings
 from .reporter import Reporter
 
 if TYPE_CHECKING:
@@ -70,30 +69,13 @@ def check_file(path: str, options: ConvertOptions) -> Conversion:
     """The findings of one Dockerfile or shell script, as a conversion without text."""
     from .api import Conversion
 
-    text = _read(path)
+    text = read_text(path, MAX_SIZE)
     if file_kind(path) == DOCKERFILE:
         found = check_dockerfile(text, path, options)
     else:
         found = check_script(text, path)
     texts = {path: text}  # for its suppression comments
     return Conversion("", tuple(sorted_findings(found)), path, (path,), texts=texts)
-
-
-def _read(path: str) -> str:
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError("is not a regular file", path)
-        if st.st_size > MAX_SIZE:
-            raise InputError(f"file too large ({st.st_size} bytes; limit {MAX_SIZE})", path)
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", path) from None
 
 
 # ---------------------------------------------------------------------------- shell words

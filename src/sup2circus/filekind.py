@@ -59,3 +59,26 @@ def _first_is_section(head: bytes) -> bool:
         if stripped and not stripped.startswith((b"#", b";")):
             return _SECTION.fullmatch(stripped) is not None
     return False
+
+
+def read_text(path: str, limit: int) -> str:
+    """The text of the Dockerfile or script at ``path`` (at most ``limit`` bytes, UTF-8), or
+    :class:`InputError`."""
+    from .findings import InputError
+
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("is not a regular file", path)
+        if st.st_size > limit:
+            raise InputError(f"file too large ({st.st_size} bytes; limit {limit})", path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # the line of the first byte that is not UTF-8, as the config reader says it
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path, line) from None

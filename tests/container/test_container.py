@@ -557,7 +557,8 @@ def test_cli_unreadable_dockerfile(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_bytes(b"FROM x\nCMD \xff\n")
     r = sup2circus("--check", "Dockerfile", cwd=tmp_path)
     assert r.returncode == 2
-    assert r.stdout.startswith("Dockerfile:1:1: S2C900 error not UTF-8 text (byte 11)")
+    # byte 11 is on line 2 (the report said line 1 for any byte)
+    assert r.stdout.startswith("Dockerfile:2:1: S2C900 error not UTF-8 text (byte 11)")
 
 
 # ---------------------------------------------------------------------------- docs/migrating.md
