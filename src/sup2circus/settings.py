@@ -342,6 +342,13 @@ def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
         v = norm["runtime-dir"]
         if not isinstance(v, str) or not v:
             raise SettingsError(f"{where}: runtime-dir must be a non-empty string")
+        # checked here, where the file is known: the conversion's check named --runtime-dir
+        from .options import check_runtime_dir
+
+        try:
+            check_runtime_dir(v)
+        except ValueError as exc:
+            raise SettingsError(f"{where}: {exc}") from None
         s = replace(s, runtime_dir=v)
     return s
 

@@ -274,6 +274,15 @@ def test_find_pyproject_nearest_with_table(tmp_path: Path) -> None:
     assert st.find_pyproject(str(deep)) == str(deep / "pyproject.toml")
 
 
+def test_a_bad_runtime_dir_in_pyproject_names_the_file(tmp_path: Path) -> None:
+    # it was refused only when converting, as "--runtime-dir / runtime-dir: ...", no file named
+    cfg = tmp_path / "pyproject.toml"
+    cfg.write_text('[tool.sup2circus]\nruntime-dir = "run/circus"\n')
+    with pytest.raises(st.SettingsError, match="must be an absolute directory path") as ei:
+        st.resolve(config=None, cwd=str(tmp_path))
+    assert str(ei.value).startswith(f"{cfg} [tool.sup2circus]: runtime_dir")
+
+
 def test_resolve_precedence(tmp_path: Path) -> None:
     cfg = tmp_path / "pyproject.toml"
     cfg.write_text(
