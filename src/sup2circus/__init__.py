@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from ._version import __version__
 from .api import Conversion, convert, convert_file, convert_text
-from .findings import ConfigError, Finding, InputError, Loc, Severity, Sup2CircusError
+from .findings import (
+    ConfigError,
+    Finding,
+    InputError,
+    Loc,
+    SettingsError,
+    Severity,
+    Sup2CircusError,
+)
 from .lint import LintResult, check
 from .options import ConvertOptions
 
@@ -17,6 +25,7 @@ __all__ = [
     "InputError",
     "LintResult",
     "Loc",
+    "SettingsError",
     "Severity",
     "Sup2CircusError",
     "__version__",

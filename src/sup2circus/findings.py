@@ -151,3 +151,8 @@ class InputError(Sup2CircusError):
 
 class ConfigError(Sup2CircusError):
     """The input is a config that supervisord itself would refuse on any machine."""
+
+
+class SettingsError(Exception):
+    """A bad setting (on the command line or in a config file): a usage error, exit 2.
+    Also importable as ``sup2circus.settings.SettingsError``."""

@@ -80,7 +80,9 @@ def check(
     or ``stdin_text`` when given) as ``sup2circus --check`` does. A path given twice is checked
     once; a file another checked file [include]s is reported in that file's context only.
     Without ``options``, the settings' own (``exact``, ``no-wrappers``, ``runtime-dir``) apply.
-    Raises :class:`~sup2circus.findings.InputError` when standard input is not UTF-8."""
+    Raises :class:`~sup2circus.findings.InputError` when standard input is not UTF-8, and
+    :class:`~sup2circus.settings.SettingsError` when the settings' ``runtime_dir`` is not one
+    circusd can bind in."""
     if isinstance(paths, str | os.PathLike):  # a str is a Sequence[str] of its characters
         raise TypeError(f"check() takes a list of paths: check([{os.fspath(paths)!r}])")
     if settings is None:

@@ -36,15 +36,15 @@ from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity
 
+# SettingsError lives with the other exception types: the package exports it, and importing
+# this module for it would slow the CLI's cold start; re-exported for the users of this module
+from .findings import SettingsError as SettingsError
+
 if TYPE_CHECKING:
     from .options import ConvertOptions
 
 ALL = "ALL"
 TOOL_TABLE = "tool.sup2circus"
-
-
-class SettingsError(Exception):
-    """A bad setting (on the command line or in a config file): a usage error, exit 2."""
 
 
 @dataclass(frozen=True, slots=True)

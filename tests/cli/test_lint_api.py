@@ -183,6 +183,16 @@ def test_explain_unknown_code_is_a_typed_error() -> None:
         explain_text("S2C1011")
 
 
+def test_a_bad_setting_is_a_settings_error_exported_by_the_package(tmp_path: Path) -> None:
+    # check() raised sup2circus.settings.SettingsError, which the package did not export
+    assert "SettingsError" in sup2circus.__all__
+    with pytest.raises(sup2circus.SettingsError, match="must be an absolute directory path"):
+        check([str(FIXTURES / "seed" / "supervisord.conf")], Settings(runtime_dir="run"))
+    (tmp_path / "pyproject.toml").write_text('[tool.sup2circus]\nfail-on = "never"\n')
+    with pytest.raises(sup2circus.SettingsError, match=r"pyproject\.toml"):
+        resolve(config=None, cwd=str(tmp_path))
+
+
 def test_check_takes_a_list_of_paths_not_one() -> None:
     # a str is a Sequence[str]: its characters were checked as 14 files
     with pytest.raises(TypeError, match=r"check\(\) takes a list of paths: check\(\['s.conf'\]\)"):
