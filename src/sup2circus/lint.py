@@ -70,13 +70,14 @@ class LintResult:
 
 
 def check(
-    paths: Sequence[str],
+    paths: Sequence[str | os.PathLike[str]],
     settings: Settings | None = None,
     options: ConvertOptions | None = None,
     *,
     stdin_text: str | None = None,
 ) -> LintResult:
-    """Lint ``paths`` (supervisor configs, Dockerfiles, shell scripts; ``-`` is standard input,
+    """Lint ``paths`` (supervisor configs, Dockerfiles, shell scripts, as ``str`` or
+    ``pathlib.Path``; ``-`` is standard input,
     or ``stdin_text`` when given) as ``sup2circus --check`` does. A path given twice is checked
     once; a file another checked file [include]s is reported in that file's context only.
     Without ``options``, the settings' own (``exact``, ``no-wrappers``, ``runtime-dir``) apply.
@@ -90,12 +91,14 @@ def check(
 
         settings = Settings()
     options = options or settings.convert_options()
-    if "-" in paths and stdin_text is None:
+    # as convert_file does: a Path's findings name it as a str (their file is a str)
+    names = [os.fspath(p) for p in paths]
+    if "-" in names and stdin_text is None:
         stdin_text = read_stdin()
     sources: list[Source] = []
     errors: list[Finding] = []
     seen: set[str] = set()
-    for name in paths:
+    for name in names:
         # realpath raises ValueError on a NUL byte: that path is reported unreadable below
         key = name if name == "-" or "\0" in name else os.path.realpath(name)
         if key in seen:

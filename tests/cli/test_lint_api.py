@@ -193,6 +193,14 @@ def test_a_bad_setting_is_a_settings_error_exported_by_the_package(tmp_path: Pat
         resolve(config=None, cwd=str(tmp_path))
 
 
+def test_check_takes_paths_as_path_objects(work: Path) -> None:
+    # as convert_file does; the findings name the files as str (to_dict() is JSON)
+    result = check([Path("missing.conf"), work / "supervisord.conf", Path("supervisord.conf")])
+    assert result.files == 2 and result.exit_status == EXIT_INPUT
+    assert {f.file for f in result.findings} == {"missing.conf", "supervisord.conf"}
+    assert result == check(["missing.conf", "supervisord.conf"])
+
+
 def test_check_takes_a_list_of_paths_not_one() -> None:
     # a str is a Sequence[str]: its characters were checked as 14 files
     with pytest.raises(TypeError, match=r"check\(\) takes a list of paths: check\(\['s.conf'\]\)"):
