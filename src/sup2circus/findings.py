@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from .redact import visible
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -142,7 +144,9 @@ class Sup2CircusError(Exception):
         text = f"{where}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return " ".join(text.split("\n"))
+        # one line for str.splitlines too: a value quoted in the message may hold a vertical
+        # tab, a form feed or a line separator, shown as its escape (as the CLI shows findings)
+        return visible(" ".join(text.split("\n")))
 
 
 class InputError(Sup2CircusError):

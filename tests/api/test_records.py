@@ -9,7 +9,7 @@ import pickle
 
 import pytest
 
-from sup2circus import Conversion, ConvertOptions, Finding, Loc, Severity
+from sup2circus import ConfigError, Conversion, ConvertOptions, Finding, Loc, Severity, convert_text
 
 FINDING = Finding("S2C101", Severity.WARNING, "m", "a.conf", 3, "program:a", "command", 2)
 
@@ -50,3 +50,12 @@ def test_severity_is_ordered_by_rank() -> None:
     assert Severity.ERROR > Severity.WARNING >= Severity.WARNING > Severity.INFO
     assert max(Severity) is Severity.ERROR
     assert sorted(Severity, reverse=True) == [Severity.ERROR, Severity.WARNING, Severity.INFO]
+
+
+@pytest.mark.parametrize("value", ["0a\u2028b77", "0\x0b22", "02\x852", "0\x1c22"])
+def test_an_error_is_one_line_whatever_the_value_it_quotes(value: str) -> None:
+    # str.splitlines breaks at these: str(err), documented as one line, was two
+    with pytest.raises(ConfigError) as ei:
+        convert_text(f"[supervisord]\numask = {value}\n")
+    assert len(str(ei.value).splitlines()) == 1
+    assert repr(value)[1:-1] in str(ei.value)  # shown as its escape
