@@ -757,6 +757,15 @@ def _dash_c(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _shown_path(path: str) -> str:
+    """``path`` relative to the current directory when below it, else as it is."""
+    try:
+        shown = os.path.relpath(path)
+    except FileNotFoundError:  # the current directory was removed
+        return path
+    return path if shown.startswith(os.pardir) else shown
+
+
 def _names(
     path: str, copies: list[tuple[Instruction, tuple[str, str]]], options: ConvertOptions
 ) -> tuple[Names | None, tuple[str, str]]:
@@ -764,7 +773,10 @@ def _names(
     Dockerfile's directory, the current directory, or the Dockerfile's parent directory),
     and that copy's (source, destination)."""
     here = os.path.dirname(os.path.abspath(path))
-    roots = (here, os.getcwd(), os.path.dirname(here))
+    try:
+        roots: tuple[str, ...] = (here, os.getcwd(), os.path.dirname(here))
+    except FileNotFoundError:  # the current directory was removed: not a place to look
+        roots = (here, os.path.dirname(here))
     for _step, copy in copies:
         source = copy[0]
         if os.path.isabs(source) or "*" in source or "$" in source:
@@ -772,9 +784,7 @@ def _names(
         for root in roots:
             candidate = os.path.join(root, source)
             if os.path.isfile(candidate):
-                shown = os.path.relpath(candidate)
-                if shown.startswith(os.pardir):
-                    shown = candidate
+                shown = _shown_path(candidate)
                 names = convert_names(candidate, shown, options)
                 if names is not None:
                     return names._replace(copied=copy), copy

@@ -99,8 +99,7 @@ def check(
     errors: list[Finding] = []
     seen: set[str] = set()
     for name in names:
-        # realpath raises ValueError on a NUL byte: that path is reported unreadable below
-        key = name if name == "-" or "\0" in name else os.path.realpath(name)
+        key = name if name == "-" else _real(name)
         if key in seen:
             continue
         seen.add(key)
@@ -128,11 +127,19 @@ def _not_included(sources: list[Source]) -> list[Source]:
     """The sources no other source [include]s (those are reported in that context only)."""
     included: set[str] = set()
     for src in sources:
-        own = os.path.realpath(src.conversion.source) if src.name != "-" else None
-        included.update(
-            os.path.realpath(p) for p in src.conversion.files_read if os.path.realpath(p) != own
-        )
-    return [s for s in sources if s.name == "-" or os.path.realpath(s.name) not in included]
+        own = _real(src.conversion.source) if src.name != "-" else None
+        included.update(_real(p) for p in src.conversion.files_read if _real(p) != own)
+    return [s for s in sources if s.name == "-" or _real(s.name) not in included]
+
+
+def _real(path: str) -> str:
+    """``os.path.realpath(path)``, or ``path`` when it has none: a NUL byte in it (ValueError;
+    the reader reports it unreadable), or a relative path once the current directory is
+    removed."""
+    try:
+        return os.path.realpath(path)
+    except (ValueError, FileNotFoundError):
+        return path
 
 
 # ---------------------------------------------------------------------------- one conversion
@@ -261,7 +268,10 @@ def _convert(
     if name == "-":
         text = stdin_text if stdin_text is not None else read_stdin()
         conv = api.convert_text(
-            text, filename="<stdin>", base_dir=os.getcwd(), options=options, render=False
+            text,
+            filename="<stdin>",
+            options=options,
+            render=False,  # base: the current dir
         )
     else:
         # Read a file below the current directory by its relative path: the findings then name
@@ -354,7 +364,7 @@ def _relative(file: str) -> str | None:
         return None
     try:
         rel = os.path.relpath(file)
-    except ValueError:
+    except (ValueError, FileNotFoundError):  # FileNotFoundError: the current dir was removed
         return None
     if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         return None

@@ -196,14 +196,20 @@ def write_output(path: str, conv: Conversion) -> Failure | None:
 def _is_an_input(path: str, files_read: Iterable[str]) -> bool:
     """Whether ``path`` is one of the files read: by name, or the same file under another name
     (a hard link), or the file standard input was redirected from (``- < conf -o conf``)."""
-    target = os.path.realpath(path)
+    # realpath raises FileNotFoundError for a relative name once the current directory is
+    # removed: then -o names no file (the write says so), and a relative input is not it
+    try:
+        target = os.path.realpath(path)
+    except FileNotFoundError:
+        return False
     try:
         st = os.stat(target)
     except OSError:
         st = None
     for name in files_read:
-        if os.path.realpath(name) == target:
-            return True
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.realpath(name) == target:
+                return True
         if st is None:
             continue
         try:

@@ -481,7 +481,17 @@ def read_text(
     current directory). ``environ``/``host_node_name`` are what ``[include] files`` expands
     ``%(ENV_X)s``/``%(host_node_name)s`` with (default: ``os.environ``/``platform.node()``).
     """
-    here = os.path.abspath(base_dir if base_dir is not None else os.getcwd())
+    if base_dir is None:
+        try:
+            base_dir = os.getcwd()
+        except FileNotFoundError:
+            raise InputError(
+                "the current directory no longer exists, and %(here)s and [include] globs are "
+                "resolved against it",
+                filename,
+                hint="convert in a directory that exists, or from Python give base_dir",
+            ) from None
+    here = os.path.abspath(base_dir)
     nul = text.find("\x00")
     if nul >= 0:
         raise InputError(

@@ -211,7 +211,10 @@ _KEYS = ("select", "ignore", "severity", "fail-on", "exact", "no-wrappers", "run
 def find_pyproject(start: str | None = None) -> str | None:
     """The nearest ``pyproject.toml`` with a ``[tool.sup2circus]`` table, from ``start`` (default:
     the current directory) upwards; None if there is none."""
-    here = os.path.abspath(start or os.getcwd())
+    try:
+        here = os.path.abspath(start or os.getcwd())
+    except FileNotFoundError:  # run in a directory since removed: nowhere to search from
+        return None
     while True:
         candidate = os.path.join(here, "pyproject.toml")
         if os.path.isfile(candidate):

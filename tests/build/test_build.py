@@ -29,7 +29,7 @@ from judges.supervisor_judge import (
 
 from sup2circus.api import ConvertOptions
 from sup2circus.build import build
-from sup2circus.findings import ConfigError, Severity
+from sup2circus.findings import ConfigError, InputError, Severity
 from sup2circus.model import SupervisorConfig, env_marker
 from sup2circus.read import read_file
 
@@ -1639,3 +1639,22 @@ def test_an_error_after_a_member_that_is_not_converted_is_still_an_error(tmp_pat
             "[program:b]\ncommand=/bin/b\nnumprocs=x\n",
         )
     assert "program:b" in ei.value.message or ei.value.line == 9
+
+
+def test_relative_socket_file_in_a_removed_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the relative file is completed with the current directory: os.getcwd() raised
+    # FileNotFoundError once it was removed (and was called for an absolute file too)
+    conf = tmp_path / "s.conf"
+    conf.write_text("[supervisord]\n[unix_http_server]\nfile = run/s.sock\n")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(InputError, match="current directory, which no longer exists") as ei:
+        build(read_file(str(conf)), ConvertOptions())
+    assert (ei.value.file, ei.value.line) == (str(conf), 3) and ei.value.hint
+    conf.write_text("[supervisord]\n[unix_http_server]\nfile = /run/s.sock\n")
+    (server,) = build(read_file(str(conf)), ConvertOptions()).servers
+    assert server.file == "/run/s.sock"

@@ -100,7 +100,7 @@ def fake_convert_text(
     options: ConvertOptions | None = None,
     render: bool = True,
 ) -> Conversion:
-    assert base_dir == os.getcwd()
+    assert base_dir is None  # convert_text's default: the current directory
     return _fake_convert(text, filename, options or ConvertOptions())
 
 

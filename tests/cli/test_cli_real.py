@@ -482,3 +482,34 @@ def test_output_never_overwrites_the_file_standard_input_comes_from(tmp_path: Pa
     assert p.returncode == 2
     assert b"refusing to overwrite the input file supervisord.conf" in p.stderr
     assert conf.read_text() == SEED
+
+
+def test_run_in_a_removed_directory(tmp_path: Path) -> None:
+    # os.getcwd() raises FileNotFoundError there: every run ended in an internal error (exit
+    # 70) from the pyproject.toml search, whatever the paths given
+    conf = tmp_path / "supervisord.conf"
+    conf.write_text(SEED)
+    (tmp_path / "Dockerfile").write_text("FROM debian\nCMD supervisord -n\n")
+    gone = tmp_path / "gone"
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SUP2CIRCUS_DEBUG")}
+    env["SUP2CIRCUS_DEBUG"] = "1"  # an internal error shows its traceback
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        gone.mkdir()
+        script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+        cmd = [sys.executable, "-m", "sup2circus", *args]
+        return subprocess.run(
+            ["sh", "-c", script, "sh", str(gone), *cmd],
+            input=stdin, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+
+    r = run(str(conf))
+    assert r.returncode == 0 and "[watcher:nginx]" in r.stdout, r.stderr
+    r = run("--check", str(conf), str(tmp_path / "Dockerfile"))
+    assert r.returncode == 1 and "Dockerfile:2:1: S2C603" in r.stdout, r.stderr
+    r = run(str(conf), "-o", "circus.ini")
+    assert r.returncode == 2 and "cannot write circus.ini" in r.stderr
+    r = run("-", stdin=SEED)
+    assert r.returncode == 2
+    assert "<stdin>: the current directory no longer exists" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout

@@ -283,6 +283,18 @@ def test_a_bad_runtime_dir_in_pyproject_names_the_file(tmp_path: Path) -> None:
     assert str(ei.value).startswith(f"{cfg} [tool.sup2circus]: runtime_dir")
 
 
+def test_no_pyproject_search_in_a_removed_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.getcwd() raised FileNotFoundError: resolve() failed, and every CLI run with it
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert st.find_pyproject() is None
+    assert st.resolve(config=None) == st.Settings()
+
+
 def test_resolve_precedence(tmp_path: Path) -> None:
     cfg = tmp_path / "pyproject.toml"
     cfg.write_text(

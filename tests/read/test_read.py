@@ -429,3 +429,15 @@ def test_only_the_texts_that_may_hold_a_suppression_comment_are_kept(tmp_path: P
     raw = read_file(str(main))
     assert len(raw.files_read) == 3
     assert raw.texts == {str(with_comment): with_comment.read_text()}
+
+
+def test_text_in_a_removed_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # os.getcwd() raised FileNotFoundError: the default base of %(here)s and [include]
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(InputError, match="the current directory no longer exists") as ei:
+        read_text("[supervisord]\n", filename="<stdin>")
+    assert ei.value.file == "<stdin>" and ei.value.hint
+    assert read_text("[supervisord]\n", base_dir=str(tmp_path)).here == str(tmp_path)

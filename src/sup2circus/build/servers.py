@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from .. import datatypes as dt
+from ..findings import InputError
 from ..mapping import section_kind
 from ..model import OtherSection, RawSection, ServerSpec
 from .context import (
@@ -84,7 +85,17 @@ def _unix(ctx: Context, sec: RawSection, here_maps: Maps, env_only: Maps) -> Ser
         ctx.reporter.report(
             "S2C019", loc, sec.name, "file", what=what, which="working directory", option="file"
         )
-    sfile = os.path.normpath(os.path.join(os.getcwd(), sfile))
+        try:
+            sfile = os.path.join(os.getcwd(), sfile)
+        except FileNotFoundError:
+            raise InputError(
+                "the relative path in file is completed with the current directory, which no "
+                "longer exists",
+                loc.file,
+                loc.line,
+                hint="write an absolute path, or convert in a directory that exists",
+            ) from None
+    sfile = os.path.normpath(sfile)
     username, password_set = _auth(ctx, sec, env_only)
     chown: str | None = None
     cv = get(ctx, sec, "chown", None, env_only)
