@@ -367,6 +367,9 @@ def resolve(
     cwd: str | None = None,
 ) -> Settings:
     """The effective settings: config file (``--config`` or discovered), then the flags."""
+    for name, given in (("select", select), ("ignore", ignore), ("severity", severity)):
+        if isinstance(given, str):  # a str is a Sequence[str] of its characters, one per code
+            raise TypeError(f"resolve() takes a list for {name}: {name}=[{given!r}]")
     if config is not None:
         base = load_config(config, required=True)
     elif isolated:

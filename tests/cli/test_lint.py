@@ -295,6 +295,14 @@ def test_no_pyproject_search_in_a_removed_directory(
     assert st.resolve(config=None) == st.Settings()
 
 
+@pytest.mark.parametrize("kwarg", ["select", "ignore", "severity"])
+def test_resolve_takes_lists_not_one_string(kwarg: str) -> None:
+    # a str passes as a Sequence[str]: select="S2C1" said "--select: '2' is not a sup2circus
+    # code or prefix", its characters taken as codes
+    with pytest.raises(TypeError, match=rf"resolve\(\) takes a list for {kwarg}: {kwarg}=\['S2C1"):
+        st.resolve(config=None, isolated=True, **{kwarg: "S2C101=error"})
+
+
 def test_resolve_precedence(tmp_path: Path) -> None:
     cfg = tmp_path / "pyproject.toml"
     cfg.write_text(
