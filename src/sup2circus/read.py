@@ -687,13 +687,27 @@ def _included_files(
     import glob  # only for [include] (cold start)
 
     found: list[str] = []
-    for pattern in files.split():
-        full = os.path.join(base, pattern)
-        matches = glob.glob(full)
+    patterns = files.split()
+    for pattern, shown in zip(patterns, _shown_patterns(value, expansions, patterns), strict=True):
+        matches = glob.glob(os.path.join(base, pattern))
         if not matches:
-            reporter.report("S2C001", floc, "include", "files", pattern=full)
+            reporter.report("S2C001", floc, "include", "files", pattern=os.path.join(base, shown))
         found.extend(sorted(matches))
     return found
+
+
+def _shown_patterns(value: str, expansions: _RecordingMap, patterns: list[str]) -> list[str]:
+    """``patterns`` as a message may show them: with each ``%(ENV_X)s`` as written, never its
+    value (an environment value is not shown); ``value`` as written for each when the values
+    hold whitespace (the words do not line up) or a conversion takes no text (``%(ENV_X)c``)."""
+    env = {k: f"%({k})s" for k in expansions.used if k.startswith("ENV_")}
+    if not env:
+        return patterns
+    try:
+        shown = expand(value, {**expansions, **env}, "include.files").split()
+    except ValueError:
+        shown = []
+    return shown if len(shown) == len(patterns) else [value] * len(patterns)
 
 
 def _read_included(

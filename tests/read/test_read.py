@@ -441,3 +441,25 @@ def test_text_in_a_removed_directory(tmp_path: Path, monkeypatch: pytest.MonkeyP
         read_text("[supervisord]\n", filename="<stdin>")
     assert ei.value.file == "<stdin>" and ei.value.hint
     assert read_text("[supervisord]\n", base_dir=str(tmp_path)).here == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("files", "shown"),
+    [
+        ("/nonexistent-s2c/%(ENV_TOKEN)s/*.conf", "/nonexistent-s2c/%(ENV_TOKEN)s/*.conf"),
+        # the value's words do not line up with the written ones: the value as written
+        ("/nonexistent-s2c/%(ENV_SPACED)s/x", "/nonexistent-s2c/%(ENV_SPACED)s/x"),
+        ("/nonexistent-s2c/%(ENV_ONE)c/x", "/nonexistent-s2c/%(ENV_ONE)c/x"),
+    ],
+)
+def test_a_pattern_matching_nothing_names_the_variable_not_its_value(
+    files: str, shown: str
+) -> None:
+    # S2C001 showed the pattern as expanded: the converting machine's environment value
+    raw = read_text(
+        f"[supervisord]\n[include]\nfiles = {files}\n",
+        environ={"TOKEN": "Zq9SECRET", "SPACED": "Zq9 SECRET", "ONE": "\u00a7"},
+    )
+    (f,) = [f for f in raw.findings if f.code == "S2C001"]
+    assert f'"{shown}"' in f.message
+    assert "SECRET" not in f.message and "\u00a7" not in f.message
