@@ -69,6 +69,11 @@ def convert_text(
     """
     from .read import read_text
 
+    if not isinstance(text, str):  # bytes failed deep in the reader, naming str as the wrong type
+        raise TypeError(
+            f"convert_text() takes the config as str, not {type(text).__name__}: decode it as "
+            "UTF-8 first, or give its path to convert_file()"
+        )
     opts = options or ConvertOptions()
     return _convert_raw(
         read_text(

@@ -9,7 +9,16 @@ import pickle
 
 import pytest
 
-from sup2circus import ConfigError, Conversion, ConvertOptions, Finding, Loc, Severity, convert_text
+from sup2circus import (
+    ConfigError,
+    Conversion,
+    ConvertOptions,
+    Finding,
+    Loc,
+    Severity,
+    convert,
+    convert_text,
+)
 
 FINDING = Finding("S2C101", Severity.WARNING, "m", "a.conf", 3, "program:a", "command", 2)
 
@@ -59,3 +68,11 @@ def test_an_error_is_one_line_whatever_the_value_it_quotes(value: str) -> None:
         convert_text(f"[supervisord]\numask = {value}\n")
     assert len(str(ei.value).splitlines()) == 1
     assert repr(value)[1:-1] in str(ei.value)  # shown as its escape
+
+
+@pytest.mark.parametrize("data", [b"[supervisord]\n", None])
+def test_text_that_is_not_a_str_is_a_clear_type_error(data: object) -> None:
+    # bytes said "argument should be integer or bytes-like object, not 'str'"
+    for call in (convert_text, convert):
+        with pytest.raises(TypeError, match=r"takes the config as str, not .*convert_file\(\)"):
+            call(data)  # type: ignore[arg-type]
