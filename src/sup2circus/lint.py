@@ -96,7 +96,7 @@ def check(
     if "-" in names and stdin_text is None:
         stdin_text = read_stdin()
     sources: list[Source] = []
-    failed: list[tuple[str, Finding]] = []
+    errors: list[Finding] = []
     seen: set[str] = set()
     for name in names:
         key = name if name == "-" else _real(name)
@@ -106,24 +106,10 @@ def check(
         try:
             sources.append(_convert(name, options, stdin_text))
         except Sup2CircusError as exc:
-            failed.append((name, shown(error_finding(exc, "<stdin>" if name == "-" else name))))
-    included = _included(sources)
-    # A file another one includes is reported in that context only, its failure too: alone, a
-    # conf.d file may fail where included it does not (a [group:g] naming a sibling file's
-    # program). Two inputs failing at the same place (a file and the main file including it)
-    # are one finding.
-    errors = list(
-        {
-            (f.file, f.line, f.column, f.code, f.message): f
-            for name, f in failed
-            if name == "-" or _real(name) not in included
-        }.values()
-    )
+            errors.append(shown(error_finding(exc, "<stdin>" if name == "-" else name)))
     findings: dict[tuple[object, ...], Finding] = {}
     texts: dict[str, str] = {}
-    for src in sources:
-        if src.name != "-" and _real(src.name) in included:
-            continue
+    for src in _not_included(sources):
         texts.update(src.conversion.texts)
         for f in src.conversion.findings:
             findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
@@ -137,14 +123,13 @@ def check(
     return LintResult(tuple(report), suppressed, len(seen), tuple(errors), status)
 
 
-def _included(sources: list[Source]) -> set[str]:
-    """The real paths of the files a source [include]s, other than itself (those are reported
-    in that source's context only)."""
+def _not_included(sources: list[Source]) -> list[Source]:
+    """The sources no other source [include]s (those are reported in that context only)."""
     included: set[str] = set()
     for src in sources:
         own = _real(src.conversion.source) if src.name != "-" else None
         included.update(_real(p) for p in src.conversion.files_read if _real(p) != own)
-    return included
+    return [s for s in sources if s.name == "-" or _real(s.name) not in included]
 
 
 def _real(path: str) -> str:

@@ -193,27 +193,6 @@ def test_a_bad_setting_is_a_settings_error_exported_by_the_package(tmp_path: Pat
         resolve(config=None, cwd=str(tmp_path))
 
 
-def test_an_included_file_that_fails_alone_is_checked_in_its_context(tmp_path: Path) -> None:
-    # pre-commit passes the main file and the changed conf.d files: a [group] naming a program
-    # of a sibling file failed alone (S2C901, exit 2) though supervisord reads the whole fine
-    (tmp_path / "conf.d").mkdir()
-    main = tmp_path / "supervisord.conf"
-    main.write_text("[supervisord]\nnodaemon = true\n[include]\nfiles = conf.d/*.conf\n")
-    web = tmp_path / "conf.d" / "a_web.conf"
-    web.write_text("[program:web]\ncommand = /bin/web\nautorestart = true\n")
-    group = tmp_path / "conf.d" / "b_group.conf"
-    group.write_text("[group:g]\nprograms = web\n")
-    result = check([str(main), str(group), str(web)])
-    assert result.failures == () and result.exit_status == EXIT_OK
-    assert result.findings == check([str(main)]).findings
-    # given alone it fails, as supervisord would with it as the only included file
-    assert check([str(group)]).exit_status == EXIT_INPUT
-    # a failure met twice, alone and through the main file, is one finding
-    web.write_text("[program:web]\ncommand = /bin/web\nstartsecs = soon\n")
-    (failure,) = check([str(main), str(web)]).failures
-    assert (failure.code, failure.file, failure.line) == ("S2C901", str(web), 3)
-
-
 def test_check_takes_paths_as_path_objects(work: Path) -> None:
     # as convert_file does; the findings name the files as str (to_dict() is JSON)
     result = check([Path("missing.conf"), work / "supervisord.conf", Path("supervisord.conf")])
