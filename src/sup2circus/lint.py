@@ -96,7 +96,7 @@ def check(
     if "-" in names and stdin_text is None:
         stdin_text = read_stdin()
     sources: list[Source] = []
-    errors: list[Finding] = []
+    failed: list[tuple[str, Finding]] = []
     seen: set[str] = set()
     for name in names:
         key = name if name == "-" else _real(name)
@@ -106,7 +106,8 @@ def check(
         try:
             sources.append(_convert(name, options, stdin_text))
         except Sup2CircusError as exc:
-            errors.append(shown(error_finding(exc, "<stdin>" if name == "-" else name)))
+            failed.append((name, shown(error_finding(exc, "<stdin>" if name == "-" else name))))
+    errors = _one_error_per_place(failed)
     findings: dict[tuple[object, ...], Finding] = {}
     texts: dict[str, str] = {}
     for src in _not_included(sources):
@@ -121,6 +122,25 @@ def check(
     elif any(settings.fails(f) for f in report):
         status = EXIT_FINDINGS
     return LintResult(tuple(report), suppressed, len(seen), tuple(errors), status)
+
+
+def _one_error_per_place(failed: list[tuple[str, Finding]]) -> list[Finding]:
+    """One S2C900/S2C901 finding per file and line. An [include]d file that cannot be read or
+    parsed fails every given file that includes it, and itself when it is given too (pre-commit
+    passes both): it is reported once, as the including file's conversion words it, since that
+    is how supervisord reads it. ``failed``: (the name given, its error finding)."""
+    chosen: dict[tuple[str, int], tuple[bool, Finding]] = {}
+    for name, f in failed:
+        real = _real_name(f.file)
+        via_include = real != (_real_name("<stdin>") if name == "-" else _real_name(name))
+        key = (real, f.line)
+        if key not in chosen or (via_include and not chosen[key][0]):
+            chosen[key] = (via_include, f)
+    return [f for _, f in chosen.values()]
+
+
+def _real_name(file: str) -> str:
+    return file if file.startswith("<") else os.path.realpath(file)
 
 
 def _not_included(sources: list[Source]) -> list[Source]:

@@ -267,6 +267,31 @@ def test_check_conf_d_file_reported_once(tmp_path: Path) -> None:
     assert main.exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("[program:b]\ncommand=/bin/b\nstartretries=x\n", "startretries"),
+        # alone it is S2C900 (unreadable); included, supervisord refuses the config (S2C901)
+        (b"\xff[program:b]\n", "supervisord refuses to start when an included file"),
+    ],
+    ids=["invalid", "not-utf8"],
+)
+@pytest.mark.parametrize("order", ["main-first", "included-first"])
+def test_a_failing_included_file_given_too_is_reported_once(
+    tmp_path: Path, content: str | bytes, words: str, order: str
+) -> None:
+    # pre-commit passes both files: the include's error is one finding, in the main's words
+    w(tmp_path / "supervisord.conf", "[supervisord]\n[include]\nfiles=conf.d/*.conf\n")
+    w(tmp_path / "conf.d" / "bad.conf", content)
+    files = ["supervisord.conf", "conf.d/bad.conf"]
+    r = sh("--check", "--output-format", "json", *files[:: 1 if order == "main-first" else -1],
+           cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 2
+    data = json.loads(r.stdout)
+    assert [(d["file"], d["code"]) for d in data] == [("conf.d/bad.conf", "S2C901")]
+    assert words in str(data[0]["message"])
+
+
 def test_real_suppressions(tmp_path: Path) -> None:
     text = (
         "[supervisord]\nnodaemon = true\n\n"
