@@ -107,10 +107,13 @@ def check(
             sources.append(_convert(name, options, stdin_text))
         except Sup2CircusError as exc:
             failed.append((name, shown(error_finding(exc, "<stdin>" if name == "-" else name))))
-    errors = _one_error_per_place(failed)
+    included = _included(sources)
+    # A file another given file [include]s is checked in that context only: alone it may fail
+    # where supervisord reads it fine (a section that completes one of the main config's).
+    errors = _one_error_per_place([(n, f) for n, f in failed if not _in(n, included)])
     findings: dict[tuple[object, ...], Finding] = {}
     texts: dict[str, str] = {}
-    for src in _not_included(sources):
+    for src in (s for s in sources if not _in(s.name, included)):
         texts.update(src.conversion.texts)
         for f in src.conversion.findings:
             findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
@@ -143,23 +146,20 @@ def _real_name(file: str) -> str:
     return file if file.startswith("<") else os.path.realpath(file)
 
 
-def _not_included(sources: list[Source]) -> list[Source]:
-    """The sources no other source [include]s (those are reported in that context only)."""
+def _included(sources: list[Source]) -> set[str]:
+    """The real paths of the files a source [include]s (reported in that context only)."""
     included: set[str] = set()
     for src in sources:
-        own = _real(src.conversion.source) if src.name != "-" else None
-        included.update(_real(p) for p in src.conversion.files_read if _real(p) != own)
-    return [s for s in sources if s.name == "-" or _real(s.name) not in included]
+        own = os.path.realpath(src.conversion.source) if src.name != "-" else None
+        included.update(
+            os.path.realpath(p) for p in src.conversion.files_read if os.path.realpath(p) != own
+        )
+    return included
 
 
-def _real(path: str) -> str:
-    """``os.path.realpath(path)``, or ``path`` when it has none: a NUL byte in it (ValueError;
-    the reader reports it unreadable), or a relative path once the current directory is
-    removed."""
-    try:
-        return os.path.realpath(path)
-    except (ValueError, FileNotFoundError):
-        return path
+def _in(name: str, included: set[str]) -> bool:
+    """Whether the given ``name`` is one of the ``included`` files (standard input never is)."""
+    return name != "-" and os.path.realpath(name) in included
 
 
 # ---------------------------------------------------------------------------- one conversion

@@ -292,6 +292,26 @@ def test_a_failing_included_file_given_too_is_reported_once(
     assert words in str(data[0]["message"])
 
 
+@pytest.mark.parametrize(
+    "snippet",
+    ["[group:web]\nprograms=a\n", "[program:a]\nstopasgroup=true\n"],
+    ids=["group-of-main-programs", "section-completing-main-one"],
+)
+def test_an_included_file_that_fails_alone_is_checked_in_context_only(
+    tmp_path: Path, snippet: str
+) -> None:
+    # supervisord reads the snippet with the main config, where it is valid: alone it is not
+    w(tmp_path / "supervisord.conf", "[supervisord]\n[include]\nfiles=conf.d/*.conf\n"
+      "[program:a]\ncommand=/bin/a\nautorestart=true\n")  # fmt: skip
+    w(tmp_path / "conf.d" / "x.conf", snippet)
+    for files in (["supervisord.conf", "conf.d/x.conf"], ["conf.d/x.conf", "supervisord.conf"]):
+        r = sh("--check", "--output-format", "json", *files, cwd=tmp_path)
+        data = json.loads(r.stdout)
+        assert not [d for d in data if d["code"] in ("S2C900", "S2C901")], data
+        assert r.returncode in (0, 1)
+    assert sh("--check", "conf.d/x.conf", cwd=tmp_path).returncode == 2  # alone it is refused
+
+
 def test_real_suppressions(tmp_path: Path) -> None:
     text = (
         "[supervisord]\nnodaemon = true\n\n"
