@@ -118,7 +118,7 @@ def parse(file: str, text: str, kind: str | None = None) -> list[Suppression]:
     if kind is not None:  # a Dockerfile or a shell script
         return _parse_commands(file, text, kind == DOCKERFILE)
     comment_re, section_re, option_re = _patterns()
-    lines = text.splitlines()
+    lines = config_lines(text)
     out: list[Suppression] = []
     pending: list[Suppression] = []  # full-line comments waiting for the next item
     # Items: (kind, start line, name); spans are filled once the item's end is known.
@@ -196,6 +196,14 @@ def parse(file: str, text: str, kind: str | None = None) -> list[Suppression]:
     close_option(last_content)
     close_section(len(lines))
     return out
+
+
+def config_lines(text: str) -> list[str]:
+    """The lines of a supervisor config as supervisor numbers them: it reads the file with
+    universal newlines, so only a line feed or a carriage return ends a line. str.splitlines()
+    also splits at a form feed, U+0085, U+2028...: a suppression below one would be attached,
+    and reported, one line off the findings."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _parse_commands(file: str, text: str, dockerfile: bool) -> list[Suppression]:
@@ -354,7 +362,9 @@ def _misspelled(file: str, text: str, kind: str | None) -> list[Finding]:
     containers = kind is not None
     comment_re = _patterns()[0]
     reporter = Reporter()
-    for lineno, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines() if containers else config_lines(text)
+    for lineno, line in enumerate(lines, 1):
         looks = _DIRECTIVE.search(line)
         if looks is None:
             continue

@@ -226,6 +226,24 @@ def test_a_suppression_on_the_first_line_after_a_byte_order_mark(file: str, text
     assert out.unused == []
 
 
+@pytest.mark.parametrize("ch", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_a_line_break_only_str_splitlines_sees_does_not_shift_the_lines(ch: str) -> None:
+    # supervisor reads with universal newlines: these characters are inside line 2, and the
+    # findings are numbered that way; the suppressions must be too
+    text = f"[program:a]\n; page{ch}break\nstopasgroup=true  ; sup2circus: ignore=S2C103\n"
+    text += "; sup2circus: ignore-files=S2C1\n"
+    out = run(text, [f("S2C103", 3)])
+    assert [x.line for x in out.suppressed] == [3]
+    assert [(u.code, u.line) for u in out.unused] == [("S2C902", 4)]  # the misspelled one
+
+
+def test_a_suppression_after_carriage_returns_is_on_its_line() -> None:
+    text = "[program:a]\r\ncommand=/bin/a\rstopasgroup=true  ; sup2circus: ignore=S2C103\r\n"
+    out = run(text, [f("S2C103", 3)])
+    assert [x.line for x in out.suppressed] == [3]
+    assert out.unused == []
+
+
 # ---------------------------------------------------------------------------- settings
 
 
