@@ -56,7 +56,8 @@ class LintResult:
     * ``findings``: every finding reported, sorted, paths below the current directory shown
       relative to it; a file that could not be converted is one S2C900/S2C901 finding;
     * ``suppressed``: how many findings suppression comments removed;
-    * ``files``: how many distinct files were given;
+    * ``files``: how many distinct files were checked: those given, and the files they
+      [include] (as a conversion counts the files it read);
     * ``failures``: the S2C900/S2C901 findings (the files that could not be converted);
     * ``exit_status``: 2 if a file could not be converted, else 1 if a finding is at or above
       the settings' ``fail_on``, else 0 (``sup2circus --check``'s status without --exit-zero).
@@ -124,6 +125,10 @@ def check(
         status = EXIT_INPUT
     elif any(settings.fails(f) for f in report):
         status = EXIT_FINDINGS
+    for src in sources:  # their [include]d files were checked too: the findings name them
+        seen.update(
+            "-" if p == "<stdin>" else os.path.realpath(p) for p in src.conversion.files_read
+        )
     return LintResult(tuple(report), suppressed, len(seen), tuple(errors), status)
 
 

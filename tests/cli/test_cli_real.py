@@ -312,6 +312,18 @@ def test_an_included_file_that_fails_alone_is_checked_in_context_only(
     assert sh("--check", "conf.d/x.conf", cwd=tmp_path).returncode == 2  # alone it is refused
 
 
+def test_check_counts_the_included_files_it_checked(tmp_path: Path) -> None:
+    # the summary said "in 1 file" above findings in two files; the conversion says 2
+    w(tmp_path / "supervisord.conf", "[supervisord]\n[include]\nfiles=conf.d/*.conf\n")
+    w(tmp_path / "conf.d" / "a.conf", "[program:a]\ncommand=/bin/a\nstopasgroup=true\n")
+    w(tmp_path / "conf.d" / "b.conf", "[program:b]\ncommand=/bin/b\nautorestart=true\n")
+    for files in (["supervisord.conf"], ["supervisord.conf", "conf.d/a.conf"]):
+        r = sh("--check", *files, cwd=tmp_path)
+        assert " in 3 files: " in r.stdout.splitlines()[-1], r.stdout
+    converted = sh("supervisord.conf", cwd=tmp_path)
+    assert " in 3 files: " in converted.stderr.splitlines()[-1]
+
+
 def test_real_suppressions(tmp_path: Path) -> None:
     text = (
         "[supervisord]\nnodaemon = true\n\n"
