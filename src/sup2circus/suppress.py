@@ -334,9 +334,9 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
                 suppressed.append(_unused_finding(s, code, RULES))
                 continue
             unused.append(_unused_finding(s, code, RULES))
-    # Only S2C902 suppressions can silence S2C902 findings.
+    # Only S2C902 suppressions can silence S2C902 findings, a misspelled comment's too.
     final: list[Finding] = []
-    for f in unused:
+    for f in [*unused, *misspelled]:
         hit = False
         for s in matching(f):
             if UNUSED_CODE in s.codes and s.covers(f) == UNUSED_CODE:
@@ -346,7 +346,7 @@ def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> Outcome:
     for s in supps:
         if UNUSED_CODE in s.codes and UNUSED_CODE not in s.used:
             final.append(_unused_finding(s, UNUSED_CODE, RULES))
-    return Outcome(kept, suppressed, final + misspelled)
+    return Outcome(kept, suppressed, final)
 
 
 # what looks like a suppression comment: `; sup2circus ignore=...`, `# sup2circus: disable=...`

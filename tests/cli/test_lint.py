@@ -160,6 +160,17 @@ def test_unused_suppression_can_be_silenced_by_s2c902() -> None:
     assert [u.code for u in out.unused] == ["S2C902"]  # nothing to silence: itself unused
 
 
+@pytest.mark.parametrize("file", ["s.conf", "Dockerfile"])
+def test_ignore_file_s2c902_silences_a_misspelled_comment_too(file: str) -> None:
+    # it is an S2C902 finding like the others; the ignore-file comment was reported as having
+    # "no unused suppression to silence" next to it
+    mark = "#" if file == "Dockerfile" else ";"
+    text = f"{mark} sup2circus: ignore-file=S2C902\n{mark} sup2circus: disable=S2C101\n"
+    out = run(text, [], file)
+    assert out.unused == []
+    assert [(x.code, x.line) for x in out.suppressed] == [("S2C902", 2)]
+
+
 @pytest.mark.parametrize(
     "text",
     [
