@@ -108,13 +108,13 @@ def check(
             sources.append(_convert(name, options, stdin_text))
         except Sup2CircusError as exc:
             failed.append((name, shown(error_finding(exc, "<stdin>" if name == "-" else name))))
-    included = _included(sources)
+    reported, covered = _in_context(sources)
     # A file another given file [include]s is checked in that context only: alone it may fail
     # where supervisord reads it fine (a section that completes one of the main config's).
-    errors = _one_error_per_place([(n, f) for n, f in failed if not _in(n, included)])
+    errors = _one_error_per_place([(n, f) for n, f in failed if _key(n) not in covered])
     findings: dict[tuple[object, ...], Finding] = {}
     texts: dict[str, str] = {}
-    for src in (s for s in sources if not _in(s.name, included)):
+    for src in reported:
         texts.update(src.conversion.texts)
         for f in src.conversion.findings:
             findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
@@ -126,9 +126,7 @@ def check(
     elif any(settings.fails(f) for f in report):
         status = EXIT_FINDINGS
     for src in sources:  # their [include]d files were checked too: the findings name them
-        seen.update(
-            "-" if p == "<stdin>" else os.path.realpath(p) for p in src.conversion.files_read
-        )
+        seen.update(_key(p) for p in src.conversion.files_read)
     return LintResult(tuple(report), suppressed, len(seen), tuple(errors), status)
 
 
@@ -151,20 +149,33 @@ def _real_name(file: str) -> str:
     return file if file.startswith("<") else os.path.realpath(file)
 
 
-def _included(sources: list[Source]) -> set[str]:
-    """The real paths of the files a source [include]s (reported in that context only)."""
-    included: set[str] = set()
-    for src in sources:
-        own = os.path.realpath(src.conversion.source) if src.name != "-" else None
-        included.update(
-            os.path.realpath(p) for p in src.conversion.files_read if os.path.realpath(p) != own
-        )
-    return included
+def _in_context(sources: list[Source]) -> tuple[list[Source], set[str]]:
+    """The sources to report, and the files they read (real paths, ``-`` for standard input).
+    A file another source [include]s is reported in that context only, when that source is
+    reported itself: first every source nothing includes, then, in the order given, each
+    source none of the reported ones read. Without that second pass nothing would report an
+    [include] cycle (a.conf includes b.conf, which includes a.conf), nor a file only a
+    dropped source includes (supervisord does not follow the [include] of an included file)."""
+    keys = [_key(src.name) for src in sources]
+    reads = [
+        {_key(p) for p in src.conversion.files_read} | {key}
+        for src, key in zip(sources, keys, strict=True)
+    ]
+    included = set().union(*(read - {key} for read, key in zip(reads, keys, strict=True)))
+    reported: dict[int, Source] = {}
+    covered: set[str] = set()
+    for roots in (True, False):
+        for i, src in enumerate(sources):
+            if i in reported or keys[i] in covered or (roots and keys[i] in included):
+                continue
+            reported[i] = src
+            covered |= reads[i]
+    return list(reported.values()), covered
 
 
-def _in(name: str, included: set[str]) -> bool:
-    """Whether the given ``name`` is one of the ``included`` files (standard input never is)."""
-    return name != "-" and os.path.realpath(name) in included
+def _key(name: str) -> str:
+    """A given name or a file read, as one file: its real path; ``-`` for standard input."""
+    return "-" if name in ("-", "<stdin>") else os.path.realpath(name)
 
 
 # ---------------------------------------------------------------------------- one conversion

@@ -312,6 +312,36 @@ def test_an_included_file_that_fails_alone_is_checked_in_context_only(
     assert sh("--check", "conf.d/x.conf", cwd=tmp_path).returncode == 2  # alone it is refused
 
 
+MAIN = "[supervisord]\nnodaemon=true\n[include]\nfiles={}\n[program:{}]\ncommand=/bin/x\n"
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # each includes the other: every given file is included by another one
+        {"a.conf": MAIN.format("b.conf", "a"), "b.conf": MAIN.format("a.conf", "b")},
+        # c.conf is read only in b.conf's context, and b.conf only in a.conf's, which does
+        # not follow b.conf's [include]
+        {
+            "a.conf": MAIN.format("b.conf", "a"),
+            "b.conf": MAIN.format("c.conf", "b"),
+            "c.conf": "[program:c]\ncommand=/bin/c\nautorestart=true\n",
+        },
+    ],
+    ids=["cycle", "include-of-an-include"],
+)
+def test_check_reports_every_given_file_in_some_context(
+    tmp_path: Path, layout: dict[str, str]
+) -> None:
+    for name, text in layout.items():
+        w(tmp_path / name, text + "stopasgroup=true\n")  # an S2C103 warning in each file
+    for files in (list(layout), list(reversed(layout))):
+        r = sh("--check", "--output-format", "json", *files, cwd=tmp_path)
+        found = [(d["file"], d["code"]) for d in json.loads(r.stdout) if d["code"] == "S2C103"]
+        assert sorted(found) == [(name, "S2C103") for name in sorted(layout)], r.stdout
+        assert r.returncode == 1
+
+
 def test_check_counts_the_included_files_it_checked(tmp_path: Path) -> None:
     # the summary said "in 1 file" above findings in two files; the conversion says 2
     w(tmp_path / "supervisord.conf", "[supervisord]\n[include]\nfiles=conf.d/*.conf\n")
