@@ -112,13 +112,8 @@ def check(
     # A file another given file [include]s is checked in that context only: alone it may fail
     # where supervisord reads it fine (a section that completes one of the main config's).
     errors = _one_error_per_place([(n, f) for n, f in failed if _key(n) not in covered])
-    findings: dict[tuple[object, ...], Finding] = {}
-    texts: dict[str, str] = {}
-    for src in reported:
-        texts.update(src.conversion.texts)
-        for f in src.conversion.findings:
-            findings.setdefault((f.file, f.line, f.column, f.code, f.message), f)
-    report, suppressed = process(list(findings.values()), texts, settings)
+    findings, texts = _merged(reported)
+    report, suppressed = process(findings, texts, settings)
     report = sorted_findings([*errors, *report])
     status = EXIT_OK
     if errors:
@@ -171,6 +166,30 @@ def _in_context(sources: list[Source]) -> tuple[list[Source], set[str]]:
             reported[i] = src
             covered |= reads[i]
     return list(reported.values()), covered
+
+
+def _merged(sources: list[Source]) -> tuple[list[Finding], dict[str, str]]:
+    """The findings of ``sources`` and the texts of the files they read, each once. Two
+    configs may [include] one file under two names (``conf.d/*.conf`` and ``./conf.d/*.conf``,
+    or a symlinked directory): it is one file, so its findings are compared by real path, or
+    each would be reported twice, and its text kept once, or its suppression comments too."""
+    real: dict[str, str] = {}  # a file name -> its real path, made once per name
+
+    def key(file: str) -> str:
+        try:
+            return real[file]
+        except KeyError:
+            real[file] = _real_name(file)
+            return real[file]
+
+    findings: dict[tuple[object, ...], Finding] = {}
+    texts: dict[str, tuple[str, str]] = {}  # real path -> (the name it was read by, its text)
+    for src in sources:
+        for path, text in src.conversion.texts.items():
+            texts.setdefault(key(path), (path, text))
+        for f in src.conversion.findings:
+            findings.setdefault((key(f.file), f.line, f.column, f.code, f.message), f)
+    return list(findings.values()), dict(texts.values())
 
 
 def _key(name: str) -> str:

@@ -342,6 +342,24 @@ def test_check_reports_every_given_file_in_some_context(
         assert r.returncode == 1
 
 
+@pytest.mark.parametrize("other", ["./conf.d/*.conf", "conf.d//a.conf", "linked/*.conf"])
+def test_a_file_two_configs_include_by_two_names_is_reported_once(
+    tmp_path: Path, other: str
+) -> None:
+    a = "[program:a]\ncommand=/bin/a\nautorestart=true\n"
+    a += "stopasgroup=true  ; sup2circus: ignore=S2C103\n"
+    w(tmp_path / "conf.d" / "a.conf", a)
+    (tmp_path / "linked").symlink_to("conf.d")
+    w(tmp_path / "main.conf", MAIN.format("conf.d/*.conf", "m"))
+    w(tmp_path / "dev.conf", MAIN.format(other, "d"))
+    r = sh("--check", "--output-format", "json", "main.conf", "dev.conf", cwd=tmp_path)
+    found = [(d["file"], d["line"], d["code"]) for d in json.loads(r.stdout)]
+    in_a = [x for x in found if x[0].endswith("a.conf")]
+    assert in_a and len(in_a) == len(set(in_a)), in_a  # each finding once
+    assert {x[0] for x in in_a} == {"conf.d/a.conf"}  # by the name it was first read by
+    assert not [x for x in found if x[2] in ("S2C103", "S2C902")]  # suppressed, and used
+
+
 def test_check_counts_the_included_files_it_checked(tmp_path: Path) -> None:
     # the summary said "in 1 file" above findings in two files; the conversion says 2
     w(tmp_path / "supervisord.conf", "[supervisord]\n[include]\nfiles=conf.d/*.conf\n")
