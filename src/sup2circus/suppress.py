@@ -377,6 +377,12 @@ def _misspelled(file: str, text: str, kind: str | None) -> list[Finding]:
     return reporter.findings()
 
 
+def _about_whole_files(code: str, rules: Mapping[str, object]) -> bool:
+    """Whether every rule ``code`` names is reported about a whole file, at its line 1."""
+    named = [r for c, r in rules.items() if c.startswith(code)]
+    return bool(named) and all(getattr(r, "whole_file", False) for r in named)
+
+
 def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> Finding:
     from .rules import RETIRED
 
@@ -385,6 +391,12 @@ def _unused_finding(s: Suppression, code: str, rules: Mapping[str, object]) -> F
         why = f"'{form}={code}' suppresses nothing: {code} is retired (no longer reported)"
     elif not any(c.startswith(code) for c in rules):
         why = f"unknown code {code!r}"
+    elif not s.file_wide and _about_whole_files(code, rules):
+        # such a finding is at line 1 whatever is there: no section or option holds it
+        why = (
+            f"'{form}={code}' cannot suppress a finding about the whole file: "
+            f"write 'ignore-file={code}'"
+        )
     elif not s.file_wide and s.span is None:
         why = f"'{form}={code}' is not directly above {s.target}"
     elif code == UNUSED_CODE:

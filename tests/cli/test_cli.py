@@ -858,11 +858,12 @@ def test_check_colour_only_on_tty(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- --explain
 
 
-def test_explain_a_finding_about_the_whole_file_suppresses_it_file_wide() -> None:
-    # S2C017 stands on line 1 with no section: a comment on a line cannot cover it
-    text = run("--explain", "S2C017").stdout
-    assert "; sup2circus: ignore-file=S2C017" in text
-    assert "; sup2circus: ignore=S2C017" not in text
+@pytest.mark.parametrize("code", ["S2C017", "S2C009"])
+def test_explain_a_finding_about_the_whole_file_suppresses_it_file_wide(code: str) -> None:
+    # S2C017 and S2C009 stand on line 1 with no section: a comment on a line cannot cover them
+    text = run("--explain", code).stdout
+    assert f"; sup2circus: ignore-file={code}" in text
+    assert f"; sup2circus: ignore={code}" not in text
 
 
 def test_explain(tmp_path: Path) -> None:

@@ -142,6 +142,17 @@ def test_unused_suppressions() -> None:
     assert out.unused[0].section == "program:a" and out.unused[0].option == "command"
 
 
+def test_an_ignore_comment_of_a_finding_about_the_whole_file_says_to_use_ignore_file() -> None:
+    # S2C009 is at line 1 of a snippet: the comment written there attaches to the section
+    # below; "no S2C009 finding here" stood next to the S2C009 finding of that very line
+    text = "; sup2circus: ignore=S2C009\n[program:a]\ncommand = x\n"
+    out = run(text, [f("S2C009", 1)])
+    assert [x.code for x in out.kept] == ["S2C009"]
+    (unused,) = out.unused
+    assert "cannot suppress a finding about the whole file" in unused.message
+    assert "'ignore-file=S2C009'" in unused.message
+
+
 def test_a_retired_code_in_a_suppression_is_unused() -> None:
     out = run("[program:a]\ncommand = x  ; sup2circus: ignore=S2C114\n", [])
     (unused,) = out.unused

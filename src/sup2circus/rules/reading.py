@@ -123,6 +123,7 @@ RULES: tuple[Rule, ...] = (
             "no [supervisord] section: converted as a conf.d snippet included by an empty "
             "main config (supervisord defaults)"
         ),
+        whole_file=True,
     ),
     Rule(
         "S2C010",
