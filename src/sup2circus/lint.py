@@ -100,7 +100,7 @@ def check(
     failed: list[tuple[str, Finding]] = []
     seen: set[str] = set()
     for name in names:
-        key = name if name == "-" else _real(name)
+        key = _key(name)
         if key in seen:
             continue
         seen.add(key)
@@ -132,16 +132,12 @@ def _one_error_per_place(failed: list[tuple[str, Finding]]) -> list[Finding]:
     is how supervisord reads it. ``failed``: (the name given, its error finding)."""
     chosen: dict[tuple[str, int], tuple[bool, Finding]] = {}
     for name, f in failed:
-        real = _real_name(f.file)
-        via_include = real != (_real_name("<stdin>") if name == "-" else _real_name(name))
+        real = _key(f.file)
+        via_include = real != _key(name)
         key = (real, f.line)
         if key not in chosen or (via_include and not chosen[key][0]):
             chosen[key] = (via_include, f)
     return [f for _, f in chosen.values()]
-
-
-def _real_name(file: str) -> str:
-    return file if file.startswith("<") else os.path.realpath(file)
 
 
 def _in_context(sources: list[Source]) -> tuple[list[Source], set[str]]:
@@ -179,7 +175,7 @@ def _merged(sources: list[Source]) -> tuple[list[Finding], dict[str, str]]:
         try:
             return real[file]
         except KeyError:
-            real[file] = _real_name(file)
+            real[file] = _key(file)
             return real[file]
 
     findings: dict[tuple[object, ...], Finding] = {}
@@ -193,8 +189,15 @@ def _merged(sources: list[Source]) -> tuple[list[Finding], dict[str, str]]:
 
 
 def _key(name: str) -> str:
-    """A given name or a file read, as one file: its real path; ``-`` for standard input."""
-    return "-" if name in ("-", "<stdin>") else os.path.realpath(name)
+    """A given name or a file read, as one file: its real path; ``-`` for standard input; the
+    name itself when it has no real path (a NUL byte in it, or a relative name once the current
+    directory is removed: the reader reports those)."""
+    if name in ("-", "<stdin>"):
+        return "-"
+    try:
+        return os.path.realpath(name)
+    except (ValueError, FileNotFoundError):
+        return name
 
 
 # ---------------------------------------------------------------------------- one conversion
