@@ -87,9 +87,9 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     _copy_project(hook_repo)
 
     work = tmp_path / "work"
-    (work / "conf.d").mkdir(parents=True)
+    (work / "supervisor" / "conf.d").mkdir(parents=True)
     (work / "supervisord.conf").write_text(GOOD)
-    (work / "conf.d" / "job.conf").write_text(BAD)
+    (work / "supervisor" / "conf.d" / "job.conf").write_text(BAD)
     (work / "notes.conf").write_text(BAD)  # not matched by the hook's files pattern
     _git(work, "init", "-q", "-b", "main")
     _git(work, "add", ".")
@@ -100,10 +100,14 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     assert good.returncode == 0, good.stdout + good.stderr
     assert re.search(r"^sup2circus\.+Passed$", good.stdout, re.M), good.stdout
 
-    bad = _pre_commit(work, home, str(hook_repo), "sup2circus", "--files", "conf.d/job.conf")
+    bad = _pre_commit(
+        work, home, str(hook_repo), "sup2circus", "--files", "supervisor/conf.d/job.conf"
+    )
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert re.search(r"^sup2circus\.+Failed$", bad.stdout, re.M), bad.stdout
-    assert re.search(r"^conf\.d/job\.conf:1:1: S2C101 warning ", bad.stdout, re.M), bad.stdout
+    assert re.search(r"^supervisor/conf\.d/job\.conf:1:1: S2C101 warning ", bad.stdout, re.M), (
+        bad.stdout
+    )
     assert "- exit code: 1" in bad.stdout
 
     skipped = _pre_commit(work, home, str(hook_repo), "sup2circus", "--files", "notes.conf")
@@ -113,4 +117,53 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     every = _pre_commit(work, home, str(hook_repo), "sup2circus", "--all-files")
     assert every.returncode == 1, every.stdout
     assert "notes.conf" not in every.stdout
-    assert "conf.d/job.conf:1:1: S2C101" in every.stdout
+    assert "supervisor/conf.d/job.conf:1:1: S2C101" in every.stdout
+
+
+def _hook_files_pattern() -> str:
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    return str(hook["files"])
+
+
+# paths as pre-commit gives them (relative to the repository's root); nginx's and httpd's conf.d
+# files are not supervisor configs: checked, each would be an S2C901 error on every commit
+HOOK_MATCHES = [
+    "supervisord.conf",
+    "docker/supervisord.conf",
+    "supervisor.conf",
+    "etc/supervisor/supervisord.conf",
+    "supervisor/app.conf",
+    "supervisor/conf.d/app.conf",
+    "deploy/supervisor/conf.d/worker.conf",
+    "supervisord.d/app.ini",
+    "etc/supervisord.d/app.conf",
+    "supervisor.d/app.ini",
+]
+HOOK_SKIPS = [
+    "nginx/conf.d/default.conf",
+    "docker/nginx/conf.d/site.conf",
+    "httpd/conf.d/ssl.conf",
+    "conf.d/default.conf",
+    "notes.conf",
+    "supervisord.conf.bak",
+    "supervisor/conf.d/deep/app.conf",
+    "supervisord.d/README.md",
+]
+
+
+@pytest.mark.parametrize("path", HOOK_MATCHES)
+def test_hook_files_pattern_takes_supervisor_layouts(path: str) -> None:
+    assert re.search(_hook_files_pattern(), path)
+
+
+@pytest.mark.parametrize("path", HOOK_SKIPS)
+def test_hook_files_pattern_leaves_other_conf_d_files_alone(path: str) -> None:
+    assert not re.search(_hook_files_pattern(), path)
+
+
+def test_the_documented_hook_has_the_same_files_pattern() -> None:
+    pattern = _hook_files_pattern()
+    for doc in ("docs/ci.md", "README.md"):
+        assert f"files: {pattern}\n" in (ROOT / doc).read_text(), doc
