@@ -78,13 +78,13 @@ def check(
     stdin_text: str | None = None,
 ) -> LintResult:
     """Lint ``paths`` (supervisor configs, Dockerfiles, shell scripts, as ``str`` or
-    ``pathlib.Path``; ``-`` is standard input,
-    or ``stdin_text`` when given) as ``sup2circus --check`` does. A path given twice is checked
-    once; a file another checked file [include]s is reported in that file's context only.
+    ``pathlib.Path``; ``-`` is standard input, or ``stdin_text`` when given) as
+    ``sup2circus --check`` does. A path given twice is checked once; a file another checked
+    file [include]s is reported in that file's context only. An input that cannot be read
+    (standard input too) is an S2C900 finding, and the others are still checked.
     Without ``options``, the settings' own (``exact``, ``no-wrappers``, ``runtime-dir``) apply.
-    Raises :class:`~sup2circus.findings.InputError` when standard input is not UTF-8, and
-    :class:`~sup2circus.settings.SettingsError` when the settings' ``runtime_dir`` is not one
-    circusd can bind in."""
+    Raises :class:`~sup2circus.settings.SettingsError` when the settings' ``runtime_dir`` is
+    not one circusd can bind in."""
     if isinstance(paths, str | os.PathLike):  # a str is a Sequence[str] of its characters
         raise TypeError(f"check() takes a list of paths: check([{os.fspath(paths)!r}])")
     if settings is None:
@@ -94,8 +94,6 @@ def check(
     options = options or settings.convert_options()
     # as convert_file does: a Path's findings name it as a str (their file is a str)
     names = [os.fspath(p) for p in paths]
-    if "-" in names and stdin_text is None:
-        stdin_text = read_stdin()
     sources: list[Source] = []
     failed: list[tuple[str, Finding]] = []
     seen: set[str] = set()

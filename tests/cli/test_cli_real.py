@@ -539,11 +539,34 @@ def _run_raw(
     return p
 
 
-@pytest.mark.parametrize("check", [[], ["--check"]])
-def test_a_closed_standard_input_is_said(check: list[str]) -> None:
-    p = _run_raw([*check, "-"], close=0)
+def test_a_closed_standard_input_is_said() -> None:
+    p = _run_raw(["-"], close=0)
     assert p.returncode == 2
     assert b"<stdin>: standard input is closed" in p.stderr
+
+
+@pytest.mark.parametrize(
+    ("stdin", "close", "said"),
+    [
+        (b"[program:x]\ncommand=caf\xe9\n", None, b"standard input is not UTF-8 text"),
+        (None, 0, b"standard input is closed"),
+    ],
+)
+def test_check_reports_an_unreadable_standard_input_and_checks_the_other_files(
+    tmp_path: Path, stdin: bytes | None, close: int | None, said: bytes
+) -> None:
+    # docs/ci.md: with --check, an unreadable input is an S2C900 error in the report, and the
+    # other files are still checked
+    conf = w(tmp_path / "s.conf", "[program:job]\ncommand = /bin/true\n")
+    if stdin is None:
+        p = _run_raw(["--check", "-", str(conf)], close=close)
+    else:
+        w(tmp_path / "stdin.bin", stdin)
+        with (tmp_path / "stdin.bin").open("rb") as piped:
+            p = _run_raw(["--check", "-", str(conf)], stdin=piped)
+    assert p.returncode == 2, p.stderr
+    assert re.search(rb"^<stdin>:1:1: S2C900 error " + re.escape(said), p.stdout, re.M), p.stdout
+    assert re.search(rb"s\.conf:1:1: S2C101 warning ", p.stdout), p.stdout
 
 
 def test_an_endless_standard_input_is_refused_not_held() -> None:
