@@ -205,6 +205,12 @@ def round_trip(text: str, where: str = "", **kw: Any) -> None:
     text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog x\n"
     "stopsignal=KILL\nkillasgroup=true\n"
 )
+# found by a sweep: the sh wrapper's $1 was circus's $(circus.env.PWD), which circus substitutes
+# from the [env] value as written (the text $S2C_DIFF); PWD is set by the `env` wrapper (S2C115)
+@example(
+    text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog\n"
+    'environment=PWD="%(ENV_S2C_DIFF)s"\numask=022\n'
+)
 def test_hostile_programs_round_trip(text: str) -> None:
     round_trip(text)
 

@@ -12,7 +12,7 @@ from .. import circus_syntax as cs
 from ..findings import Severity
 from ..model import ENV_MARK_START, ProcessSpec, as_written, quoted_marker_tail
 from .context import Context, Draft, from_daemon_directory
-from .environment import variable_origin
+from .environment import variable_origin, wrapped_pwd
 from .spelling import (
     PWD_REF,
     deferred_map,
@@ -52,6 +52,8 @@ def translate_command(ctx: Context, d: Draft) -> None:
     _umask(ctx, d)
     argv = list(p.argv)
     wrapped = d.umask is not None or bool(d.redirections)
+    if wrapped:
+        wrapped_pwd(ctx, d)
     prefix: list[str] = []  # the wrappers' words before the program's
     late = _not_shell_names(ctx, d) if wrapped else []
     early = [(k, v) for k, v in d.wrapper_env if k not in dict(late)]

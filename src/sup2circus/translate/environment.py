@@ -98,12 +98,37 @@ _SERVERURL = (
 )
 
 
-def _not_in_env_section(ctx: Context, d: Draft, key: str, value: str) -> None:
+def wrapped_pwd(ctx: Context, d: Draft) -> None:
+    """A PWD with a deferred %(ENV_X)s, set in the [env] section, when the command gets an sh
+    wrapper: the wrapper hands the program $(circus.env.PWD), which circus substitutes from
+    the [env] value as written (`PWD = $X` gives the text $X), so PWD is set by the `env`
+    wrapper instead (S2C115), as a value [env:...] cannot carry is."""
+    value = d.environment.get("PWD")
+    if value is None or ENV_MARK_START not in value or ("PWD", value) in d.wrapper_env:
+        return
+    d.env_section = tuple(e for e in d.env_section if e[0] != "PWD")
+    d.env_intent = tuple(e for e in d.env_intent if e[0] != "PWD")
+    if not d.env_section:
+        # no [env:...] section left: circus adds no __name__ to this watcher (S2C123)
+        for where, placed in list(ctx.env_name_watchers.items()):
+            placed[:] = [e for e in placed if e[1] != d.name]
+            if not placed:
+                del ctx.env_name_watchers[where]
+    reason = (
+        "the sh wrapper would hand the program circus's substitution of $(circus.env.PWD), "
+        "which reads the [env] value as written"
+    )
+    _not_in_env_section(ctx, d, "PWD", value, reason)
+
+
+def _not_in_env_section(
+    ctx: Context, d: Draft, key: str, value: str, reason: str | None = None
+) -> None:
     """A variable [env:...] cannot carry: set by an `env` wrapper (S2C115), or lost (S2C501)."""
     loc, section, variable = variable_origin(ctx, d.p, key)
-    if d.env_glob is None:
+    if reason is None and d.env_glob is None:
         reason = f"the watcher name {d.name!r} cannot be matched exactly by [env:...]"
-    else:
+    elif reason is None:
         reason = (
             "circus would change its value in an [env] section (surrounding spaces, "
             "' ;', $NAME expansion, or an unwritable name)"
