@@ -211,6 +211,12 @@ def round_trip(text: str, where: str = "", **kw: Any) -> None:
     text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog\n"
     'environment=PWD="%(ENV_S2C_DIFF)s"\numask=022\n'
 )
+# found by a sweep: circus's names ignore case, so the wrapper's $(circus.env.PWD) read the
+# [env] section's pwd; such a name is set by the `env` wrapper (S2C115)
+@example(
+    text="[supervisord]\nnodaemon=true\n[program:a]\ncommand=/usr/bin/prog\n"
+    'environment=pwd="/x"\nredirect_stderr=true\n'
+)
 def test_hostile_programs_round_trip(text: str) -> None:
     round_trip(text)
 

@@ -99,26 +99,33 @@ _SERVERURL = (
 
 
 def wrapped_pwd(ctx: Context, d: Draft) -> None:
-    """A PWD with a deferred %(ENV_X)s, set in the [env] section, when the command gets an sh
-    wrapper: the wrapper hands the program $(circus.env.PWD), which circus substitutes from
-    the [env] value as written (`PWD = $X` gives the text $X), so PWD is set by the `env`
-    wrapper instead (S2C115), as a value [env:...] cannot carry is."""
-    value = d.environment.get("PWD")
-    if value is None or ENV_MARK_START not in value or ("PWD", value) in d.wrapper_env:
+    """The [env] entries the sh wrapper would misread, when the command gets one: it hands the
+    program $(circus.env.PWD), which circus substitutes from the [env] values as written, its
+    names ignoring case. A PWD with a deferred %(ENV_X)s (`PWD = $X` gives the text $X), or a
+    pwd of another case (circus's value for PWD then), is set by the `env` wrapper instead
+    (S2C115), as a value [env:...] cannot carry is."""
+    misread = [
+        (k, v)
+        for k, v in d.environment.items()
+        if k.lower() == "pwd" and k in dict(d.env_section) and (k != "PWD" or ENV_MARK_START in v)
+    ]
+    if not misread:
         return
-    d.env_section = tuple(e for e in d.env_section if e[0] != "PWD")
-    d.env_intent = tuple(e for e in d.env_intent if e[0] != "PWD")
+    d.env_section = tuple(e for e in d.env_section if e[0] not in dict(misread))
+    d.env_intent = tuple(e for e in d.env_intent if e[0] not in dict(misread))
     if not d.env_section:
         # no [env:...] section left: circus adds no __name__ to this watcher (S2C123)
         for where, placed in list(ctx.env_name_watchers.items()):
             placed[:] = [e for e in placed if e[1] != d.name]
             if not placed:
                 del ctx.env_name_watchers[where]
-    reason = (
-        "the sh wrapper would hand the program circus's substitution of $(circus.env.PWD), "
-        "which reads the [env] value as written"
-    )
-    _not_in_env_section(ctx, d, "PWD", value, reason)
+    for key, value in misread:
+        reason = (
+            "the sh wrapper would hand the program circus's substitution of "
+            "$(circus.env.PWD), which reads "
+            + ("the [env] value as written" if key == "PWD" else f"{key} too, ignoring case")
+        )
+        _not_in_env_section(ctx, d, key, value, reason)
 
 
 def _not_in_env_section(
