@@ -317,6 +317,7 @@ def compare(
 
     by_process = {w.process: w for w in model.watchers}
     sup_order: list[str] = []
+    auto_files: dict[str, str] = {}  # AUTO log file -> the process writing it
     for p in sup:
         name = p["name"]
         section = p["section"]
@@ -423,6 +424,10 @@ def compare(
                 # childlogdir is relative to the directory it starts in, like circusd's
                 where = os.path.normpath(os.path.dirname(c_dest[1]))
                 diff.check(section, name, "auto log dir", os.path.normpath(childlogdir), where)
+                # ... and at random: two processes never share one file
+                other = auto_files.setdefault(c_dest[1], name)
+                if other != name:
+                    diff.unexplained.append(f"{name}: AUTO log {c_dest[1]} shared with {other}")
 
     # nothing runs under circus that supervisord would not run
     sup_names = {p["name"] for p in sup}

@@ -84,6 +84,31 @@ def test_the_auto_logs_of_a_numprocs_program_are_one_message() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "programs",
+    [
+        # found by a sweep: both wrote /tmp/0-stdout---supervisor.log
+        "[program:a]\ncommand=/bin/a\nnumprocs=2\nprocess_name=%(process_num)d\n"
+        "[program:b]\ncommand=/bin/b\nnumprocs=2\nprocess_name=%(process_num)d\n",
+        # one program in two groups: two processes g1:a and g2:a
+        "[program:a]\ncommand=/bin/a\n[group:g1]\nprograms=a\n[group:g2]\nprograms=a\n",
+    ],
+)
+def test_processes_of_one_name_get_their_own_auto_logs(programs: str) -> None:
+    """supervisord names each AUTO log at random: two processes never share one, and two
+    watchers writing (and rotating) one file would mix their output."""
+    from sup2circus import ConvertOptions, convert_text
+
+    conv = convert_text("[supervisord]\n" + programs, options=ConvertOptions(environ={}))
+    files = [
+        line.split(" = ", 1)[1]
+        for line in conv.text.splitlines()
+        if line.startswith(("stdout_stream.filename", "stderr_stream.filename"))
+    ]
+    assert len(files) == 2 * len(conv.circus.watchers) > 2
+    assert len(set(files)) == len(files), files
+
+
 def _filenames(daemon: str, program: str) -> dict[str, str]:
     """The ``*_stream.filename`` lines of [watcher:b] for these [supervisord] and program
     options (childlogdir=logs)."""

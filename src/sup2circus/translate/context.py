@@ -44,6 +44,8 @@ class Context:
     )
     # one object per distinct value of the watchers (see share)
     shared: dict[object, object] = field(default_factory=dict)
+    # AUTO log file -> the process (group:name) that writes it: one each, as supervisord's
+    auto_logs: dict[str, str] = field(default_factory=dict)
 
     def share(self, value: T) -> T:
         """``value``, or the equal one already shared: the watchers of a big config repeat

@@ -57,11 +57,21 @@ def safe_file_name(name: str) -> str:
     return _UNSAFE_FILE_CHAR.sub("_", name)
 
 
-def auto_path(ctx: Context, name: str, chan: str) -> str:
-    """The file supervisor's AUTO log of process ``name`` is written as."""
+def auto_path(ctx: Context, p: ProcessSpec, chan: str) -> str:
+    """The file supervisor's AUTO log of process ``p`` is written as: named after the process,
+    or after its group too where another process of that name has the file (supervisord names
+    each one at random, so two processes never share one)."""
     sd = ctx.model.supervisord
     ident = safe_file_name(sd.identifier or "supervisor")
-    return posixpath.join(sd.childlogdir or "/tmp", f"{safe_file_name(name)}-{chan}---{ident}.log")
+    owner = f"{p.group_name}:{p.name}"
+    stem, n = safe_file_name(p.name), 1
+    while True:
+        path = posixpath.join(sd.childlogdir or "/tmp", f"{stem}-{chan}---{ident}.log")
+        if ctx.auto_logs.setdefault(path, owner) == owner:
+            return path
+        n += 1
+        stem = f"{safe_file_name(p.group_name)}_{safe_file_name(p.name)}"
+        stem += f"-{n}" if n > 2 else ""
 
 
 def translate_streams(ctx: Context, d: Draft) -> None:
@@ -103,7 +113,7 @@ def _rotated_device(log: LogSpec) -> bool:
 def _channel(ctx: Context, d: Draft, chan: str, log: LogSpec) -> Stream:
     """Where channel ``chan`` goes (its FileStream options added to the draft)."""
     p = d.p
-    auto = auto_path(ctx, p.name, chan) if log.kind is LogKind.AUTO else ""
+    auto = auto_path(ctx, p, chan) if log.kind is LogKind.AUTO else ""
     if auto:
         d.auto_logs.append((f"{chan}_logfile", auto))
     _channel_findings(ctx, p, chan, log)
