@@ -180,7 +180,9 @@ RULES: tuple[Rule, ...] = (
         "the value (a warning then): circus puts circusd's value of X into cmd before "
         "splitting it, so whitespace, quotes or backslashes in it change what the program gets; "
         "a value split in two even makes `env` run its second half instead of the wrapper and "
-        "the program (no umask, no redirection).",
+        "the program (no umask, no redirection). The sh wrapper's $(circus.env.PWD) reads the "
+        "[env] section as written, names ignoring case: a PWD with a deferred %(ENV_X)s, or a "
+        "pwd in another case, is set through `env` too when the command has that wrapper.",
         "Nothing to do; with --no-wrappers the value cannot be written (error). For the "
         "warning: define X in [supervisord] environment= (then it is converted exactly), or "
         "convert with --resolve-env.",
