@@ -91,7 +91,12 @@ def command(draw: st.DrawFn) -> str:
 
 
 env_value = st.lists(piece, min_size=0, max_size=4).map("".join).filter(lambda v: '"' not in v)
-env_key = st.from_regex(r"[A-Z][A-Z0-9_]{0,8}", fullmatch=True)
+env_key = st.one_of(
+    st.from_regex(r"[A-Z][A-Z0-9_]{0,8}", fullmatch=True),
+    # names the wrappers or circus treat specially: PWD (the sh wrapper hands it over; circus's
+    # names ignore case), HOME and PATH (circus expands $UPPER), names sh drops
+    st.sampled_from(["PWD", "pwd", "HOME", "PATH", "a.b", "MY-VAR"]),
+)
 path_piece = st.lists(
     st.sampled_from(["a", "b c", "d;e", "f #g", "$X", "$(circus.wid)", "é", "%%", "h'i", "j,k"]),
     min_size=1,
@@ -140,7 +145,14 @@ def program(draw: st.DrawFn) -> str:
         )
     if draw(st.booleans()):
         lines.append(f"numprocs={draw(st.integers(2, 3))}")
-        lines.append("process_name=%(program_name)s_%(process_num)02d")
+        lines.append(
+            "process_name="
+            + draw(
+                st.sampled_from(
+                    ["%(program_name)s_%(process_num)02d", "%(process_num)d", "w-%(process_num)s"]
+                )
+            )
+        )
     if draw(st.booleans()):
         lines.append(f"stopsignal={draw(st.sampled_from(['INT', 'QUIT', 'KILL', 'USR1']))}")
         lines.append(f"stopwaitsecs={draw(st.integers(0, 60))}")
