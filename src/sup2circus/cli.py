@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from ._version import __version__
-from .findings import Finding, Sup2CircusError
+from .findings import Finding, LocatedError
 from .lint import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, RunFailed
 from .output import StdoutError, Terminated, unwind_on_stop_signals, write_std
 
@@ -200,7 +200,6 @@ def _exit_status(exc: BaseException, args: Args | None) -> int:
     """The one place where an exception becomes an exit status, after saying why."""
     from .explain import UnknownCodeError
     from .report import Failure
-    from .settings import SettingsError
 
     if isinstance(exc, click.exceptions.Exit):  # pragma: no cover - depends on click version
         return exc.exit_code
@@ -224,9 +223,9 @@ def _exit_status(exc: BaseException, args: Args | None) -> int:
     args = args or Args()
     if isinstance(exc, RunFailed):
         return _report_failure(args, exc.failure)
-    if isinstance(exc, StdoutError | SettingsError):
+    if isinstance(exc, StdoutError):
         return _report_failure(args, Failure(str(exc), EXIT_INPUT))
-    if isinstance(exc, Sup2CircusError):
+    if isinstance(exc, LocatedError):  # bad input, a bad setting
         message = exc.message + (f" ({exc.hint})" if exc.hint else "")
         return _report_failure(args, Failure(message, EXIT_INPUT, exc.file, exc.line))
     return _internal_error(exc)

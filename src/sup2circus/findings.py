@@ -122,11 +122,9 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     return [items[d[5]] for d in decorated]
 
 
-class Sup2CircusError(Exception):
-    """Base class of every error about input that cannot be converted.
-
-    ``str(err)`` is one line: ``file:line: message``; ``hint`` says how to fix it.
-    """
+class LocatedError(Exception):
+    """An error about a file: ``str(err)`` is one line, ``file:line: message``; ``hint`` says
+    how to fix it. The CLI reports ``file`` and ``line`` in every output format."""
 
     def __init__(
         self, message: str, file: str | None = None, line: int | None = None, hint: str = ""
@@ -149,6 +147,10 @@ class Sup2CircusError(Exception):
         return visible(" ".join(text.split("\n")))
 
 
+class Sup2CircusError(LocatedError):
+    """Base class of every error about input that cannot be converted."""
+
+
 class InputError(Sup2CircusError):
     """The input cannot be read at all (missing, a directory, binary, bad encoding...)."""
 
@@ -157,6 +159,6 @@ class ConfigError(Sup2CircusError):
     """The input is a config that supervisord itself would refuse on any machine."""
 
 
-class SettingsError(Exception):
-    """A bad setting (on the command line or in a config file): a usage error, exit 2.
-    Also importable as ``sup2circus.settings.SettingsError``."""
+class SettingsError(LocatedError):
+    """A bad setting (on the command line, or in a config file: ``file``, and ``line`` when
+    known): a usage error, exit 2. Also importable as ``sup2circus.settings.SettingsError``."""

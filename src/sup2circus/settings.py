@@ -268,9 +268,9 @@ def _load_table(path: str, data: bytes) -> dict[str, object] | None:
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+        raise SettingsError(f"invalid TOML: {exc}", path, _toml_line(str(exc))) from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively
-        raise SettingsError(f"{path}: invalid TOML: nested too deeply") from None
+        raise SettingsError("invalid TOML: nested too deeply", path) from None
     tool = doc.get("tool")
     if not isinstance(tool, dict):
         return None
@@ -278,8 +278,16 @@ def _load_table(path: str, data: bytes) -> dict[str, object] | None:
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise SettingsError(f"{path}: [{TOOL_TABLE}] must be a table")
+        raise SettingsError(f"[{TOOL_TABLE}] must be a table", path)
     return table
+
+
+def _toml_line(message: str) -> int | None:
+    """The line tomllib's error message names (it has no attribute for it before 3.14)."""
+    import re
+
+    m = re.search(r"\(at line (\d+), column \d+\)$", message)
+    return int(m.group(1)) if m else None
 
 
 def load_config(path: str, *, required: bool) -> Settings:
@@ -291,19 +299,22 @@ def load_config(path: str, *, required: bool) -> Settings:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        raise SettingsError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+        raise SettingsError(f"cannot read config file: {exc.strerror or exc}", path) from None
     table = _load_table(path, data)
     if table is None:
         if required:
-            raise SettingsError(f"{path}: no [{TOOL_TABLE}] table")
+            raise SettingsError(f"no [{TOOL_TABLE}] table", path)
         return Settings()
-    return settings_from_table(table, path)
+    try:
+        return settings_from_table(table, path)
+    except SettingsError as exc:  # its messages name the table: the file is added here
+        raise SettingsError(exc.message, path) from None
 
 
 def settings_from_table(table: Mapping[str, object], path: str) -> Settings:
     import difflib
 
-    where = f"{path} [{TOOL_TABLE}]"
+    where = f"[{TOOL_TABLE}]"
     norm: dict[str, object] = {}
     for key, value in table.items():
         k = key.replace("_", "-")

@@ -1005,6 +1005,34 @@ def test_bad_config_is_exit_2(tmp_path: Path, toml: str, message: str) -> None:
     assert r.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("toml", "line"),
+    [
+        ("[tool.sup2circus]\nfail-on = \n", 2),  # tomllib: "(at line 2, column 11)"
+        ("[tool.sup2circus]\nselect = [\n", None),  # tomllib: "(at end of document)"
+        ('[tool.sup2circus]\nignroe = ["S2C101"]\n', None),
+        ('[tool.sup2circus]\nignore = ["NOPE"]\n', None),
+    ],
+)
+def test_a_bad_config_file_is_located_in_every_format(
+    tmp_path: Path, toml: str, line: int | None
+) -> None:
+    # json and github name the file (and the line tomllib gives) as they do for a bad config;
+    # the text format says it once
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(toml)
+    conf = write(tmp_path / "s.conf", GOOD)
+    r = run("--check", "--config", str(cfg), "--output-format", "json", conf)
+    assert r.exit_code == 2
+    error = json.loads(r.stdout)["error"]
+    assert (error["file"], error["line"]) == (str(cfg), line)
+    assert str(cfg) not in error["message"]
+    r = run("--check", "--config", str(cfg), "--output-format", "github", conf)
+    assert f"::error file={cfg}," in r.stdout or f"::error file={cfg}::" in r.stdout, r.stdout
+    r = run("--check", "--config", str(cfg), conf)
+    assert r.stderr.count(str(cfg)) == 1, r.stderr
+
+
 def test_main_entry_point_in_process(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:

@@ -320,7 +320,8 @@ def test_a_bad_runtime_dir_in_pyproject_names_the_file(tmp_path: Path) -> None:
     cfg.write_text('[tool.sup2circus]\nruntime-dir = "run/circus"\n')
     with pytest.raises(st.SettingsError, match="must be an absolute directory path") as ei:
         st.resolve(config=None, cwd=str(tmp_path))
-    assert str(ei.value).startswith(f"{cfg} [tool.sup2circus]: runtime_dir")
+    assert str(ei.value).startswith(f"{cfg}: [tool.sup2circus]: runtime_dir")
+    assert ei.value.file == str(cfg)
 
 
 def test_no_pyproject_search_in_a_removed_directory(
