@@ -76,6 +76,26 @@ class LoadedWatcher:
     close_child_stderr: bool = False
     stdin_socket: str | None = None
     hooks: dict[str, str] = field(default_factory=dict)
+    # options no intent covers, as loaded (the converter leaves them at circus's defaults)
+    others: dict[str, object] = field(default_factory=dict)
+
+
+# circus 0.19 options the converter never writes: their defaults (Watcher.__init__)
+_OTHER_DEFAULTS: dict[str, object] = {
+    "gid": None,
+    "max_retry": 5,
+    "warmup_delay": 0.0,
+    "stop_children": False,
+    "send_hup": False,
+    "singleton": False,
+    "max_age": 0,
+    "on_demand": False,
+    "rlimits": {},
+    "close_child_stdin": True,
+    "use_sockets": False,
+    "copy_path": False,
+}
+_STREAM_KEYS = {"class", "filename", "max_bytes", "backup_count"}
 
 
 @dataclass
@@ -179,6 +199,30 @@ def _argvs(w: Any, socket_names: Sequence[str]) -> list[list[str]]:
     return out
 
 
+def _others(w: Any, wcfg: Mapping[str, Any]) -> dict[str, object]:
+    """The options of :data:`_OTHER_DEFAULTS` as circus loaded them, and any stream option
+    other than class, filename and rotation (``time_format`` changes what FileStream writes)."""
+    others: dict[str, object] = {}
+    for key in _OTHER_DEFAULTS:
+        value: Any = getattr(w, key, None)
+        if key == "rlimits":
+            value = dict(value or {})
+        elif key in ("max_retry", "max_age"):
+            value = int(value)
+        elif key == "warmup_delay":
+            value = float(value)
+        elif key != "gid":
+            value = bool(value)
+        others[key] = value
+    for channel in ("stdout_stream", "stderr_stream"):
+        conf = dict(wcfg.get(channel) or {})
+        if str(conf.get("class", "")) == _PREFIXED_STREAM:
+            continue  # its own options (process, channel, copy) belong to the idiom
+        for key in sorted(set(conf) - _STREAM_KEYS):
+            others[f"{channel}.{key}"] = conf[key]
+    return others
+
+
 def _hook_text(spec: str, ignore_failure: bool) -> str:
     return f"{spec} (failure ignored)" if ignore_failure else spec
 
@@ -245,6 +289,7 @@ def load_circus(path: str) -> LoadedConfig:
                     close_child_stderr=bool(w.close_child_stderr),
                     stdin_socket=None if w.stdin_socket is None else str(w.stdin_socket),
                     hooks=hook_specs,
+                    others=_others(w, wcfg),
                 )
             )
     # circus's arbiter starts by priority, highest first; get_config sorted by name already
@@ -515,6 +560,10 @@ def _compare(model: WatcherModel, got: LoadedWatcher, resolve: _Resolver) -> lis
         want_hooks[key.removeprefix("hooks.")] = _hook_text(spec.strip(), ignore)
     if got.hooks != want_hooks:
         problems.append(f"hooks are {got.hooks}, intended {want_hooks}")
+    for option, loaded in got.others.items():
+        if loaded != _OTHER_DEFAULTS.get(option):
+            default = _OTHER_DEFAULTS.get(option, "unset")
+            problems.append(f"{option} is {loaded!r}, intended circus's default {default!r}")
     return problems
 
 

@@ -200,6 +200,32 @@ def test_uid_stop_signal_autostart_respawn_priority() -> None:
         assert any(needle in p for p in problems), (needle, problems)
 
 
+@pytest.mark.parametrize(
+    ("line", "needle"),
+    [
+        ("gid = nogroup", "gid is 'nogroup'"),
+        ("max_retry = 0", "max_retry is 0"),
+        ("warmup_delay = 5", "warmup_delay is 5.0"),
+        ("stop_children = true", "stop_children is True"),
+        ("send_hup = true", "send_hup is True"),
+        ("singleton = true", "singleton is True"),
+        ("max_age = 60", "max_age is 60"),
+        ("on_demand = true", "on_demand is True"),
+        ("rlimit_nofile = 10", "rlimits is {'nofile': 10}"),
+        ("close_child_stdin = false", "close_child_stdin is False"),
+        ("use_sockets = true", "use_sockets is True"),
+        ("copy_path = true", "copy_path is True"),
+        ("stdout_stream.filename = /tmp/x\nstdout_stream.time_format = %Y", "time_format"),
+    ],
+)
+def test_options_outside_the_intent_must_be_circus_defaults(line: str, needle: str) -> None:
+    # circus honours these (group, restart limit, limits, stdin...): set, they change what
+    # circusd runs although nothing in the intent covers them
+    text = WEB.replace("graceful_timeout = 10\n", f"graceful_timeout = 10\n{line}\n")
+    problems = [p for p in verify(conversion(text)) if "stdout goes to" not in p]
+    one(problems, "'web'", needle, "intended circus's default")
+
+
 def test_working_dir_default_vs_explicit() -> None:
     w = watcher(working_dir=None)
     one(verify(conversion(WEB, w)), "working_dir is '/srv/app', intended circusd's own cwd")
