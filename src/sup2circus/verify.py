@@ -63,6 +63,7 @@ class LoadedWatcher:
     working_dir: str = ""
     working_dir_set: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    env_written: set[str] = field(default_factory=set)  # set by [env]/[env:x], not inherited
     copy_env: bool = False
     uid: str | None = None
     stop_signal: int = 15
@@ -251,6 +252,7 @@ def load_circus(path: str) -> LoadedConfig:
         except Exception as exc:
             raise CircusRefusal(f"{type(exc).__name__}: {exc}") from None
         sockets = [str(s["name"]) for s in cfg.get("sockets", [])]
+        written_env = _written_env([str(w["name"]) for w in cfg["watchers"]], path)
         socket_options, socket_errors = _load_sockets(cfg.get("sockets", []))
         loaded: list[LoadedWatcher] = []
         for wcfg in cfg["watchers"]:
@@ -276,6 +278,7 @@ def load_circus(path: str) -> LoadedConfig:
                     working_dir=str(w.working_dir),
                     working_dir_set=working_dir_set,
                     env={str(k): str(v) for k, v in (w.env or {}).items()},
+                    env_written=written_env.get(name, set()),
                     copy_env=bool(w.copy_env),
                     uid=None if w.uid is None else str(w.uid),
                     stop_signal=int(w.stop_signal),
@@ -314,6 +317,28 @@ def load_circus(path: str) -> LoadedConfig:
         socket_options=socket_options,
         socket_errors=socket_errors,
     )
+
+
+def _written_env(names: Sequence[str], path: str) -> dict[str, set[str]]:
+    """The variables the file's [env] and [env:pattern] sections set for each watcher, as
+    get_config applies them (circus/config.py: fnmatch on each comma-separated pattern).
+    get_config merges them with circusd's environment under copy_env; this keeps them apart."""
+    from fnmatch import fnmatch
+
+    from circus.config import read_config
+
+    cfg, _ = read_config(path)
+    common = {str(k) for k, _ in cfg.items("env")} if "env" in cfg.sections() else set()
+    written = {name: set(common) for name in names}
+    for section in cfg.sections():
+        if not section.startswith("env:"):
+            continue
+        keys = {str(k) for k, _ in cfg.items(section, noreplace=True)}
+        for pattern in (p.strip() for p in section.split("env:", 1)[1].split(",")):
+            for name in names:
+                if fnmatch(name, pattern):
+                    written[name] |= keys
+    return written
 
 
 def _load_sockets(
@@ -514,7 +539,8 @@ def _compare(model: WatcherModel, got: LoadedWatcher, resolve: _Resolver) -> lis
             "copy_env is off: the child would start with an empty environment (no PATH, HOME)"
         )
     for key, value in intent.env:
-        if key not in got.env:
+        if key not in got.env or key not in got.env_written:
+            # (inherited from this process is not enough: circusd's environment may lack it)
             problems.append(f"environment variable {key} is not set by circus")
         elif got.env[key] != resolve.env_value(value):
             problems.append(

@@ -163,6 +163,17 @@ def test_env_missing_and_extra() -> None:
     assert any("OTHER_S2C_VAR is set by circus but not intended" in p for p in problems)
 
 
+def test_intended_env_inherited_from_this_process_is_not_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # copy_env copies the verifying process's MODE=prod: circusd's own environment may not
+    monkeypatch.setenv("MODE", "prod")
+    one(
+        verify(conversion(WEB.replace("MODE = prod\n", ""))),
+        "environment variable MODE is not set by circus",
+    )
+
+
 def test_env_glob_section_hits_another_watcher() -> None:
     # T13: [env:web*] also applies to 'webx'
     text = WEB.replace("[env:web]", "[env:web*]") + textwrap.dedent(
