@@ -453,10 +453,14 @@ def _stream_problem(
         return s.cls
 
     have = describe(got, closed)
+    if got is not None and closed:
+        # close_child_<channel> nulls the child's fd after Popen piped it: the stream gets nothing
+        have += f" but close_child_{channel} sends the output to /dev/null"
     if want.kind == "file":
         path = resolve.text(want.path or "", extra)
         ok = (
             got is not None
+            and not closed
             and got.cls == _FILE_STREAM
             and got.filename == path
             and got.max_bytes == want.max_bytes
@@ -479,10 +483,15 @@ def _stream_problem(
     elif want.kind == "prefixed":
         # supervisor_stdout (sup2circus.idioms): the prefixing stream, copying to want.path
         copy_to = resolve.text(want.path, extra) if want.path is not None else None
-        ok = got is not None and got.cls == _PREFIXED_STREAM and got.filename == copy_to
+        ok = (
+            got is not None
+            and not closed
+            and got.cls == _PREFIXED_STREAM
+            and got.filename == copy_to
+        )
         wanted = f"{_PREFIXED_STREAM}" + (f" copying to {want.path!r}" if want.path else "")
     elif want.kind == "daemon-stdout":
-        ok = got is not None and got.cls == _STDOUT_STREAM
+        ok = got is not None and not closed and got.cls == _STDOUT_STREAM
         wanted = "circusd's own stdout (StdoutStream)"
     else:
         return f"{channel}: unknown intended stream kind {want.kind!r}"

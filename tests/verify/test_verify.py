@@ -271,6 +271,24 @@ def test_file_stream_exact_and_no_file_created(tmp_path: Path) -> None:
     )
 
 
+def test_close_child_stdout_with_a_file_stream() -> None:
+    # circus nulls the child's stdout in preexec, after Popen piped it: the file gets nothing
+    want = Stream("file", "/tmp/s2c-verify-out.log", 10, 1)
+    text = WEB.replace(
+        "graceful_timeout = 10\n",
+        "graceful_timeout = 10\nstdout_stream.class = FileStream\n"
+        "stdout_stream.filename = /tmp/s2c-verify-out.log\nstdout_stream.max_bytes = 10\n"
+        "stdout_stream.backup_count = 1\n",
+    )
+    assert verify(conversion(text, watcher(stdout=want))) == []
+    closed = text.replace("copy_env = true\n", "copy_env = true\nclose_child_stdout = true\n")
+    one(
+        verify(conversion(closed, watcher(stdout=want))),
+        "stdout goes to FileStream",
+        "but close_child_stdout sends the output to /dev/null",
+    )
+
+
 def test_size_suffix_drops_watcher() -> None:
     # T20: circus wants integer bytes; a suffix makes circusd drop the watcher
     w = watcher(stdout=Stream("file", "/tmp/s2c-x.log", 1024, 1))
