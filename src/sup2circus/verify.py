@@ -50,6 +50,7 @@ class LoadedStream:
     filename: str | None
     max_bytes: int | None
     backup_count: int | None
+    copy: str | None = None  # PrefixedStdoutStream's copy (file, stdout, stderr, none)
 
 
 @dataclass
@@ -159,8 +160,11 @@ def _stream(inst: Any, opened: Mapping[int, str]) -> LoadedStream | None:
         return None
     cls = type(inst)
     filename = opened.get(id(inst), getattr(inst, "_filename", None))
-    max_bytes = getattr(inst, "_max_bytes", None)
-    backups = getattr(inst, "_backup_count", None)
+    copy = getattr(inst, "copy", None) if isinstance(getattr(inst, "copy", None), str) else None
+    # PrefixedStdoutStream: the rotation is its inner FileStream's (copy = file)
+    rotating = getattr(inst, "_file", None) if copy is not None else inst
+    max_bytes = getattr(rotating, "_max_bytes", None)
+    backups = getattr(rotating, "_backup_count", None)
     close = getattr(inst, "close", None)
     if callable(close):
         with contextlib.suppress(Exception):
@@ -170,6 +174,7 @@ def _stream(inst: Any, opened: Mapping[int, str]) -> LoadedStream | None:
         filename=None if filename is None else str(filename),
         max_bytes=None if max_bytes is None else int(max_bytes),
         backup_count=None if backups is None else int(backups),
+        copy=copy,
     )
 
 
@@ -450,6 +455,11 @@ def _stream_problem(
                 f"FileStream {resolve.redact(s.filename or '')!r} "
                 f"max_bytes={s.max_bytes} backup_count={s.backup_count}"
             )
+        if s.copy is not None:
+            return (
+                f"{s.cls} copy={s.copy} filename={resolve.redact(s.filename or '')!r} "
+                f"max_bytes={s.max_bytes} backup_count={s.backup_count}"
+            )
         return s.cls
 
     have = describe(got, closed)
@@ -488,8 +498,18 @@ def _stream_problem(
             and not closed
             and got.cls == _PREFIXED_STREAM
             and got.filename == copy_to
+            # a filename without copy = file writes no file
+            and (got.copy == "file") == (copy_to is not None)
+            and (
+                copy_to is None
+                or (got.max_bytes, got.backup_count) == (want.max_bytes, want.backup_count)
+            )
         )
-        wanted = f"{_PREFIXED_STREAM}" + (f" copying to {want.path!r}" if want.path else "")
+        wanted = f"{_PREFIXED_STREAM}" + (
+            f" copying to {want.path!r} max_bytes={want.max_bytes} backup_count={want.backup_count}"
+            if want.path
+            else ""
+        )
     elif want.kind == "daemon-stdout":
         ok = got is not None and not closed and got.cls == _STDOUT_STREAM
         wanted = "circusd's own stdout (StdoutStream)"

@@ -582,6 +582,23 @@ autorestart=true
 """
 
 
+def test_prefixed_stream_copy_and_rotation() -> None:
+    # supervisor_stdout: the copy to the program's own log file is part of the intent
+    case = GOLDEN_DIR / "t43_supervisor_stdout" / "supervisord.conf"
+    from golden import options_for
+
+    from sup2circus import convert_file
+
+    conv = convert_file(case, options_for("t43_supervisor_stdout"))
+    assert verify(conv) == []
+    for old, new in (
+        ("stdout_stream.copy = file", "stdout_stream.copy = none"),
+        ("stdout_stream.max_bytes = 52428800", "stdout_stream.max_bytes = 1024"),
+        ("stdout_stream.backup_count = 10", "stdout_stream.backup_count = 1"),
+    ):
+        one(verify(_tamper(conv, old, new)), "'web': stdout goes to", "PrefixedStdoutStream")
+
+
 def test_verify_fcgi_socket() -> None:
     conv = real(FCGI)
     assert "[socket:tcp]" in conv.text and "stdin_socket = tcp" in conv.text
