@@ -314,9 +314,13 @@ def load_circus(path: str) -> LoadedConfig:
         "loglevel",
         "logoutput",
         "endpoint_owner",
+        "statsd",
+        "httpd",
+        "debug",
+        "warmup_delay",
     )
     return LoadedConfig(
-        circus={k: cfg.get(k) for k in circus_keys},
+        circus={**{k: cfg.get(k) for k in circus_keys}, "plugins": len(cfg.get("plugins", []))},
         sockets=sockets,
         watchers=loaded,
         socket_options=socket_options,
@@ -657,6 +661,16 @@ def _check_circus_section(
                 want = written[key]
             if loaded.circus.get(key) != want:
                 problems.append(differs(key))
+    # the converter writes none of these: circusd would start extra processes or plugins
+    for key, default in (("plugins", 0), ("statsd", False), ("httpd", False), ("debug", False)):
+        if key not in written and loaded.circus.get(key, default) not in (default, None):
+            problems.append(f"[circus] {key} is {loaded.circus.get(key)!r}, intended {default!r}")
+    if float(str(loaded.circus.get("warmup_delay") or 0)) != float(written.get("warmup_delay", 0)):
+        problems.append(
+            differs("warmup_delay")
+            if "warmup_delay" in written
+            else f"[circus] warmup_delay is {loaded.circus.get('warmup_delay')!r}, intended 0"
+        )
     for key in ("pidfile", "loglevel", "logoutput", "endpoint_owner"):
         if key in written and loaded.circus.get(key) != written[key]:
             problems.append(differs(key))

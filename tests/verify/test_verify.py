@@ -393,6 +393,24 @@ def test_tcp_endpoint_and_multicast() -> None:
     assert any("multicast_endpoint is not empty" in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ("[plugin:flap]\nuse = circus.plugins.flapping.Flapping\n", "[circus] plugins is 1"),
+        ("[circus]\nstatsd = true\n", "[circus] statsd is True"),
+        ("[circus]\nhttpd = true\n", "[circus] httpd is True"),
+        ("[circus]\nwarmup_delay = 9\n", "[circus] warmup_delay is"),
+    ],
+)
+def test_unwritten_circus_features_are_caught(extra: str, needle: str) -> None:
+    text = HEADER + WEB + "\n" + extra
+    if extra.startswith("[circus]"):
+        text = HEADER.replace("check_delay = 1\n", "check_delay = 1\n" + extra.split("\n", 1)[1])
+        text += WEB
+    conv = conversion("")
+    one(verify(dataclasses.replace(conv, text=text)), needle)
+
+
 def test_deferred_env_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("S2C_VERIFY_PORT", "secret-port-9999")
     w = watcher(
