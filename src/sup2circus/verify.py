@@ -671,9 +671,14 @@ def _check_circus_section(
             if "warmup_delay" in written
             else f"[circus] warmup_delay is {loaded.circus.get('warmup_delay')!r}, intended 0"
         )
+    if "umask" not in written and loaded.circus.get("umask") is not None:
+        # circusd's umask reaches every child it starts
+        problems.append(f"[circus] umask is {loaded.circus.get('umask')!r}, intended circusd's own")
     for key in ("pidfile", "loglevel", "logoutput", "endpoint_owner"):
         if key in written and loaded.circus.get(key) != written[key]:
             problems.append(differs(key))
+        elif key not in written and loaded.circus.get(key) is not None:
+            problems.append(f"[circus] {key} is {shown(loaded.circus.get(key))}, intended none")
     return problems
 
 

@@ -404,6 +404,12 @@ def test_tcp_endpoint_and_multicast() -> None:
         ("[circus]\nstatsd = true\n", "[circus] statsd is True"),
         ("[circus]\nhttpd = true\n", "[circus] httpd is True"),
         ("[circus]\nwarmup_delay = 9\n", "[circus] warmup_delay is"),
+        # circusd's umask reaches every child; its pidfile and logs change what it writes
+        ("[circus]\numask = 077\n", "[circus] umask is 63, intended circusd's own"),
+        ("[circus]\npidfile = /tmp/x.pid\n", "[circus] pidfile is '/tmp/x.pid', intended none"),
+        ("[circus]\nloglevel = debug\n", "[circus] loglevel is 'debug', intended none"),
+        ("[circus]\nlogoutput = /tmp/x.log\n", "[circus] logoutput is '/tmp/x.log', intended"),
+        ("[circus]\nendpoint_owner = nobody\n", "[circus] endpoint_owner is 'nobody'"),
     ],
 )
 def test_unwritten_circus_features_are_caught(extra: str, needle: str) -> None:
