@@ -661,25 +661,31 @@ def _check_circus_section(
                 want = written[key]
             if loaded.circus.get(key) != want:
                 problems.append(differs(key))
-    # the converter writes none of these: circusd would start extra processes or plugins
-    for key, default in (("plugins", 0), ("statsd", False), ("httpd", False), ("debug", False)):
-        if key not in written and loaded.circus.get(key, default) not in (default, None):
-            problems.append(f"[circus] {key} is {loaded.circus.get(key)!r}, intended {default!r}")
-    if float(str(loaded.circus.get("warmup_delay") or 0)) != float(written.get("warmup_delay", 0)):
-        problems.append(
-            differs("warmup_delay")
-            if "warmup_delay" in written
-            else f"[circus] warmup_delay is {loaded.circus.get('warmup_delay')!r}, intended 0"
-        )
-    if "umask" not in written and loaded.circus.get("umask") is not None:
-        # circusd's umask reaches every child it starts
-        problems.append(f"[circus] umask is {loaded.circus.get('umask')!r}, intended circusd's own")
     for key in ("pidfile", "loglevel", "logoutput", "endpoint_owner"):
         if key in written and loaded.circus.get(key) != written[key]:
             problems.append(differs(key))
-        elif key not in written and loaded.circus.get(key) is not None:
-            problems.append(f"[circus] {key} is {shown(loaded.circus.get(key))}, intended none")
+    for key, (default, intended) in _UNWRITTEN_CIRCUS.items():
+        value = loaded.circus.get(key)
+        if key not in written and value not in (default, None):
+            problems.append(f"[circus] {key} is {shown(value)}, intended {intended}")
     return problems
+
+
+# [circus] options as circus 0.19 loads them when the file does not set them, and how a message
+# names that: written where the converter did not write them, circusd would start extra
+# processes or plugins, write other files, or hand its children another umask
+_UNWRITTEN_CIRCUS: dict[str, tuple[object, str]] = {
+    "plugins": (0, "0"),
+    "statsd": (False, "False"),
+    "httpd": (False, "False"),
+    "debug": (False, "False"),
+    "warmup_delay": (0, "0"),
+    "umask": (None, "circusd's own"),
+    "pidfile": (None, "none"),
+    "loglevel": (None, "none"),
+    "logoutput": (None, "none"),
+    "endpoint_owner": (None, "none"),
+}
 
 
 def _check_sockets(config: CircusConfig, loaded: LoadedConfig) -> list[str]:
