@@ -30,6 +30,9 @@ from .findings import Finding, Loc
 ENV_MARK_START = "S2CENVq7x"
 ENV_MARK_END = "x7qS2C"
 ENV_MARK_RE = re.compile(ENV_MARK_START + r"([A-Za-z_][A-Za-z0-9_]*?)" + ENV_MARK_END)
+# a name of letters, digits and _ not starting with a digit: what circus's $(circus.env.X)
+# can refer to, and what dash keeps in the environment it passes on (a shell identifier)
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def env_marker(name: str) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .. import datatypes as dt
 from ..findings import ConfigError, Loc
-from ..model import RawConfig, RawSection, UndefinedUse, env_marker
+from ..model import ENV_NAME_RE, RawConfig, RawSection, UndefinedUse, env_marker
 from ..options import ConvertOptions
 from ..reporter import Reporter
 
@@ -21,7 +20,6 @@ USER_CONSEQUENCE = (
     " (supervisord refuses to start where it does not exist; nothing to do if it exists where "
     "the config runs)"
 )
-ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class NotConverted(ConfigError):

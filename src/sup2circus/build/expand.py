@@ -17,12 +17,13 @@ from .. import circus_syntax as cs
 from ..findings import Loc
 from ..model import (
     ENV_MARK_RE,
+    ENV_NAME_RE,
     UndefinedUse,
     env_marker,
     quoted_marker_tail,
     takes_whole_mapping,
 )
-from .context import ENV_NAME_RE, Context, Maps, NotConverted, error
+from .context import Context, Maps, NotConverted, error
 
 _PUA_BASE = 0xF0000  # sentinels: private-use characters no config holds
 _PUA_MIN = chr(_PUA_BASE)

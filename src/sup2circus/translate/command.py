@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import functools
 import pwd
-import re
 import shlex
 
 from .. import circus_syntax as cs
 from ..findings import Severity
-from ..model import ENV_MARK_START, ProcessSpec, as_written, quoted_marker_tail
+from ..model import ENV_MARK_START, ENV_NAME_RE, ProcessSpec, as_written, quoted_marker_tail
 from .context import Context, Draft, from_daemon_directory
 from .environment import variable_origin, wrapped_pwd
 from .spelling import (
@@ -181,15 +180,12 @@ def _script(umask: int | None, redirections: list[str]) -> str:
     return script
 
 
-_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def _not_shell_names(ctx: Context, d: Draft) -> list[tuple[str, str]]:
     """The variables environment= sets whose names are not shell identifiers (a.b, MY-VAR):
     dash, /bin/sh on Debian and Ubuntu, drops them from the environment it passes on."""
     late = []
     for key, value in d.environment.items():
-        if _SHELL_NAME.fullmatch(key):
+        if ENV_NAME_RE.match(key):
             continue
         if ENV_MARK_START in value and (key, value) not in d.wrapper_env:
             # after sh, $(circus.env.X) would read the watcher's environment, which
