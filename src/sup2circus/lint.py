@@ -170,11 +170,9 @@ def _merged(sources: list[Source]) -> tuple[list[Finding], dict[str, str]]:
     real: dict[str, str] = {}  # a file name -> its real path, made once per name
 
     def key(file: str) -> str:
-        try:
-            return real[file]
-        except KeyError:
+        if file not in real:
             real[file] = _key(file)
-            return real[file]
+        return real[file]
 
     findings: dict[tuple[object, ...], Finding] = {}
     texts: dict[str, tuple[str, str]] = {}  # real path -> (the name it was read by, its text)
